@@ -1,0 +1,9 @@
+/** Jest runs the TypeScript sources directly; `tsc` (npm run compile) does the type-checking. */
+module.exports = {
+  roots: ['<rootDir>/test'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  moduleNameMapper: { '^@platform/cdk8s-production$': '<rootDir>/lib/index.ts' },
+  testEnvironment: 'node',
+};

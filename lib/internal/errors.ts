@@ -1,0 +1,84 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * One problem with one prop.
+ *
+ * @internal
+ */
+export interface PropProblem {
+  /** The prop as the user wrote it, e.g. `replicas` or `probes.liveness`. */
+  readonly prop: string;
+  /** The bad value, rendered for the message. */
+  readonly value: unknown;
+  /** What is wrong, without the value: "must be at least 2 in prod". */
+  readonly problem: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * Collects every problem of one construct's props, then throws them together.
+ *
+ * The message names the construct path, each prop, its value, what is wrong and the fix, so
+ * that a user sees all problems of one construct at once.
+ *
+ * @internal
+ */
+export class PropErrors {
+  private readonly problems: PropProblem[] = [];
+
+  public constructor(private readonly scope: IConstruct, private readonly kind: string) {}
+
+  /** Records a problem. */
+  public add(prop: string, value: unknown, problem: string, fix: string): void {
+    this.problems.push({ prop, value, problem, fix });
+  }
+
+  /** Records a problem when `condition` is true. */
+  public check(condition: boolean, prop: string, value: unknown, problem: string, fix: string): void {
+    if (condition) {
+      this.add(prop, value, problem, fix);
+    }
+  }
+
+  /** True when nothing was recorded. */
+  public get isEmpty(): boolean {
+    return this.problems.length === 0;
+  }
+
+  /** Throws one error that lists every recorded problem; does nothing when there is none. */
+  public throwIfAny(): void {
+    if (this.problems.length === 0) {
+      return;
+    }
+    const count = this.problems.length === 1 ? '1 invalid prop' : `${this.problems.length} invalid props`;
+    const lines = this.problems.map((p) => `  - '${p.prop}' (${renderValue(p.value)}) ${p.problem}. Fix: ${p.fix}`);
+    throw new Error(`${this.kind} '${this.scope.node.path}' has ${count}:\n${lines.join('\n')}`);
+  }
+}
+
+/**
+ * Renders a prop value for an error message.
+ *
+ * @internal
+ */
+export function renderValue(value: unknown): string {
+  if (value === undefined) {
+    return 'not set';
+  }
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as any).toString === 'function'
+    && (value as any).toString !== Object.prototype.toString) {
+    return String(value);
+  }
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
