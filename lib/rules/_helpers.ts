@@ -1,0 +1,149 @@
+import { asArray, asObject, ContainerInfo, containersOf, JsonObject, RuleContext, Workload } from './context';
+import { KubeObject, SeverityByProfile, Violation } from './types';
+
+/**
+ * Error in staging and prod, warning in dev: the default for production floors.
+ *
+ * @internal
+ */
+export const STRICT: SeverityByProfile = { dev: 'warning', staging: 'error', prod: 'error' };
+
+/**
+ * A warning in every profile: advice that should not block a release.
+ *
+ * @internal
+ */
+export const ADVISORY: SeverityByProfile = { dev: 'warning', staging: 'warning', prod: 'warning' };
+
+/**
+ * Not checked in dev (single replicas allowed there), an error in staging and prod.
+ *
+ * @internal
+ */
+export const HA: SeverityByProfile = { dev: 'off', staging: 'error', prod: 'error' };
+
+/**
+ * Shorthand for a list of sources.
+ *
+ * @internal
+ */
+export function src(...pairs: string[]): { tool: string; check: string }[] {
+  return pairs.map((p) => {
+    const i = p.indexOf(':');
+    return { tool: p.slice(0, i), check: p.slice(i + 1) };
+  });
+}
+
+/** Container lists that run the application (ephemeral debug containers excluded). */
+export const APP_LISTS = ['initContainers', 'containers'];
+
+/**
+ * Runs `fn` on every container of every workload and collects the violations.
+ *
+ * @internal
+ */
+export function perContainer(ctx: RuleContext, lists: readonly string[],
+  fn: (c: ContainerInfo, w: Workload) => string | undefined | Array<{ message: string; path?: string }>,
+  filter: (w: Workload) => boolean = () => true): Violation[] {
+  const out: Violation[] = [];
+  for (const w of ctx.workloads()) {
+    if (!filter(w)) {
+      continue;
+    }
+    for (const c of containersOf(w.podSpec, w.podSpecPath, lists)) {
+      const r = fn(c, w);
+      if (typeof r === 'string') {
+        out.push({ object: w.object, message: `container '${c.name}' ${r}`, path: c.path });
+      } else if (Array.isArray(r)) {
+        for (const v of r) {
+          out.push({ object: w.object, message: `container '${c.name}' ${v.message}`, path: v.path ?? c.path });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs `fn` on every workload's pod spec and collects the violations.
+ *
+ * @internal
+ */
+export function perPod(ctx: RuleContext, fn: (w: Workload) => string | undefined | Array<{ message: string; path?: string }>,
+  filter: (w: Workload) => boolean = () => true): Violation[] {
+  const out: Violation[] = [];
+  for (const w of ctx.workloads()) {
+    if (!filter(w)) {
+      continue;
+    }
+    const r = fn(w);
+    if (typeof r === 'string') {
+      out.push({ object: w.object, message: r, path: w.podSpecPath });
+    } else if (Array.isArray(r)) {
+      for (const v of r) {
+        out.push({ object: w.object, message: v.message, path: v.path ?? w.podSpecPath });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The container's security context field, falling back to the pod's.
+ *
+ * @internal
+ */
+export function effective(c: ContainerInfo, w: Workload, field: string): unknown {
+  const own = asObject(c.spec.securityContext)[field];
+  return own !== undefined ? own : asObject(w.podSpec.securityContext)[field];
+}
+
+/**
+ * The container's own security context.
+ *
+ * @internal
+ */
+export function securityContext(c: ContainerInfo): JsonObject {
+  return asObject(c.spec.securityContext);
+}
+
+/**
+ * Upper-cased capability names without a `CAP_` prefix.
+ *
+ * @internal
+ */
+export function capabilities(list: unknown): string[] {
+  return asArray(list).map((x) => String(x).toUpperCase().replace(/^CAP_/, ''));
+}
+
+/**
+ * True when the object is one of the long-running replicated kinds checked for availability.
+ *
+ * @internal
+ */
+export function isAvailabilityTarget(w: Workload): boolean {
+  return w.isReplicated;
+}
+
+/**
+ * The number of replicas the workload runs at least: the HPA's minReplicas when one targets
+ * it, else `spec.replicas` (1 when unset).
+ *
+ * @internal
+ */
+export function minReplicas(ctx: RuleContext, object: KubeObject): number {
+  const hpas = ctx.autoscalersOf(object);
+  if (hpas.length > 0) {
+    return Math.min(...hpas.map((h) => numberOr(asObject(h.spec).minReplicas, 1)));
+  }
+  return numberOr(asObject(object.spec).replicas, 1);
+}
+
+/**
+ * The number, or the fallback when the value is not a number.
+ *
+ * @internal
+ */
+export function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}

@@ -1,0 +1,333 @@
+import { HA, minReplicas, numberOr, perPod, src, STRICT } from './_helpers';
+import { asArray, asObject, LabelSelector, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
+import { Rule } from './rule';
+import { KubeObject, Violation } from './types';
+
+/** The PodDisruptionBudgets whose selector matches the workload's pods. */
+function budgetsOf(ctx: RuleContext, w: Workload): KubeObject[] {
+  return ctx.ofKind('PodDisruptionBudget').filter((pdb) => {
+    const sel = asObject(pdb.spec).selector;
+    return namespaceOf(pdb) === w.namespace && sel !== undefined && sel !== null
+      && selectorMatches(sel as LabelSelector, w.podLabels);
+  });
+}
+
+/**
+ * Replicated workloads run at least two replicas (unless an autoscaler owns the count).
+ *
+ * Sources: Polaris deploymentMissingReplicas; kube-linter minimum-three-replicas (optional there).
+ */
+export const replicas: Rule = {
+  id: 'replicas',
+  description: 'Deployments, StatefulSets, ReplicaSets and Rollouts run at least 2 replicas',
+  sources: src('polaris:deploymentMissingReplicas', 'kube-linter:minimum-three-replicas'),
+  severity: HA,
+  fix: 'Set spec.replicas to 2 or more, or scale with a HorizontalPodAutoscaler whose minReplicas is 2 or more',
+  check: (ctx) => perPod(ctx, (w) => {
+    if (ctx.autoscalersOf(w.object).length > 0) {
+      return undefined;
+    }
+    const n = numberOr(asObject(w.object.spec).replicas, 1);
+    return n < 2 ? [{ message: `runs ${n} replica${n === 1 ? '' : 's'}`, path: 'spec.replicas' }] : undefined;
+  }, (w) => w.isReplicated),
+};
+
+/**
+ * Replicated workloads are covered by a PodDisruptionBudget.
+ *
+ * Sources: Polaris missingPodDisruptionBudget; kube-score deployment-has-poddisruptionbudget,
+ * statefulset-has-poddisruptionbudget.
+ */
+export const pdbExists: Rule = {
+  id: 'pdb-exists',
+  description: 'Replicated workloads are covered by a PodDisruptionBudget',
+  sources: src('polaris:missingPodDisruptionBudget', 'kube-score:deployment-has-poddisruptionbudget',
+    'kube-score:statefulset-has-poddisruptionbudget'),
+  severity: HA,
+  fix: 'Add a PodDisruptionBudget whose selector matches the pod labels, e.g. with maxUnavailable: 1',
+  check: (ctx) => perPod(ctx, (w) =>
+    budgetsOf(ctx, w).length === 0 ? [{ message: 'no PodDisruptionBudget selects its pods', path: 'spec.template.metadata.labels' }] : undefined,
+  (w) => w.isReplicated),
+};
+
+function percent(v: unknown): number | undefined {
+  return typeof v === 'string' && /^\d+%$/.test(v) ? Number(v.slice(0, -1)) : undefined;
+}
+
+/**
+ * PodDisruptionBudgets leave room for at least one voluntary eviction, so that node drains can
+ * finish: not maxUnavailable 0, not minAvailable 100%, and minAvailable below the replicas (or
+ * the HPA's minReplicas) of every workload the budget selects.
+ *
+ * Sources: Polaris pdbDisruptionsIsZero and pdbMinAvailableGreaterThanHPAMinReplicas;
+ * kube-linter pdb-max-unavailable, pdb-min-available.
+ */
+export const pdbAllowsDisruption: Rule = {
+  id: 'pdb-allows-disruption',
+  description: 'PodDisruptionBudgets allow at least one pod to be evicted',
+  sources: src('polaris:pdbDisruptionsIsZero', 'polaris:pdbMinAvailableGreaterThanHPAMinReplicas',
+    'kube-linter:pdb-max-unavailable', 'kube-linter:pdb-min-available'),
+  severity: STRICT,
+  fix: 'Use maxUnavailable: 1 (or a minAvailable below the smallest replica count)',
+  check: (ctx) => {
+    const out: Violation[] = [];
+    for (const pdb of ctx.ofKind('PodDisruptionBudget')) {
+      const spec = asObject(pdb.spec);
+      const { maxUnavailable, minAvailable } = spec;
+      if (maxUnavailable === 0 || percent(maxUnavailable) === 0) {
+        out.push({ object: pdb, message: `maxUnavailable is ${String(maxUnavailable)}: no pod can ever be evicted`, path: 'spec.maxUnavailable' });
+        continue;
+      }
+      if (percent(minAvailable) === 100) {
+        out.push({ object: pdb, message: 'minAvailable is 100%: no pod can ever be evicted', path: 'spec.minAvailable' });
+        continue;
+      }
+      if (spec.selector === undefined) {
+        continue;
+      }
+      for (const w of ctx.workloadsSelectedBy(namespaceOf(pdb), spec.selector as LabelSelector).filter((x) => x.isReplicated)) {
+        const n = minReplicas(ctx, w.object);
+        const pct = percent(minAvailable);
+        const needed = typeof minAvailable === 'number' ? minAvailable : pct !== undefined ? Math.ceil((n * pct) / 100) : undefined;
+        if (needed !== undefined && needed >= n) {
+          const hpa = ctx.autoscalersOf(w.object).length > 0 ? "its autoscaler's minReplicas" : 'its replicas';
+          out.push({ object: pdb, message: `minAvailable ${String(minAvailable)} leaves no eviction for ${w.object.kind} '${w.object.metadata?.name}' (${hpa}: ${n})`, path: 'spec.minAvailable' });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * PodDisruptionBudgets set minAvailable or maxUnavailable.
+ *
+ * Sources: kube-score poddisruptionbudget-has-policy.
+ */
+export const pdbHasPolicy: Rule = {
+  id: 'pdb-has-policy',
+  description: 'PodDisruptionBudgets set minAvailable or maxUnavailable',
+  sources: src('kube-score:poddisruptionbudget-has-policy'),
+  severity: STRICT,
+  fix: 'Set spec.maxUnavailable (e.g. 1) or spec.minAvailable',
+  check: (ctx) => ctx.ofKind('PodDisruptionBudget')
+    .filter((pdb) => asObject(pdb.spec).minAvailable === undefined && asObject(pdb.spec).maxUnavailable === undefined)
+    .map((pdb) => ({ object: pdb, message: 'sets neither minAvailable nor maxUnavailable', path: 'spec' })),
+};
+
+/**
+ * PodDisruptionBudgets let unhealthy pods be evicted, so that a crash-looping pod cannot block
+ * a node drain.
+ *
+ * Sources: kube-linter pdb-unhealthy-pod-eviction-policy.
+ */
+export const pdbUnhealthyEviction: Rule = {
+  id: 'pdb-unhealthy-pod-eviction-policy',
+  description: 'PodDisruptionBudgets set unhealthyPodEvictionPolicy: AlwaysAllow',
+  sources: src('kube-linter:pdb-unhealthy-pod-eviction-policy'),
+  severity: STRICT,
+  fix: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow',
+  check: (ctx) => ctx.ofKind('PodDisruptionBudget')
+    .filter((pdb) => asObject(pdb.spec).unhealthyPodEvictionPolicy !== 'AlwaysAllow')
+    .map((pdb) => ({
+      object: pdb,
+      message: `unhealthyPodEvictionPolicy is ${String(asObject(pdb.spec).unhealthyPodEvictionPolicy ?? 'unset (IfHealthyBudget)')}`,
+      path: 'spec.unhealthyPodEvictionPolicy',
+    })),
+};
+
+/**
+ * HorizontalPodAutoscalers keep at least two replicas and can scale beyond their minimum.
+ *
+ * Sources: Polaris hpaMinAvailability, hpaMaxAvailability; kube-linter hpa-minimum-three-replicas
+ * (optional there).
+ */
+export const hpaReplicas: Rule = {
+  id: 'hpa-replicas',
+  description: 'HorizontalPodAutoscalers have minReplicas of at least 2 and maxReplicas above minReplicas',
+  sources: src('polaris:hpaMinAvailability', 'polaris:hpaMaxAvailability', 'kube-linter:hpa-minimum-three-replicas'),
+  severity: HA,
+  fix: 'Set spec.minReplicas to 2 or more and spec.maxReplicas above it',
+  check: (ctx) => {
+    const out: Violation[] = [];
+    for (const hpa of ctx.ofKind('HorizontalPodAutoscaler')) {
+      const spec = asObject(hpa.spec);
+      const min = numberOr(spec.minReplicas, 1);
+      const max = numberOr(spec.maxReplicas, 0);
+      if (min < 2) {
+        out.push({ object: hpa, message: `minReplicas is ${min}`, path: 'spec.minReplicas' });
+      }
+      if (max <= min) {
+        out.push({ object: hpa, message: `maxReplicas (${max}) is not above minReplicas (${min}): it cannot scale`, path: 'spec.maxReplicas' });
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * HorizontalPodAutoscalers target an object that is defined with them.
+ *
+ * Sources: kube-score horizontalpodautoscaler-has-target; kube-linter
+ * dangling-horizontalpodautoscaler.
+ */
+export const hpaTarget: Rule = {
+  id: 'hpa-target-exists',
+  description: 'HorizontalPodAutoscalers target an existing workload',
+  sources: src('kube-score:horizontalpodautoscaler-has-target', 'kube-linter:dangling-horizontalpodautoscaler'),
+  severity: STRICT,
+  fix: 'Point spec.scaleTargetRef at the kind and name of a workload in the same namespace',
+  check: (ctx) => ctx.ofKind('HorizontalPodAutoscaler').flatMap((hpa) => {
+    const ref = asObject(asObject(hpa.spec).scaleTargetRef);
+    const target = ctx.find(String(ref.kind), namespaceOf(hpa), String(ref.name));
+    return target ? [] : [{ object: hpa, message: `targets ${String(ref.kind)} '${String(ref.name)}', which is not defined`, path: 'spec.scaleTargetRef' }];
+  }),
+};
+
+/**
+ * A workload scaled by an autoscaler leaves spec.replicas unset, so that applying the manifest
+ * does not reset the autoscaler's choice.
+ *
+ * Sources: kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured.
+ */
+export const hpaNoStaticReplicas: Rule = {
+  id: 'hpa-target-no-replicas',
+  description: 'Workloads scaled by a HorizontalPodAutoscaler do not set spec.replicas',
+  sources: src('kube-score:deployment-targeted-by-hpa-does-not-have-replicas-configured'),
+  severity: STRICT,
+  fix: 'Remove spec.replicas from the workload; the autoscaler owns it',
+  check: (ctx) => perPod(ctx, (w) =>
+    ctx.autoscalersOf(w.object).length > 0 && asObject(w.object.spec).replicas !== undefined
+      ? [{ message: `sets spec.replicas (${String(asObject(w.object.spec).replicas)}) although an autoscaler scales it`, path: 'spec.replicas' }]
+      : undefined, (w) => w.isReplicated),
+};
+
+const HOSTNAME = 'kubernetes.io/hostname';
+
+/** True when the pod spec spreads its own pods over nodes, by anti-affinity or topology spread. */
+function spreadsOverHosts(w: Workload): boolean {
+  const anti = asObject(asObject(w.podSpec.affinity).podAntiAffinity);
+  const terms = [
+    ...asArray(anti.requiredDuringSchedulingIgnoredDuringExecution).map(asObject),
+    ...asArray(anti.preferredDuringSchedulingIgnoredDuringExecution).map((p) => asObject(asObject(p).podAffinityTerm)),
+  ];
+  const own = (sel: unknown) => sel !== undefined && selectorMatches(sel as LabelSelector, w.podLabels);
+  if (terms.some((t) => t.topologyKey === HOSTNAME && own(t.labelSelector))) {
+    return true;
+  }
+  return asArray(w.podSpec.topologySpreadConstraints).map(asObject)
+    .some((t) => t.topologyKey === HOSTNAME && own(t.labelSelector));
+}
+
+/**
+ * Replicas of a workload are spread over nodes, so that one node failure does not take them
+ * all: pod anti-affinity on `kubernetes.io/hostname`, or (our opinion, equally good and kinder
+ * to the scheduler) a topology spread constraint on `kubernetes.io/hostname`. Either must
+ * select the workload's own pods.
+ *
+ * Sources: kube-score deployment-has-host-podantiaffinity, statefulset-has-host-podantiaffinity;
+ * kube-linter no-anti-affinity; Polaris topologySpreadConstraint.
+ */
+export const spreadOverNodes: Rule = {
+  id: 'spread-over-nodes',
+  description: 'Replicas are spread over nodes by host anti-affinity or a hostname topology spread constraint',
+  sources: src('kube-score:deployment-has-host-podantiaffinity', 'kube-score:statefulset-has-host-podantiaffinity',
+    'kube-linter:no-anti-affinity', 'polaris:topologySpreadConstraint'),
+  severity: HA,
+  fix: "Add a topologySpreadConstraint with topologyKey 'kubernetes.io/hostname' and a labelSelector matching the pod labels",
+  check: (ctx) => perPod(ctx, (w) => {
+    const hpas = ctx.autoscalersOf(w.object);
+    const most = hpas.length ? Math.max(...hpas.map((h) => numberOr(asObject(h.spec).maxReplicas, 1)))
+      : numberOr(asObject(w.object.spec).replicas, 1);
+    if (most < 2 || spreadsOverHosts(w)) {
+      return undefined;
+    }
+    return 'pods are not spread over nodes: no anti-affinity or topology spread on kubernetes.io/hostname selects them';
+  }, (w) => w.isReplicated),
+};
+
+/**
+ * A controller's selector matches the labels of its own pod template.
+ *
+ * Sources: kube-linter mismatching-selector; kube-score
+ * deployment-pod-selector-labels-match-template-metadata-labels,
+ * statefulset-pod-selector-labels-match-template-metadata-labels.
+ */
+export const selectorMatchesTemplate: Rule = {
+  id: 'selector-matches-template',
+  description: "A controller's selector matches its pod template labels",
+  sources: src('kube-linter:mismatching-selector', 'kube-score:deployment-pod-selector-labels-match-template-metadata-labels',
+    'kube-score:statefulset-pod-selector-labels-match-template-metadata-labels'),
+  severity: STRICT,
+  fix: 'Make spec.selector.matchLabels a subset of spec.template.metadata.labels',
+  check: (ctx) => perPod(ctx, (w) => {
+    const sel = asObject(w.object.spec).selector;
+    if (sel === undefined) {
+      return w.object.kind === 'Job' ? undefined : [{ message: 'has no spec.selector', path: 'spec.selector' }];
+    }
+    return selectorMatches(sel as LabelSelector, w.podLabels) ? undefined
+      : [{ message: 'spec.selector does not match the pod template labels', path: 'spec.selector' }];
+  }, (w) => !['Pod', 'CronJob'].includes(w.object.kind)),
+};
+
+/**
+ * StatefulSets name an existing headless Service that governs their pods.
+ *
+ * Sources: kube-score statefulset-has-servicename.
+ */
+export const statefulSetServiceName: Rule = {
+  id: 'statefulset-service-name',
+  description: 'StatefulSets name an existing headless Service',
+  sources: src('kube-score:statefulset-has-servicename'),
+  severity: STRICT,
+  fix: 'Set spec.serviceName to a Service with clusterIP: None that selects the StatefulSet pods',
+  check: (ctx) => perPod(ctx, (w) => {
+    const name = asObject(w.object.spec).serviceName;
+    if (!name) {
+      return [{ message: 'sets no spec.serviceName', path: 'spec.serviceName' }];
+    }
+    const svc = ctx.find('Service', w.namespace, String(name));
+    if (!svc) {
+      return [{ message: `spec.serviceName '${String(name)}' is not a defined Service`, path: 'spec.serviceName' }];
+    }
+    return asObject(svc.spec).clusterIP === 'None' ? undefined
+      : [{ message: `Service '${String(name)}' is not headless (clusterIP: None)`, path: 'spec.serviceName' }];
+  }, (w) => w.object.kind === 'StatefulSet'),
+};
+
+/**
+ * CronJobs set a starting deadline, so that missed runs do not pile up after an outage.
+ *
+ * Sources: kube-score cronjob-has-deadline.
+ */
+export const cronJobDeadline: Rule = {
+  id: 'cronjob-deadline',
+  description: 'CronJobs set startingDeadlineSeconds',
+  sources: src('kube-score:cronjob-has-deadline'),
+  severity: STRICT,
+  fix: 'Set spec.startingDeadlineSeconds (e.g. 300)',
+  check: (ctx) => ctx.ofKind('CronJob').filter((c) => asObject(c.spec).startingDeadlineSeconds === undefined)
+    .map((c) => ({ object: c, message: 'sets no startingDeadlineSeconds', path: 'spec.startingDeadlineSeconds' })),
+};
+
+/**
+ * CronJob pods restart with Never or OnFailure.
+ *
+ * Sources: kube-score cronjob-restartpolicy.
+ */
+export const cronJobRestartPolicy: Rule = {
+  id: 'cronjob-restart-policy',
+  description: 'CronJob pods use restartPolicy Never or OnFailure',
+  sources: src('kube-score:cronjob-restartpolicy'),
+  severity: STRICT,
+  fix: 'Set spec.jobTemplate.spec.template.spec.restartPolicy to OnFailure or Never',
+  check: (ctx) => perPod(ctx, (w) => ['Never', 'OnFailure'].includes(String(w.podSpec.restartPolicy)) ? undefined
+    : [{ message: `restartPolicy is ${String(w.podSpec.restartPolicy ?? 'unset')}`, path: `${w.podSpecPath}.restartPolicy` }],
+  (w) => w.object.kind === 'CronJob'),
+};
+
+/** Every availability rule, in report order. */
+export const AVAILABILITY_RULES: readonly Rule[] = [
+  replicas, pdbExists, pdbAllowsDisruption, pdbHasPolicy, pdbUnhealthyEviction, hpaReplicas, hpaTarget, hpaNoStaticReplicas,
+  spreadOverNodes, selectorMatchesTemplate, statefulSetServiceName, cronJobDeadline, cronJobRestartPolicy,
+];

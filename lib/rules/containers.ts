@@ -1,0 +1,305 @@
+import { ADVISORY, APP_LISTS, perContainer, perPod, src, STRICT } from './_helpers';
+import { asArray, asObject, ContainerInfo, Workload } from './context';
+import { Rule } from './rule';
+
+function resourceProblems(c: ContainerInfo, names: readonly string[]): string[] {
+  const res = asObject(c.spec.resources);
+  const problems: string[] = [];
+  for (const kind of ['requests', 'limits']) {
+    const set = asObject(res[kind]);
+    for (const n of names) {
+      if (set[n] === undefined || set[n] === '' || set[n] === null) {
+        problems.push(`${kind}.${n}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Containers set CPU and memory requests and limits.
+ *
+ * Sources: Polaris cpuRequestsMissing, cpuLimitsMissing, memoryRequestsMissing,
+ * memoryLimitsMissing; kube-score container-resources; kube-linter unset-cpu-requirements,
+ * unset-memory-requirements.
+ */
+export const containerResources: Rule = {
+  id: 'container-resources',
+  description: 'Containers set CPU and memory requests and limits',
+  sources: src('polaris:cpuRequestsMissing', 'polaris:cpuLimitsMissing', 'polaris:memoryRequestsMissing',
+    'polaris:memoryLimitsMissing', 'kube-score:container-resources', 'kube-linter:unset-cpu-requirements',
+    'kube-linter:unset-memory-requirements'),
+  severity: STRICT,
+  fix: 'Set resources.requests and resources.limits for cpu and memory',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
+    const missing = resourceProblems(c, ['cpu', 'memory']);
+    return missing.length ? `does not set resources ${missing.join(', ')}` : undefined;
+  }),
+};
+
+/**
+ * Containers set an ephemeral-storage request and limit.
+ *
+ * Sources: kube-score container-ephemeral-storage-request-and-limit.
+ */
+export const ephemeralStorage: Rule = {
+  id: 'container-ephemeral-storage',
+  description: 'Containers set an ephemeral-storage request and limit',
+  sources: src('kube-score:container-ephemeral-storage-request-and-limit'),
+  severity: STRICT,
+  fix: "Set resources.requests['ephemeral-storage'] and resources.limits['ephemeral-storage']",
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
+    const missing = resourceProblems(c, ['ephemeral-storage']);
+    return missing.length ? `does not set resources ${missing.join(', ')}` : undefined;
+  }),
+};
+
+/** Containers that serve: regular containers, and init containers run as sidecars (restartPolicy Always). */
+function servingContainer(c: ContainerInfo): boolean {
+  return c.list === 'containers' || (c.list === 'initContainers' && c.spec.restartPolicy === 'Always');
+}
+
+/**
+ * Long-running containers have a readiness probe.
+ *
+ * Jobs, CronJobs and init containers (other than sidecars) are not checked.
+ *
+ * Sources: Polaris readinessProbeMissing; kube-score pod-probes; kube-linter no-readiness-probe.
+ */
+export const readinessProbe: Rule = {
+  id: 'readiness-probe',
+  description: 'Long-running containers have a readiness probe',
+  sources: src('polaris:readinessProbeMissing', 'kube-score:pod-probes', 'kube-linter:no-readiness-probe'),
+  severity: STRICT,
+  fix: 'Add a readinessProbe that checks the container can serve traffic',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
+    servingContainer(c) && c.spec.readinessProbe === undefined ? 'has no readiness probe' : undefined,
+  (w) => !['Job', 'CronJob'].includes(w.object.kind)),
+};
+
+/**
+ * Long-running containers have a liveness probe.
+ *
+ * Sources: Polaris livenessProbeMissing; kube-score pod-probes; kube-linter no-liveness-probe.
+ */
+export const livenessProbe: Rule = {
+  id: 'liveness-probe',
+  description: 'Long-running containers have a liveness probe',
+  sources: src('polaris:livenessProbeMissing', 'kube-score:pod-probes', 'kube-linter:no-liveness-probe'),
+  severity: STRICT,
+  fix: 'Add a livenessProbe that fails only when the process is stuck and must be restarted',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
+    servingContainer(c) && c.spec.livenessProbe === undefined ? 'has no liveness probe' : undefined,
+  (w) => !['Job', 'CronJob'].includes(w.object.kind)),
+};
+
+function probeHandler(probe: unknown): string {
+  const p = asObject(probe);
+  const handler: { [k: string]: unknown } = {};
+  for (const k of ['httpGet', 'tcpSocket', 'exec', 'grpc']) {
+    if (p[k] !== undefined) {
+      handler[k] = p[k];
+    }
+  }
+  return JSON.stringify(handler);
+}
+
+/**
+ * Liveness and readiness probes differ: an identical pair restarts a container that is only
+ * busy, and turns overload into a crash loop.
+ *
+ * Sources: kube-score pod-probes (identical probes).
+ */
+export const distinctProbes: Rule = {
+  id: 'probes-distinct',
+  description: 'Liveness and readiness probes check different things',
+  sources: src('kube-score:pod-probes'),
+  severity: STRICT,
+  fix: 'Point the liveness probe at a cheap "process alive" endpoint and the readiness probe at a "can serve" endpoint',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
+    if (c.spec.livenessProbe === undefined || c.spec.readinessProbe === undefined) {
+      return undefined;
+    }
+    return probeHandler(c.spec.livenessProbe) === probeHandler(c.spec.readinessProbe)
+      ? 'has identical liveness and readiness probes' : undefined;
+  }),
+};
+
+/**
+ * Probes on a port target a port the container declares.
+ *
+ * Sources: kube-linter liveness-port, readiness-port, startup-port.
+ */
+export const probePorts: Rule = {
+  id: 'probe-port-exposed',
+  description: 'Probes target a port the container declares',
+  sources: src('kube-linter:liveness-port', 'kube-linter:readiness-port', 'kube-linter:startup-port'),
+  severity: STRICT,
+  fix: 'Declare the port in the container\'s ports, or point the probe at a declared port',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
+    const ports = asArray(c.spec.ports).map(asObject);
+    const out: { message: string; path: string }[] = [];
+    for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      const probe = asObject(c.spec[kind]);
+      const port = asObject(probe.httpGet).port ?? asObject(probe.tcpSocket).port ?? asObject(probe.grpc).port;
+      if (port === undefined) {
+        continue;
+      }
+      const found = ports.some((p) => p.containerPort === port || p.name === port
+        || (typeof port === 'string' && String(p.containerPort) === port));
+      if (!found) {
+        out.push({ message: `${kind} targets port ${JSON.stringify(port)}, which the container does not declare`, path: `${c.path}.${kind}` });
+      }
+    }
+    return out;
+  }),
+};
+
+/** Splits an image reference into its tag and digest. */
+export function parseImage(image: string): { tag?: string; digest?: string } {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
+  return { tag: tag === '' ? undefined : tag, digest };
+}
+
+/**
+ * Images are pinned: by digest (preferred) or by an explicit tag other than `latest`.
+ *
+ * Sources: Polaris tagNotSpecified; kube-score container-image-tag; kube-linter latest-tag.
+ */
+export const imageTag: Rule = {
+  id: 'image-tag-pinned',
+  description: 'Images are pinned by digest or by an explicit tag other than latest',
+  sources: src('polaris:tagNotSpecified', 'kube-score:container-image-tag', 'kube-linter:latest-tag'),
+  severity: STRICT,
+  fix: 'Pin the image by digest (image@sha256:...) or at least by an immutable version tag',
+  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
+    const image = c.spec.image;
+    if (typeof image !== 'string' || image === '') {
+      return 'has no image';
+    }
+    const { tag, digest } = parseImage(image);
+    if (digest) {
+      return undefined;
+    }
+    if (tag === undefined) {
+      return `uses image '${image}' without a tag (resolves to latest)`;
+    }
+    return tag === 'latest' ? `uses image '${image}' with the latest tag` : undefined;
+  }),
+};
+
+/**
+ * Images are pulled on every start, so that image pull secrets are checked each time; an
+ * image pinned by digest may use any policy because its content cannot change.
+ *
+ * Sources: Polaris pullPolicyNotAlways; kube-score container-image-pull-policy.
+ */
+export const pullPolicy: Rule = {
+  id: 'image-pull-policy',
+  description: 'imagePullPolicy is Always, unless the image is pinned by digest',
+  sources: src('polaris:pullPolicyNotAlways', 'kube-score:container-image-pull-policy'),
+  severity: ADVISORY,
+  fix: 'Set imagePullPolicy: Always, or pin the image by digest',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
+    if (typeof c.spec.image === 'string' && parseImage(c.spec.image).digest) {
+      return undefined;
+    }
+    const policy = c.spec.imagePullPolicy;
+    return policy === 'Always' ? undefined : `has imagePullPolicy ${policy === undefined ? 'unset' : String(policy)}`;
+  }),
+};
+
+/** Environment variable names that suggest a secret. */
+const SENSITIVE_NAME = /^AWS_SECRET_ACCESS_KEY$|^GOOGLE_APPLICATION_CREDENTIALS$|^AZURE_.+KEY$|^OCI_CLI_KEY_CONTENT$|password|passwd|token|bearer|secret|api_?key|private_?key|credential/i;
+/** Values that are private keys. */
+const PRIVATE_KEY = /-----BEGIN[ A-Z]*PRIVATE KEY-----/;
+
+/**
+ * True when a key/value pair looks like secret material.
+ *
+ * @internal
+ */
+export function looksSecret(name: string, value: string): boolean {
+  return (SENSITIVE_NAME.test(name) && value.trim() !== '') || PRIVATE_KEY.test(value);
+}
+
+/**
+ * Secret material is not written in plain text into environment variables.
+ *
+ * Sources: Polaris sensitiveContainerEnvVar; kube-linter env-var-secret.
+ */
+export const envSecrets: Rule = {
+  id: 'no-secrets-in-env',
+  description: 'Environment variables carry no plaintext secret material',
+  sources: src('polaris:sensitiveContainerEnvVar', 'kube-linter:env-var-secret'),
+  severity: STRICT,
+  fix: 'Move the value into a Secret and use valueFrom.secretKeyRef, or mount the Secret as a file',
+  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) =>
+    asArray(c.spec.env).map(asObject).map((e, i) => ({ e, i }))
+      .filter(({ e }) => typeof e.value === 'string' && looksSecret(String(e.name), e.value))
+      .map(({ e, i }) => ({ message: `sets '${String(e.name)}' to a plaintext value that looks secret`, path: `${c.path}.env[${i}]` }))),
+};
+
+/**
+ * No container defines the same environment variable twice.
+ *
+ * Sources: kube-linter duplicate-env-var.
+ */
+export const duplicateEnv: Rule = {
+  id: 'duplicate-env-var',
+  description: 'Containers define each environment variable once',
+  sources: src('kube-linter:duplicate-env-var'),
+  severity: STRICT,
+  fix: 'Remove the duplicate entry; only the last one takes effect',
+  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
+    const seen = new Set<string>();
+    const dup = new Set<string>();
+    for (const e of asArray(c.spec.env).map(asObject)) {
+      const n = String(e.name);
+      (seen.has(n) ? dup : seen).add(n);
+    }
+    return dup.size ? `defines ${[...dup].map((d) => `'${d}'`).join(', ')} more than once` : undefined;
+  }),
+};
+
+/**
+ * No container exposes port 22 (SSH).
+ *
+ * Sources: kube-linter ssh-port.
+ */
+export const sshPort: Rule = {
+  id: 'ssh-port',
+  description: 'Containers do not expose port 22 (SSH)',
+  sources: src('kube-linter:ssh-port'),
+  severity: STRICT,
+  fix: 'Do not run an SSH server in the container; use kubectl exec or debug containers',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
+    asArray(c.spec.ports).map(asObject).some((p) => p.containerPort === 22 && (p.protocol ?? 'TCP') === 'TCP')
+      ? 'exposes port 22/TCP (SSH)' : undefined),
+};
+
+/**
+ * Pods set a priority class, so that the scheduler knows what to evict first.
+ *
+ * Sources: Polaris priorityClassNotSet.
+ */
+export const priorityClass: Rule = {
+  id: 'priority-class',
+  description: 'Pods set priorityClassName',
+  sources: src('polaris:priorityClassNotSet'),
+  severity: ADVISORY,
+  fix: 'Set priorityClassName to one of the cluster\'s priority classes',
+  check: (ctx) => perPod(ctx, (w: Workload) =>
+    w.podSpec.priorityClassName ? undefined : 'pod sets no priorityClassName'),
+};
+
+/** Every container rule, in report order. */
+export const CONTAINER_RULES: readonly Rule[] = [
+  containerResources, ephemeralStorage, readinessProbe, livenessProbe, distinctProbes, probePorts, imageTag, pullPolicy,
+  envSecrets, duplicateEnv, sshPort, priorityClass,
+];

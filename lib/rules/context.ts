@@ -1,0 +1,263 @@
+import { KubeObject } from './types';
+
+/** A label selector as in `spec.selector` (matchLabels and matchExpressions). */
+export interface LabelSelector {
+  /** Labels that must all be present with these values. */
+  readonly matchLabels?: { readonly [key: string]: string };
+  /** Set-based requirements. */
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
+
+/** One set-based requirement of a label selector. */
+export interface LabelSelectorRequirement {
+  /** The label key. */
+  readonly key: string;
+  /** `In`, `NotIn`, `Exists` or `DoesNotExist`. */
+  readonly operator: string;
+  /** The values for `In` and `NotIn`. */
+  readonly values?: readonly string[];
+}
+
+/**
+ * A container as the rules read it, with where it sits in its object.
+ */
+export interface ContainerInfo {
+  /** The container spec. */
+  readonly spec: JsonObject;
+  /** The container's name. */
+  readonly name: string;
+  /** `containers`, `initContainers` or `ephemeralContainers`. */
+  readonly list: string;
+  /** The field path of the container in its object, e.g. `spec.template.spec.containers[0]`. */
+  readonly path: string;
+}
+
+/**
+ * An object that runs pods (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
+ * Argo Rollout), with its pod template resolved.
+ */
+export interface Workload {
+  /** The object itself. */
+  readonly object: KubeObject;
+  /** The pod template's metadata (for a Pod: the Pod's own metadata). */
+  readonly podMetadata: JsonObject;
+  /** The pod spec. */
+  readonly podSpec: JsonObject;
+  /** The field path of the pod spec in the object, e.g. `spec.template.spec`. */
+  readonly podSpecPath: string;
+  /** The labels its pods carry. */
+  readonly podLabels: { readonly [key: string]: string };
+  /** The object's namespace, `default` when unset. */
+  readonly namespace: string;
+  /** True for controllers that keep pods running (not Pod, Job, CronJob). */
+  readonly isLongRunning: boolean;
+  /** True for Deployment, StatefulSet, ReplicaSet and Rollout: the kinds with `spec.replicas`. */
+  readonly isReplicated: boolean;
+}
+
+/** A JSON object read from a manifest. */
+export interface JsonObject {
+  /** Any field. */
+  readonly [key: string]: unknown;
+}
+
+/** Kinds whose `spec.template` is a pod template. */
+const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Rollout', 'ReplicationController']);
+/** Kinds that have `spec.replicas` and are scaled horizontally. */
+const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'Rollout', 'ReplicationController']);
+
+/**
+ * What a rule's check sees: all objects, plus helpers for the questions rules keep asking
+ * (which objects run pods, which pods a selector matches, which object a reference names).
+ */
+export class RuleContext {
+  private _workloads?: Workload[];
+
+  /**
+   * @param objects every object being checked, in input order
+   */
+  public constructor(public readonly objects: readonly KubeObject[]) {}
+
+  /** The objects of one kind (and, when given, API group, e.g. `networking.k8s.io`). */
+  public ofKind(kind: string, group?: string): KubeObject[] {
+    return this.objects.filter((o) => o.kind === kind && (group === undefined || apiGroup(o) === group));
+  }
+
+  /** The object of this kind, namespace and name, if it is among the checked objects. */
+  public find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.find((o) => o.kind === kind && nameOf(o) === name
+      && (namespace === undefined || namespaceOf(o) === namespace));
+  }
+
+  /** Every object that runs pods, with its pod template resolved. */
+  public workloads(): Workload[] {
+    if (!this._workloads) {
+      this._workloads = [];
+      for (const object of this.objects) {
+        const w = workloadOf(object);
+        if (w) {
+          this._workloads.push(w);
+        }
+      }
+    }
+    return this._workloads;
+  }
+
+  /** The workload whose object is `object`, if it runs pods. */
+  public workloadOf(object: KubeObject): Workload | undefined {
+    return this.workloads().find((w) => w.object === object);
+  }
+
+  /** The workloads in `namespace` whose pods the selector matches. An empty selector matches all. */
+  public workloadsSelectedBy(namespace: string, selector: LabelSelector | undefined): Workload[] {
+    return this.workloads().filter((w) => w.namespace === namespace && selectorMatches(selector, w.podLabels));
+  }
+
+  /** The object's labels (empty when none). */
+  public labelsOf(object: KubeObject): { readonly [key: string]: string } {
+    return object.metadata?.labels ?? {};
+  }
+
+  /**
+   * The HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
+   */
+  public autoscalersOf(object: KubeObject): KubeObject[] {
+    return this.ofKind('HorizontalPodAutoscaler').filter((hpa) => {
+      const ref = asObject(asObject(hpa.spec).scaleTargetRef);
+      return ref.kind === object.kind && ref.name === nameOf(object) && namespaceOf(hpa) === namespaceOf(object);
+    });
+  }
+}
+
+/**
+ * Resolves the pod template of an object that runs pods.
+ *
+ * @returns undefined for objects that do not run pods
+ */
+export function workloadOf(object: KubeObject): Workload | undefined {
+  const spec = asObject(object.spec);
+  let template: JsonObject | undefined;
+  let path: string;
+  if (object.kind === 'Pod' && object.apiVersion === 'v1') {
+    template = { metadata: object.metadata ?? {}, spec };
+    path = 'spec';
+  } else if (object.kind === 'CronJob') {
+    template = asObject(asObject(asObject(spec.jobTemplate).spec).template);
+    path = 'spec.jobTemplate.spec.template.spec';
+  } else if (TEMPLATE_KINDS.has(object.kind) && isWorkloadApi(object)) {
+    template = asObject(spec.template);
+    path = 'spec.template.spec';
+  } else {
+    return undefined;
+  }
+  const podMetadata = asObject(template.metadata);
+  return {
+    object,
+    podMetadata,
+    podSpec: asObject(template.spec),
+    podSpecPath: path,
+    podLabels: asStringMap(podMetadata.labels),
+    namespace: namespaceOf(object),
+    isLongRunning: !['Pod', 'Job', 'CronJob'].includes(object.kind),
+    isReplicated: REPLICATED_KINDS.has(object.kind),
+  };
+}
+
+function isWorkloadApi(object: KubeObject): boolean {
+  if (object.kind === 'Rollout') {
+    return apiGroup(object) === 'argoproj.io';
+  }
+  return ['apps', 'batch', 'extensions', ''].includes(apiGroup(object));
+}
+
+/**
+ * The containers of a pod spec.
+ *
+ * @param podSpec the pod spec
+ * @param podSpecPath its field path
+ * @param lists which container lists to include
+ */
+export function containersOf(podSpec: JsonObject, podSpecPath: string,
+  lists: readonly string[] = ['initContainers', 'containers', 'ephemeralContainers']): ContainerInfo[] {
+  const result: ContainerInfo[] = [];
+  for (const list of lists) {
+    asArray(podSpec[list]).forEach((c, i) => {
+      const spec = asObject(c);
+      result.push({ spec, name: String(spec.name ?? `#${i}`), list, path: `${podSpecPath}.${list}[${i}]` });
+    });
+  }
+  return result;
+}
+
+/**
+ * True when the label selector matches the labels. An empty or missing selector matches
+ * everything, as in a NetworkPolicy's `podSelector: {}`.
+ */
+export function selectorMatches(selector: LabelSelector | undefined, labels: { readonly [key: string]: string }): boolean {
+  if (!selector) {
+    return true;
+  }
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[k] !== v) {
+      return false;
+    }
+  }
+  for (const req of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+    const values = req.values ?? [];
+    switch (req.operator) {
+      case 'In': if (!has || !values.includes(labels[req.key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[req.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** True when a selector has no requirement at all (and so selects everything). */
+export function isEmptySelector(selector: LabelSelector | undefined): boolean {
+  return !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
+}
+
+/** Matches a Service-style selector (a plain label map) against labels; empty matches nothing. */
+export function mapSelectorMatches(selector: { readonly [key: string]: string }, labels: { readonly [key: string]: string }): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}
+
+/** The object's API group (`''` for the core group). */
+export function apiGroup(object: KubeObject): string {
+  const v = String(object.apiVersion ?? '');
+  return v.includes('/') ? v.split('/')[0] : '';
+}
+
+/** The object's name, or `<unnamed>`. */
+export function nameOf(object: KubeObject): string {
+  return object.metadata?.name ?? '<unnamed>';
+}
+
+/** The object's namespace, `default` when unset. */
+export function namespaceOf(object: KubeObject): string {
+  return object.metadata?.namespace ?? 'default';
+}
+
+/** The value as an object, or an empty object. */
+export function asObject(value: unknown): JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as JsonObject : {};
+}
+
+/** The value as an array, or an empty array. */
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The value as a map of strings (non-string values are stringified). */
+export function asStringMap(value: unknown): { [key: string]: string } {
+  const result: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries(asObject(value))) {
+    result[k] = String(v);
+  }
+  return result;
+}

@@ -1,0 +1,253 @@
+import { perPod, src, STRICT } from './_helpers';
+import { apiGroup, asArray, asObject, asStringMap, isEmptySelector, LabelSelector, mapSelectorMatches, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
+import { Rule } from './rule';
+import { KubeObject, Violation } from './types';
+
+/** Which directions the policies selecting a workload's pods restrict. */
+function isolation(ctx: RuleContext, w: Workload): { ingress: boolean; egress: boolean; any: boolean } {
+  let ingress = false;
+  let egress = false;
+  let any = false;
+  for (const np of ctx.ofKind('NetworkPolicy', 'networking.k8s.io')) {
+    const spec = asObject(np.spec);
+    if (namespaceOf(np) !== w.namespace || !selectorMatches(asObject(spec.podSelector) as LabelSelector, w.podLabels)) {
+      continue;
+    }
+    any = true;
+    const types = asArray(spec.policyTypes).map(String);
+    if (types.length === 0) {
+      // the API's defaulting: Ingress always, Egress when egress rules are present
+      ingress = true;
+      egress = egress || spec.egress !== undefined;
+    } else {
+      ingress = ingress || types.includes('Ingress');
+      egress = egress || types.includes('Egress');
+    }
+  }
+  for (const cnp of ctx.ofKind('CiliumNetworkPolicy', 'cilium.io')) {
+    const spec = asObject(cnp.spec);
+    if (namespaceOf(cnp) !== w.namespace || !selectorMatches(asObject(spec.endpointSelector) as LabelSelector, w.podLabels)) {
+      continue;
+    }
+    any = true;
+    ingress = ingress || spec.ingress !== undefined || spec.ingressDeny !== undefined;
+    egress = egress || spec.egress !== undefined || spec.egressDeny !== undefined;
+  }
+  return { ingress, egress, any };
+}
+
+/**
+ * Every pod is selected by NetworkPolicies that restrict both its ingress and its egress.
+ *
+ * Standard NetworkPolicies and CiliumNetworkPolicies count; Calico policies use a selector
+ * language this rule does not evaluate, so add a standard policy alongside them.
+ *
+ * Sources: kube-score pod-networkpolicy; Polaris missingNetworkPolicy; kube-linter
+ * non-isolated-pod.
+ */
+export const podNetworkPolicy: Rule = {
+  id: 'pod-network-policy',
+  description: 'Every pod is selected by NetworkPolicies that restrict ingress and egress',
+  sources: src('kube-score:pod-networkpolicy', 'polaris:missingNetworkPolicy', 'kube-linter:non-isolated-pod'),
+  severity: STRICT,
+  fix: 'Add a NetworkPolicy whose podSelector matches the pod labels, with policyTypes [Ingress, Egress]',
+  check: (ctx) => perPod(ctx, (w) => {
+    const iso = isolation(ctx, w);
+    if (!iso.any) {
+      return 'no NetworkPolicy selects its pods';
+    }
+    const open = [!iso.ingress ? 'ingress' : undefined, !iso.egress ? 'egress' : undefined].filter((x) => x);
+    return open.length ? `no NetworkPolicy restricts the ${open.join(' or ')} of its pods` : undefined;
+  }),
+};
+
+/**
+ * NetworkPolicies with a non-empty pod selector select at least one pod.
+ *
+ * Policies with an empty selector (namespace-wide defaults) are not checked.
+ *
+ * Sources: kube-score networkpolicy-targets-pod; kube-linter dangling-networkpolicy.
+ */
+export const networkPolicyTargets: Rule = {
+  id: 'network-policy-targets-pods',
+  description: 'NetworkPolicies select at least one pod',
+  sources: src('kube-score:networkpolicy-targets-pod', 'kube-linter:dangling-networkpolicy'),
+  severity: STRICT,
+  fix: "Correct spec.podSelector to match the pods' labels, or delete the policy",
+  check: (ctx) => ctx.ofKind('NetworkPolicy', 'networking.k8s.io').flatMap((np) => {
+    const sel = asObject(asObject(np.spec).podSelector) as LabelSelector;
+    if (isEmptySelector(sel) || ctx.workloadsSelectedBy(namespaceOf(np), sel).length > 0) {
+      return [];
+    }
+    return [{ object: np, message: 'spec.podSelector matches no pod', path: 'spec.podSelector' }];
+  }),
+};
+
+function selectedBy(ctx: RuleContext, svc: KubeObject): Workload[] {
+  const sel = asStringMap(asObject(svc.spec).selector);
+  return ctx.workloads().filter((w) => w.namespace === namespaceOf(svc) && mapSelectorMatches(sel, w.podLabels));
+}
+
+function selectsPods(svc: KubeObject): boolean {
+  const spec = asObject(svc.spec);
+  return spec.type !== 'ExternalName' && Object.keys(asObject(spec.selector)).length > 0;
+}
+
+/**
+ * Services with a selector select at least one pod.
+ *
+ * Sources: kube-score service-targets-pod; kube-linter dangling-service.
+ */
+export const serviceTargets: Rule = {
+  id: 'service-targets-pods',
+  description: 'Services select at least one pod',
+  sources: src('kube-score:service-targets-pod', 'kube-linter:dangling-service'),
+  severity: STRICT,
+  fix: "Correct spec.selector to match the pods' labels",
+  check: (ctx) => ctx.ofKind('Service').filter(selectsPods)
+    .filter((svc) => selectedBy(ctx, svc).length === 0)
+    .map((svc) => ({ object: svc, message: 'spec.selector matches no pod', path: 'spec.selector' })),
+};
+
+/** True when the port name is a valid IANA service name (RFC 6335), as Kubernetes requires. */
+export function isValidPortName(name: string): boolean {
+  return name.length >= 1 && name.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name)
+    && !name.includes('--') && /[a-z]/.test(name);
+}
+
+/**
+ * Service target ports exist on the pods they select, and port names are valid.
+ *
+ * Sources: kube-linter invalid-target-ports; our own cross-check of Service and pod ports.
+ */
+export const serviceTargetPort: Rule = {
+  id: 'service-target-port',
+  description: 'Service targetPorts name or number a port the selected pods declare, and port names are valid',
+  sources: src('kube-linter:invalid-target-ports', 'platform:service-target-port'),
+  severity: STRICT,
+  fix: 'Make each targetPort the name or number of a declared container port; names are at most 15 lowercase letters, digits and dashes',
+  check: (ctx) => {
+    const out: Violation[] = [];
+    for (const w of ctx.workloads()) {
+      asArray(w.podSpec.containers).map(asObject).forEach((c, ci) => asArray(c.ports).map(asObject).forEach((p, pi) => {
+        if (p.name !== undefined && !isValidPortName(String(p.name))) {
+          out.push({ object: w.object, message: `container port name '${String(p.name)}' is not a valid port name`, path: `${w.podSpecPath}.containers[${ci}].ports[${pi}].name` });
+        }
+      }));
+    }
+    for (const svc of ctx.ofKind('Service').filter(selectsPods)) {
+      const pods = selectedBy(ctx, svc);
+      const declared = pods.flatMap((w) => asArray(w.podSpec.containers).flatMap((c) => asArray(asObject(c).ports).map(asObject)));
+      asArray(asObject(svc.spec).ports).map(asObject).forEach((port, i) => {
+        const target = port.targetPort ?? port.port;
+        const path = `spec.ports[${i}].targetPort`;
+        if (typeof target === 'string' && !/^\d+$/.test(target)) {
+          if (!isValidPortName(target)) {
+            out.push({ object: svc, message: `targetPort '${target}' is not a valid port name`, path });
+          } else if (pods.length > 0 && !declared.some((p) => p.name === target)) {
+            out.push({ object: svc, message: `targetPort '${target}' is not a port name of the selected pods`, path });
+          }
+        } else if (pods.length > 0 && declared.length > 0 && !declared.some((p) => String(p.containerPort) === String(target))) {
+          out.push({ object: svc, message: `targetPort ${String(target)} is not declared by the selected pods`, path });
+        }
+      });
+    }
+    return out;
+  },
+};
+
+/**
+ * Services are not exposed on a port of every node.
+ *
+ * Sources: kube-score service-type.
+ */
+export const serviceType: Rule = {
+  id: 'service-type',
+  description: 'Services are not of type NodePort',
+  sources: src('kube-score:service-type'),
+  severity: STRICT,
+  fix: 'Use a ClusterIP Service behind an Ingress or Gateway (or a LoadBalancer)',
+  check: (ctx) => ctx.ofKind('Service').filter((s) => asObject(s.spec).type === 'NodePort')
+    .map((s) => ({ object: s, message: 'is of type NodePort', path: 'spec.type' })),
+};
+
+interface Backend { readonly service: string; readonly port?: number | string; readonly path: string }
+
+function ingressBackends(ing: KubeObject): Backend[] {
+  const spec = asObject(ing.spec);
+  const result: Backend[] = [];
+  const add = (b: unknown, path: string) => {
+    const backend = asObject(b);
+    const svc = asObject(backend.service);
+    if (svc.name !== undefined) {
+      const port = asObject(svc.port);
+      result.push({ service: String(svc.name), port: (port.number ?? port.name) as number | string | undefined, path });
+    } else if (backend.serviceName !== undefined) {
+      result.push({ service: String(backend.serviceName), port: backend.servicePort as number | string | undefined, path });
+    }
+  };
+  if (spec.defaultBackend !== undefined) add(spec.defaultBackend, 'spec.defaultBackend');
+  if (spec.backend !== undefined) add(spec.backend, 'spec.backend');
+  asArray(spec.rules).map(asObject).forEach((r, ri) => asArray(asObject(r.http).paths).map(asObject).forEach((p, pi) =>
+    add(p.backend, `spec.rules[${ri}].http.paths[${pi}].backend`)));
+  return result;
+}
+
+/**
+ * Ingress backends name an existing Service and one of its ports.
+ *
+ * Sources: kube-score ingress-targets-service; kube-linter dangling-ingress.
+ */
+export const ingressTargets: Rule = {
+  id: 'ingress-targets-service',
+  description: 'Ingress backends name an existing Service and one of its ports',
+  sources: src('kube-score:ingress-targets-service', 'kube-linter:dangling-ingress'),
+  severity: STRICT,
+  fix: 'Point the backend at a Service in the same namespace, by one of its port numbers or names',
+  check: (ctx) => ctx.ofKind('Ingress').flatMap((ing) => ingressBackends(ing).flatMap((b) => {
+    const svc = ctx.find('Service', namespaceOf(ing), b.service);
+    if (!svc) {
+      return [{ object: ing, message: `backend Service '${b.service}' is not defined`, path: b.path }];
+    }
+    if (b.port === undefined) {
+      return [];
+    }
+    const ports = asArray(asObject(svc.spec).ports).map(asObject);
+    return ports.some((p) => p.port === b.port || p.name === b.port || String(p.port) === String(b.port)) ? []
+      : [{ object: ing, message: `backend port ${JSON.stringify(b.port)} is not a port of Service '${b.service}'`, path: b.path }];
+  })),
+};
+
+function hostCovered(host: string, tlsHosts: string[]): boolean {
+  return tlsHosts.some((t) => t === host || (t.startsWith('*.') && host.endsWith(t.slice(1)) && !host.slice(0, -t.length + 1).includes('.')));
+}
+
+/**
+ * Ingresses terminate TLS for every host they route.
+ *
+ * Sources: Polaris tlsSettingsMissing.
+ */
+export const ingressTls: Rule = {
+  id: 'ingress-tls',
+  description: 'Ingresses configure TLS for every host',
+  sources: src('polaris:tlsSettingsMissing'),
+  severity: STRICT,
+  fix: 'Add spec.tls with the hosts and a certificate Secret (e.g. issued by cert-manager)',
+  check: (ctx) => ctx.objects.filter((o) => o.kind === 'Ingress' && ['networking.k8s.io', 'extensions'].includes(apiGroup(o)))
+    .flatMap((ing) => {
+      const spec = asObject(ing.spec);
+      const tls = asArray(spec.tls).map(asObject);
+      if (tls.length === 0) {
+        return [{ object: ing, message: 'has no TLS configuration', path: 'spec.tls' }];
+      }
+      const tlsHosts = tls.flatMap((t) => asArray(t.hosts).map(String));
+      return asArray(spec.rules).map(asObject).map((r) => r.host).filter((h) => typeof h === 'string')
+        .filter((h) => !hostCovered(String(h), tlsHosts))
+        .map((h) => ({ object: ing, message: `host '${String(h)}' is not covered by spec.tls`, path: 'spec.tls' }));
+    }),
+};
+
+/** Every network rule, in report order. */
+export const NETWORK_RULES: readonly Rule[] = [
+  podNetworkPolicy, networkPolicyTargets, serviceTargets, serviceTargetPort, serviceType, ingressTargets, ingressTls,
+];

@@ -1,0 +1,40 @@
+import { RuleContext } from './context';
+import { RuleSource, SeverityByProfile, Violation } from './types';
+
+/**
+ * A production-readiness rule: data that describes it, and a pure function that checks it.
+ *
+ * Platform teams add their own rules by implementing this interface and passing
+ * `[...DEFAULT_RULES, myRule]` as `rules` to `checkManifests` (or to the validation plugin,
+ * the matchers and the command line through their options).
+ *
+ * @example
+ * const requireTeamLabel: Rule = {
+ *   id: 'team-label',
+ *   description: 'Every workload names its owning team',
+ *   sources: [{ tool: 'platform', check: 'team-label' }],
+ *   severity: { dev: 'warning', staging: 'error', prod: 'error' },
+ *   fix: "Add the label 'platform.io/team'",
+ *   check: (ctx) => ctx.workloads()
+ *     .filter((w) => !ctx.labelsOf(w.object)['platform.io/team'])
+ *     .map((w) => ({ object: w.object, message: 'has no team label' })),
+ * };
+ */
+export interface Rule {
+  /** A stable kebab-case id; used in exemption annotations and reports. */
+  readonly id: string;
+  /** One sentence: what the rule asks for. */
+  readonly description: string;
+  /**
+   * The scanners' checks and Pod Security Standards controls this rule implements.
+   *
+   * The engine honours those scanners' exemption annotations for this rule.
+   */
+  readonly sources: readonly RuleSource[];
+  /** The rule's severity in each profile. */
+  readonly severity: SeverityByProfile;
+  /** How to fix a violation, in general terms. */
+  readonly fix: string;
+  /** Checks all objects and returns every violation. Must not modify the objects. */
+  check(context: RuleContext): Violation[];
+}
