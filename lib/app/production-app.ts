@@ -940,10 +940,9 @@ export class ProductionApp extends Construct implements INetworkPeer {
       metadata,
       type: serviceType,
       selector: this.deployment,
-      ports: this.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: kplus.Protocol.TCP })),
+      // No targetPort: Kubernetes defaults it to `port`, which is the container port's number by construction.
+      ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP })),
     });
-    // The Service points at the container port by name, so a renumbered container port cannot break it.
-    this.ports.forEach((p, i) => ApiObject.of(this.service).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/targetPort`, p.name)));
 
     this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata,
