@@ -1,3 +1,4 @@
+import type { Rule } from './rule';
 import { KubeObject } from './types';
 
 /** A label selector as in `spec.selector` (matchLabels and matchExpressions). */
@@ -75,8 +76,9 @@ export class RuleContext {
 
   /**
    * @param objects every object being checked, in input order
+   * @param rules every rule being run (lets rules such as `exemption-annotation` see the others)
    */
-  public constructor(public readonly objects: readonly KubeObject[]) {}
+  public constructor(public readonly objects: readonly KubeObject[], public readonly rules: readonly Rule[] = []) {}
 
   /** The objects of one kind (and, when given, API group, e.g. `networking.k8s.io`). */
   public ofKind(kind: string, group?: string): KubeObject[] {

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './rule';
+export * from './context';
+export * from './engine';
+export * from './format';
+export { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION } from './exemptions';

@@ -1,0 +1,142 @@
+import { src, STRICT } from './_helpers';
+import { asArray, asObject, namespaceOf, nameOf, RuleContext } from './context';
+import { Rule } from './rule';
+import { KubeObject, Violation } from './types';
+
+/** Roles that Kubernetes itself ships; not ours to judge. */
+function isBuiltIn(role: KubeObject): boolean {
+  const n = nameOf(role);
+  return n.startsWith('system:') || (role.kind === 'ClusterRole' && ['cluster-admin', 'admin', 'edit', 'view'].includes(n));
+}
+
+interface PolicyRule { readonly apiGroups: string[]; readonly resources: string[]; readonly verbs: string[]; readonly resourceNames: string[] }
+
+function rulesOf(role: KubeObject): PolicyRule[] {
+  return asArray(role.rules).map(asObject).map((r) => ({
+    apiGroups: asArray(r.apiGroups).map(String),
+    resources: asArray(r.resources).map(String),
+    verbs: asArray(r.verbs).map(String),
+    resourceNames: asArray(r.resourceNames).map(String),
+  }));
+}
+
+function roles(ctx: RuleContext): KubeObject[] {
+  return [...ctx.ofKind('Role'), ...ctx.ofKind('ClusterRole')].filter((r) => !isBuiltIn(r));
+}
+
+function grants(rule: PolicyRule, resources: string[], verbs: string[]): boolean {
+  return (rule.apiGroups.includes('') || rule.apiGroups.includes('*'))
+    && rule.resources.some((r) => r === '*' || resources.includes(r))
+    && rule.verbs.some((v) => v === '*' || verbs.includes(v));
+}
+
+/**
+ * Roles list their API groups, resources and verbs; a wildcard silently grants everything added
+ * to the API later.
+ *
+ * Sources: kube-linter wildcard-in-rules; Polaris clusterrolebindingClusterAdmin,
+ * rolebindingClusterAdminClusterRole, rolebindingClusterAdminRole (their wildcard role test).
+ */
+export const rbacWildcards: Rule = {
+  id: 'rbac-no-wildcards',
+  description: 'Roles and ClusterRoles use no wildcard in apiGroups, resources or verbs',
+  sources: src('kube-linter:wildcard-in-rules', 'polaris:clusterrolebindingClusterAdmin',
+    'polaris:rolebindingClusterAdminClusterRole', 'polaris:rolebindingClusterAdminRole'),
+  severity: STRICT,
+  fix: 'List the API groups, resources and verbs the subject needs',
+  check: (ctx) => roles(ctx).flatMap((role) => rulesOf(role).flatMap((r, i) => {
+    const fields = (['apiGroups', 'resources', 'verbs'] as const).filter((f) => r[f].includes('*'));
+    return fields.length ? [{ object: role, message: `rule ${i} uses '*' in ${fields.join(', ')}`, path: `rules[${i}]` }] : [];
+  })),
+};
+
+function isFullAdmin(role: KubeObject | undefined): boolean {
+  return role !== undefined && rulesOf(role).some((r) => r.apiGroups.includes('*') && r.resources.includes('*') && r.verbs.includes('*'));
+}
+
+function roleOfBinding(ctx: RuleContext, binding: KubeObject): KubeObject | undefined {
+  const ref = asObject(binding.roleRef);
+  return ref.kind === 'ClusterRole'
+    ? ctx.find('ClusterRole', undefined, String(ref.name))
+    : ctx.find('Role', namespaceOf(binding), String(ref.name));
+}
+
+function bindings(ctx: RuleContext): KubeObject[] {
+  return [...ctx.ofKind('RoleBinding'), ...ctx.ofKind('ClusterRoleBinding')].filter((b) => !nameOf(b).startsWith('system:'));
+}
+
+/**
+ * No binding grants cluster-admin, or a role with full wildcard rights.
+ *
+ * Sources: Polaris clusterrolebindingClusterAdmin, rolebindingClusterAdminClusterRole,
+ * rolebindingClusterAdminRole; kube-linter cluster-admin-role-binding.
+ */
+export const rbacClusterAdmin: Rule = {
+  id: 'rbac-no-cluster-admin-binding',
+  description: 'No RoleBinding or ClusterRoleBinding grants cluster-admin or a full-wildcard role',
+  sources: src('polaris:clusterrolebindingClusterAdmin', 'polaris:rolebindingClusterAdminClusterRole',
+    'polaris:rolebindingClusterAdminRole', 'kube-linter:cluster-admin-role-binding'),
+  severity: STRICT,
+  fix: 'Bind a role that grants only what the subject needs',
+  check: (ctx) => bindings(ctx).flatMap((b) => {
+    const ref = asObject(b.roleRef);
+    if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin') {
+      return [{ object: b, message: 'binds the cluster-admin ClusterRole', path: 'roleRef' }];
+    }
+    return isFullAdmin(roleOfBinding(ctx, b))
+      ? [{ object: b, message: `binds ${String(ref.kind)} '${String(ref.name)}', which grants every verb on every resource`, path: 'roleRef' }] : [];
+  }),
+};
+
+/**
+ * Roles do not read or change Secrets broadly; access scoped by `resourceNames` is allowed.
+ *
+ * Sources: kube-linter access-to-secrets.
+ */
+export const rbacSecrets: Rule = {
+  id: 'rbac-secrets-access',
+  description: 'Roles grant access to Secrets only by resourceNames',
+  sources: src('kube-linter:access-to-secrets'),
+  severity: STRICT,
+  fix: 'Restrict the rule to the Secrets needed with resourceNames, or mount the Secret instead of reading it from the API',
+  check: (ctx) => roles(ctx).flatMap((role) => rulesOf(role).flatMap((r, i) =>
+    grants(r, ['secrets'], ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']) && r.resourceNames.length === 0
+      ? [{ object: role, message: `rule ${i} grants ${r.verbs.join(', ')} on all Secrets`, path: `rules[${i}]` }] : [])),
+};
+
+function grantsExec(role: KubeObject | undefined): boolean {
+  return role !== undefined && rulesOf(role).some((r) => grants(r, ['pods/exec', 'pods/attach'], ['create', 'get']));
+}
+
+/**
+ * No role grants exec or attach into pods, and no binding binds such a role.
+ *
+ * Sources: Polaris clusterrolePodExecAttach, rolePodExecAttach, clusterrolebindingPodExecAttach,
+ * rolebindingClusterRolePodExecAttach, rolebindingRolePodExecAttach.
+ */
+export const rbacPodExec: Rule = {
+  id: 'rbac-no-pod-exec',
+  description: 'No role grants pods/exec or pods/attach, and no binding binds such a role',
+  sources: src('polaris:clusterrolePodExecAttach', 'polaris:rolePodExecAttach', 'polaris:clusterrolebindingPodExecAttach',
+    'polaris:rolebindingClusterRolePodExecAttach', 'polaris:rolebindingRolePodExecAttach'),
+  severity: STRICT,
+  fix: 'Remove pods/exec and pods/attach from the role; grant break-glass access through a separate, audited role',
+  check: (ctx) => {
+    const out: Violation[] = [];
+    for (const role of roles(ctx)) {
+      if (grantsExec(role)) {
+        out.push({ object: role, message: 'grants exec or attach into pods', path: 'rules' });
+      }
+    }
+    for (const b of bindings(ctx)) {
+      const role = roleOfBinding(ctx, b);
+      if (role && !isBuiltIn(role) && grantsExec(role)) {
+        out.push({ object: b, message: `binds ${role.kind} '${nameOf(role)}', which grants exec or attach into pods`, path: 'roleRef' });
+      }
+    }
+    return out;
+  },
+};
+
+/** Every RBAC rule, in report order. */
+export const RBAC_RULES: readonly Rule[] = [rbacWildcards, rbacClusterAdmin, rbacSecrets, rbacPodExec];
