@@ -19,6 +19,12 @@ const buildDir = path.join(root, 'build');
 // Relative to where cdk8s (or the user) runs us, as cdk8s itself does.
 const outdir = path.resolve(process.env.CDK8S_OUTDIR || 'dist');
 
+/** A path as the user would type it: relative when inside the working directory. */
+function show(p) {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
 function fail(message) {
   console.error(`synth-examples: ${message}`);
   process.exit(1);
@@ -36,7 +42,7 @@ const names = fs.existsSync(examplesDir)
 fs.mkdirSync(outdir, { recursive: true });
 
 if (names.length === 0) {
-  console.log(`synth-examples: no examples/<name>/ folders found; nothing to synthesize into ${path.relative(process.cwd(), outdir) || '.'}`);
+  console.log(`synth-examples: no examples/<name>/ folders found; nothing to synthesize into ${show(outdir)}`);
   process.exit(0);
 }
 
@@ -65,7 +71,7 @@ for (const name of names) {
   const compiled = path.join(buildDir, 'examples', name, 'main.js');
   const target = path.join(outdir, name);
   fs.rmSync(target, { recursive: true, force: true });
-  console.log(`synth-examples: examples/${name} -> ${path.relative(process.cwd(), target)}`);
+  console.log(`synth-examples: examples/${name} -> ${show(target)}`);
   const result = spawnSync(process.execPath, [compiled], {
     cwd: root,
     stdio: 'inherit',
@@ -77,7 +83,7 @@ for (const name of names) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.status}`;
     failed.push(`example '${name}': node ${path.relative(root, compiled)} ${how} (see its output above)`);
   } else if (!fs.existsSync(target) || !fs.readdirSync(target).some((f) => f.endsWith('.yaml'))) {
-    failed.push(`example '${name}': wrote no manifest to ${path.relative(process.cwd(), target)} (does main.ts call app.synth()?)`);
+    failed.push(`example '${name}': wrote no manifest to ${show(target)} (does main.ts call app.synth()?)`);
   }
 }
 
