@@ -72,7 +72,7 @@ export function renderValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') {
     return String(value);
   }
-  if (value !== null && typeof value === 'object' && typeof (value as any).toString === 'function'
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as any).toString === 'function'
     && (value as any).toString !== Object.prototype.toString) {
     return String(value);
   }

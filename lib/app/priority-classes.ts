@@ -1,0 +1,48 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { MANAGED_BY, PRIORITY_CLASSES } from '../defaults';
+
+/**
+ * Props of `PriorityClasses`.
+ */
+export interface PriorityClassesProps {
+  /**
+   * The name of the class that is the cluster's global default (for pods that name none).
+   *
+   * @default - none is the global default
+   */
+  readonly globalDefault?: string;
+}
+
+/**
+ * The PriorityClass objects that ProductionApps refer to: `platform-high` (prod), `platform-default` (staging)
+ * and `platform-low` (dev).
+ *
+ * Emit them once per cluster, in the platform's own chart.
+ *
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+ */
+export class PriorityClasses extends Construct {
+  /** The PriorityClass objects, by name. */
+  public readonly classes: Record<string, k8s.KubePriorityClass> = {};
+
+  public constructor(scope: Construct, id: string, props: PriorityClassesProps = {}) {
+    super(scope, id);
+    const names = PRIORITY_CLASSES.map((c) => c.name);
+    if (props.globalDefault !== undefined && !names.includes(props.globalDefault)) {
+      throw new Error(`PriorityClasses '${this.node.path}' has 1 invalid prop:\n  - 'globalDefault' ("${props.globalDefault}") is not one of the classes. Fix: use one of ${names.map((n) => `'${n}'`).join(', ')}`);
+    }
+    for (const c of PRIORITY_CLASSES) {
+      this.classes[c.name] = new k8s.KubePriorityClass(this, c.name, {
+        metadata: {
+          name: c.name,
+          labels: { 'app.kubernetes.io/name': c.name, 'app.kubernetes.io/managed-by': MANAGED_BY },
+        },
+        value: c.value,
+        globalDefault: props.globalDefault === c.name,
+        preemptionPolicy: 'PreemptLowerPriority',
+        description: c.description,
+      });
+    }
+  }
+}
