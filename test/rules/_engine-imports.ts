@@ -1,0 +1,2 @@
+export * from '../../lib/rules';
+export { parseImage as parseImageForTest } from '../../lib/rules/containers';

@@ -1,0 +1,202 @@
+import * as path from 'path';
+import {
+  checkManifests, DEFAULT_RULES, EXEMPTION_REASON_ANNOTATION, formatReport, KubeObject, parseImageForTest, Rule,
+  RuleContext, selectorMatches,
+} from './_engine-imports';
+import { loadFixture } from './_load';
+
+/** A fresh copy of the hardened web app, to be mutated by a test. */
+function hardened(): KubeObject[] {
+  return JSON.parse(JSON.stringify(loadFixture(path.join('good', 'hardened-web-app.yaml'))));
+}
+function deploymentOf(objects: KubeObject[]): any {
+  return objects.find((o) => o.kind === 'Deployment');
+}
+function withHostPort(annotations: Record<string, string>): KubeObject[] {
+  const objects = hardened();
+  const d = deploymentOf(objects);
+  d.spec.template.spec.containers[0].ports[0].hostPort = 8080;
+  d.metadata.annotations = annotations;
+  return objects;
+}
+
+describe('exemptions', () => {
+  test('our annotation with a reason suppresses the rule and is listed', () => {
+    // GIVEN a host port exempted with a reason
+    const objects = withHostPort({ 'production.platform.io/exempt-host-ports': 'node-local DNS cache must bind 53 on the host' });
+    // WHEN checked
+    const report = checkManifests(objects);
+    // THEN nothing is reported and the exemption is listed with its reason
+    expect(report.findings).toEqual([]);
+    expect(report.exemptions).toEqual([expect.objectContaining({
+      ruleId: 'host-ports',
+      annotation: 'production.platform.io/exempt-host-ports',
+      reason: 'node-local DNS cache must bind 53 on the host',
+      suppressed: ["container 'app' binds host port 8080"],
+    })]);
+    expect(formatReport(report)).toContain('node-local DNS cache must bind 53 on the host');
+  });
+
+  test('our annotation without a reason is itself a finding (and still listed)', () => {
+    const report = checkManifests(withHostPort({ 'production.platform.io/exempt-host-ports': '  ' }));
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
+    expect(report.findings[0].message).toContain('without a reason');
+    expect(report.exemptions.map((e) => e.reason)).toEqual(['(no reason given)']);
+    expect(report.passed).toBe(false);
+  });
+
+  test('an annotation naming an unknown rule is a finding and exempts nothing', () => {
+    const report = checkManifests(withHostPort({ 'production.platform.io/exempt-host-port': 'typo' }));
+    expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['exemption-annotation', 'host-ports']);
+    expect(report.exemptions).toEqual([]);
+  });
+
+  test('the Polaris form exempts every rule that records that Polaris check, and needs our reason annotation', () => {
+    // GIVEN the Polaris exemption for hostPortSet, which host-ports records as a source
+    const silent = checkManifests(withHostPort({ 'polaris.fairwinds.com/hostPortSet-exempt': 'true' }));
+    expect(silent.findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
+    expect(silent.exemptions.map((e) => `${e.ruleId} ${e.annotation}`)).toEqual(['host-ports polaris.fairwinds.com/hostPortSet-exempt']);
+    // WHEN the reason is written in our reason annotation
+    const explained = checkManifests(withHostPort({
+      'polaris.fairwinds.com/hostPortSet-exempt': 'true', [EXEMPTION_REASON_ANNOTATION]: 'legacy agent, ticket OPS-12',
+    }));
+    // THEN the exemption is clean
+    expect(explained.findings).toEqual([]);
+    expect(explained.exemptions.map((e) => e.reason)).toEqual(['legacy agent, ticket OPS-12']);
+  });
+
+  test('the kube-score form maps its checks to our rules', () => {
+    const objects = hardened();
+    const d = deploymentOf(objects);
+    d.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
+    d.spec.template.spec.containers[0].securityContext.privileged = true;
+    d.metadata.annotations = {
+      'kube-score/ignore': 'container-security-context-readonlyrootfilesystem, container-security-context-privileged',
+      [EXEMPTION_REASON_ANNOTATION]: 'vendor image, reviewed in SEC-7',
+    };
+    const report = checkManifests(objects);
+    expect(report.findings).toEqual([]);
+    expect(report.exemptions.map((e) => e.ruleId).sort()).toEqual(['no-privileged', 'read-only-root-filesystem']);
+  });
+
+  test('the kube-linter form carries its reason as the value', () => {
+    const objects = hardened();
+    deploymentOf(objects).spec.template.spec.hostNetwork = true;
+    deploymentOf(objects).metadata.annotations = { 'ignore-check.kube-linter.io/host-network': 'CNI agent' };
+    const report = checkManifests(objects);
+    expect(report.findings).toEqual([]);
+    expect(report.exemptions).toEqual([expect.objectContaining({ ruleId: 'host-namespaces', reason: 'CNI agent' })]);
+
+    deploymentOf(objects).metadata.annotations = { 'ignore-check.kube-linter.io/host-network': '' };
+    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
+  });
+
+  test('an exemption on the pod template counts too', () => {
+    const objects = withHostPort({});
+    deploymentOf(objects).spec.template.metadata.annotations = { 'production.platform.io/exempt-host-ports': 'DaemonSet-like agent' };
+    expect(checkManifests(objects).findings).toEqual([]);
+  });
+});
+
+describe('profiles', () => {
+  test('the same violation is an error in prod and staging and a warning in dev', () => {
+    const objects = hardened();
+    deploymentOf(objects).spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
+    const severity = (profile: 'dev' | 'staging' | 'prod') => checkManifests(objects, { profile }).findings.map((f) => f.severity);
+    expect(severity('prod')).toEqual(['error']);
+    expect(severity('staging')).toEqual(['error']);
+    expect(severity('dev')).toEqual(['warning']);
+    expect(checkManifests(objects, { profile: 'dev' }).passed).toBe(true);
+  });
+
+  test('high-availability rules are off in dev', () => {
+    const objects = hardened().filter((o) => o.kind !== 'HorizontalPodAutoscaler' && o.kind !== 'PodDisruptionBudget');
+    deploymentOf(objects).spec.replicas = 1;
+    expect(checkManifests(objects, { profile: 'dev' }).findings).toEqual([]);
+    expect(checkManifests(objects, { profile: 'dev' }).rulesRun).not.toContain('replicas');
+    expect(checkManifests(objects, { profile: 'prod' }).findings.map((f) => f.ruleId).sort()).toEqual(['pdb-exists', 'replicas']);
+  });
+
+  test('advisory rules stay warnings in prod', () => {
+    const objects = hardened();
+    delete deploymentOf(objects).spec.template.spec.priorityClassName;
+    const report = checkManifests(objects, { profile: 'prod' });
+    expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['priority-class warning']);
+    expect(report.passed).toBe(true);
+    expect(report.warningCount).toBe(1);
+  });
+
+  test('throws on an unknown profile', () => {
+    expect(() => checkManifests([], { profile: 'production' as never })).toThrow("Unknown profile 'production': use one of 'dev', 'staging', 'prod'");
+  });
+
+  test('every default rule declares a severity per profile, sources and a fix', () => {
+    for (const rule of DEFAULT_RULES) {
+      expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      for (const p of ['dev', 'staging', 'prod'] as const) {
+        expect(['error', 'warning', 'off']).toContain(rule.severity[p]);
+      }
+      expect(rule.sources.length).toBeGreaterThan(0);
+      expect(rule.fix.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('custom rules', () => {
+  const teamLabel: Rule = {
+    id: 'team-label',
+    description: 'Workloads name their owning team',
+    sources: [{ tool: 'platform', check: 'team-label' }],
+    severity: { dev: 'off', staging: 'warning', prod: 'error' },
+    fix: "Add the label 'platform.io/team'",
+    check: (ctx: RuleContext) => ctx.workloads()
+      .filter((w) => !ctx.labelsOf(w.object)['platform.io/team'])
+      .map((w) => ({ object: w.object, message: 'has no team label', path: 'metadata.labels' })),
+  };
+
+  test('a platform team adds a rule next to the defaults', () => {
+    const report = checkManifests(hardened(), { rules: [...DEFAULT_RULES, teamLabel] });
+    expect(report.findings).toEqual([expect.objectContaining({
+      ruleId: 'team-label', severity: 'error', message: 'has no team label', fix: "Add the label 'platform.io/team'",
+      object: expect.objectContaining({ kind: 'Deployment', name: 'web', namespace: 'shop' }),
+    })]);
+  });
+
+  test('a custom rule is exemptable by our annotation', () => {
+    const objects = hardened();
+    deploymentOf(objects).metadata.annotations = { 'production.platform.io/exempt-team-label': 'shared by all teams' };
+    const report = checkManifests(objects, { rules: [...DEFAULT_RULES, teamLabel] });
+    expect(report.findings).toEqual([]);
+    expect(report.exemptions.map((e) => e.ruleId)).toEqual(['team-label']);
+  });
+
+  test('throws when two rules share an id', () => {
+    expect(() => checkManifests([], { rules: [teamLabel, teamLabel] })).toThrow("Rule id 'team-label' is used by two rules");
+  });
+
+  test('construct paths and files are carried into findings', () => {
+    const objects = hardened();
+    delete deploymentOf(objects).spec.template.spec.containers[0].livenessProbe;
+    const report = checkManifests(objects.map((o) => ({ object: o, constructPath: `app/${o.kind}`, file: 'web.yaml' })));
+    expect(report.findings).toEqual([expect.objectContaining({ ruleId: 'liveness-probe', constructPath: 'app/Deployment', file: 'web.yaml' })]);
+  });
+});
+
+describe('helpers', () => {
+  test('selectorMatches handles matchLabels and every matchExpressions operator', () => {
+    const labels = { app: 'web', tier: 'front' };
+    expect(selectorMatches({ matchLabels: { app: 'web' } }, labels)).toBe(true);
+    expect(selectorMatches({ matchLabels: { app: 'api' } }, labels)).toBe(false);
+    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, labels)).toBe(true);
+    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels)).toBe(false);
+    expect(selectorMatches({ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, labels)).toBe(false);
+    expect(selectorMatches({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, labels)).toBe(true);
+    expect(selectorMatches({}, labels)).toBe(true);
+  });
+
+  test('image references are split into tag and digest, registry ports included', () => {
+    expect(parseImageForTest('registry:5000/app')).toEqual({ tag: undefined, digest: undefined });
+    expect(parseImageForTest('registry:5000/app:1.2')).toEqual({ tag: '1.2', digest: undefined });
+    expect(parseImageForTest('app@sha256:abc')).toEqual({ tag: undefined, digest: 'sha256:abc' });
+  });
+});
