@@ -1,0 +1,203 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError, loadYamlFile } from '../cli/load';
+import { checkManifests, DEFAULT_RULES, Finding, formatReport, LocatedObject, PROFILE_NAMES, ProfileName, Report } from '../rules';
+
+/**
+ * A resource that violates a rule, as cdk8s-cli's `ValidationViolatingResource`.
+ */
+export interface ValidationResource {
+  /** The object's `metadata.name`; cdk8s-cli looks its construct path up by it. */
+  readonly resourceName: string;
+  /** Where in the object, and what is wrong. */
+  readonly locations: readonly string[];
+  /** The manifest file. */
+  readonly manifestPath: string;
+}
+
+/**
+ * A violation, as cdk8s-cli's `ValidationViolation`.
+ */
+export interface ValidationViolationReport {
+  /** The rule id and severity. */
+  readonly ruleName: string;
+  /** What the rule asks for. */
+  readonly recommendation: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** The resources that violate it. */
+  readonly violatingResources: readonly ValidationResource[];
+}
+
+/**
+ * The part of cdk8s-cli's `ValidationContext` the plugin uses, typed structurally so that the
+ * library does not load cdk8s-cli at run time.
+ */
+export interface ValidationContextLike {
+  /** The synthesized manifest files. */
+  readonly manifests: readonly string[];
+  /**
+   * Construct metadata of the resources, by `metadata.name` (from `construct-metadata.json` in
+   * the output folder).
+   *
+   * @default - none
+   */
+  readonly metadata?: { readonly [name: string]: { readonly path: string } };
+  /** The report the plugin fills in. */
+  readonly report: {
+    addViolation(violation: ValidationViolationReport): void;
+    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  };
+  /** Where the plugin logs. */
+  readonly logger: { log(message: string): void };
+}
+
+/**
+ * Properties of the plugin, as written under `properties:` in `cdk8s.yaml`.
+ */
+export interface ProductionReadinessValidationProps {
+  /**
+   * The profile whose severities apply: `dev`, `staging` or `prod`.
+   *
+   * @default 'prod'
+   */
+  readonly profile?: ProfileName;
+  /**
+   * The lowest severity that fails the synth: `error`, or `warning` to fail on warnings too.
+   *
+   * @default 'error'
+   */
+  readonly failOn?: 'error' | 'warning';
+}
+
+/**
+ * A cdk8s-cli validation plugin that runs the production-readiness rules on the synthesized
+ * manifests, prints a readable report and fails the synth on errors.
+ *
+ * Manifests are checked one output folder at a time (an app that synthesizes several examples
+ * into `dist/<example>/` gets one check per example), so that cross-object rules compare
+ * objects of the same app. Construct paths come from `construct-metadata.json`, at the output
+ * root (read by cdk8s-cli) or next to the manifests.
+ *
+ * @example
+ * # cdk8s.yaml
+ * validations:
+ *   - package: ./node_modules/@platform/cdk8s-production
+ *     class: ProductionReadinessValidation
+ *     version: 0.1.0
+ *     properties:
+ *       profile: prod
+ */
+export class ProductionReadinessValidation {
+  /** The profile in force. */
+  public readonly profile: ProfileName;
+  /** The lowest severity that fails the synth. */
+  public readonly failOn: 'error' | 'warning';
+
+  public constructor(props: ProductionReadinessValidationProps = {}) {
+    const problems: string[] = [];
+    const profile = props.profile ?? 'prod';
+    const failOn = props.failOn ?? 'error';
+    if (!PROFILE_NAMES.includes(profile)) {
+      problems.push(`'profile' (${JSON.stringify(profile)}) must be one of ${PROFILE_NAMES.join(', ')}`);
+    }
+    if (failOn !== 'error' && failOn !== 'warning') {
+      problems.push(`'failOn' (${JSON.stringify(failOn)}) must be 'error' or 'warning'`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`ProductionReadinessValidation properties in cdk8s.yaml are invalid:\n  - ${problems.join('\n  - ')}`);
+    }
+    this.profile = profile;
+    this.failOn = failOn;
+  }
+
+  /**
+   * Checks the manifests and fills in the report. Called by cdk8s-cli after synthesis.
+   */
+  public async validate(context: ValidationContextLike): Promise<void> {
+    const groups = new Map<string, string[]>();
+    for (const m of context.manifests) {
+      const dir = path.dirname(m);
+      groups.set(dir, [...(groups.get(dir) ?? []), m]);
+    }
+    let errors = 0;
+    let warnings = 0;
+    let exemptions = 0;
+    let objects = 0;
+    const exemptionLines: string[] = [];
+    const byRule = new Map<string, { finding: Finding; manifest: string }[]>();
+    const logs: string[] = [];
+    for (const [dir, manifests] of groups) {
+      const names = { ...(context.metadata ?? {}), ...readConstructMetadata(dir) };
+      let located: LocatedObject[];
+      try {
+        located = manifests.flatMap((m) => loadYamlFile(m, m)).map((l) => ({
+          ...l, constructPath: names[l.object.metadata?.name ?? '']?.path,
+        }));
+      } catch (e) {
+        if (!(e instanceof InputError)) {
+          throw e;
+        }
+        context.logger.log(`production readiness: cannot read the synthesized manifests: ${e.message}`);
+        context.report.addViolation({ ruleName: 'manifest-input (error)', recommendation: e.message, fix: 'Synthesize valid Kubernetes objects', violatingResources: [] });
+        errors++;
+        continue;
+      }
+      const report: Report = checkManifests(located, { profile: this.profile });
+      objects += report.objectCount;
+      errors += report.errorCount;
+      warnings += report.warningCount;
+      exemptions += report.exemptions.length;
+      exemptionLines.push(...report.exemptions.map((x) => `${x.ruleId} on ${x.object.kind} ${x.object.name} (${x.reason})`));
+      for (const f of report.findings) {
+        const key = `${f.ruleId} (${f.severity})`;
+        byRule.set(key, [...(byRule.get(key) ?? []), { finding: f, manifest: f.file ?? manifests[0] }]);
+      }
+      logs.push(`${path.relative(process.cwd(), dir) || '.'}: ${formatReport(report)}`);
+    }
+    for (const [ruleName, hits] of byRule) {
+      const rule = DEFAULT_RULES.find((r) => r.id === hits[0].finding.ruleId);
+      context.report.addViolation({
+        ruleName,
+        recommendation: rule?.description ?? hits[0].finding.message,
+        fix: rule?.fix ?? hits[0].finding.fix,
+        violatingResources: hits.map(({ finding, manifest }) => ({
+          resourceName: finding.object.name,
+          manifestPath: manifest,
+          locations: [`${finding.object.kind} ${finding.object.name}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
+            + `${finding.constructPath ? ` [${finding.constructPath}]` : ''}`],
+        })),
+      });
+    }
+    context.logger.log(logs.join('\n\n'));
+    const failed = errors > 0 || (this.failOn === 'warning' && warnings > 0);
+    context.report.submit(failed ? 'failure' : 'success', {
+      profile: this.profile,
+      objects: String(objects),
+      errors: String(errors),
+      warnings: String(warnings),
+      exemptions: exemptions === 0 ? '0' : `${exemptions}: ${exemptionLines.join('; ')}`,
+    });
+  }
+}
+
+/** Reads `construct-metadata.json` from a folder, if there is one. */
+function readConstructMetadata(dir: string): { [name: string]: { path: string } } {
+  const file = path.join(dir, 'construct-metadata.json');
+  if (!fs.existsSync(file)) {
+    return {};
+  }
+  try {
+    const json = JSON.parse(fs.readFileSync(file, 'utf-8')) as { resources?: { [name: string]: { path?: unknown } } };
+    const out: { [name: string]: { path: string } } = {};
+    for (const [name, meta] of Object.entries(json.resources ?? {})) {
+      if (typeof meta?.path === 'string') {
+        out[name] = { path: meta.path };
+      }
+    }
+    return out;
+  } catch {
+    // construct paths are a convenience: without them, findings still name the objects
+    return {};
+  }
+}

@@ -1,0 +1,133 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ValidationContext } from 'cdk8s-cli/plugins';
+import { parseAllDocuments, stringify } from 'yaml';
+import { ProductionReadinessValidation, ValidationContextLike, ValidationViolationReport } from '../../lib/validation';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/** A fake cdk8s-cli context that records what the plugin reports. */
+function fakeContext(manifests: string[], metadata: { [name: string]: { path: string } } = {}) {
+  const violations: ValidationViolationReport[] = [];
+  const submitted: { status: string; metadata?: { readonly [k: string]: string } }[] = [];
+  const logs: string[] = [];
+  const context: ValidationContextLike = {
+    manifests,
+    metadata,
+    report: {
+      addViolation: (v) => violations.push(v),
+      submit: (status, meta) => submitted.push({ status, metadata: meta }),
+    },
+    logger: { log: (m) => logs.push(m) },
+  };
+  return { context, violations, submitted, logs };
+}
+
+let tmp: string;
+beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prv-')); });
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('ProductionReadinessValidation', () => {
+  test('passes good manifests and submits success with a summary', async () => {
+    const { context, violations, submitted, logs } = fakeContext([path.join(FIXTURES, 'good', 'hardened-web-app.yaml')]);
+    await new ProductionReadinessValidation().validate(context);
+    expect(violations).toEqual([]);
+    expect(submitted).toEqual([{ status: 'success', metadata: { profile: 'prod', objects: '11', errors: '0', warnings: '0', exemptions: '0' } }]);
+    expect(logs.join('\n')).toContain('Result: passed');
+  });
+
+  test('fails the synth on errors, grouping findings by rule with construct paths', async () => {
+    // GIVEN a bad manifest and the construct metadata cdk8s-cli read from the output root
+    const { context, violations, submitted, logs } = fakeContext([path.join(FIXTURES, 'bad', 'host-ports.yaml')],
+      { 'bad-host-ports': { path: 'prod/Shop/Deployment/Resource' } });
+    // WHEN the plugin validates
+    await new ProductionReadinessValidation({ profile: 'prod' }).validate(context);
+    // THEN the rule is reported with the object, the construct path, the recommendation and the fix
+    expect(violations).toEqual([{
+      ruleName: 'host-ports (error)',
+      recommendation: 'Containers do not bind ports on the host',
+      fix: 'Remove hostPort and expose the container through a Service',
+      violatingResources: [{
+        resourceName: 'bad-host-ports',
+        manifestPath: path.join(FIXTURES, 'bad', 'host-ports.yaml'),
+        locations: ["Deployment bad-host-ports spec.template.spec.containers[0]: container 'app' binds host port 8080 [prod/Shop/Deployment/Resource]"],
+      }],
+    }]);
+    expect(submitted[0].status).toBe('failure');
+    expect(submitted[0].metadata).toEqual(expect.objectContaining({ errors: '1' }));
+    expect(logs.join('\n')).toContain('ERROR host-ports: Deployment shop/bad-host-ports [prod/Shop/Deployment/Resource]');
+  });
+
+  test('in dev the same findings are warnings and the synth succeeds, unless failOn is warning', async () => {
+    const manifests = [path.join(FIXTURES, 'bad', 'host-ports.yaml')];
+    const dev = fakeContext(manifests);
+    await new ProductionReadinessValidation({ profile: 'dev' }).validate(dev.context);
+    expect(dev.submitted[0].status).toBe('success');
+    expect(dev.violations.map((v) => v.ruleName)).toEqual(['host-ports (warning)']);
+
+    const strict = fakeContext(manifests);
+    await new ProductionReadinessValidation({ profile: 'dev', failOn: 'warning' }).validate(strict.context);
+    expect(strict.submitted[0].status).toBe('failure');
+  });
+
+  test('checks each output folder on its own and reads construct-metadata.json next to the manifests', async () => {
+    // GIVEN two example apps synthesized into dist/<example>/, one of them with its own construct metadata
+    const good = path.join(tmp, 'dist', 'web');
+    const bad = path.join(tmp, 'dist', 'jobs');
+    fs.mkdirSync(good, { recursive: true });
+    fs.mkdirSync(bad, { recursive: true });
+    fs.copyFileSync(path.join(FIXTURES, 'good', 'hardened-web-app.yaml'), path.join(good, 'web.k8s.yaml'));
+    fs.copyFileSync(path.join(FIXTURES, 'bad', 'cronjob-deadline.yaml'), path.join(bad, 'jobs.k8s.yaml'));
+    fs.writeFileSync(path.join(bad, 'construct-metadata.json'), JSON.stringify({
+      version: '1.0.0', resources: { 'bad-cronjob-deadline': { path: 'jobs/Nightly/Resource' } },
+    }));
+    const { context, violations, submitted } = fakeContext([path.join(good, 'web.k8s.yaml'), path.join(bad, 'jobs.k8s.yaml')]);
+    // WHEN validated
+    await new ProductionReadinessValidation().validate(context);
+    // THEN only the bad app is reported, with its construct path
+    expect(violations.map((v) => v.ruleName)).toEqual(['cronjob-deadline (error)']);
+    expect(violations[0].violatingResources[0].locations[0]).toContain('[jobs/Nightly/Resource]');
+    expect(submitted[0].metadata).toEqual(expect.objectContaining({ objects: String(11 + 3), errors: '1' }));
+  });
+
+  test('lists exemptions in the summary', async () => {
+    const file = path.join(tmp, 'exempt.yaml');
+    const docs = parseAllDocuments(fs.readFileSync(path.join(FIXTURES, 'bad', 'host-ports.yaml'), 'utf-8')).map((d) => d.toJS());
+    docs.find((d) => d.kind === 'Deployment').metadata.annotations = { 'production.platform.io/exempt-host-ports': 'node-local agent' };
+    fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+    const { context, submitted } = fakeContext([file]);
+    await new ProductionReadinessValidation().validate(context);
+    expect(submitted[0]).toEqual({ status: 'success', metadata: expect.objectContaining({ exemptions: '1: host-ports on Deployment bad-host-ports (node-local agent)' }) });
+  });
+
+  test('reports manifests it cannot read instead of crashing', async () => {
+    const file = path.join(tmp, 'junk.yaml');
+    fs.writeFileSync(file, 'just: a config\n');
+    const { context, violations, submitted } = fakeContext([file]);
+    await new ProductionReadinessValidation().validate(context);
+    expect(violations[0].ruleName).toBe('manifest-input (error)');
+    expect(violations[0].recommendation).toContain('not a Kubernetes object');
+    expect(submitted[0].status).toBe('failure');
+  });
+
+  test('throws on invalid properties, listing every problem', () => {
+    expect(() => new ProductionReadinessValidation({ profile: 'production' as never, failOn: 'info' as never })).toThrow(
+      "ProductionReadinessValidation properties in cdk8s.yaml are invalid:\n  - 'profile' (\"production\") must be one of dev, staging, prod\n  - 'failOn' (\"info\") must be 'error' or 'warning'");
+  });
+
+  test('works with the real cdk8s-cli ValidationContext', async () => {
+    // GIVEN the context cdk8s-cli builds for a plugin
+    const context = new ValidationContext([path.join(FIXTURES, 'bad', 'ingress-tls.yaml')], '@platform/cdk8s-production', '0.1.0',
+      { 'bad-ingress-tls': { path: 'prod/Web/Ingress/Resource' } });
+    const log = jest.spyOn(context.logger, 'log').mockImplementation(() => undefined);
+    // WHEN the plugin validates
+    await new ProductionReadinessValidation().validate(context);
+    // THEN the report fails and its table names the rule and the construct
+    expect(context.report.success).toBe(false);
+    const text = context.report.toString();
+    expect(text).toContain('ingress-tls (error)');
+    expect(text).toContain('Construct Path: prod/Web/Ingress/Resource');
+    expect(log).toHaveBeenCalled();
+  });
+});
