@@ -1,0 +1,33 @@
+import { DEFAULT_RULES, renderRulesTable, renderSources, replaceRulesSection } from '../../lib/rules';
+
+describe('rules documentation', () => {
+  const table = renderRulesTable(DEFAULT_RULES);
+
+  test('has one row per rule with its severity per profile, sources and fix', () => {
+    const rows = table.split('\n').slice(2);
+    expect(rows).toHaveLength(DEFAULT_RULES.length);
+    expect(rows).toContain('| `host-ports` | Containers do not bind ports on the host | warning | error | error | '
+      + 'Polaris: hostPortSet; PSS baseline: Host Ports | Remove hostPort and expose the container through a Service |');
+    expect(rows.find((r) => r.startsWith('| `replicas` '))).toContain('| off | error | error |');
+  });
+
+  test('groups sources by tool', () => {
+    expect(renderSources([{ tool: 'polaris', check: 'a' }, { tool: 'kube-linter', check: 'b' }, { tool: 'polaris', check: 'c' }]))
+      .toBe('Polaris: a, c; kube-linter: b');
+  });
+
+  test('rewrites only the marked region', () => {
+    const readme = '# Title\n\nintro\n<!-- rules:start -->\nold table\n<!-- rules:end -->\n\n## After\n';
+    expect(replaceRulesSection(readme, 'NEW')).toBe('# Title\n\nintro\n<!-- rules:start -->\nNEW\n<!-- rules:end -->\n\n## After\n');
+  });
+
+  test('leaves a README without markers alone', () => {
+    expect(replaceRulesSection('# Title\n', 'NEW')).toBeUndefined();
+    expect(replaceRulesSection('<!-- rules:end --> <!-- rules:start -->', 'NEW')).toBeUndefined();
+  });
+
+  test('escapes pipes inside cells', () => {
+    const t = renderRulesTable([{ ...DEFAULT_RULES[0], fix: 'a | b' }]);
+    expect(t).toContain('a \\| b');
+  });
+});
