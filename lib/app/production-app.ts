@@ -4,17 +4,17 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppProbe, _ProbeKind } from './app-probe';
 import { AppSize, _mebibytes, _millicores } from './app-size';
-import { INetworkPeer, NetworkPeer } from './network-peer';
+import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY, INetworkPeer, NetworkPeer } from './network-peer';
 import {
   DEFAULT_AUTOSCALING, DEFAULT_REPLICAS, DEFAULT_SIZE, HELPER_CONTAINER_SIZE, MANAGED_BY, MIN_REPLICAS, POD_IDENTITY,
   PORT_NAME, PRIORITY_CLASS_NAME, PROBE_TIMINGS, ROLLOUT, SECRET_NAME_PATTERN, SECRET_VALUE_PATTERNS, SHUTDOWN, SIZES,
-  TOPOLOGY, WRITABLE_PATHS, WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES, CLUSTER_DNS, EXEMPTION_ANNOTATION_PREFIX,
+  TOPOLOGY, WRITABLE_PATHS, WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES, CLUSTER_DNS, EXEMPTION_ANNOTATION_PREFIX, NAMESPACE_NAME_LABEL,
 } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import {
   isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue, isPortName, parseImage,
 } from '../internal/names';
-import { _namespaceOf } from '../internal/scope';
+import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
 
 /**
@@ -587,6 +587,10 @@ export class ProductionApp extends Construct implements INetworkPeer {
     this.namespace = props.namespace ?? _namespaceOf(this);
     errors.check(this.namespace !== undefined && !isDns1123Label(this.namespace), 'namespace', this.namespace,
       'is not a DNS-1123 label', 'use lowercase letters, digits and \'-\', at most 63 characters');
+    const enclosingNamespace = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
+    errors.check(props.namespace !== undefined && enclosingNamespace !== undefined && props.namespace !== enclosingNamespace, 'namespace',
+      props.namespace, `conflicts with the enclosing ProductionNamespace "${enclosingNamespace}"`,
+      'remove \'namespace\' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace');
 
     // ---- image ----
     this.image = props.image;
@@ -711,6 +715,10 @@ export class ProductionApp extends Construct implements INetworkPeer {
 
     // ---- service account, priority, service type ----
     this.serviceAccountToken = props.serviceAccountToken ?? false;
+    const apiServer = this.node.tryGetContext(API_SERVER_CONTEXT_KEY) as { cidrs: string[]; port: number } | undefined;
+    policy(this.serviceAccountToken && apiServer === undefined && enclosingNamespace !== undefined, 'serviceAccountToken', true,
+      `mounts a token, but the ProductionNamespace "${enclosingNamespace}" has no 'apiServer', so the default deny blocks every API call`,
+      'set \'apiServer\' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))');
     this.priorityClassName = props.priorityClassName ?? profile.select(PRIORITY_CLASS_NAME);
     errors.check(!isDns1123Label(this.priorityClassName) && !/^[a-z0-9.-]+$/.test(this.priorityClassName), 'priorityClassName', this.priorityClassName,
       'is not a valid PriorityClass name', 'use a DNS-1123 name such as \'platform-high\'');
@@ -983,6 +991,12 @@ export class ProductionApp extends Construct implements INetworkPeer {
       },
     });
     this.addEgress(NetworkPeer.clusterDns(), [CLUSTER_DNS.port], [kplus.Protocol.UDP, kplus.Protocol.TCP]);
+    // API server endpoints are not pods, so the rule is an ipBlock; it exists only when a token is mounted.
+    if (this.serviceAccountToken && apiServer !== undefined) {
+      for (const cidr of apiServer.cidrs) {
+        this.addEgress(NetworkPeer.cidr(cidr), [apiServer.port], [kplus.Protocol.TCP]);
+      }
+    }
   }
 
   /** The labels that select this app's pods (the Deployment's selector). */
@@ -1063,10 +1077,28 @@ export class ProductionApp extends Construct implements INetworkPeer {
 
   private addIngress(peer: INetworkPeer, ports: number[], protocols: kplus.Protocol[]): void {
     const rendered = peer.toNetworkPolicyPeer(this.namespace);
+    this.checkAdmitted(peer, rendered);
     const key = `in:${JSON.stringify(rendered)}:${ports.join(',')}:${protocols.join(',')}`;
     if (this.ruleKeys.has(key)) return;
     this.ruleKeys.add(key);
     this.ingressRules.push({ from: [rendered], ports: portList(ports, protocols) });
+  }
+
+  /** Refuses an allow from another namespace when the enclosing ProductionNamespace does not admit it. */
+  private checkAdmitted(peer: INetworkPeer, rendered: k8s.NetworkPolicyPeer): void {
+    const guard = this.node.tryGetContext(ADMITTED_NAMESPACES_CONTEXT_KEY) as { namespace: string; admitted: string[] } | undefined;
+    if (guard === undefined || rendered.namespaceSelector === undefined) {
+      return;
+    }
+    const from = rendered.namespaceSelector.matchLabels?.[NAMESPACE_NAME_LABEL];
+    if (from !== undefined && (from === guard.namespace || guard.admitted.includes(from))) {
+      return;
+    }
+    const errors = new PropErrors(this, 'ProductionApp');
+    errors.add('allowFrom', peer.peerDescription,
+      `comes from ${from === undefined ? 'any namespace' : `namespace "${from}"`}, which the ProductionNamespace "${guard.namespace}" does not admit ('allowedIngressNamespaces': ${JSON.stringify(guard.admitted)})`,
+      `add ${from === undefined ? 'the namespace' : `"${from}"`} to 'allowedIngressNamespaces' of the ProductionNamespace, or remove the allow`);
+    errors.throwIfAny();
   }
 
   private addEgress(peer: INetworkPeer, ports: number[], protocols: kplus.Protocol[]): void {

@@ -1,0 +1,78 @@
+/**
+ * Every networking opinion of the library, as data keyed by profile.
+ *
+ * ProductionNamespace, ProductionIngress and ClusterDefaultDeny read their defaults from here and never
+ * inline literals. The README's network section is written from these values.
+ */
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { ProfileValues } from '../profile';
+
+/**
+ * The Pod Security Admission version the namespace labels pin, so a cluster upgrade never tightens or loosens
+ * the policy silently.
+ *
+ * @internal
+ */
+export const POD_SECURITY_VERSION = 'v1.28';
+
+/** The label prefix of Pod Security Admission. @internal */
+export const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io';
+
+/** Where a ProductionNamespace records why Pod Security was relaxed. @internal */
+export const POD_SECURITY_REASON_ANNOTATION = 'production.platform.io/pod-security-reason';
+
+/** The ResourceQuota of a ProductionNamespace, per profile. @internal */
+export const NAMESPACE_QUOTA = {
+  requestsCpu: { dev: kplus.Cpu.units(4), staging: kplus.Cpu.units(8), prod: kplus.Cpu.units(32) } as ProfileValues<kplus.Cpu>,
+  limitsCpu: { dev: kplus.Cpu.units(8), staging: kplus.Cpu.units(16), prod: kplus.Cpu.units(64) } as ProfileValues<kplus.Cpu>,
+  requestsMemory: { dev: Size.gibibytes(8), staging: Size.gibibytes(16), prod: Size.gibibytes(64) } as ProfileValues<Size>,
+  limitsMemory: { dev: Size.gibibytes(16), staging: Size.gibibytes(32), prod: Size.gibibytes(128) } as ProfileValues<Size>,
+  pods: { dev: 50, staging: 100, prod: 300 } as ProfileValues<number>,
+  persistentVolumeClaims: { dev: 10, staging: 20, prod: 50 } as ProfileValues<number>,
+};
+
+/** The ingress-nginx controller: its class, namespace, pod labels and annotation set. @internal */
+export const INGRESS_NGINX = {
+  ingressClassName: 'nginx',
+  namespace: 'ingress-nginx',
+  podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } as Record<string, string>,
+  httpsRedirectAnnotations: {
+    'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
+    'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+  } as Record<string, string>,
+  // ingress-nginx has no per-Ingress HSTS annotation: its ConfigMap key `hsts` (on by default, max-age one
+  // year) adds the header to every TLS host. Snippet annotations are off by default for security reasons.
+  hstsAnnotations: {} as Record<string, string>,
+  rateLimitAnnotation: 'nginx.ingress.kubernetes.io/limit-rps',
+  bodySizeAnnotation: 'nginx.ingress.kubernetes.io/proxy-body-size',
+};
+
+/** The external-dns annotation that publishes an Ingress's hosts. @internal */
+export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = 'external-dns.alpha.kubernetes.io/hostname';
+
+/** cert-manager's annotations on an Ingress (ingress-shim). @internal */
+export const CERT_MANAGER_ANNOTATIONS = {
+  clusterIssuer: 'cert-manager.io/cluster-issuer',
+  issuer: 'cert-manager.io/issuer',
+};
+
+/** The cert-manager API group. @internal */
+export const CERT_MANAGER_GROUP = 'cert-manager.io';
+
+/** The Gateway listener a route attaches to when none is named (the HTTPS listener). @internal */
+export const GATEWAY_SECTION_NAME = 'https';
+
+/** The port of the Kubernetes API server endpoints when none is given. @internal */
+export const API_SERVER_PORT = 443;
+
+/** Namespaces a cluster-wide default deny leaves alone (the control plane and the CNI run there). @internal */
+export const CLUSTER_DEFAULT_DENY_EXCLUDED_NAMESPACES = ['kube-system'];
+
+/** The names of the objects a ProductionNamespace creates in itself (one of each per namespace). @internal */
+export const NAMESPACE_OBJECT_NAMES = {
+  defaultDeny: 'default-deny',
+  allowDns: 'allow-dns',
+  quota: 'quota',
+  limits: 'limits',
+};

@@ -1,0 +1,668 @@
+import { Lazy, Names, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Certificate } from '../../imports/certificate-cert-manager.io';
+import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
+import { NetworkPeer } from '../app/network-peer';
+import { ProductionApp, WARNING_METADATA } from '../app/production-app';
+import { MANAGED_BY } from '../defaults';
+import { PropErrors } from '../internal/errors';
+import { isDns1123Label, isDns1123Subdomain } from '../internal/names';
+import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
+import { Profile } from '../profile';
+import {
+  CERT_MANAGER_ANNOTATIONS, CERT_MANAGER_GROUP, EXTERNAL_DNS_HOSTNAME_ANNOTATION, GATEWAY_SECTION_NAME, INGRESS_NGINX,
+} from './defaults';
+
+/**
+ * What an ingress controller is: its IngressClass, where its pods run, and the annotations it understands.
+ */
+export interface IngressControllerOptions {
+  /** The IngressClass name the controller watches. */
+  readonly ingressClassName: string;
+
+  /** The namespace the controller's pods run in (the source of the traffic that reaches the apps). */
+  readonly namespace: string;
+
+  /** The labels of the controller's pods. */
+  readonly podLabels: Record<string, string>;
+
+  /**
+   * Annotations that redirect HTTP to HTTPS.
+   *
+   * @default - none
+   */
+  readonly httpsRedirectAnnotations?: Record<string, string>;
+
+  /**
+   * Annotations that turn on HSTS.
+   *
+   * @default - none (the controller sends HSTS by its own configuration, or not at all)
+   */
+  readonly hstsAnnotations?: Record<string, string>;
+
+  /**
+   * The annotation that limits requests per second per client (its value is the integer limit).
+   *
+   * @default - the controller cannot limit rates by annotation; `rateLimitPerSecond` is an error
+   */
+  readonly rateLimitAnnotation?: string;
+
+  /**
+   * The annotation that caps the request body size (its value is in megabytes, e.g. `8m`).
+   *
+   * @default - the controller cannot cap body sizes by annotation; `maxBodySize` is an error
+   */
+  readonly bodySizeAnnotation?: string;
+}
+
+/**
+ * An ingress controller, with the annotation set the ProductionIngress writes for it.
+ */
+export class IngressController {
+  /**
+   * ingress-nginx (kubernetes/ingress-nginx): class `nginx`, pods `app.kubernetes.io/name: ingress-nginx` in the
+   * `ingress-nginx` namespace. HTTPS redirect by annotation; HSTS is sent for every TLS host by the controller's
+   * ConfigMap (`hsts`, on by default), since ingress-nginx has no per-Ingress HSTS annotation.
+   */
+  public static readonly NGINX = new IngressController(INGRESS_NGINX);
+
+  /**
+   * Any other controller (Traefik, HAProxy, a second ingress-nginx with another class, ...).
+   */
+  public static custom(options: IngressControllerOptions): IngressController {
+    const problems: string[] = [];
+    if (!isDns1123Subdomain(options.ingressClassName)) {
+      problems.push(`'ingressClassName' ("${options.ingressClassName}") is not a valid IngressClass name. Fix: use a DNS-1123 subdomain`);
+    }
+    if (!isDns1123Label(options.namespace)) {
+      problems.push(`'namespace' ("${options.namespace}") is not a namespace name. Fix: use a DNS-1123 label`);
+    }
+    if (Object.keys(options.podLabels).length === 0) {
+      problems.push('\'podLabels\' ({}) is empty, which would admit every pod of the controller namespace. Fix: give the labels of the controller pods');
+    }
+    if (problems.length > 0) {
+      throw new Error(`IngressController.custom has ${problems.length} invalid prop(s):\n  - ${problems.join('\n  - ')}`);
+    }
+    return new IngressController(options);
+  }
+
+  /** The IngressClass name. */
+  public readonly ingressClassName: string;
+  /** The namespace of the controller's pods. */
+  public readonly namespace: string;
+  /** The labels of the controller's pods. */
+  public readonly podLabels: Record<string, string>;
+  /** Annotations that redirect HTTP to HTTPS. */
+  public readonly httpsRedirectAnnotations: Record<string, string>;
+  /** Annotations that turn on HSTS. */
+  public readonly hstsAnnotations: Record<string, string>;
+  /** The rate-limit annotation, if the controller has one. */
+  public readonly rateLimitAnnotation?: string;
+  /** The body-size annotation, if the controller has one. */
+  public readonly bodySizeAnnotation?: string;
+
+  private constructor(options: IngressControllerOptions) {
+    this.ingressClassName = options.ingressClassName;
+    this.namespace = options.namespace;
+    this.podLabels = { ...options.podLabels };
+    this.httpsRedirectAnnotations = { ...(options.httpsRedirectAnnotations ?? {}) };
+    this.hstsAnnotations = { ...(options.hstsAnnotations ?? {}) };
+    this.rateLimitAnnotation = options.rateLimitAnnotation;
+    this.bodySizeAnnotation = options.bodySizeAnnotation;
+  }
+
+  /** The controller's pods, as a network peer. */
+  public get peer(): NetworkPeer {
+    return NetworkPeer.namespace(this.namespace, this.podLabels);
+  }
+}
+
+/**
+ * A cert-manager issuer, by name.
+ *
+ * @see https://cert-manager.io/docs/concepts/issuer/
+ */
+export class CertManagerIssuer {
+  /** A cluster-scoped ClusterIssuer. */
+  public static clusterIssuer(name: string): CertManagerIssuer {
+    return new CertManagerIssuer(name, 'ClusterIssuer', CERT_MANAGER_ANNOTATIONS.clusterIssuer);
+  }
+
+  /** A namespaced Issuer, in the namespace of the ingress. */
+  public static issuer(name: string): CertManagerIssuer {
+    return new CertManagerIssuer(name, 'Issuer', CERT_MANAGER_ANNOTATIONS.issuer);
+  }
+
+  private constructor(
+    /** The issuer's name. */
+    public readonly name: string,
+    /** `ClusterIssuer` or `Issuer`. */
+    public readonly kind: string,
+    /** The ingress-shim annotation that names this kind of issuer. @internal */
+    public readonly _annotation: string,
+  ) {}
+
+  public toString(): string {
+    return `${this.kind}/${this.name}`;
+  }
+}
+
+/**
+ * Where the TLS certificate of a set of hosts comes from.
+ */
+export class TlsCertificate {
+  /**
+   * A cert-manager `Certificate` object for the hosts, issued by `issuer` into a Secret named after the ingress.
+   */
+  public static certManager(issuer: CertManagerIssuer): TlsCertificate {
+    return new TlsCertificate('certificate', issuer, undefined);
+  }
+
+  /**
+   * cert-manager's ingress-shim: the issuer annotation on the Ingress; cert-manager creates the Certificate.
+   * One Ingress carries one issuer annotation, so every entry of this kind must name the same issuer.
+   */
+  public static certManagerAnnotation(issuer: CertManagerIssuer): TlsCertificate {
+    return new TlsCertificate('annotation', issuer, undefined);
+  }
+
+  /**
+   * A TLS Secret you provide (type `kubernetes.io/tls`, in the namespace of the ingress).
+   */
+  public static fromSecret(secret: kplus.ISecret): TlsCertificate {
+    return new TlsCertificate('secret', undefined, secret);
+  }
+
+  /** The issuer, for the cert-manager kinds. */
+  public readonly issuer?: CertManagerIssuer;
+  /** The Secret, for `fromSecret`. */
+  public readonly secret?: kplus.ISecret;
+  /** How the certificate is obtained. @internal */
+  public readonly _kind: string;
+
+  private constructor(kind: string, issuer: CertManagerIssuer | undefined, secret: kplus.ISecret | undefined) {
+    this._kind = kind;
+    this.issuer = issuer;
+    this.secret = secret;
+  }
+
+  public toString(): string {
+    return this._kind === 'secret' ? `Secret ${this.secret?.name}` : `${this._kind} ${this.issuer}`;
+  }
+}
+
+/**
+ * A TLS entry of a ProductionIngress: a set of hosts and its certificate.
+ */
+export interface IngressTlsOptions {
+  /** Where the certificate comes from. */
+  readonly certificate: TlsCertificate;
+
+  /**
+   * The hosts the certificate covers. A wildcard (`*.example.com`) covers one label below it.
+   *
+   * @default - every routed host that no other entry lists, except wildcard hosts (which need an entry that
+   * lists them, since HTTP-01 cannot issue wildcard certificates)
+   */
+  readonly hosts?: string[];
+}
+
+/**
+ * Emit the routes as Gateway API HTTPRoutes attached to an existing Gateway, instead of an Ingress.
+ *
+ * TLS is terminated by the Gateway's HTTPS listener, which is why routes attach to it by `sectionName`.
+ *
+ * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
+ */
+export interface IngressGatewayOptions {
+  /** The Gateway's name. */
+  readonly name: string;
+
+  /**
+   * The Gateway's namespace.
+   *
+   * @default - the namespace of the ingress
+   */
+  readonly namespace?: string;
+
+  /**
+   * The Gateway listener the routes attach to.
+   *
+   * @default 'https'
+   */
+  readonly sectionName?: string;
+
+  /**
+   * The labels of the Gateway's data-plane pods, which send the traffic to the apps.
+   *
+   * @default - every pod of the Gateway's namespace
+   */
+  readonly podLabels?: Record<string, string>;
+}
+
+/**
+ * Options for `ProductionIngress.addRoute` and `addServiceRoute`.
+ */
+export interface IngressRouteOptions {
+  /**
+   * The port of the app (or Service) to route to.
+   *
+   * @default - the app's main port; a Service's only port
+   */
+  readonly port?: number;
+
+  /**
+   * How the path is matched.
+   *
+   * @default kplus.HttpIngressPathType.PREFIX
+   */
+  readonly pathType?: kplus.HttpIngressPathType;
+}
+
+/**
+ * Props of a `ProductionIngress`.
+ */
+export interface ProductionIngressProps {
+  /**
+   * The name of the Ingress (or the prefix of the HTTPRoutes and Certificates).
+   *
+   * @default - derived from the construct path (`Names.toDnsLabel`)
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace. An Ingress routes only to Services in its own namespace.
+   *
+   * @default - the enclosing ProductionNamespace, else the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * The ingress controller: its class, its pods (allowed into the routed apps) and its annotations.
+   *
+   * @default IngressController.NGINX
+   */
+  readonly controller?: IngressController;
+
+  /**
+   * The IngressClass.
+   *
+   * @default - the controller's class (`nginx` for IngressController.NGINX)
+   */
+  readonly ingressClassName?: string;
+
+  /**
+   * TLS entries. Every routed host must be covered; a host without TLS is an error in staging and prod and a
+   * warning in dev.
+   *
+   * @default - no TLS
+   */
+  readonly tls?: IngressTlsOptions[];
+
+  /**
+   * Redirect HTTP to HTTPS. Turning it off is an error in staging and prod.
+   *
+   * @default true
+   */
+  readonly httpsRedirect?: boolean;
+
+  /**
+   * Send Strict-Transport-Security. Turning it off is an error in staging and prod.
+   *
+   * @default true
+   */
+  readonly hsts?: boolean;
+
+  /**
+   * Requests per second allowed per client address.
+   *
+   * @default - no limit
+   */
+  readonly rateLimitPerSecond?: number;
+
+  /**
+   * The largest request body accepted.
+   *
+   * @default - the controller's default (1 MiB for ingress-nginx)
+   */
+  readonly maxBodySize?: Size;
+
+  /**
+   * Publish the hosts with external-dns (`external-dns.alpha.kubernetes.io/hostname`).
+   *
+   * @default false
+   */
+  readonly externalDns?: boolean;
+
+  /**
+   * Emit Gateway API HTTPRoutes attached to this Gateway instead of an Ingress.
+   *
+   * @default - an Ingress is emitted
+   */
+  readonly gateway?: IngressGatewayOptions;
+}
+
+/** One route, as recorded. */
+interface Route {
+  readonly host: string;
+  readonly path: string;
+  readonly pathType: kplus.HttpIngressPathType;
+  readonly service: kplus.Service;
+  readonly port: number;
+}
+
+/**
+ * The single public entry of a set of apps: host and path routes over TLS, through the ingress controller.
+ *
+ * Routing to a ProductionApp also allows the controller's pods into that app, on the routed port only. Emits
+ * an Ingress (with cert-manager Certificates when asked), or Gateway API HTTPRoutes with `gateway`.
+ *
+ * @example
+ * const ingress = new ProductionIngress(shop, 'Ingress', {
+ *   tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
+ * });
+ * ingress.addRoute('shop.example.com', '/', web);
+ */
+export class ProductionIngress extends Construct {
+  /** The profile in force. */
+  public readonly profile: Profile;
+  /** The name of the Ingress (the prefix of the HTTPRoutes and Certificates). */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace?: string;
+  /** The ingress controller. */
+  public readonly controller: IngressController;
+  /** The IngressClass, or undefined in Gateway mode. */
+  public readonly ingressClassName?: string;
+  /** Whether HTTP is redirected to HTTPS. */
+  public readonly httpsRedirect: boolean;
+  /** Whether HSTS is on. */
+  public readonly hsts: boolean;
+  /** Whether external-dns publishes the hosts. */
+  public readonly externalDns: boolean;
+
+  /** The Ingress, unless `gateway` is set. */
+  public readonly ingress?: kplus.Ingress;
+  /** The cert-manager Certificates, one per `TlsCertificate.certManager` entry. */
+  public readonly certificates: Certificate[] = [];
+  /** The HTTPRoutes, one per host, when `gateway` is set. */
+  public readonly httpRoutes: HttpRoute[] = [];
+
+  private readonly routes: Route[] = [];
+  private readonly tlsEntries: Array<{ hosts: string[]; explicit: boolean }> = [];
+  private readonly gateway?: IngressGatewayOptions;
+  private readonly sourcePeer: NetworkPeer;
+
+  public constructor(scope: Construct, id: string, props: ProductionIngressProps = {}) {
+    super(scope, id);
+    this.profile = Profile.of(this);
+    const strict = this.profile.isProductionLike;
+    const inProfile = `in ${this.profile.name}`;
+    const errors = new PropErrors(this, 'ProductionIngress');
+    const policy = (condition: boolean, prop: string, value: unknown, problem: string, fix: string) => {
+      if (!condition) return;
+      if (strict) {
+        errors.add(prop, value, `${problem}, which is not allowed ${inProfile}`, fix);
+      } else {
+        this.node.addMetadata(WARNING_METADATA, `'${prop}' (${JSON.stringify(value)}) ${problem}. Fix: ${fix}`);
+      }
+    };
+
+    this.name = props.name ?? Names.toDnsLabel(this);
+    errors.check(!isDns1123Subdomain(this.name), 'name', this.name, 'is not a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
+    this.namespace = props.namespace ?? _namespaceOf(this);
+    const enclosing = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
+    errors.check(props.namespace !== undefined && enclosing !== undefined && props.namespace !== enclosing, 'namespace', props.namespace,
+      `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespace\', or create the ingress outside the ProductionNamespace');
+    this.controller = props.controller ?? IngressController.NGINX;
+    this.gateway = props.gateway;
+    this.httpsRedirect = props.httpsRedirect ?? true;
+    this.hsts = props.hsts ?? true;
+    this.externalDns = props.externalDns ?? false;
+    policy(!this.httpsRedirect, 'httpsRedirect', false, 'serves plain HTTP', 'remove it (HTTPS redirect is on by default)');
+    policy(!this.hsts, 'hsts', false, 'lets browsers fall back to plain HTTP', 'remove it (HSTS is on by default)');
+
+    const rate = props.rateLimitPerSecond;
+    errors.check(rate !== undefined && (!Number.isInteger(rate) || rate < 1), 'rateLimitPerSecond', rate, 'is not a positive integer', 'use 1 or more');
+    const bodyMebibytes = props.maxBodySize?.toMebibytes();
+    errors.check(bodyMebibytes !== undefined && !(bodyMebibytes > 0), 'maxBodySize', bodyMebibytes === undefined ? undefined : `${bodyMebibytes}Mi`,
+      'is not a positive size', 'use Size.mebibytes(n) with n > 0');
+
+    if (this.gateway) {
+      const gw = this.gateway;
+      errors.check(!isDns1123Subdomain(gw.name), 'gateway.name', gw.name, 'is not a Gateway name', 'use a DNS-1123 subdomain');
+      errors.check(gw.namespace !== undefined && !isDns1123Label(gw.namespace), 'gateway.namespace', gw.namespace, 'is not a namespace name', 'use a DNS-1123 label');
+      errors.check(props.ingressClassName !== undefined, 'ingressClassName', props.ingressClassName, 'is set together with \'gateway\'',
+        'remove it; the Gateway\'s class decides the controller');
+      errors.check(props.tls !== undefined, 'tls', '(set)', 'is set together with \'gateway\'; a Gateway terminates TLS on its HTTPS listener',
+        'configure the certificate on the Gateway listener and remove \'tls\'');
+      errors.check(rate !== undefined, 'rateLimitPerSecond', rate, 'is an ingress controller annotation and cannot apply to an HTTPRoute',
+        'configure the limit on the Gateway implementation, or remove it');
+      errors.check(props.maxBodySize !== undefined, 'maxBodySize', `${bodyMebibytes}Mi`, 'is an ingress controller annotation and cannot apply to an HTTPRoute',
+        'configure it on the Gateway implementation, or remove it');
+      errors.check(this.externalDns, 'externalDns', true, 'is set together with \'gateway\'', 'let external-dns read the HTTPRoutes (its gateway-httproute source)');
+    } else {
+      this.ingressClassName = props.ingressClassName ?? this.controller.ingressClassName;
+      errors.check(!isDns1123Subdomain(this.ingressClassName), 'ingressClassName', this.ingressClassName, 'is not an IngressClass name',
+        'use a DNS-1123 subdomain such as \'nginx\'');
+      errors.check(rate !== undefined && this.controller.rateLimitAnnotation === undefined, 'rateLimitPerSecond', rate,
+        'is set, but the controller has no rate-limit annotation', 'give \'rateLimitAnnotation\' in IngressController.custom, or remove it');
+      errors.check(props.maxBodySize !== undefined && this.controller.bodySizeAnnotation === undefined, 'maxBodySize', `${bodyMebibytes}Mi`,
+        'is set, but the controller has no body-size annotation', 'give \'bodySizeAnnotation\' in IngressController.custom, or remove it');
+    }
+
+    // ---- TLS entries ----
+    const tls = props.tls ?? [];
+    const seen = new Map<string, number>();
+    tls.forEach((entry, i) => {
+      (entry.hosts ?? []).forEach((host, j) => {
+        errors.check(!isHost(host), `tls[${i}].hosts[${j}]`, host, 'is not a valid DNS name',
+          'use lowercase letters, digits, \'-\' and \'.\', optionally starting with \'*.\'');
+        errors.check(seen.has(host), `tls[${i}].hosts[${j}]`, host, `is already covered by tls[${seen.get(host)}]`, 'list each host in one entry');
+        seen.set(host, seen.get(host) ?? i);
+      });
+      errors.check(entry.hosts !== undefined && entry.hosts.length === 0, `tls[${i}].hosts`, [], 'is empty', 'list the hosts, or leave \'hosts\' out to cover every other host');
+    });
+    const catchAll = tls.filter((e) => e.hosts === undefined);
+    errors.check(catchAll.length > 1, 'tls', `${catchAll.length} entries without 'hosts'`, 'has more than one catch-all entry',
+      'give \'hosts\' to all but one entry');
+    const annotationIssuers = [...new Set(tls.filter((e) => e.certificate._kind === 'annotation').map((e) => String(e.certificate.issuer)))];
+    errors.check(annotationIssuers.length > 1, 'tls', annotationIssuers, 'names more than one issuer by annotation, but an Ingress carries one issuer annotation',
+      'use TlsCertificate.certManager(...) for the other issuers, or one issuer');
+
+    errors.throwIfAny();
+    this.node.addValidation({
+      validate: () => (this.routes.length === 0 ? [`ProductionIngress '${this.node.path}' has no routes. Fix: call addRoute(host, path, app)`] : []),
+    });
+
+    // ================= objects =================
+    const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY };
+    this.sourcePeer = this.gateway
+      ? NetworkPeer.namespace(this.gateway.namespace ?? this.namespace ?? 'default', this.gateway.podLabels)
+      : this.controller.peer;
+    if (this.gateway) {
+      return;
+    }
+
+    const annotations: Record<string, string> = {};
+    if (this.httpsRedirect) Object.assign(annotations, this.controller.httpsRedirectAnnotations);
+    if (this.hsts) Object.assign(annotations, this.controller.hstsAnnotations);
+    if (rate !== undefined) annotations[this.controller.rateLimitAnnotation!] = String(rate);
+    if (bodyMebibytes !== undefined) annotations[this.controller.bodySizeAnnotation!] = `${Math.ceil(bodyMebibytes)}m`;
+    const shim = tls.find((e) => e.certificate._kind === 'annotation')?.certificate.issuer;
+    if (shim) annotations[shim._annotation] = shim.name;
+    if (this.externalDns) {
+      annotations[EXTERNAL_DNS_HOSTNAME_ANNOTATION] = Lazy.any({ produce: () => this.hosts().join(',') }) as string;
+    }
+
+    this.ingress = new kplus.Ingress(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels, annotations },
+      className: this.ingressClassName,
+    });
+
+    tls.forEach((entry, i) => {
+      const hosts = entry.hosts ? [...entry.hosts] : [];
+      this.tlsEntries.push({ hosts, explicit: entry.hosts !== undefined });
+      const secretName = tls.length === 1 ? `${this.name}-tls` : `${this.name}-tls-${i}`;
+      const cert = entry.certificate;
+      if (cert._kind === 'certificate') {
+        this.certificates.push(new Certificate(this, `Certificate${i}`, {
+          metadata: { name: secretName, namespace: this.namespace, labels },
+          spec: {
+            secretName,
+            dnsNames: hosts,
+            issuerRef: { name: cert.issuer!.name, kind: cert.issuer!.kind, group: CERT_MANAGER_GROUP },
+          },
+        }));
+      }
+      const secret = cert.secret ?? kplus.Secret.fromSecretName(this, `TlsSecret${i}`, secretName);
+      // The array is ours and filled by addRoute; kplus renders it at synthesis.
+      this.ingress!.addTls([{ hosts, secret }]);
+    });
+  }
+
+  /**
+   * Routes `host` + `path` to a ProductionApp, and allows the controller's pods into the app on that port.
+   *
+   * @throws if the host is not a DNS name, the host and path are already routed, the port is not a port of the
+   * app, the app is in another namespace, or (in staging and prod) no TLS entry covers the host
+   */
+  public addRoute(host: string, path: string, app: ProductionApp, options: IngressRouteOptions = {}): void {
+    const port = options.port ?? app.port;
+    const errors = this.checkRoute(host, path, options.pathType);
+    errors.check(!app.ports.some((p) => p.port === port), 'addRoute.port', port, `is not a port of ProductionApp '${app.node.path}'`,
+      `use one of ${app.ports.map((p) => p.port).join(', ')}`);
+    errors.check((app.namespace ?? '') !== (this.namespace ?? ''), 'addRoute.app', app.node.path,
+      `is in namespace "${app.namespace ?? ''}" but the ingress is in "${this.namespace ?? ''}"; an Ingress routes only to Services in its own namespace`,
+      'create the ProductionIngress in the app\'s namespace (one ingress per namespace)');
+    errors.throwIfAny();
+    this.record(host, path, options.pathType, app.service, port);
+    app._addIngressRule(this.sourcePeer, [port], [kplus.Protocol.TCP]);
+  }
+
+  /**
+   * Routes `host` + `path` to a Service that is not a ProductionApp. No NetworkPolicy is derived: allow the
+   * controller into the Service's pods yourself.
+   *
+   * @throws as `addRoute`, for the Service's ports
+   */
+  public addServiceRoute(host: string, path: string, service: kplus.Service, options: IngressRouteOptions = {}): void {
+    const ports = service.ports.map((p) => p.port);
+    const port = options.port ?? (ports.length === 1 ? ports[0] : undefined);
+    const errors = this.checkRoute(host, path, options.pathType);
+    errors.check(port === undefined || !ports.includes(port), 'addServiceRoute.port', port, `is not a port of Service '${service.name}'`,
+      `give one of ${ports.join(', ') || '(the Service has no ports)'}`);
+    errors.throwIfAny();
+    this.record(host, path, options.pathType, service, port!);
+  }
+
+  /** Every routed host, in the order first routed. */
+  public hosts(): string[] {
+    return [...new Set(this.routes.map((r) => r.host))];
+  }
+
+  /** The peer that sends the routed traffic: the controller's pods, or the Gateway's. */
+  public get trafficSource(): NetworkPeer {
+    return this.sourcePeer;
+  }
+
+  private checkRoute(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined): PropErrors {
+    const errors = new PropErrors(this, 'ProductionIngress');
+    const validHost = isHost(host);
+    errors.check(!validHost, 'addRoute.host', host, 'is not a valid DNS name',
+      'use lowercase letters, digits, \'-\' and \'.\' (e.g. \'shop.example.com\'), optionally starting with \'*.\'');
+    errors.check(!path.startsWith('/'), 'addRoute.path', path, 'is not an absolute path', `start it with '/', e.g. '/${path}'`);
+    errors.check(this.routes.some((r) => r.host === host && r.path === path), 'addRoute.path', `${host}${path}`,
+      'is already routed', 'route each host and path once');
+    if (this.gateway) {
+      errors.check(pathType === kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC, 'addRoute.pathType', pathType,
+        'has no HTTPRoute equivalent', 'use PREFIX or EXACT');
+      return errors;
+    }
+    if (!validHost) {
+      return errors;
+    }
+    const covered = this.tlsEntries.some((e) => (e.explicit ? e.hosts.some((h) => covers(h, host)) : !host.startsWith('*.')));
+    if (!covered) {
+      const wildcard = host.startsWith('*.');
+      const problem = wildcard
+        ? 'is a wildcard host without a matching certificate'
+        : 'has no TLS';
+      const fix = wildcard
+        ? `add a 'tls' entry with hosts ['${host}'] (a wildcard certificate: a DNS-01 issuer or TlsCertificate.fromSecret)`
+        : 'add a \'tls\' entry (e.g. { certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer(\'letsencrypt\')) })';
+      if (this.profile.isProductionLike) {
+        errors.add('addRoute.host', host, `${problem}, which is not allowed in ${this.profile.name}`, fix);
+      } else {
+        this.node.addMetadata(WARNING_METADATA, `'addRoute.host' ("${host}") ${problem}. Fix: ${fix}`);
+      }
+    }
+    return errors;
+  }
+
+  private record(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined, service: kplus.Service, port: number): void {
+    const type = pathType ?? kplus.HttpIngressPathType.PREFIX;
+    const isNewHost = !this.routes.some((r) => r.host === host);
+    this.routes.push({ host, path, pathType: type, service, port });
+    if (this.ingress) {
+      this.ingress.addHostRule(host, path, kplus.IngressBackend.fromService(service, { port }), type);
+      if (isNewHost) {
+        const entry = this.tlsEntries.find((e) => e.explicit && e.hosts.some((h) => covers(h, host)))
+          ?? this.tlsEntries.find((e) => !e.explicit);
+        if (entry && !entry.explicit) {
+          entry.hosts.push(host);
+        }
+      }
+      return;
+    }
+    if (isNewHost) {
+      this.addHttpRoute(host);
+    }
+  }
+
+  private addHttpRoute(host: string): void {
+    const gw = this.gateway!;
+    const index = this.httpRoutes.length;
+    const route = new HttpRoute(this, `Route${index}`, {
+      metadata: { name: `${this.name}-${index}`, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+      spec: {
+        parentRefs: [{ name: gw.name, namespace: gw.namespace, sectionName: gw.sectionName ?? GATEWAY_SECTION_NAME }],
+        hostnames: [host],
+        rules: Lazy.any({
+          produce: () => this.routes.filter((r) => r.host === host).map((r) => ({
+            matches: [{
+              path: {
+                type: r.pathType === kplus.HttpIngressPathType.EXACT ? HttpRouteSpecRulesMatchesPathType.EXACT : HttpRouteSpecRulesMatchesPathType.PATH_PREFIX,
+                value: r.path,
+              },
+            }],
+            backendRefs: [{ name: r.service.name, port: r.port }],
+          })),
+        }),
+      },
+    });
+    this.httpRoutes.push(route);
+  }
+}
+
+/** A DNS name, or a wildcard `*.` followed by one with at least two labels. */
+function isHost(host: string): boolean {
+  if (host.startsWith('*.')) {
+    const rest = host.slice(2);
+    return rest.includes('.') && isDns1123Subdomain(rest);
+  }
+  return host.length > 0 && host.includes('.') && isDns1123Subdomain(host);
+}
+
+/** Whether a certificate name (maybe a wildcard) covers `host`. */
+function covers(certHost: string, host: string): boolean {
+  if (certHost === host) {
+    return true;
+  }
+  if (certHost.startsWith('*.') && !host.startsWith('*.')) {
+    const suffix = certHost.slice(1);
+    return host.endsWith(suffix) && !host.slice(0, -suffix.length).includes('.') && host.length > suffix.length;
+  }
+  return false;
+}
