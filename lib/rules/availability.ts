@@ -18,7 +18,7 @@ function budgetsOf(ctx: RuleContext, w: Workload): KubeObject[] {
  * Sources: Polaris deploymentMissingReplicas; kube-linter minimum-three-replicas (optional there).
  */
 export const replicas: Rule = {
-  id: 'replicas',
+  id: 'deployment-replicas',
   description: 'Deployments, StatefulSets, ReplicaSets and Rollouts run at least 2 replicas',
   sources: src('polaris:deploymentMissingReplicas', 'kube-linter:minimum-three-replicas'),
   severity: HA,

@@ -2,38 +2,47 @@ import { ADVISORY, APP_LISTS, perContainer, perPod, src, STRICT } from './_helpe
 import { asArray, asObject, ContainerInfo, Workload } from './context';
 import { Rule } from './rule';
 
-function resourceProblems(c: ContainerInfo, names: readonly string[]): string[] {
-  const res = asObject(c.spec.resources);
-  const problems: string[] = [];
-  for (const kind of ['requests', 'limits']) {
-    const set = asObject(res[kind]);
-    for (const n of names) {
-      if (set[n] === undefined || set[n] === '' || set[n] === null) {
-        problems.push(`${kind}.${n}`);
-      }
-    }
-  }
-  return problems;
+function resourceProblems(c: ContainerInfo, kind: 'requests' | 'limits', names: readonly string[]): string[] {
+  const set = asObject(asObject(c.spec.resources)[kind]);
+  return names.filter((n) => set[n] === undefined || set[n] === '' || set[n] === null).map((n) => `${kind}.${n}`);
 }
 
 /**
- * Containers set CPU and memory requests and limits.
+ * Containers set CPU and memory requests and a memory limit.
  *
- * Sources: Polaris cpuRequestsMissing, cpuLimitsMissing, memoryRequestsMissing,
- * memoryLimitsMissing; kube-score container-resources; kube-linter unset-cpu-requirements,
- * unset-memory-requirements.
+ * The CPU limit is its own rule (`cpu-limits`), because it is the one resource setting teams
+ * exempt on purpose (a CPU limit throttles latency-sensitive apps).
+ *
+ * Sources: Polaris cpuRequestsMissing, memoryRequestsMissing, memoryLimitsMissing; kube-score
+ * container-resources; kube-linter unset-cpu-requirements, unset-memory-requirements.
  */
 export const containerResources: Rule = {
   id: 'container-resources',
-  description: 'Containers set CPU and memory requests and limits',
-  sources: src('polaris:cpuRequestsMissing', 'polaris:cpuLimitsMissing', 'polaris:memoryRequestsMissing',
-    'polaris:memoryLimitsMissing', 'kube-score:container-resources', 'kube-linter:unset-cpu-requirements',
-    'kube-linter:unset-memory-requirements'),
+  description: 'Containers set CPU and memory requests and a memory limit',
+  sources: src('polaris:cpuRequestsMissing', 'polaris:memoryRequestsMissing', 'polaris:memoryLimitsMissing',
+    'kube-score:container-resources', 'kube-linter:unset-cpu-requirements', 'kube-linter:unset-memory-requirements'),
   severity: STRICT,
-  fix: 'Set resources.requests and resources.limits for cpu and memory',
+  fix: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory',
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
-    const missing = resourceProblems(c, ['cpu', 'memory']);
+    const missing = [...resourceProblems(c, 'requests', ['cpu', 'memory']), ...resourceProblems(c, 'limits', ['memory'])];
     return missing.length ? `does not set resources ${missing.join(', ')}` : undefined;
+  }),
+};
+
+/**
+ * Containers set a CPU limit.
+ *
+ * Sources: Polaris cpuLimitsMissing; kube-score container-resources (CPU limit part).
+ */
+export const cpuLimits: Rule = {
+  id: 'cpu-limits',
+  description: 'Containers set a CPU limit',
+  sources: src('polaris:cpuLimitsMissing', 'kube-score:container-resources'),
+  severity: STRICT,
+  fix: 'Set resources.limits.cpu, or exempt the workload with a written reason (e.g. latency-sensitive)',
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
+    const missing = resourceProblems(c, 'limits', ['cpu']);
+    return missing.length ? 'does not set resources limits.cpu' : undefined;
   }),
 };
 
@@ -49,7 +58,7 @@ export const ephemeralStorage: Rule = {
   severity: STRICT,
   fix: "Set resources.requests['ephemeral-storage'] and resources.limits['ephemeral-storage']",
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
-    const missing = resourceProblems(c, ['ephemeral-storage']);
+    const missing = [...resourceProblems(c, 'requests', ['ephemeral-storage']), ...resourceProblems(c, 'limits', ['ephemeral-storage'])];
     return missing.length ? `does not set resources ${missing.join(', ')}` : undefined;
   }),
 };
@@ -300,6 +309,6 @@ export const priorityClass: Rule = {
 
 /** Every container rule, in report order. */
 export const CONTAINER_RULES: readonly Rule[] = [
-  containerResources, ephemeralStorage, readinessProbe, livenessProbe, distinctProbes, probePorts, imageTag, pullPolicy,
+  containerResources, cpuLimits, ephemeralStorage, readinessProbe, livenessProbe, distinctProbes, probePorts, imageTag, pullPolicy,
   envSecrets, duplicateEnv, sshPort, priorityClass,
 ];

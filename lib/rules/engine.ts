@@ -1,7 +1,7 @@
 import { AVAILABILITY_RULES } from './availability';
 import { CONTAINER_RULES } from './containers';
 import { nameOf, RuleContext } from './context';
-import { exemptionAnnotation, findExemption } from './exemptions';
+import { exemptionAnnotation, findExemption, PROFILE_ANNOTATION } from './exemptions';
 import { METADATA_RULES } from './metadata';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
@@ -27,7 +27,8 @@ export const PROFILE_NAMES: readonly ProfileName[] = ['dev', 'staging', 'prod'];
  */
 export interface CheckOptions {
   /**
-   * The profile whose severities apply.
+   * The profile whose severities apply, to every object that does not name its own with the
+   * `production.platform.io/profile` annotation.
    *
    * @default 'prod'
    */
@@ -80,16 +81,26 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
   const where = new Map<KubeObject, LocatedObject>(located.map((l) => [l.object, l]));
   const ctx = new RuleContext(located.map((l) => l.object), rules);
 
+  // An object may name its own profile (set by the construct that made it); the others use the run's.
+  const profileOf = (o: KubeObject): ProfileName => {
+    const p = o.metadata?.annotations?.[PROFILE_ANNOTATION];
+    return PROFILE_NAMES.includes(p as ProfileName) ? p as ProfileName : profile;
+  };
+  const profiles = new Set<ProfileName>([profile, ...ctx.objects.map(profileOf)]);
+
   const findings: Finding[] = [];
   const exemptions = new Map<string, Exemption & { suppressed: string[] }>();
   const rulesRun: string[] = [];
   for (const rule of rules) {
-    const level = rule.severity[profile];
-    if (level === 'off') {
+    if ([...profiles].every((p) => rule.severity[p] === 'off')) {
       continue;
     }
     rulesRun.push(rule.id);
     for (const v of rule.check(ctx)) {
+      const level = rule.severity[profileOf(v.object)];
+      if (level === 'off') {
+        continue;
+      }
       const loc = where.get(v.object);
       const exemption = rule === exemptionAnnotation ? undefined : findExemption(rule, v.object);
       if (exemption) {

@@ -13,6 +13,13 @@ export const EXEMPT_PREFIX = 'production.platform.io/exempt-';
 export const EXEMPTION_REASON_ANNOTATION = 'production.platform.io/exemption-reason';
 
 const POLARIS = /^polaris\.fairwinds\.com\/(.+)-exempt$/;
+
+/**
+ * The annotation that names the profile an object is judged by, overriding the profile of the
+ * check (e.g. `dev` on the objects of a dev chart in an app that synthesizes every environment).
+ */
+export const PROFILE_ANNOTATION = 'production.platform.io/profile';
+const PROFILES = ['dev', 'staging', 'prod'];
 const KUBE_LINTER = 'ignore-check.kube-linter.io/';
 const KUBE_SCORE = 'kube-score/ignore';
 
@@ -67,16 +74,20 @@ export function findExemption(rule: Rule, object: KubeObject): MatchedExemption 
  *
  * An exemption without a reason still suppresses the violation it names (so that the scanners
  * and this engine agree), but is itself reported by this rule until a reason is written.
- * The Polaris (`polaris.fairwinds.com/<check>-exempt: "true"`) and kube-score
- * (`kube-score/ignore`) forms have no room for a reason; write it in
- * `production.platform.io/exemption-reason` on the same object. The kube-linter form
- * (`ignore-check.kube-linter.io/<check>`) carries its reason as its value, like ours.
+ * The kube-linter form (`ignore-check.kube-linter.io/<check>`) carries its reason as its value,
+ * like ours. The Polaris (`polaris.fairwinds.com/<check>-exempt: "true"`) and kube-score
+ * (`kube-score/ignore`) forms have no room for one: they count as explained when every rule
+ * that implements the exempted check also carries our annotation with a reason (the usual case:
+ * write ours, and the scanners' forms next to it), or when the object carries
+ * `production.platform.io/exemption-reason`. A scanner check that no rule implements is not
+ * ours to judge. The rule also reports a `production.platform.io/profile` annotation that
+ * names no profile.
  *
  * Sources: our own policy (exemptions must be justified).
  */
 export const exemptionAnnotation: Rule = {
   id: 'exemption-annotation',
-  description: 'Exemption annotations name a known rule and carry a written reason',
+  description: 'Exemption annotations name a known rule and carry a written reason; profile annotations name a profile',
   sources: src('platform:exemption-annotation'),
   severity: STRICT,
   fix: `Write the reason as the annotation's value (${EXEMPT_PREFIX}<rule-id>: "<why>"), or in ${EXEMPTION_REASON_ANNOTATION} for the Polaris and kube-score forms`,
@@ -97,8 +108,22 @@ export const exemptionAnnotation: Rule = {
           }
         } else if (key.startsWith(KUBE_LINTER) && value.trim() === '') {
           out.push({ object, path, message: `annotation '${key}' exempts a check without a reason` });
-        } else if (((POLARIS.test(key) && value.toLowerCase() === 'true') || key === KUBE_SCORE) && sharedReason === '') {
-          out.push({ object, path, message: `annotation '${key}' exempts checks without a reason; add ${EXEMPTION_REASON_ANNOTATION}` });
+        } else if (key === PROFILE_ANNOTATION && !PROFILES.includes(value)) {
+          out.push({ object, path, message: `annotation '${key}' is '${value}', not one of ${PROFILES.join(', ')}` });
+        } else if (sharedReason === '') {
+          const checks = POLARIS.test(key) && value.toLowerCase() === 'true' ? [{ tool: 'polaris', check: POLARIS.exec(key)![1] }]
+            : key === KUBE_SCORE ? value.split(',').map((c) => ({ tool: 'kube-score', check: c.trim() })).filter((c) => c.check !== '') : [];
+          const unexplained = checks.filter((c) => {
+            const implementing = ctx.rules.filter((r) => r.sources.some((s) => s.tool === c.tool && s.check === c.check));
+            return implementing.some((r) => (ann[EXEMPT_PREFIX + r.id] ?? '').trim() === '');
+          });
+          if (unexplained.length > 0) {
+            out.push({
+              object, path,
+              message: `annotation '${key}' exempts ${unexplained.map((c) => c.check).join(', ')} without a reason; add our `
+                + `${EXEMPT_PREFIX}<rule-id> annotation with the reason, or ${EXEMPTION_REASON_ANNOTATION}`,
+            });
+          }
         }
       }
     }

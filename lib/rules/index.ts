@@ -3,5 +3,5 @@ export * from './rule';
 export * from './context';
 export * from './engine';
 export * from './format';
-export { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION } from './exemptions';
+export { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION, PROFILE_ANNOTATION } from './exemptions';
 export * from './docs';

@@ -208,7 +208,7 @@ export interface Report {
   readonly exemptions: readonly Exemption[];
   /** How many objects were checked. */
   readonly objectCount: number;
-  /** The ids of the rules that ran (not `off` in this profile). */
+  /** The ids of the rules that ran (not `off` in this profile, or in a profile an object names). */
   readonly rulesRun: readonly string[];
   /** The number of findings at `error` severity. */
   readonly errorCount: number;

@@ -47,7 +47,7 @@ describe('a plain cdk8s-plus-28 Deployment + Service + Ingress with defaults', (
   test('does not report what cdk8s-plus already hardens', () => {
     // cdk8s-plus defaults: non-root, read-only root fs, no privilege escalation, resources, no token
     const hardened = ['run-as-non-root', 'read-only-root-filesystem', 'no-privilege-escalation', 'no-privileged',
-      'container-resources', 'service-account-token', 'replicas', 'service-targets-pods', 'ingress-targets-service'];
+      'container-resources', 'service-account-token', 'deployment-replicas', 'service-targets-pods', 'ingress-targets-service'];
     expect(report.findings.filter((f) => hardened.includes(f.ruleId))).toEqual([]);
   });
 });

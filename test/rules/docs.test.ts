@@ -8,7 +8,7 @@ describe('rules documentation', () => {
     expect(rows).toHaveLength(DEFAULT_RULES.length);
     expect(rows).toContain('| `host-ports` | Containers do not bind ports on the host | warning | error | error | '
       + 'Polaris: hostPortSet; PSS baseline: Host Ports | Remove hostPort and expose the container through a Service |');
-    expect(rows.find((r) => r.startsWith('| `replicas` '))).toContain('| off | error | error |');
+    expect(rows.find((r) => r.startsWith('| `deployment-replicas` '))).toContain('| off | error | error |');
   });
 
   test('groups sources by tool', () => {

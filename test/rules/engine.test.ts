@@ -91,6 +91,27 @@ describe('exemptions', () => {
     expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
   });
 
+  test('the scanners\' forms are explained by our annotation for the same rule', () => {
+    // GIVEN our exemption with a reason, and the Polaris and kube-score forms next to it for the scanners
+    const objects = withHostPort({
+      'production.platform.io/exempt-host-ports': 'node-local agent',
+      'polaris.fairwinds.com/hostPortSet-exempt': 'true',
+    });
+    // THEN the Polaris form needs no reason of its own
+    expect(checkManifests(objects).findings).toEqual([]);
+    // BUT a kube-score check implemented by a rule without our reason is still unexplained
+    deploymentOf(objects).metadata.annotations['kube-score/ignore'] = 'container-security-context-privileged';
+    expect(checkManifests(objects).findings.map((f) => f.message)).toEqual([
+      "annotation 'kube-score/ignore' exempts container-security-context-privileged without a reason; add our production.platform.io/exempt-<rule-id> annotation with the reason, or production.platform.io/exemption-reason",
+    ]);
+  });
+
+  test('a scanner check that no rule implements is not ours to judge', () => {
+    const objects = hardened();
+    deploymentOf(objects).metadata.annotations = { 'kube-score/ignore': 'container-ports-check' };
+    expect(checkManifests(objects).findings).toEqual([]);
+  });
+
   test('an exemption on the pod template counts too', () => {
     const objects = withHostPort({});
     deploymentOf(objects).spec.template.metadata.annotations = { 'production.platform.io/exempt-host-ports': 'DaemonSet-like agent' };
@@ -113,8 +134,8 @@ describe('profiles', () => {
     const objects = hardened().filter((o) => o.kind !== 'HorizontalPodAutoscaler' && o.kind !== 'PodDisruptionBudget');
     deploymentOf(objects).spec.replicas = 1;
     expect(checkManifests(objects, { profile: 'dev' }).findings).toEqual([]);
-    expect(checkManifests(objects, { profile: 'dev' }).rulesRun).not.toContain('replicas');
-    expect(checkManifests(objects, { profile: 'prod' }).findings.map((f) => f.ruleId).sort()).toEqual(['pdb-exists', 'replicas']);
+    expect(checkManifests(objects, { profile: 'dev' }).rulesRun).not.toContain('deployment-replicas');
+    expect(checkManifests(objects, { profile: 'prod' }).findings.map((f) => f.ruleId).sort()).toEqual(['deployment-replicas', 'pdb-exists']);
   });
 
   test('advisory rules stay warnings in prod', () => {
@@ -124,6 +145,36 @@ describe('profiles', () => {
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['priority-class warning']);
     expect(report.passed).toBe(true);
     expect(report.warningCount).toBe(1);
+  });
+
+  test('an object that names its own profile is judged by it', () => {
+    // GIVEN an app with one replica, as the dev chart of a multi-environment app makes it
+    const objects = hardened().filter((o) => o.kind !== 'HorizontalPodAutoscaler');
+    const d = deploymentOf(objects);
+    d.spec.replicas = 1;
+    d.metadata.annotations = { 'production.platform.io/profile': 'dev' };
+    // WHEN the whole app is checked in prod
+    const report = checkManifests(objects, { profile: 'prod' });
+    // THEN the dev Deployment is judged by dev, where single replicas are allowed
+    expect(report.findings).toEqual([]);
+    // AND without the annotation it is an error
+    delete d.metadata.annotations;
+    expect(checkManifests(objects, { profile: 'prod' }).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['deployment-replicas error']);
+  });
+
+  test('an object can be stricter than the run', () => {
+    const objects = hardened();
+    deploymentOf(objects).metadata.annotations = { 'production.platform.io/profile': 'prod' };
+    deploymentOf(objects).spec.template.spec.hostPID = true;
+    expect(checkManifests(objects, { profile: 'dev' }).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['host-namespaces error']);
+  });
+
+  test('a profile annotation that names no profile is reported and ignored', () => {
+    const objects = hardened();
+    deploymentOf(objects).metadata.annotations = { 'production.platform.io/profile': 'production' };
+    deploymentOf(objects).spec.template.spec.hostPID = true;
+    const report = checkManifests(objects, { profile: 'dev' });
+    expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`).sort()).toEqual(['exemption-annotation warning', 'host-namespaces warning']);
   });
 
   test('throws on an unknown profile', () => {

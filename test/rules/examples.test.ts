@@ -1,0 +1,55 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { checkManifests, formatFinding, KubeObject, PROFILE_NAMES } from '../../lib/rules';
+
+// Every app under examples/ is run as `cdk8s synth` runs it, and judged by the rule pack.
+const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
+const examples = fs.existsSync(EXAMPLES_DIR)
+  ? fs.readdirSync(EXAMPLES_DIR).filter((n) => fs.existsSync(path.join(EXAMPLES_DIR, n, 'main.ts'))).sort()
+  : [];
+
+function synthObjects(name: string): KubeObject[] {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `rules-example-${name}-`));
+  const previous = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    jest.isolateModules(() => {
+      require(path.join(EXAMPLES_DIR, name, 'main.ts'));
+    });
+    return fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()
+      .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJS() as KubeObject))
+      .filter((o) => o);
+  } finally {
+    if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+test('there are examples to judge', () => {
+  expect(examples.length).toBeGreaterThan(0);
+});
+
+/**
+ * Examples that do not pass yet, with why. `test.failing` keeps the suite green while the gap is
+ * open and fails as soon as it closes, so the entry is removed with the fix.
+ */
+const KNOWN_GAPS: { [example: string]: { profiles: string[]; why: string } } = {
+  environments: {
+    profiles: ['staging', 'prod'],
+    why: "ProductionApp does not yet annotate its objects with production.platform.io/profile, so the dev chart's single replica is judged by the run's profile",
+  },
+};
+
+describe.each(examples)('example %s', (name) => {
+  const objects = synthObjects(name);
+
+  for (const profile of PROFILE_NAMES) {
+    const gap = KNOWN_GAPS[name]?.profiles.includes(profile) ? KNOWN_GAPS[name].why : undefined;
+    (gap ? test.failing : test)(`has zero findings in ${profile}${gap ? ` (known gap: ${gap})` : ''}`, () => {
+      const report = checkManifests(objects, { profile });
+      expect(report.findings.map(formatFinding)).toEqual([]);
+    });
+  }
+});
