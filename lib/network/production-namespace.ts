@@ -22,17 +22,15 @@ import { KubernetesApiServer } from './kubernetes-api-server';
  */
 export class PodSecurityLevel {
   /** Heavily restricted: the current pod hardening best practices. */
-  public static readonly RESTRICTED = new PodSecurityLevel('restricted', 2);
+  public static readonly RESTRICTED = new PodSecurityLevel('restricted');
   /** Minimally restrictive: prevents known privilege escalations. */
-  public static readonly BASELINE = new PodSecurityLevel('baseline', 1);
+  public static readonly BASELINE = new PodSecurityLevel('baseline');
   /** Unrestricted. */
-  public static readonly PRIVILEGED = new PodSecurityLevel('privileged', 0);
+  public static readonly PRIVILEGED = new PodSecurityLevel('privileged');
 
   private constructor(
     /** The label value: `restricted`, `baseline` or `privileged`. */
     public readonly value: string,
-    /** Higher is stricter. @internal */
-    public readonly _strictness: number,
   ) {}
 
   public toString(): string {
@@ -266,9 +264,6 @@ export class ProductionNamespace extends Construct {
       errors.check(profile.isProductionLike && level !== PodSecurityLevel.RESTRICTED && reason === '', prop, level.value,
         `relaxes Pod Security below 'restricted' without 'podSecurityReason', which only dev may do`,
         'keep PodSecurityLevel.RESTRICTED, or give \'podSecurityReason\'');
-      errors.check(level._strictness < this.podSecurityEnforce._strictness, prop, level.value,
-        `is less strict than 'podSecurityEnforce' ("${this.podSecurityEnforce.value}"), so it can never report anything`,
-        'make it at least as strict as the enforced level');
     }
     errors.check(!/^v1\.[0-9]+$/.test(this.podSecurityVersion), 'podSecurityVersion', this.podSecurityVersion,
       'is not a pinned Kubernetes minor version (\'latest\' would change the policy on every upgrade)', `use a version such as '${POD_SECURITY_VERSION}'`);
