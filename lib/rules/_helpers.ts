@@ -34,7 +34,11 @@ export function src(...pairs: string[]): { tool: string; check: string }[] {
   });
 }
 
-/** Container lists that run the application (ephemeral debug containers excluded). */
+/**
+ * Container lists that run the application (ephemeral debug containers excluded).
+ *
+ * @internal
+ */
 export const APP_LISTS = ['initContainers', 'containers'];
 
 /**

@@ -146,6 +146,9 @@ export function workloadOf(object: KubeObject): Workload | undefined {
   } else if (object.kind === 'CronJob') {
     template = asObject(asObject(asObject(spec.jobTemplate).spec).template);
     path = 'spec.jobTemplate.spec.template.spec';
+  } else if (object.kind === 'Rollout' && spec.template === undefined && spec.workloadRef !== undefined) {
+    // a Rollout that borrows its pod template from a Deployment: the Deployment is checked itself
+    return undefined;
   } else if (TEMPLATE_KINDS.has(object.kind) && isWorkloadApi(object)) {
     template = asObject(spec.template);
     path = 'spec.template.spec';

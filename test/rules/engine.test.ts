@@ -251,3 +251,32 @@ describe('helpers', () => {
     expect(parseImageForTest('app@sha256:abc')).toEqual({ tag: undefined, digest: 'sha256:abc' });
   });
 });
+
+describe('workload kinds', () => {
+  test('a Rollout that references a Deployment\'s template is not judged twice', () => {
+    const rollout: KubeObject = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web', namespace: 'shop' },
+      spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+    };
+    expect(new RuleContext([rollout]).workloads()).toEqual([]);
+    const templated = { ...rollout, spec: { template: { metadata: { labels: { a: 'b' } }, spec: { containers: [] } } } };
+    expect(new RuleContext([templated]).workloads().map((w) => w.podSpecPath)).toEqual(['spec.template.spec']);
+  });
+
+  test.each([
+    ['Pod', 'v1', 'spec'],
+    ['CronJob', 'batch/v1', 'spec.jobTemplate.spec.template.spec'],
+    ['Job', 'batch/v1', 'spec.template.spec'],
+    ['DaemonSet', 'apps/v1', 'spec.template.spec'],
+    ['StatefulSet', 'apps/v1', 'spec.template.spec'],
+    ['ReplicaSet', 'apps/v1', 'spec.template.spec'],
+  ])('%s (%s) pod specs are found at %s', (kind, apiVersion, podSpecPath) => {
+    const object: KubeObject = { apiVersion, kind, metadata: { name: 'x' }, spec: {} };
+    expect(new RuleContext([object]).workloads().map((w) => w.podSpecPath)).toEqual([podSpecPath]);
+  });
+
+  test('objects that run no pods are not workloads', () => {
+    expect(new RuleContext([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } },
+      { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'crd' } }]).workloads()).toEqual([]);
+  });
+});
