@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { mayReach } from '../../lib/network/may-reach';
+import { checkManifests } from '../../lib/rules/engine';
+import { expectValidManifests } from '../helpers/schema';
+
+// The example imports the package entry point; the network constructs are added to it here as well, so the
+// test passes before and after lib/index.ts exports lib/network.
+jest.mock('@platform/cdk8s-production', () => ({
+  ...jest.requireActual('../../lib/index'),
+  ...jest.requireActual('../../lib/network/kubernetes-api-server'),
+  ...jest.requireActual('../../lib/network/may-reach'),
+  ...jest.requireActual('../../lib/network/production-ingress'),
+  ...jest.requireActual('../../lib/network/production-namespace'),
+}));
+
+function synthNetworkExample(): any[] {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-network-'));
+  const previous = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    jest.isolateModules(() => {
+      require('../../examples/network/main.ts');
+    });
+  } finally {
+    if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
+  }
+  const objects = fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJS()))
+    .filter((o) => o);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return objects;
+}
+
+describe('examples/network', () => {
+  const objects = synthNetworkExample();
+  const podLabels = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.metadata.labels;
+  const web = { namespace: 'shop', labels: podLabels('web') };
+  const api = { namespace: 'shop', labels: podLabels('api') };
+
+  test('emits the namespace, both apps, the ingress and its certificate', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining([
+      'Namespace/shop', 'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns', 'ResourceQuota/quota', 'LimitRange/limits',
+      'Deployment/api', 'Deployment/web', 'NetworkPolicy/api', 'NetworkPolicy/web', 'Ingress/shop', 'Certificate/shop-tls',
+    ]));
+  });
+
+  test('is valid against the Kubernetes 1.28 and CRD schemas', () => {
+    expectValidManifests(objects);
+  });
+
+  test('passes the production-readiness rule pack in prod with zero findings', () => {
+    expect(checkManifests(objects, { profile: 'prod' }).findings).toEqual([]);
+  });
+
+  test('allows exactly ingress -> web and web -> api', () => {
+    const controller = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    expect(mayReach(objects, controller, web, 8080)).toBe(true);
+    expect(mayReach(objects, controller, api, 9000)).toBe(false);
+    expect(mayReach(objects, web, api, 9000)).toBe(true);
+    expect(mayReach(objects, api, web, 8080)).toBe(false);
+    expect(mayReach(objects, web, { ip: '1.1.1.1' }, 443)).toBe(false);
+    expect(mayReach(objects, { namespace: 'other', labels: {} }, api, 9000)).toBe(false);
+  });
+});
