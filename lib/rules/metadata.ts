@@ -49,13 +49,13 @@ const INSTANCE_LABEL = 'app.kubernetes.io/instance';
  * Workloads and their pods carry the recommended `app.kubernetes.io/name` and
  * `app.kubernetes.io/instance` labels, which dashboards, policies and tools select on.
  *
- * Sources: Kubernetes recommended labels; Polaris metadataAndInstanceMismatched (requires the
- * instance label).
+ * Sources: the Kubernetes recommended labels (our own rule; Polaris metadataAndInstanceMismatched
+ * also requires the instance label, see `instance-label-matches-name`).
  */
 export const recommendedLabels: Rule = {
   id: 'recommended-labels',
   description: 'Workloads and their pod templates carry app.kubernetes.io/name and app.kubernetes.io/instance',
-  sources: src('platform:recommended-labels', 'polaris:metadataAndInstanceMismatched'),
+  sources: src('platform:recommended-labels'),
   severity: STRICT,
   fix: "Add the labels 'app.kubernetes.io/name' and 'app.kubernetes.io/instance' to the object and its pod template",
   check: (ctx) => perPod(ctx, (w) => {

@@ -34,14 +34,13 @@ function grants(rule: PolicyRule, resources: string[], verbs: string[]): boolean
  * Roles list their API groups, resources and verbs; a wildcard silently grants everything added
  * to the API later.
  *
- * Sources: kube-linter wildcard-in-rules; Polaris clusterrolebindingClusterAdmin,
- * rolebindingClusterAdminClusterRole, rolebindingClusterAdminRole (their wildcard role test).
+ * Sources: kube-linter wildcard-in-rules (binding such a role is what Polaris
+ * clusterrolebindingClusterAdmin and friends report; see `rbac-no-cluster-admin-binding`).
  */
 export const rbacWildcards: Rule = {
   id: 'rbac-no-wildcards',
   description: 'Roles and ClusterRoles use no wildcard in apiGroups, resources or verbs',
-  sources: src('kube-linter:wildcard-in-rules', 'polaris:clusterrolebindingClusterAdmin',
-    'polaris:rolebindingClusterAdminClusterRole', 'polaris:rolebindingClusterAdminRole'),
+  sources: src('kube-linter:wildcard-in-rules'),
   severity: STRICT,
   fix: 'List the API groups, resources and verbs the subject needs',
   check: (ctx) => roles(ctx).flatMap((role) => rulesOf(role).flatMap((r, i) => {
