@@ -4,3 +4,7 @@ export * from './app/app-size';
 export * from './app/network-peer';
 export * from './app/production-app';
 export * from './app/priority-classes';
+export * from './network/kubernetes-api-server';
+export * from './network/may-reach';
+export * from './network/production-ingress';
+export * from './network/production-namespace';
