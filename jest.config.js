@@ -4,6 +4,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
-  moduleNameMapper: { '^@platform/cdk8s-production$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: {
+    '^@platform/cdk8s-production$': '<rootDir>/lib/index.ts',
+    '^@platform/cdk8s-production/testing$': '<rootDir>/lib/testing/register.ts',
+  },
   testEnvironment: 'node',
 };

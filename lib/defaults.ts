@@ -115,9 +115,6 @@ export const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\bxox[abpr]-[A-Za-z0-9-]{10,}/,
 ];
 
-/** Annotation prefix of the library's own exemptions: `<prefix><rule-id>: <reason>`. */
-export const EXEMPTION_ANNOTATION_PREFIX = 'production.platform.io/exempt-';
-
 /** The size presets (see `AppSize`). Ephemeral storage is in whole GiB, as cdk8s-plus renders it. */
 export const SIZES: Record<'small' | 'medium' | 'large', kplus.ContainerResources> = {
   small: {

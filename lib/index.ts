@@ -8,3 +8,6 @@ export * from './network/kubernetes-api-server';
 export * from './network/may-reach';
 export * from './network/production-ingress';
 export * from './network/production-namespace';
+export * from './warnings';
+export * from './rules';
+export * from './validation';

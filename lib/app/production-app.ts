@@ -8,9 +8,10 @@ import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY, INetworkPeer, 
 import {
   DEFAULT_AUTOSCALING, DEFAULT_REPLICAS, DEFAULT_SIZE, HELPER_CONTAINER_SIZE, MANAGED_BY, MIN_REPLICAS, POD_IDENTITY,
   PORT_NAME, PRIORITY_CLASS_NAME, PROBE_TIMINGS, ROLLOUT, SECRET_NAME_PATTERN, SECRET_VALUE_PATTERNS, SHUTDOWN, SIZES,
-  TOPOLOGY, WRITABLE_PATHS, WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES, CLUSTER_DNS, EXEMPTION_ANNOTATION_PREFIX, NAMESPACE_NAME_LABEL,
+  TOPOLOGY, WRITABLE_PATHS, WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES, CLUSTER_DNS, NAMESPACE_NAME_LABEL,
 } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION, PROFILE_ANNOTATION } from '../rules';
 import {
   isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue, isPortName, parseImage,
 } from '../internal/names';
@@ -576,7 +577,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
     super(scope, id);
     this.profile = Profile.of(this);
     const profile = this.profile;
-    const errors = new PropErrors(this, 'ProductionApp');
+    const errors = new PropErrors(this, 'ProductionApp', this.profile);
     const strict = profile.isProductionLike;
     const inProfile = `in ${profile.name}`;
 
@@ -691,14 +692,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
     const user = sec.user ?? POD_IDENTITY.user;
     const group = sec.group ?? POD_IDENTITY.group;
     const fsGroup = sec.fsGroup ?? POD_IDENTITY.fsGroup;
-    const policy = (condition: boolean, prop: string, value: unknown, problem: string, fix: string) => {
-      if (!condition) return;
-      if (strict) {
-        errors.add(prop, value, `${problem}, which is not allowed ${inProfile}`, fix);
-      } else {
-        this.node.addMetadata(WARNING_METADATA, `'${prop}' (${JSON.stringify(value)}) ${problem}. Fix: ${fix}`);
-      }
-    };
+    const policy = errors.enforce.bind(errors);
     for (const [prop, id] of [['security.user', user], ['security.group', group], ['security.fsGroup', fsGroup]] as const) {
       errors.check(!Number.isInteger(id) || id < 0, prop, id, 'is not a valid ID', 'use a non-negative integer');
       policy(Number.isInteger(id) && id === 0, prop, id, 'is root', `use an ID of ${POD_IDENTITY.minimumId} or more`);
@@ -810,14 +804,15 @@ export class ProductionApp extends Construct implements INetworkPeer {
       'app.kubernetes.io/part-of': partOf,
       'app.kubernetes.io/managed-by': MANAGED_BY,
     };
-    const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels } };
+    // The profile annotation lets the rule pack judge each object by its own profile when environments are mixed.
+    const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels }, annotations: { [PROFILE_ANNOTATION]: profile.name } };
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata,
       automountToken: this.serviceAccountToken,
     });
 
-    const annotations: Record<string, string> = {};
+    const annotations: Record<string, string> = { ...metadata.annotations };
     if (props.cpuLimitExemption !== undefined) {
       Object.assign(annotations, exemptionAnnotations('cpu-limits', props.cpuLimitExemption,
         { polaris: ['cpuLimitsMissing'], kubeScore: ['container-resources'], kubeLinter: ['unset-cpu-requirements'] }));
@@ -852,7 +847,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
     });
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { ...metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+      metadata: { ...metadata, annotations },
       podMetadata: { labels: { ...this.labels } },
       replicas: this.replicas,
       strategy: kplus.DeploymentStrategy.rollingUpdate({
@@ -1094,7 +1089,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
     if (from !== undefined && (from === guard.namespace || guard.admitted.includes(from))) {
       return;
     }
-    const errors = new PropErrors(this, 'ProductionApp');
+    const errors = new PropErrors(this, 'ProductionApp', this.profile);
     errors.add('allowFrom', peer.peerDescription,
       `comes from ${from === undefined ? 'any namespace' : `namespace "${from}"`}, which the ProductionNamespace "${guard.namespace}" does not admit ('allowedIngressNamespaces': ${JSON.stringify(guard.admitted)})`,
       `add ${from === undefined ? 'the namespace' : `"${from}"`} to 'allowedIngressNamespaces' of the ProductionNamespace, or remove the allow`);
@@ -1119,18 +1114,6 @@ export class ProductionApp extends Construct implements INetworkPeer {
   }
 }
 
-/** The metadata key under which dev-profile warnings are recorded on a construct. */
-export const WARNING_METADATA = '@platform/cdk8s-production:warning';
-
-/**
- * The warnings recorded on `scope` and everything below it (dev-profile policy breaches).
- */
-export function collectWarnings(scope: Construct): string[] {
-  return scope.node.findAll().flatMap((c) => c.node.metadata
-    .filter((m) => m.type === WARNING_METADATA)
-    .map((m) => `${c.node.path}: ${m.data}`));
-}
-
 /**
  * The annotations that exempt an object from one check, for our rule pack and the three scanners.
  *
@@ -1138,9 +1121,13 @@ export function collectWarnings(scope: Construct): string[] {
  */
 export function exemptionAnnotations(ruleId: string, reason: string,
   checks: { polaris: string[]; kubeScore: string[]; kubeLinter: string[] }): Record<string, string> {
-  const out: Record<string, string> = { [`${EXEMPTION_ANNOTATION_PREFIX}${ruleId}`]: reason };
+  const out: Record<string, string> = { [`${EXEMPT_PREFIX}${ruleId}`]: reason };
   for (const c of checks.polaris) out[`polaris.fairwinds.com/${c}-exempt`] = 'true';
   if (checks.kubeScore.length > 0) out['kube-score/ignore'] = checks.kubeScore.join(',');
+  if (checks.polaris.length + checks.kubeScore.length > 0) {
+    // The Polaris and kube-score forms carry no reason of their own.
+    out[EXEMPTION_REASON_ANNOTATION] = reason;
+  }
   for (const c of checks.kubeLinter) out[`ignore-check.kube-linter.io/${c}`] = reason;
   return out;
 }

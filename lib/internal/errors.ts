@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import { Profile } from '../profile';
+import { WARNING_METADATA } from '../warnings';
 
 /**
  * One problem with one prop.
@@ -27,7 +29,10 @@ export interface PropProblem {
 export class PropErrors {
   private readonly problems: PropProblem[] = [];
 
-  public constructor(private readonly scope: IConstruct, private readonly kind: string) {}
+  /**
+   * @param profile the profile that decides whether a policy breach (`enforce`) is an error or a warning
+   */
+  public constructor(private readonly scope: IConstruct, private readonly kind: string, private readonly profile?: Profile) {}
 
   /** Records a problem. */
   public add(prop: string, value: unknown, problem: string, fix: string): void {
@@ -38,6 +43,22 @@ export class PropErrors {
   public check(condition: boolean, prop: string, value: unknown, problem: string, fix: string): void {
     if (condition) {
       this.add(prop, value, problem, fix);
+    }
+  }
+
+  /**
+   * Records a policy breach when `condition` is true: an error in staging and prod, a warning (construct
+   * metadata, see `collectWarnings`) in dev.
+   */
+  public enforce(condition: boolean, prop: string, value: unknown, problem: string, fix: string): void {
+    if (!condition) {
+      return;
+    }
+    const profile = this.profile ?? Profile.of(this.scope);
+    if (profile.isProductionLike) {
+      this.add(prop, value, `${problem}, which is not allowed in ${profile.name}`, fix);
+    } else {
+      this.scope.node.addMetadata(WARNING_METADATA, `'${prop}' (${renderValue(value)}) ${problem}. Fix: ${fix}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { NAMESPACE_NAME_LABEL } from '../defaults';
+import { selectorMatches } from '../rules/context';
 
 /**
  * One end of a connection, for `mayReach`: a pod (namespace and labels) or an address outside the cluster.
@@ -81,7 +82,7 @@ export function mayReach(manifests: readonly unknown[], from: PolicyEndpoint, to
       const meta = (p.metadata ?? {}) as Json;
       const spec = (p.spec ?? {}) as Json;
       return (meta.namespace ?? 'default') === subject.namespace
-        && selects((spec.podSelector ?? {}) as Selector, subject.labels ?? {})
+        && selectorMatches((spec.podSelector ?? {}) as Selector, subject.labels ?? {})
         && policyTypes(spec).includes(type);
     });
     if (selecting.length === 0) {
@@ -113,23 +114,6 @@ function policyTypes(spec: Json): string[] {
   return spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
-function selects(selector: Selector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
-  }
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
 
 function peerMatches(peer: Json, endpoint: PolicyEndpoint, policyNamespace: string, endpointNsLabels: Record<string, string> | undefined): boolean {
   if (peer.ipBlock !== undefined) {
@@ -140,9 +124,9 @@ function peerMatches(peer: Json, endpoint: PolicyEndpoint, policyNamespace: stri
     return false; // pod and namespace selectors match pods only
   }
   const nsOk = peer.namespaceSelector !== undefined
-    ? selects(peer.namespaceSelector as Selector, endpointNsLabels)
+    ? selectorMatches(peer.namespaceSelector as Selector, endpointNsLabels)
     : endpoint.namespace === policyNamespace;
-  const podOk = peer.podSelector === undefined || selects(peer.podSelector as Selector, endpoint.labels ?? {});
+  const podOk = peer.podSelector === undefined || selectorMatches(peer.podSelector as Selector, endpoint.labels ?? {});
   return nsOk && podOk;
 }
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
 import { NetworkPeer } from '../app/network-peer';
-import { ProductionApp, WARNING_METADATA } from '../app/production-app';
+import { ProductionApp } from '../app/production-app';
 import { MANAGED_BY } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../internal/names';
@@ -397,17 +397,8 @@ export class ProductionIngress extends Construct {
   public constructor(scope: Construct, id: string, props: ProductionIngressProps = {}) {
     super(scope, id);
     this.profile = Profile.of(this);
-    const strict = this.profile.isProductionLike;
-    const inProfile = `in ${this.profile.name}`;
-    const errors = new PropErrors(this, 'ProductionIngress');
-    const policy = (condition: boolean, prop: string, value: unknown, problem: string, fix: string) => {
-      if (!condition) return;
-      if (strict) {
-        errors.add(prop, value, `${problem}, which is not allowed ${inProfile}`, fix);
-      } else {
-        this.node.addMetadata(WARNING_METADATA, `'${prop}' (${JSON.stringify(value)}) ${problem}. Fix: ${fix}`);
-      }
-    };
+    const errors = new PropErrors(this, 'ProductionIngress', this.profile);
+    const policy = errors.enforce.bind(errors);
 
     this.name = props.name ?? Names.toDnsLabel(this);
     errors.check(!isDns1123Subdomain(this.name), 'name', this.name, 'is not a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
@@ -568,7 +559,7 @@ export class ProductionIngress extends Construct {
   }
 
   private checkRoute(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined): PropErrors {
-    const errors = new PropErrors(this, 'ProductionIngress');
+    const errors = new PropErrors(this, 'ProductionIngress', this.profile);
     const validHost = isHost(host);
     errors.check(!validHost, 'addRoute.host', host, 'is not a valid DNS name',
       'use lowercase letters, digits, \'-\' and \'.\' (e.g. \'shop.example.com\'), optionally starting with \'*.\'');
@@ -592,11 +583,7 @@ export class ProductionIngress extends Construct {
       const fix = wildcard
         ? `add a 'tls' entry with hosts ['${host}'] (a wildcard certificate: a DNS-01 issuer or TlsCertificate.fromSecret)`
         : 'add a \'tls\' entry (e.g. { certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer(\'letsencrypt\')) })';
-      if (this.profile.isProductionLike) {
-        errors.add('addRoute.host', host, `${problem}, which is not allowed in ${this.profile.name}`, fix);
-      } else {
-        this.node.addMetadata(WARNING_METADATA, `'addRoute.host' ("${host}") ${problem}. Fix: ${fix}`);
-      }
+      errors.enforce(true, 'addRoute.host', host, problem, fix);
     }
     return errors;
   }

@@ -4,7 +4,6 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { _millicores } from '../app/app-size';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../app/network-peer';
-import { WARNING_METADATA } from '../app/production-app';
 import { CLUSTER_DNS, DEFAULT_SIZE, MANAGED_BY, NAMESPACE_NAME_LABEL, SIZES } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label } from '../internal/names';
@@ -232,8 +231,7 @@ export class ProductionNamespace extends Construct {
     super(scope, id);
     this.profile = Profile.of(this);
     const profile = this.profile;
-    const errors = new PropErrors(this, 'ProductionNamespace');
-    const inProfile = `in ${profile.name}`;
+    const errors = new PropErrors(this, 'ProductionNamespace', profile);
 
     this.name = props.name ?? Names.toDnsLabel(this);
     errors.check(!isDns1123Label(this.name), 'name', this.name, 'is not a DNS-1123 label',
@@ -254,11 +252,7 @@ export class ProductionNamespace extends Construct {
     if (relaxed && reason === '') {
       const problem = 'relaxes the enforced Pod Security level below \'restricted\' without \'podSecurityReason\'';
       const fix = 'keep PodSecurityLevel.RESTRICTED, or give \'podSecurityReason\'';
-      if (profile.isProductionLike) {
-        errors.add('podSecurityEnforce', this.podSecurityEnforce.value, `${problem}, which is not allowed ${inProfile}`, fix);
-      } else {
-        this.node.addMetadata(WARNING_METADATA, `'podSecurityEnforce' ("${this.podSecurityEnforce.value}") ${problem}. Fix: ${fix}`);
-      }
+      errors.enforce(true, 'podSecurityEnforce', this.podSecurityEnforce.value, problem, fix);
     }
     for (const [prop, level] of [['podSecurityAudit', this.podSecurityAudit], ['podSecurityWarn', this.podSecurityWarn]] as const) {
       errors.check(profile.isProductionLike && level !== PodSecurityLevel.RESTRICTED && reason === '', prop, level.value,

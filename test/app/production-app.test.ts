@@ -232,7 +232,7 @@ describe('ProductionApp defaults per profile', () => {
     const ids = (ms: any[]) => ms.map((m) => `${m.kind}/${m.metadata.name}`);
     expect(ids(staging)).toEqual(ids(prod));
     // AND each object differs only in the values a profile may size
-    const sizing = new Set(['replicas', 'minReplicas', 'maxReplicas', 'cpu', 'memory', 'ephemeral-storage', 'priorityClassName']);
+    const sizing = new Set(['production.platform.io/profile', 'replicas', 'minReplicas', 'maxReplicas', 'cpu', 'memory', 'ephemeral-storage', 'priorityClassName']);
     const strip = (v: any): any => {
       if (Array.isArray(v)) return v.map(strip);
       if (v && typeof v === 'object') {
@@ -276,6 +276,8 @@ describe('ProductionApp options', () => {
     expect(mainContainer(manifests).resources.limits.cpu).toBeUndefined();
     expect(mainContainer(manifests).resources.requests.cpu).toBe('250m');
     expect(one(manifests, 'Deployment').metadata.annotations).toEqual({
+      'production.platform.io/profile': 'prod',
+      'production.platform.io/exemption-reason': reason,
       'production.platform.io/exempt-cpu-limits': reason,
       'polaris.fairwinds.com/cpuLimitsMissing-exempt': 'true',
       'kube-score/ignore': 'container-resources',

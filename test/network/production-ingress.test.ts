@@ -1,6 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { collectWarnings, ProductionApp } from '../../lib/app/production-app';
+import { ProductionApp } from '../../lib/app/production-app';
+import { collectWarnings } from '../../lib/warnings';
 import {
   CertManagerIssuer, IngressController, ProductionIngress, TlsCertificate,
 } from '../../lib/network/production-ingress';

@@ -1,7 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { NetworkPeer } from '../../lib/app/network-peer';
-import { collectWarnings, ProductionApp } from '../../lib/app/production-app';
+import { ProductionApp } from '../../lib/app/production-app';
+import { collectWarnings } from '../../lib/warnings';
 import { KubernetesApiServer } from '../../lib/network/kubernetes-api-server';
 import { PodSecurityLevel, ProductionNamespace } from '../../lib/network/production-namespace';
 import { ProductionIngress, TlsCertificate, CertManagerIssuer } from '../../lib/network/production-ingress';
