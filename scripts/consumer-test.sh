@@ -136,7 +136,7 @@ import { ProductionApp } from '@platform/cdk8s-production';
 
 const app = new App();
 const chart = new Chart(app, 'consumer');
-new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.2.3', port: 8080 });
+new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.2.3', port: 8080, healthPath: '/healthz' });
 app.synth();
 EOF
 

@@ -747,9 +747,17 @@ export class ProductionApp extends Construct implements INetworkPeer {
         'start the path with \'/\'');
       errors.check(probe.handler === 'exec' && (probe.command ?? []).length === 0, kind, probe.command, 'has an empty command', 'give the command to run');
     }
-    errors.check(JSON.stringify(probes.liveness) === JSON.stringify(probes.readiness), 'liveness', 'same as readiness',
-      'is identical to the readiness probe, so a slow app is restarted instead of taken out of rotation',
-      'give liveness a cheaper check (e.g. AppProbe.tcpSocket()) or different timings');
+    // Probes are identical when they run the same check, whatever their timings (as kube-score compares them).
+    const checkOf = (p: k8s.Probe) => JSON.stringify([p.httpGet, p.tcpSocket, p.grpc, p.exec]);
+    if (props.healthPath === undefined && props.readiness === undefined && props.liveness === undefined) {
+      policy(true, 'healthPath', undefined,
+        'and no \'readiness\' probe leave readiness and liveness both checking only that the port is open',
+        'set \'healthPath\' to the app\'s HTTP health endpoint, or give \'readiness\' (e.g. AppProbe.grpc())');
+    } else {
+      errors.check(checkOf(probes.liveness) === checkOf(probes.readiness), 'liveness', 'same check as readiness',
+        'runs the same check as the readiness probe, so a slow app is restarted instead of taken out of rotation',
+        'give liveness a cheaper check that only fails when the process is stuck (e.g. AppProbe.tcpSocket())');
+    }
 
     // ---- env, files, volumes ----
     validateEnv(errors, policy, 'env', props.env ?? {});

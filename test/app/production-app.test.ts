@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AppProbe, AppSize, NetworkPeer, ProductionApp, ProductionAppProps, Profile, collectWarnings,
 } from '../../lib';
+import '@platform/cdk8s-production/testing';
+import { checkManifests, formatFinding } from '../../lib';
 import { expectValidManifests } from '../helpers/schema';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
@@ -15,7 +17,7 @@ function chartFor(profile: Profile): Chart {
 
 function synthApp(props: Partial<ProductionAppProps> = {}, profile: Profile = Profile.PROD): { app: ProductionApp; manifests: any[] } {
   const chart = chartFor(profile);
-  const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, ...props });
+  const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', ...props });
   return { app, manifests: Testing.synth(chart) };
 }
 
@@ -205,16 +207,23 @@ describe('ProductionApp defaults per profile', () => {
 
   test('a chart without a profile is treated as prod', () => {
     const chart = Testing.chart();
-    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080 });
+    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     expect(app.profile).toBe(Profile.PROD);
     expect(app.replicas).toBe(3);
   });
 
-  test('without healthPath, every probe checks the port by TCP and liveness still differs from readiness', () => {
-    const c = mainContainer(synthApp().manifests);
+  test('without a health endpoint, prod refuses the app: readiness and liveness would run the same TCP check', () => {
+    const message = errorOf(() => new ProductionApp(chartFor(Profile.PROD), 'Web', { image: IMAGE, port: 8080 }));
+    expect(message).toMatch(/'healthPath' \(not set\) and no 'readiness' probe leave readiness and liveness both checking only that the port is open, which is not allowed in prod\. Fix: set 'healthPath'/);
+  });
+
+  test('without a health endpoint, dev warns and probes the port by TCP', () => {
+    const chart = chartFor(Profile.DEV);
+    new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080 });
+    const c = mainContainer(Testing.synth(chart));
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 'http' });
     expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
-    expect(c.livenessProbe).not.toEqual(c.readinessProbe);
+    expect(collectWarnings(chart)).toEqual([expect.stringMatching(/^test\/Web: 'healthPath' \(not set\) and no 'readiness' probe/)]);
   });
 
   test('staging has the same objects and policies as prod; only sizes and counts differ', () => {
@@ -222,7 +231,7 @@ describe('ProductionApp defaults per profile', () => {
     const build = (profile: Profile) => {
       const chart = chartFor(profile);
       const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
-      const api = new ProductionApp(chart, 'Api', { image: 'registry.example.com/shop/api:2.0.0', port: 9000, autoscaling: {} });
+      const api = new ProductionApp(chart, 'Api', { image: 'registry.example.com/shop/api:2.0.0', port: 9000, healthPath: '/healthz', autoscaling: {} });
       web.connectsTo(api);
       return Testing.synth(chart);
     };
@@ -244,6 +253,37 @@ describe('ProductionApp defaults per profile', () => {
     // AND the sizes really differ, so the comparison above is not vacuous
     expect(one(staging, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(2);
     expect(one(prod, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
+  });
+});
+
+describe('ProductionApp passes the production-readiness rule pack', () => {
+  test.each(Profile.all())('default output has zero findings in %s', (profile) => {
+    const chart = chartFor(profile);
+    new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
+    expect(chart).toBeProductionReady({ profile: profile.name as 'dev' | 'staging' | 'prod' });
+  });
+
+  test('an app with every option has zero findings in prod, and the exemptions are listed', () => {
+    const chart = chartFor(Profile.PROD);
+    const api = new ProductionApp(chart, 'Api', {
+      image: IMAGE, port: 9000, autoscaling: {}, cpuLimitExemption: 'latency-sensitive', healthPath: '/healthz',
+      additionalPorts: [{ name: 'metrics', port: 9090 }],
+      sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:3.1.0', ports: [{ name: 'proxy', port: 15000 }],
+        readiness: AppProbe.httpGet('/ready'), liveness: AppProbe.tcpSocket() }],
+      initContainers: [{ name: 'migrate', image: 'registry.example.com/migrate:1.0.0' }],
+    });
+    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
+    web.connectsTo(api);
+    const report = checkManifests(Testing.synth(chart), { profile: 'prod' });
+    expect(report.findings.map(formatFinding)).toEqual([]);
+    expect(report.exemptions.map((e) => e.ruleId)).toContain('cpu-limits');
+  });
+
+  test('the rule pack does see a weakened app (the check above can fail)', () => {
+    const chart = chartFor(Profile.DEV);
+    new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', security: { readOnlyRootFilesystem: false } });
+    const report = checkManifests(Testing.synth(chart), { profile: 'prod' });
+    expect(report.findings.map((f) => f.ruleId)).toContain('read-only-root-filesystem');
   });
 });
 
@@ -325,6 +365,7 @@ describe('ProductionApp options', () => {
     const app = new ProductionApp(chart, 'Web', {
       image: IMAGE,
       port: 8080,
+      healthPath: '/healthz',
       command: ['/app/server'],
       args: ['--config', '/etc/web/app.yaml'],
       env: {
@@ -404,9 +445,9 @@ describe('ProductionApp options', () => {
 describe('ProductionApp network policy', () => {
   test('allowFrom and connectsTo add the rule on both sides, on the target port', () => {
     const chart = chartFor(Profile.PROD);
-    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080 });
-    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000 });
-    const worker = new ProductionApp(chart, 'Worker', { image: IMAGE, port: 7000 });
+    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
+    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, healthPath: '/healthz' });
+    const worker = new ProductionApp(chart, 'Worker', { image: IMAGE, port: 7000, healthPath: '/healthz' });
     web.connectsTo(api);
     api.allowFrom(worker);
     Testing.synth(chart);
@@ -424,8 +465,8 @@ describe('ProductionApp network policy', () => {
 
   test('apps in other namespaces are selected with a namespaceSelector', () => {
     const chart = chartFor(Profile.PROD);
-    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, namespace: 'front' });
-    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, namespace: 'back' });
+    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', namespace: 'front' });
+    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, healthPath: '/healthz', namespace: 'back' });
     web.connectsTo(api);
     expect(ApiObject.of(api.networkPolicy).toJson().spec.ingress[0].from).toEqual([{
       podSelector: { matchLabels: web.podSelector },
@@ -435,7 +476,7 @@ describe('ProductionApp network policy', () => {
 
   test('egress to a CIDR needs ports, and the open world needs a reason', () => {
     const chart = chartFor(Profile.PROD);
-    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080 });
+    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     web.connectsTo(NetworkPeer.cidr('10.20.0.0/16'), { ports: [5432] });
     expect(ApiObject.of(web.networkPolicy).toJson().spec.egress).toContainEqual({
       to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }],
@@ -451,7 +492,7 @@ describe('ProductionApp network policy', () => {
 describe('ProductionApp escape hatches', () => {
   test('1: the cdk8s-plus objects are public', () => {
     const chart = chartFor(Profile.PROD);
-    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080 });
+    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     app.deployment.podMetadata.addAnnotation('example.com/owner', 'team-shop');
     app.service.metadata.addLabel('example.com/tier', 'edge');
     const manifests = Testing.synth(chart);
@@ -461,7 +502,7 @@ describe('ProductionApp escape hatches', () => {
 
   test('2: ApiObject.of(x).addJsonPatch works on every object', () => {
     const chart = chartFor(Profile.PROD);
-    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, autoscaling: {} });
+    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', autoscaling: {} });
     const objects = [app.deployment, app.service, app.serviceAccount, app.disruptionBudget, app.networkPolicy, app.autoscaler!];
     for (const o of objects) {
       ApiObject.of(o).addJsonPatch(JsonPatch.add('/metadata/annotations', { 'example.com/patched': 'yes' }));
@@ -475,7 +516,7 @@ describe('ProductionApp escape hatches', () => {
 
   test('3: Node.of(x).findChild reaches the children by stable IDs', () => {
     const chart = chartFor(Profile.PROD);
-    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080 });
+    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     expect(app.node.findChild('Deployment')).toBe(app.deployment);
     expect(app.node.findChild('Service')).toBe(app.service);
     expect(app.node.findChild('ServiceAccount')).toBe(app.serviceAccount);
@@ -515,7 +556,8 @@ describe('ProductionApp bad input', () => {
     ['HPA min below 2 in prod', { autoscaling: { minReplicas: 1 } }, Profile.PROD, /'autoscaling\.minReplicas' \(1\) must be an integer of at least 2 in prod/],
     ['HPA with static replicas', { replicas: 3, autoscaling: {} }, Profile.PROD, /'replicas' \(3\) is set together with 'autoscaling'/],
     ['HPA CPU target above 100', { autoscaling: { cpuUtilizationPercent: 150 } }, Profile.PROD, /'autoscaling\.cpuUtilizationPercent' \(150\) is not a percentage/],
-    ['identical liveness and readiness', { readiness: AppProbe.httpGet('/h'), liveness: AppProbe.httpGet('/h', { period: Duration.seconds(5), timeout: Duration.seconds(2) }) }, Profile.PROD, /'liveness' \("same as readiness"\) is identical to the readiness probe/],
+    ['identical liveness and readiness', { readiness: AppProbe.httpGet('/h'), liveness: AppProbe.httpGet('/h') }, Profile.PROD, /'liveness' \("same check as readiness"\) runs the same check as the readiness probe/],
+    ['healthPath that makes liveness repeat readiness', { liveness: AppProbe.httpGet('/healthz', { period: Duration.seconds(30) }) }, Profile.PROD, /'liveness' .* runs the same check as the readiness probe/],
     ['probe on an unknown port', { liveness: AppProbe.tcpSocket({ port: 'admin' }) }, Profile.PROD, /'liveness\.port' \("admin"\) is not a port of the app\. Fix: use one of 'http'/],
     ['relative health path', { healthPath: 'healthz' }, Profile.PROD, /'healthPath' \("healthz"\) is not an absolute path/],
     ['privileged in prod', { security: { privileged: true } }, Profile.PROD, /'security\.privileged' \(true\) runs the containers privileged, which is not allowed in prod/],
@@ -543,7 +585,7 @@ describe('ProductionApp bad input', () => {
 
   test.each(cases)('throws for %s', (_title, props, profile, expected) => {
     const chart = chartFor(profile);
-    const message = errorOf(() => new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, ...props }));
+    const message = errorOf(() => new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', ...props }));
     expect(message).toMatch(/^ProductionApp 'test\/Web' has \d+ invalid props?:/);
     expect(message).toMatch(expected);
     expect(message).toMatch(/Fix: /);
@@ -556,7 +598,7 @@ describe('ProductionApp bad input', () => {
   test('reports every problem of one construct in one error', () => {
     const chart = chartFor(Profile.PROD);
     const message = errorOf(() => new ProductionApp(chart, 'Web', {
-      image: 'registry.example.com/web:latest', port: 70000, replicas: 1, name: 'Bad_Name',
+      image: 'registry.example.com/web:latest', port: 70000, replicas: 1, name: 'Bad_Name', healthPath: '/healthz',
     }));
     expect(message).toMatch(/has 4 invalid props/);
     for (const prop of ['image', 'port', 'replicas', 'name']) {
@@ -568,7 +610,7 @@ describe('ProductionApp bad input', () => {
     // GIVEN a dev chart with what prod forbids
     const chart = chartFor(Profile.DEV);
     const app = new ProductionApp(chart, 'Web', {
-      image: 'registry.example.com/web:latest', port: 8080, replicas: 1,
+      image: 'registry.example.com/web:latest', port: 8080, replicas: 1, healthPath: '/healthz',
       security: { readOnlyRootFilesystem: false },
       env: { API_TOKEN: kplus.EnvValue.fromValue('abc') },
     });
@@ -593,7 +635,7 @@ describe('Profile', () => {
 
   test('throws when set after constructs were added', () => {
     const chart = Testing.chart();
-    new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080 });
+    new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     expect(errorOf(() => Profile.use(chart, Profile.DEV))).toMatch(/Profile.use\('dev'\) was called after constructs were added/);
   });
 
@@ -609,7 +651,7 @@ describe('determinism', () => {
       const chart = new Chart(app, 'shop');
       Profile.use(chart, Profile.PROD);
       const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', autoscaling: {} });
-      const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000 });
+      const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, healthPath: '/healthz' });
       web.connectsTo(api);
       return app.synthYaml();
     };

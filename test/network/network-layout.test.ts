@@ -108,8 +108,8 @@ describe('API server egress', () => {
     const chart = Testing.chart();
     const ns = new ProductionNamespace(chart, 'Ops', { name: 'ops', apiServer: KubernetesApiServer.endpoints(['172.20.0.10/32', '172.20.0.11/32'], { port: 6443 }) });
     // WHEN
-    const operator = new ProductionApp(ns, 'Operator', { image: 'r/operator:1.0', port: 8080, serviceAccountToken: true });
-    const plain = new ProductionApp(ns, 'Plain', { image: 'r/plain:1.0', port: 8080 });
+    const operator = new ProductionApp(ns, 'Operator', { image: 'r/operator:1.0', port: 8080, healthPath: '/healthz', serviceAccountToken: true });
+    const plain = new ProductionApp(ns, 'Plain', { image: 'r/plain:1.0', port: 8080, healthPath: '/healthz' });
     const manifests = Testing.synth(chart);
     // THEN
     expect(mayReach(manifests, podOf(operator), { ip: '172.20.0.10' }, 6443)).toBe(true);
@@ -128,7 +128,7 @@ describe('API server egress', () => {
   test('KubernetesApiServer.use works without a ProductionNamespace', () => {
     const chart = Testing.chart();
     KubernetesApiServer.use(chart, KubernetesApiServer.endpoints(['10.0.0.1/32']));
-    const operator = new ProductionApp(chart, 'Operator', { image: 'r/operator:1.0', port: 8080, serviceAccountToken: true });
+    const operator = new ProductionApp(chart, 'Operator', { image: 'r/operator:1.0', port: 8080, healthPath: '/healthz', serviceAccountToken: true });
     const manifests = Testing.synth(chart);
     expect(mayReach(manifests, { namespace: 'default', labels: operator.podSelector }, { ip: '10.0.0.1' }, 443)).toBe(true);
   });
@@ -136,7 +136,7 @@ describe('API server egress', () => {
   test('declared external CIDRs are the only way out', () => {
     const chart = Testing.chart();
     const ns = new ProductionNamespace(chart, 'Pay', { name: 'pay' });
-    const app = new ProductionApp(ns, 'Payments', { image: 'r/pay:1.0', port: 8080 });
+    const app = new ProductionApp(ns, 'Payments', { image: 'r/pay:1.0', port: 8080, healthPath: '/healthz' });
     app.connectsTo(NetworkPeer.cidr('203.0.113.0/24'), { ports: [443] });
     const manifests = Testing.synth(chart);
     expect(mayReach(manifests, podOf(app), { ip: '203.0.113.7' }, 443)).toBe(true);

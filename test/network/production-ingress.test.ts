@@ -13,7 +13,7 @@ function setup(profile: Profile = Profile.PROD): { chart: Chart; ns: ProductionN
   const chart = Testing.chart();
   Profile.use(chart, profile);
   const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
-  const web = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, additionalPorts: [{ name: 'metrics', port: 9100 }] });
+  const web = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz', additionalPorts: [{ name: 'metrics', port: 9100 }] });
   return { chart, ns, web };
 }
 const letsEncrypt = CertManagerIssuer.clusterIssuer('letsencrypt-prod');

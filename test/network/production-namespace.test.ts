@@ -155,7 +155,7 @@ describe('ProductionNamespace options', () => {
   test('ProductionApps and ProductionIngresses inside land in the namespace without repeating it', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'team-a' });
-    const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080 });
+    const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz' });
     const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
     ingress.addRoute('a.example.com', '/', app);
     expect(app.namespace).toBe('team-a');
@@ -167,7 +167,7 @@ describe('ProductionNamespace options', () => {
   test('allowedIngressNamespaces admits listed namespaces', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'team-a', allowedIngressNamespaces: ['monitoring'] });
-    const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080 });
+    const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz' });
     expect(() => app.allowFrom(NetworkPeer.namespace('monitoring'), { ports: [8080] })).not.toThrow();
     expect(() => app.allowFrom(NetworkPeer.pods({ role: 'client' }))).not.toThrow();
     expect(() => app.allowFrom(NetworkPeer.cidr('10.0.0.0/8'))).not.toThrow();
@@ -214,7 +214,7 @@ describe('ProductionNamespace errors', () => {
   test('throws when an app inside sets a different namespace', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'team-a' });
-    expect(() => new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, namespace: 'team-b' })).toThrow(
+    expect(() => new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz', namespace: 'team-b' })).toThrow(
       "'namespace' (\"team-b\") conflicts with the enclosing ProductionNamespace \"team-a\". Fix: remove 'namespace' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace");
   });
 
@@ -222,8 +222,8 @@ describe('ProductionNamespace errors', () => {
     const chart = chartFor(Profile.PROD);
     const a = new ProductionNamespace(chart, 'A', { name: 'team-a', allowedIngressNamespaces: ['ingress-nginx'] });
     const b = new ProductionNamespace(chart, 'B', { name: 'team-b' });
-    const api = new ProductionApp(a, 'Api', { image: 'r/api:1.0', port: 9090 });
-    const client = new ProductionApp(b, 'Client', { image: 'r/client:1.0', port: 8080 });
+    const api = new ProductionApp(a, 'Api', { image: 'r/api:1.0', port: 9090, healthPath: '/healthz' });
+    const client = new ProductionApp(b, 'Client', { image: 'r/client:1.0', port: 8080, healthPath: '/healthz' });
     expect(() => api.allowFrom(client)).toThrow(
       "ProductionApp 'test/A/Api' has 1 invalid prop:\n  - 'allowFrom' (\"ProductionApp test/B/Client\") comes from namespace \"team-b\", which the ProductionNamespace \"team-a\" does not admit ('allowedIngressNamespaces': [\"ingress-nginx\"]). Fix: add \"team-b\" to 'allowedIngressNamespaces' of the ProductionNamespace, or remove the allow");
     expect(() => client.connectsTo(api)).toThrow(/does not admit/);
@@ -232,7 +232,7 @@ describe('ProductionNamespace errors', () => {
   test('throws when an ingress controller namespace is not admitted', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'internal', allowedIngressNamespaces: [] });
-    const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080 });
+    const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz' });
     const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
     expect(() => ingress.addRoute('internal.example.com', '/', app)).toThrow(
       "'allowFrom' (\"namespace ingress-nginx pods {\\\"app.kubernetes.io/name\\\":\\\"ingress-nginx\\\"}\") comes from namespace \"ingress-nginx\", which the ProductionNamespace \"internal\" does not admit ('allowedIngressNamespaces': [])");
@@ -241,7 +241,7 @@ describe('ProductionNamespace errors', () => {
   test('throws in prod for an app that mounts a token in a namespace without apiServer', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'ops' });
-    expect(() => new ProductionApp(ns, 'Operator', { image: 'r/op:1.0', port: 8080, serviceAccountToken: true })).toThrow(
+    expect(() => new ProductionApp(ns, 'Operator', { image: 'r/op:1.0', port: 8080, healthPath: '/healthz', serviceAccountToken: true })).toThrow(
       "'serviceAccountToken' (true) mounts a token, but the ProductionNamespace \"ops\" has no 'apiServer', so the default deny blocks every API call, which is not allowed in prod. Fix: set 'apiServer' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))");
   });
 
