@@ -201,6 +201,19 @@ if (!ok) failed++;
 process.exit(failed === 0 ? 0 : 1);
 EOF
 
+step "check the synthesized app with the installed command line (npx cdk8s-production-check dist --profile prod)"
+if check_out=$(cd "$APP_DIR" && npx --no-install cdk8s-production-check dist --profile prod 2>&1); then
+  echo "$check_out" | sed 's/^/   /'
+  if echo "$check_out" | grep -q "Result: passed"; then
+    pass "the installed cdk8s-production-check reports the ProductionApp production ready"
+  else
+    fail "cdk8s-production-check exited 0 without 'Result: passed'"
+  fi
+else
+  echo "$check_out" | sed 's/^/   /'
+  fail "cdk8s-production-check reported findings or failed"
+fi
+
 echo
 if (( failures > 0 )); then
   echo "consumer test: FAILED ($failures failed check group(s))"

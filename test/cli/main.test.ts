@@ -129,12 +129,13 @@ describe('exit code 3: input errors, with a clear message and no stack trace', (
   });
 });
 
-describe('the bin launcher', () => {
-  test('exists, is executable and loads the compiled main', () => {
-    const bin = path.join(__dirname, '..', '..', 'bin', 'cdk8s-production-check');
-    const text = fs.readFileSync(bin, 'utf-8');
-    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
-    expect(text).toContain("require('../build/lib/cli/main.js').run()");
-    expect(fs.statSync(bin).mode & 0o111).not.toBe(0);
+describe('the bin entry', () => {
+  test('package.json points the command at the compiled launcher, which starts with a shebang and runs main', () => {
+    const root = path.join(__dirname, '..', '..');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+    expect(pkg.bin).toEqual({ 'cdk8s-production-check': 'build/lib/cli/bin.js' });
+    const source = fs.readFileSync(path.join(root, 'lib', 'cli', 'bin.ts'), 'utf-8');
+    expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(source).toMatch(/import \{ run \} from '\.\/main';\s+run\(\);/);
   });
 });
