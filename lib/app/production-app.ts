@@ -578,7 +578,6 @@ export class ProductionApp extends Construct implements INetworkPeer {
     this.profile = Profile.of(this);
     const profile = this.profile;
     const errors = new PropErrors(this, 'ProductionApp', this.profile);
-    const strict = profile.isProductionLike;
     const inProfile = `in ${profile.name}`;
 
     // ---- identity and naming ----
@@ -601,8 +600,8 @@ export class ProductionApp extends Construct implements INetworkPeer {
     } else if (!image.tag && !image.digest) {
       errors.add('image', props.image, 'has no tag or digest, so every pull may run different code',
         `pin it: '${props.image}:<version>' or (preferred) '${props.image}@sha256:<digest>'`);
-    } else if (image.tag === 'latest' && !image.digest && strict) {
-      errors.add('image', props.image, `uses the mutable tag 'latest', which is not allowed ${inProfile}`,
+    } else {
+      errors.enforce(image.tag === 'latest' && !image.digest, 'image', props.image, 'uses the mutable tag \'latest\'',
         'pin a version tag or (preferred) a digest');
     }
     const version = props.version ?? (image?.tag ?? (image?.digest ? image.digest.slice('sha256:'.length, 'sha256:'.length + 12) : 'unknown'));
@@ -692,25 +691,24 @@ export class ProductionApp extends Construct implements INetworkPeer {
     const user = sec.user ?? POD_IDENTITY.user;
     const group = sec.group ?? POD_IDENTITY.group;
     const fsGroup = sec.fsGroup ?? POD_IDENTITY.fsGroup;
-    const policy = errors.enforce.bind(errors);
     for (const [prop, id] of [['security.user', user], ['security.group', group], ['security.fsGroup', fsGroup]] as const) {
       errors.check(!Number.isInteger(id) || id < 0, prop, id, 'is not a valid ID', 'use a non-negative integer');
-      policy(Number.isInteger(id) && id === 0, prop, id, 'is root', `use an ID of ${POD_IDENTITY.minimumId} or more`);
-      policy(Number.isInteger(id) && id > 0 && id < POD_IDENTITY.minimumId, prop, id, `is below ${POD_IDENTITY.minimumId} and may collide with a host user`,
+      errors.enforce(Number.isInteger(id) && id === 0, prop, id, 'is root', `use an ID of ${POD_IDENTITY.minimumId} or more`);
+      errors.enforce(Number.isInteger(id) && id > 0 && id < POD_IDENTITY.minimumId, prop, id, `is below ${POD_IDENTITY.minimumId} and may collide with a host user`,
         `use an ID of ${POD_IDENTITY.minimumId} or more`);
     }
-    policy(sec.privileged === true, 'security.privileged', true, 'runs the containers privileged', 'remove it; grant a single capability instead');
-    policy(sec.allowPrivilegeEscalation === true, 'security.allowPrivilegeEscalation', true, 'lets processes gain privileges', 'remove it');
-    policy(sec.readOnlyRootFilesystem === false, 'security.readOnlyRootFilesystem', false, 'makes the root filesystem writable',
+    errors.enforce(sec.privileged === true, 'security.privileged', true, 'runs the containers privileged', 'remove it; grant a single capability instead');
+    errors.enforce(sec.allowPrivilegeEscalation === true, 'security.allowPrivilegeEscalation', true, 'lets processes gain privileges', 'remove it');
+    errors.enforce(sec.readOnlyRootFilesystem === false, 'security.readOnlyRootFilesystem', false, 'makes the root filesystem writable',
       'keep it read-only and list writable directories in \'writablePaths\'');
     const badCaps = (sec.addCapabilities ?? []).filter((c) => c !== kplus.Capability.NET_BIND_SERVICE);
-    policy(badCaps.length > 0, 'security.addCapabilities', badCaps, 'adds capabilities beyond NET_BIND_SERVICE (Pod Security "restricted")',
+    errors.enforce(badCaps.length > 0, 'security.addCapabilities', badCaps, 'adds capabilities beyond NET_BIND_SERVICE (Pod Security "restricted")',
       'remove them');
 
     // ---- service account, priority, service type ----
     this.serviceAccountToken = props.serviceAccountToken ?? false;
     const apiServer = this.node.tryGetContext(API_SERVER_CONTEXT_KEY) as { cidrs: string[]; port: number } | undefined;
-    policy(this.serviceAccountToken && apiServer === undefined && enclosingNamespace !== undefined, 'serviceAccountToken', true,
+    errors.enforce(this.serviceAccountToken && apiServer === undefined && enclosingNamespace !== undefined, 'serviceAccountToken', true,
       `mounts a token, but the ProductionNamespace "${enclosingNamespace}" has no 'apiServer', so the default deny blocks every API call`,
       'set \'apiServer\' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))');
     this.priorityClassName = props.priorityClassName ?? profile.select(PRIORITY_CLASS_NAME);
@@ -718,7 +716,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
       'is not a valid PriorityClass name', 'use a DNS-1123 name such as \'platform-high\'');
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
     if (serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT) {
-      policy(!(props.serviceTypeReason ?? '').trim(), 'serviceType', serviceType,
+      errors.enforce(!(props.serviceTypeReason ?? '').trim(), 'serviceType', serviceType,
         'exposes the app outside the cluster, bypassing the single load-balanced entry point',
         'keep ClusterIP and route through a ProductionIngress, or give \'serviceTypeReason\'');
     }
@@ -750,7 +748,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
     // Probes are identical when they run the same check, whatever their timings (as kube-score compares them).
     const checkOf = (p: k8s.Probe) => JSON.stringify([p.httpGet, p.tcpSocket, p.grpc, p.exec]);
     if (props.healthPath === undefined && props.readiness === undefined && props.liveness === undefined) {
-      policy(true, 'healthPath', undefined,
+      errors.enforce(true, 'healthPath', undefined,
         'and no \'readiness\' probe leave readiness and liveness both checking only that the port is open',
         'set \'healthPath\' to the app\'s HTTP health endpoint, or give \'readiness\' (e.g. AppProbe.grpc())');
     } else {
@@ -760,7 +758,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
     }
 
     // ---- env, files, volumes ----
-    validateEnv(errors, policy, 'env', props.env ?? {});
+    validateEnv(errors, 'env', props.env ?? {});
     const writablePaths = props.writablePaths ?? WRITABLE_PATHS;
     const mountPaths: Array<[string, string]> = [
       ...writablePaths.map((p, i) => [`writablePaths[${i}]`, p] as [string, string]),
@@ -784,15 +782,15 @@ export class ProductionApp extends Construct implements INetworkPeer {
       containerNames.add(c.name);
       const ref = parseImage(c.image);
       errors.check(!ref || (!ref.tag && !ref.digest), `${prop}.image`, c.image, 'has no tag or digest', 'pin a version tag or a digest');
-      errors.check(!!ref && ref.tag === 'latest' && !ref.digest && strict, `${prop}.image`, c.image, `uses 'latest', not allowed ${inProfile}`,
+      errors.enforce(!!ref && ref.tag === 'latest' && !ref.digest, `${prop}.image`, c.image, 'uses the mutable tag \'latest\'',
         'pin a version tag or a digest');
-      validateEnv(errors, policy, `${prop}.env`, c.env ?? {});
+      validateEnv(errors, `${prop}.env`, c.env ?? {});
       validateResources(errors, `${prop}.resources`, mergeResources(SIZES[HELPER_CONTAINER_SIZE], c.resources, undefined));
       if (init) {
         errors.check((c.ports ?? []).length > 0 || !!c.readiness || !!c.liveness, prop, c.name,
           'is an init container with ports or probes, which init containers cannot have', 'remove ports, readiness and liveness');
       } else {
-        policy(!c.readiness || !c.liveness, `${prop}.readiness`, c.name, 'is a sidecar without readiness and liveness probes',
+        errors.enforce(!c.readiness || !c.liveness, `${prop}.readiness`, c.name, 'is a sidecar without readiness and liveness probes',
           'give the sidecar both probes');
         for (const p of c.ports ?? []) {
           errors.check(this.ports.some((q) => q.port === p.port || q.name === p.name), `${prop}.ports`, p.port, 'collides with a port of the app',
@@ -1189,9 +1187,7 @@ function validateResources(errors: PropErrors, prop: string, r: kplus.ContainerR
   }
 }
 
-function validateEnv(errors: PropErrors,
-  policy: (condition: boolean, prop: string, value: unknown, problem: string, fix: string) => void,
-  prop: string, env: { [name: string]: kplus.EnvValue }): void {
+function validateEnv(errors: PropErrors, prop: string, env: { [name: string]: kplus.EnvValue }): void {
   for (const [name, value] of Object.entries(env)) {
     errors.check(!isEnvVarName(name), `${prop}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits, \'_\', \'-\' and \'.\', not starting with a digit');
     const literal = value.value;
@@ -1199,7 +1195,7 @@ function validateEnv(errors: PropErrors,
       continue;
     }
     const looksSecret = (SECRET_NAME_PATTERN.test(name) && literal.length > 0) || SECRET_VALUE_PATTERNS.some((re) => re.test(literal));
-    policy(looksSecret, `${prop}.${name}`, '<redacted>', 'is a literal that looks like a secret and would be stored in plain text in the manifest',
+    errors.enforce(looksSecret, `${prop}.${name}`, '<redacted>', 'is a literal that looks like a secret and would be stored in plain text in the manifest',
       'put it in a Secret (e.g. synced by External Secrets) and use EnvValue.fromSecretValue');
   }
 }

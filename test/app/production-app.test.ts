@@ -577,7 +577,7 @@ describe('ProductionApp bad input', () => {
     ['LoadBalancer without reason in prod', { serviceType: kplus.ServiceType.LOAD_BALANCER }, Profile.PROD, /'serviceType' \("LoadBalancer"\) exposes the app outside the cluster/],
     ['empty CPU limit exemption', { cpuLimitExemption: ' ' }, Profile.PROD, /'cpuLimitExemption' \(" "\) is empty; an exemption needs a written reason/],
     ['sidecar without probes in prod', { sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:1.0.0' }] }, Profile.PROD, /'sidecars\[0\]\.readiness' \("proxy"\) is a sidecar without readiness and liveness probes/],
-    ['sidecar image on latest', { sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:latest', readiness: AppProbe.tcpSocket({ port: '15000' }), liveness: AppProbe.exec(['true']), ports: [{ name: 'p', port: 15000 }] }] }, Profile.PROD, /'sidecars\[0\]\.image' .* uses 'latest'/],
+    ['sidecar image on latest', { sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:latest', readiness: AppProbe.tcpSocket({ port: '15000' }), liveness: AppProbe.exec(['true']), ports: [{ name: 'p', port: 15000 }] }] }, Profile.PROD, /'sidecars\[0\]\.image' .* uses the mutable tag 'latest', which is not allowed in prod/],
     ['duplicate container name', { initContainers: [{ name: 'main', image: 'registry.example.com/x:1.0.0' }] }, Profile.PROD, /'initContainers\[0\]\.name' \("main"\) is used by another container/],
     ['init container with probes', { initContainers: [{ name: 'init', image: 'registry.example.com/x:1.0.0', liveness: AppProbe.tcpSocket() }] }, Profile.PROD, /'initContainers\[0\]' \("init"\) is an init container with ports or probes/],
     ['SSH port', { port: 22 }, Profile.PROD, /'port' \(22\) is the SSH port/],
@@ -618,9 +618,10 @@ describe('ProductionApp bad input', () => {
     const manifests = Testing.synth(chart);
     expect(mainContainer(manifests).securityContext.readOnlyRootFilesystem).toBe(false);
     const warnings = collectWarnings(chart);
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/^test\/Web: 'security.readOnlyRootFilesystem' \(false\) makes the root filesystem writable/);
-    expect(warnings[1]).toMatch(/'env.API_TOKEN' .* looks like a secret/);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/^test\/Web: 'image' \("registry.example.com\/web:latest"\) uses the mutable tag 'latest'\. Fix: pin/);
+    expect(warnings[1]).toMatch(/^test\/Web: 'security.readOnlyRootFilesystem' \(false\) makes the root filesystem writable/);
+    expect(warnings[2]).toMatch(/'env.API_TOKEN' .* looks like a secret/);
     expect(app.replicas).toBe(1);
   });
 });
