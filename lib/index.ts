@@ -11,3 +11,4 @@ export * from './network/production-namespace';
 export * from './warnings';
 export * from './rules';
 export * from './validation';
+export * from './network/cluster-default-deny';
