@@ -17,30 +17,7 @@ import { CLUSTER_DNS, MANAGED_BY } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label, isDns1123Subdomain, isLabelValue } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
-import { CLUSTER_DEFAULT_DENY_EXCLUDED_NAMESPACES } from './defaults';
-
-/**
- * CNI facts the cluster-wide default deny is written against.
- *
- * They are facts about Cilium and Calico, not opinions; the one opinion (the Calico order) is marked.
- *
- * @internal
- */
-export const _CLUSTER_DEFAULT_DENY = {
-  /** The label Cilium gives every pod endpoint with its namespace (`k8s:` is the label source). */
-  ciliumNamespaceLabel: 'k8s:io.kubernetes.pod.namespace',
-  /** The label source prefix Cilium puts on Kubernetes pod labels. */
-  ciliumLabelSource: 'k8s:',
-  /** The DNS names the Cilium DNS proxy lets through (all: the proxy is there for visibility, not filtering). */
-  ciliumDnsMatchPattern: '*',
-  /** The label Calico gives every namespace with its name. */
-  calicoNamespaceLabel: 'projectcalico.org/name',
-  /**
-   * Calico evaluates policies of a tier by ascending `order`; Kubernetes NetworkPolicies get 1000. The default deny
-   * comes after them, so that every allow is seen first (opinion).
-   */
-  calicoOrder: 2000,
-};
+import { CLUSTER_DEFAULT_DENY, CLUSTER_DEFAULT_DENY_EXCLUDED_NAMESPACES } from './defaults';
 
 /**
  * The container network interface (CNI) a cluster runs, which decides the kind of the cluster-wide policy.
@@ -239,7 +216,7 @@ export class ClusterDefaultDeny extends Construct {
   }
 
   private ciliumObject(metadata: { name: string; labels: Record<string, string> }, description: string): CiliumClusterwideNetworkPolicy {
-    const d = _CLUSTER_DEFAULT_DENY;
+    const d = CLUSTER_DEFAULT_DENY;
     const operator = CiliumClusterwideNetworkPolicySpecEndpointSelectorMatchExpressionsOperator;
     const dnsLabels: Record<string, string> = { [d.ciliumNamespaceLabel]: this.dnsNamespace };
     for (const [key, value] of Object.entries(this.dnsPodLabels)) {
@@ -273,7 +250,7 @@ export class ClusterDefaultDeny extends Construct {
   }
 
   private calicoObject(metadata: { name: string; labels: Record<string, string> }): GlobalNetworkPolicy {
-    const d = _CLUSTER_DEFAULT_DENY;
+    const d = CLUSTER_DEFAULT_DENY;
     const exempt = this.exemptNamespaces.map((ns) => `"${ns}"`).join(', ');
     const dnsSelector = Object.entries(this.dnsPodLabels).map(([key, value]) => `${key} == "${value}"`).join(' && ');
     const dnsRule = (protocol: string): GlobalNetworkPolicySpecEgress => ({

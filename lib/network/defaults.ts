@@ -76,3 +76,26 @@ export const NAMESPACE_OBJECT_NAMES = {
   quota: 'quota',
   limits: 'limits',
 };
+
+/**
+ * CNI facts the cluster-wide default deny is written against.
+ *
+ * They are facts about Cilium and Calico, not opinions; the one opinion (the Calico order) is marked.
+ *
+ * @internal
+ */
+export const CLUSTER_DEFAULT_DENY = {
+  /** The label Cilium gives every pod endpoint with its namespace (`k8s:` is the label source). */
+  ciliumNamespaceLabel: 'k8s:io.kubernetes.pod.namespace',
+  /** The label source prefix Cilium puts on Kubernetes pod labels. */
+  ciliumLabelSource: 'k8s:',
+  /** The DNS names the Cilium DNS proxy lets through (all: the proxy is there for visibility, not filtering). */
+  ciliumDnsMatchPattern: '*',
+  /** The label Calico gives every namespace with its name. */
+  calicoNamespaceLabel: 'projectcalico.org/name',
+  /**
+   * Calico evaluates policies of a tier by ascending `order`; Kubernetes NetworkPolicies get 1000. The default deny
+   * comes after them, so that every allow is seen first (opinion).
+   */
+  calicoOrder: 2000,
+};
