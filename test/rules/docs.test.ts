@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { DEFAULT_RULES, renderRulesTable, renderSources, replaceRulesSection } from '../../lib/rules';
 
 describe('rules documentation', () => {
@@ -29,5 +31,10 @@ describe('rules documentation', () => {
   test('escapes pipes inside cells', () => {
     const t = renderRulesTable([{ ...DEFAULT_RULES[0], fix: 'a | b' }]);
     expect(t).toContain('a \\| b');
+  });
+
+  test('the README carries the current table (regenerate with npm run rules-doc)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(replaceRulesSection(readme, table)).toBe(readme);
   });
 });
