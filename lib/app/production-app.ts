@@ -1,21 +1,16 @@
-import { ApiObject, Duration, JsonPatch, Lazy, Names, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppProbe, _ProbeKind } from './app-probe';
-import { AppSize, _mebibytes, _millicores } from './app-size';
-import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY, INetworkPeer, NetworkPeer } from './network-peer';
+import { ResolvedApp, ResolvedScaling, ResolvedSecurity, resolveProductionApp } from './_resolve';
+import { AppProbe } from './app-probe';
+import { AppSize } from './app-size';
+import { ADMITTED_NAMESPACES_CONTEXT_KEY, INetworkPeer, NetworkPeer } from './network-peer';
 import {
-  DEFAULT_AUTOSCALING, DEFAULT_REPLICAS, DEFAULT_SIZE, HELPER_CONTAINER_SIZE, MANAGED_BY, MIN_REPLICAS, POD_IDENTITY,
-  PORT_NAME, PRIORITY_CLASS_NAME, PROBE_TIMINGS, ROLLOUT, SECRET_NAME_PATTERN, SECRET_VALUE_PATTERNS, SHUTDOWN, SIZES,
-  TOPOLOGY, WRITABLE_PATHS, WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES, CLUSTER_DNS, NAMESPACE_NAME_LABEL,
+  PROBE_TIMINGS, ROLLOUT, TOPOLOGY, WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES, CLUSTER_DNS, NAMESPACE_NAME_LABEL,
 } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION, PROFILE_ANNOTATION } from '../rules';
-import {
-  isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue, isPortName, parseImage,
-} from '../internal/names';
-import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
 
 /**
@@ -576,428 +571,37 @@ export class ProductionApp extends Construct implements INetworkPeer {
   public constructor(scope: Construct, id: string, props: ProductionAppProps) {
     super(scope, id);
     this.profile = Profile.of(this);
-    const profile = this.profile;
-    const errors = new PropErrors(this, 'ProductionApp', this.profile);
-    const inProfile = `in ${profile.name}`;
-
-    // ---- identity and naming ----
-    this.name = props.name ?? Names.toDnsLabel(this);
-    errors.check(!isDns1035Label(this.name), 'name', this.name, 'is not a DNS-1035 label (it names the Service)',
-      'use lowercase letters, digits and \'-\', start with a letter, at most 63 characters');
-    this.namespace = props.namespace ?? _namespaceOf(this);
-    errors.check(this.namespace !== undefined && !isDns1123Label(this.namespace), 'namespace', this.namespace,
-      'is not a DNS-1123 label', 'use lowercase letters, digits and \'-\', at most 63 characters');
-    const enclosingNamespace = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
-    errors.check(props.namespace !== undefined && enclosingNamespace !== undefined && props.namespace !== enclosingNamespace, 'namespace',
-      props.namespace, `conflicts with the enclosing ProductionNamespace "${enclosingNamespace}"`,
-      'remove \'namespace\' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace');
-
-    // ---- image ----
+    // Every problem with the props is thrown here, in one error, before any object is created.
+    const settings = resolveProductionApp(this, this.profile, props);
+    this.name = settings.identity.name;
+    this.namespace = settings.identity.namespace;
     this.image = props.image;
-    const image = parseImage(props.image);
-    if (!image) {
-      errors.add('image', props.image, 'is not an image reference', 'write it as registry/repository:tag or registry/repository@sha256:<digest>');
-    } else if (!image.tag && !image.digest) {
-      errors.add('image', props.image, 'has no tag or digest, so every pull may run different code',
-        `pin it: '${props.image}:<version>' or (preferred) '${props.image}@sha256:<digest>'`);
-    } else {
-      errors.enforce(image.tag === 'latest' && !image.digest, 'image', props.image, 'uses the mutable tag \'latest\'',
-        'pin a version tag or (preferred) a digest');
-    }
-    const version = props.version ?? (image?.tag ?? (image?.digest ? image.digest.slice('sha256:'.length, 'sha256:'.length + 12) : 'unknown'));
-    errors.check(!isLabelValue(version), 'version', version, 'is not a valid label value',
-      'set \'version\' to at most 63 letters, digits, \'-\', \'_\' or \'.\'');
-    const component = props.component ?? 'server';
-    const partOf = props.partOf ?? this.name;
-    errors.check(!isLabelValue(component), 'component', component, 'is not a valid label value', 'use at most 63 letters, digits, \'-\', \'_\' or \'.\'');
-    errors.check(!isLabelValue(partOf), 'partOf', partOf, 'is not a valid label value', 'use at most 63 letters, digits, \'-\', \'_\' or \'.\'');
-
-    // ---- ports ----
     this.port = props.port;
-    this.portName = props.portName ?? PORT_NAME;
-    this.ports = [{ name: this.portName, port: props.port }, ...(props.additionalPorts ?? [])];
-    this.ports.forEach((p, i) => {
-      const prop = i === 0 ? 'port' : `additionalPorts[${i - 1}].port`;
-      const nameProp = i === 0 ? 'portName' : `additionalPorts[${i - 1}].name`;
-      errors.check(!Number.isInteger(p.port) || p.port < 1 || p.port > 65535, prop, p.port, 'is not a port number', 'use an integer from 1 to 65535');
-      errors.check(!isPortName(p.name), nameProp, p.name, 'is not a valid port name',
-        'use at most 15 lowercase letters, digits and \'-\', with at least one letter');
-      errors.check(this.ports.findIndex((q) => q.port === p.port) < i, prop, p.port, 'is used by another port of the app', 'give each port its own number');
-      errors.check(this.ports.findIndex((q) => q.name === p.name) < i, nameProp, p.name, 'is used by another port of the app', 'give each port its own name');
-    });
-    errors.check(props.port === 22, 'port', props.port, 'is the SSH port; running SSH in an app is flagged by kube-linter (ssh-port)',
-      'serve the app on another port');
+    this.portName = settings.ports[0].name;
+    this.ports = settings.ports;
+    this.replicas = settings.scaling.replicas;
+    this.minReplicas = settings.scaling.minReplicas;
+    this.serviceAccountToken = settings.access.serviceAccountToken;
+    this.priorityClassName = settings.access.priorityClassName;
+    this.labels = settings.labels;
 
-    // ---- replicas and autoscaling ----
-    const minFloor = profile.select(MIN_REPLICAS);
-    if (props.autoscaling) {
-      errors.check(props.replicas !== undefined, 'replicas', props.replicas, 'is set together with \'autoscaling\'; the autoscaler owns the replica count',
-        'remove \'replicas\' and set \'autoscaling.minReplicas\'');
-      const minR = props.autoscaling.minReplicas ?? profile.select(DEFAULT_AUTOSCALING.minReplicas);
-      const maxR = props.autoscaling.maxReplicas ?? profile.select(DEFAULT_AUTOSCALING.maxReplicas);
-      errors.check(!Number.isInteger(minR) || minR < minFloor, 'autoscaling.minReplicas', minR, `must be an integer of at least ${minFloor} ${inProfile}`,
-        `set it to ${minFloor} or more`);
-      errors.check(!Number.isInteger(maxR) || maxR <= minR, 'autoscaling.maxReplicas', maxR, `must be an integer above minReplicas (${minR})`,
-        `set it to ${minR + 1} or more, or lower 'autoscaling.minReplicas'`);
-      const cpu = props.autoscaling.cpuUtilizationPercent ?? DEFAULT_AUTOSCALING.cpuUtilizationPercent;
-      errors.check(!Number.isInteger(cpu) || cpu < 1 || cpu > 100, 'autoscaling.cpuUtilizationPercent', cpu, 'is not a percentage', 'use an integer from 1 to 100');
-      const mem = props.autoscaling.memoryUtilizationPercent;
-      errors.check(mem !== undefined && (!Number.isInteger(mem) || mem < 1 || mem > 100), 'autoscaling.memoryUtilizationPercent', mem, 'is not a percentage',
-        'use an integer from 1 to 100');
-      this.minReplicas = minR;
-    } else {
-      this.replicas = props.replicas ?? profile.select(DEFAULT_REPLICAS);
-      errors.check(!Number.isInteger(this.replicas) || this.replicas < minFloor, 'replicas', this.replicas,
-        `must be an integer of at least ${minFloor} ${inProfile}`, `set it to ${minFloor} or more, or turn on 'autoscaling'`);
-      this.minReplicas = this.replicas;
-    }
-
-    // ---- disruption budget ----
-    const pdb = props.disruptionBudget ?? {};
-    errors.check(pdb.maxUnavailable !== undefined && pdb.minAvailable !== undefined, 'disruptionBudget', pdb,
-      'sets both maxUnavailable and minAvailable', 'set only one of them');
-    errors.check(pdb.maxUnavailable !== undefined && (!Number.isInteger(pdb.maxUnavailable) || pdb.maxUnavailable < 1),
-      'disruptionBudget.maxUnavailable', pdb.maxUnavailable, 'blocks every eviction, so node drains hang', 'set it to 1 or more');
-    errors.check(pdb.minAvailable !== undefined && (!Number.isInteger(pdb.minAvailable) || pdb.minAvailable < 0 || pdb.minAvailable >= this.minReplicas),
-      'disruptionBudget.minAvailable', pdb.minAvailable, `must be below the fewest replicas (${this.minReplicas}), else no pod can ever be evicted`,
-      `set it to ${Math.max(this.minReplicas - 1, 0)} or less, or use maxUnavailable 1`);
-
-    // ---- rollout and shutdown ----
-    const maxSurge = props.maxSurge ?? ROLLOUT.maxSurge;
-    errors.check(!Number.isInteger(maxSurge) || maxSurge < 1, 'maxSurge', maxSurge, 'must be a positive integer (maxUnavailable is 0, so a rollout needs surge pods)',
-      'set it to 1 or more');
-    const minReady = props.minReady ?? ROLLOUT.minReady;
-    const progressDeadline = props.progressDeadline ?? ROLLOUT.progressDeadline;
-    errors.check(progressDeadline.toSeconds() <= minReady.toSeconds(), 'progressDeadline', `${progressDeadline.toSeconds()}s`,
-      `must be longer than 'minReady' (${minReady.toSeconds()}s)`, 'raise progressDeadline or lower minReady');
-    const revisionHistoryLimit = props.revisionHistoryLimit ?? ROLLOUT.revisionHistoryLimit;
-    errors.check(!Number.isInteger(revisionHistoryLimit) || revisionHistoryLimit < 1, 'revisionHistoryLimit', revisionHistoryLimit,
-      'must keep at least one old ReplicaSet for rollback', 'set it to 1 or more');
-    const preStopDelay = props.preStopDelay ?? SHUTDOWN.preStopDelay;
-    const grace = props.terminationGracePeriod ?? Duration.seconds(preStopDelay.toSeconds() + SHUTDOWN.drainTime.toSeconds());
-    errors.check(grace.toSeconds() <= preStopDelay.toSeconds(), 'terminationGracePeriod', `${grace.toSeconds()}s`,
-      `must be longer than 'preStopDelay' (${preStopDelay.toSeconds()}s), else the app is killed before it can drain`,
-      `set it to at least ${preStopDelay.toSeconds() + SHUTDOWN.drainTime.toSeconds()}s`);
-
-    // ---- resources ----
-    const size = props.size ?? sizeByName(profile.select(DEFAULT_SIZE));
-    const resources = mergeResources(size.resources, props.resources, props.cpuLimitExemption);
-    validateResources(errors, 'resources', resources);
-    errors.check(props.cpuLimitExemption !== undefined && props.cpuLimitExemption.trim() === '', 'cpuLimitExemption', props.cpuLimitExemption,
-      'is empty; an exemption needs a written reason', 'say why the app runs without a CPU limit');
-
-    // ---- security ----
-    const sec = props.security ?? {};
-    const user = sec.user ?? POD_IDENTITY.user;
-    const group = sec.group ?? POD_IDENTITY.group;
-    const fsGroup = sec.fsGroup ?? POD_IDENTITY.fsGroup;
-    for (const [prop, id] of [['security.user', user], ['security.group', group], ['security.fsGroup', fsGroup]] as const) {
-      errors.check(!Number.isInteger(id) || id < 0, prop, id, 'is not a valid ID', 'use a non-negative integer');
-      errors.enforce(Number.isInteger(id) && id === 0, prop, id, 'is root', `use an ID of ${POD_IDENTITY.minimumId} or more`);
-      errors.enforce(Number.isInteger(id) && id > 0 && id < POD_IDENTITY.minimumId, prop, id, `is below ${POD_IDENTITY.minimumId} and may collide with a host user`,
-        `use an ID of ${POD_IDENTITY.minimumId} or more`);
-    }
-    errors.enforce(sec.privileged === true, 'security.privileged', true, 'runs the containers privileged', 'remove it; grant a single capability instead');
-    errors.enforce(sec.allowPrivilegeEscalation === true, 'security.allowPrivilegeEscalation', true, 'lets processes gain privileges', 'remove it');
-    errors.enforce(sec.readOnlyRootFilesystem === false, 'security.readOnlyRootFilesystem', false, 'makes the root filesystem writable',
-      'keep it read-only and list writable directories in \'writablePaths\'');
-    const badCaps = (sec.addCapabilities ?? []).filter((c) => c !== kplus.Capability.NET_BIND_SERVICE);
-    errors.enforce(badCaps.length > 0, 'security.addCapabilities', badCaps, 'adds capabilities beyond NET_BIND_SERVICE (Pod Security "restricted")',
-      'remove them');
-
-    // ---- service account, priority, service type ----
-    this.serviceAccountToken = props.serviceAccountToken ?? false;
-    const apiServer = this.node.tryGetContext(API_SERVER_CONTEXT_KEY) as { cidrs: string[]; port: number } | undefined;
-    errors.enforce(this.serviceAccountToken && apiServer === undefined && enclosingNamespace !== undefined, 'serviceAccountToken', true,
-      `mounts a token, but the ProductionNamespace "${enclosingNamespace}" has no 'apiServer', so the default deny blocks every API call`,
-      'set \'apiServer\' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))');
-    this.priorityClassName = props.priorityClassName ?? profile.select(PRIORITY_CLASS_NAME);
-    errors.check(!isDns1123Label(this.priorityClassName) && !/^[a-z0-9.-]+$/.test(this.priorityClassName), 'priorityClassName', this.priorityClassName,
-      'is not a valid PriorityClass name', 'use a DNS-1123 name such as \'platform-high\'');
-    const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
-    if (serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT) {
-      errors.enforce(!(props.serviceTypeReason ?? '').trim(), 'serviceType', serviceType,
-        'exposes the app outside the cluster, bypassing the single load-balanced entry point',
-        'keep ClusterIP and route through a ProductionIngress, or give \'serviceTypeReason\'');
-    }
-    errors.check(serviceType === kplus.ServiceType.EXTERNAL_NAME, 'serviceType', serviceType, 'cannot select the app\'s pods',
-      'use ClusterIP');
-
-    // ---- probes ----
-    const mainPortRef = this.portName;
-    const readiness = props.readiness ?? (props.healthPath ? AppProbe.httpGet(props.healthPath) : AppProbe.tcpSocket());
-    const liveness = props.liveness ?? AppProbe.tcpSocket();
-    const startup = props.startup ?? readiness;
-    errors.check(props.healthPath !== undefined && !props.healthPath.startsWith('/'), 'healthPath', props.healthPath, 'is not an absolute path',
-      `write it with a leading '/', e.g. '/${props.healthPath ?? ''}'`);
-    const portNumbers: Record<string, number> = Object.fromEntries(this.ports.map((p) => [p.name, p.port]));
-    const renderProbe = (probe: AppProbe, kind: _ProbeKind) => probe._toKube(PROBE_TIMINGS[kind], mainPortRef, portNumbers);
-    const probes = {
-      readiness: renderProbe(readiness, 'readiness'),
-      liveness: renderProbe(liveness, 'liveness'),
-      startup: renderProbe(startup, 'startup'),
-    };
-    for (const [kind, probe] of [['readiness', readiness], ['liveness', liveness], ['startup', startup]] as const) {
-      const ref = probe._portRef(mainPortRef);
-      const known = ref === undefined || this.ports.some((p) => p.name === ref || String(p.port) === ref);
-      errors.check(!known, `${kind}.port`, ref, 'is not a port of the app', `use one of ${this.ports.map((p) => `'${p.name}'`).join(', ')}`);
-      errors.check(probe.handler === 'httpGet' && !(probe.path ?? '').startsWith('/'), kind, probe.path, 'has an HTTP path that is not absolute',
-        'start the path with \'/\'');
-      errors.check(probe.handler === 'exec' && (probe.command ?? []).length === 0, kind, probe.command, 'has an empty command', 'give the command to run');
-    }
-    // Probes are identical when they run the same check, whatever their timings (as kube-score compares them).
-    const checkOf = (p: k8s.Probe) => JSON.stringify([p.httpGet, p.tcpSocket, p.grpc, p.exec]);
-    if (props.healthPath === undefined && props.readiness === undefined && props.liveness === undefined) {
-      errors.enforce(true, 'healthPath', undefined,
-        'and no \'readiness\' probe leave readiness and liveness both checking only that the port is open',
-        'set \'healthPath\' to the app\'s HTTP health endpoint, or give \'readiness\' (e.g. AppProbe.grpc())');
-    } else {
-      errors.check(checkOf(probes.liveness) === checkOf(probes.readiness), 'liveness', 'same check as readiness',
-        'runs the same check as the readiness probe, so a slow app is restarted instead of taken out of rotation',
-        'give liveness a cheaper check that only fails when the process is stuck (e.g. AppProbe.tcpSocket())');
-    }
-
-    // ---- env, files, volumes ----
-    validateEnv(errors, 'env', props.env ?? {});
-    const writablePaths = props.writablePaths ?? WRITABLE_PATHS;
-    const mountPaths: Array<[string, string]> = [
-      ...writablePaths.map((p, i) => [`writablePaths[${i}]`, p] as [string, string]),
-      ...(props.configFiles ?? []).map((f, i) => [`configFiles[${i}].mountPath`, f.mountPath] as [string, string]),
-      ...(props.volumeMounts ?? []).map((m, i) => [`volumeMounts[${i}].path`, m.path] as [string, string]),
-    ];
-    mountPaths.forEach(([prop, path], i) => {
-      errors.check(!path.startsWith('/'), prop, path, 'is not an absolute path', 'start it with \'/\'');
-      errors.check(mountPaths.findIndex(([, p]) => p === path) < i, prop, path, 'is mounted twice', 'mount each path once');
-    });
-
-    // ---- helper containers ----
-    const containerNames = new Set<string>(['main']);
-    const helpers = [
-      ...(props.initContainers ?? []).map((c, i) => ({ c, prop: `initContainers[${i}]`, init: true })),
-      ...(props.sidecars ?? []).map((c, i) => ({ c, prop: `sidecars[${i}]`, init: false })),
-    ];
-    for (const { c, prop, init } of helpers) {
-      errors.check(!isDns1123Label(c.name), `${prop}.name`, c.name, 'is not a DNS-1123 label', 'use lowercase letters, digits and \'-\'');
-      errors.check(containerNames.has(c.name), `${prop}.name`, c.name, 'is used by another container of the pod', 'give each container its own name');
-      containerNames.add(c.name);
-      const ref = parseImage(c.image);
-      errors.check(!ref || (!ref.tag && !ref.digest), `${prop}.image`, c.image, 'has no tag or digest', 'pin a version tag or a digest');
-      errors.enforce(!!ref && ref.tag === 'latest' && !ref.digest, `${prop}.image`, c.image, 'uses the mutable tag \'latest\'',
-        'pin a version tag or a digest');
-      validateEnv(errors, `${prop}.env`, c.env ?? {});
-      validateResources(errors, `${prop}.resources`, mergeResources(SIZES[HELPER_CONTAINER_SIZE], c.resources, undefined));
-      if (init) {
-        errors.check((c.ports ?? []).length > 0 || !!c.readiness || !!c.liveness, prop, c.name,
-          'is an init container with ports or probes, which init containers cannot have', 'remove ports, readiness and liveness');
-      } else {
-        errors.enforce(!c.readiness || !c.liveness, `${prop}.readiness`, c.name, 'is a sidecar without readiness and liveness probes',
-          'give the sidecar both probes');
-        for (const p of c.ports ?? []) {
-          errors.check(this.ports.some((q) => q.port === p.port || q.name === p.name), `${prop}.ports`, p.port, 'collides with a port of the app',
-            'give the sidecar its own port number and name');
-        }
-      }
-    }
-
-    errors.throwIfAny();
-
-    // ================= objects =================
-    this.labels = {
-      'app.kubernetes.io/name': this.name,
-      'app.kubernetes.io/instance': this.name,
-      'app.kubernetes.io/version': version,
-      'app.kubernetes.io/component': component,
-      'app.kubernetes.io/part-of': partOf,
-      'app.kubernetes.io/managed-by': MANAGED_BY,
-    };
     // The profile annotation lets the rule pack judge each object by its own profile when environments are mixed.
-    const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels }, annotations: { [PROFILE_ANNOTATION]: profile.name } };
+    const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels }, annotations: { [PROFILE_ANNOTATION]: this.profile.name } };
 
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata,
-      automountToken: this.serviceAccountToken,
-    });
-
-    const annotations: Record<string, string> = { ...metadata.annotations };
-    if (props.cpuLimitExemption !== undefined) {
-      Object.assign(annotations, exemptionAnnotations('cpu-limits', props.cpuLimitExemption,
-        { polaris: ['cpuLimitsMissing'], kubeScore: ['container-resources'], kubeLinter: ['unset-cpu-requirements'] }));
-    }
-    if (this.serviceAccountToken) {
-      Object.assign(annotations, exemptionAnnotations('service-account-token', 'the app calls the Kubernetes API with its own ServiceAccount',
-        { polaris: ['automountServiceAccountToken'], kubeScore: [], kubeLinter: [] }));
-    }
-    if (props.autoscaling) {
-      Object.assign(annotations, exemptionAnnotations('deployment-replicas', 'the HorizontalPodAutoscaler owns the replica count',
-        { polaris: ['deploymentMissingReplicas'], kubeScore: [], kubeLinter: [] }));
-    }
-
-    const volumes: Array<{ volume: kplus.Volume; path: string; readOnly: boolean }> = [];
-    writablePaths.forEach((path, i) => volumes.push({
-      volume: kplus.Volume.fromEmptyDir(this, `Writable${i}`, `writable-${i}`, { sizeLimit: Size.gibibytes(WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES) }),
-      path, readOnly: false,
-    }));
-    (props.configFiles ?? []).forEach((f, i) => volumes.push({
-      volume: kplus.Volume.fromConfigMap(this, `ConfigFiles${i}`, f.configMap, { name: `config-${i}` }),
-      path: f.mountPath, readOnly: true,
-    }));
-    (props.volumeMounts ?? []).forEach((m) => volumes.push({ volume: m.volume, path: m.path, readOnly: m.readOnly ?? true }));
-
-    const containerSecurity = (): kplus.ContainerSecurityContextProps => ({
-      user, group, ensureNonRoot: true,
-      privileged: sec.privileged ?? false,
-      allowPrivilegeEscalation: sec.allowPrivilegeEscalation ?? false,
-      readOnlyRootFilesystem: sec.readOnlyRootFilesystem ?? true,
-      capabilities: { drop: [kplus.Capability.ALL], add: sec.addCapabilities && sec.addCapabilities.length > 0 ? [...sec.addCapabilities] : undefined },
-      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-    });
-
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { ...metadata, annotations },
-      podMetadata: { labels: { ...this.labels } },
-      replicas: this.replicas,
-      strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.absolute(maxSurge),
-        maxUnavailable: kplus.PercentOrAbsolute.absolute(ROLLOUT.maxUnavailable),
-      }),
-      minReady,
-      progressDeadline,
-      serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: this.serviceAccountToken,
-      securityContext: { user, group, fsGroup, ensureNonRoot: true, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
-      terminationGracePeriod: grace,
-      isolate: false,
-    });
-    if (props.autoscaling) {
-      this.deployment.markHasAutoscaler();
-    }
-
-    this.container = this.deployment.addContainer({
-      name: 'main',
-      image: props.image,
-      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      command: props.command,
-      args: props.args,
-      ports: this.ports.map((p) => ({ name: p.name, number: p.port, protocol: kplus.Protocol.TCP })),
-      envVariables: props.env,
-      envFrom: props.envFrom,
-      resources,
-      securityContext: containerSecurity(),
-      lifecycle: preStopDelay.toSeconds() > 0
-        ? { preStop: kplus.Handler.fromCommand(['sleep', String(preStopDelay.toSeconds())]) } : undefined,
-    });
-    for (const v of volumes) {
-      this.container.mount(v.path, v.volume, { readOnly: v.readOnly });
-    }
-
-    const sidecarProbes: Array<{ index: number; readiness?: k8s.Probe; liveness?: k8s.Probe }> = [];
-    for (const { c, init } of helpers) {
-      const options: kplus.ContainerProps = {
-        name: c.name,
-        image: c.image,
-        imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-        command: c.command,
-        args: c.args,
-        envVariables: c.env,
-        ports: (c.ports ?? []).map((p) => ({ name: p.name, number: p.port, protocol: kplus.Protocol.TCP })),
-        resources: mergeResources(SIZES[HELPER_CONTAINER_SIZE], c.resources, undefined),
-        securityContext: containerSecurity(),
-      };
-      if (init) {
-        this.deployment.addInitContainer(options);
-      } else {
-        this.deployment.addContainer(options);
-        const ports = Object.fromEntries((c.ports ?? []).map((p) => [p.name, p.port]));
-        const first = c.ports?.[0]?.name;
-        sidecarProbes.push({
-          index: this.deployment.containers.length - 1,
-          readiness: c.readiness?._toKube(PROBE_TIMINGS.readiness, first, ports),
-          liveness: c.liveness?._toKube(PROBE_TIMINGS.liveness, first, ports),
-        });
-      }
-    }
-
-    // cdk8s-plus has no fields for these; they go in as JSON patches on the Deployment.
-    const deploymentObject = ApiObject.of(this.deployment);
+    // Construct IDs and creation order decide the names and the order of the output: keep both.
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: this.serviceAccountToken });
+    const volumes = this.createVolumes(settings, props);
+    this.deployment = this.createDeployment(settings, props, metadata);
+    this.container = this.addMainContainer(settings, props, volumes);
+    const sidecarProbes = this.addHelperContainers(settings);
     const selector = { matchLabels: { ...this.deployment.matchLabels } };
-    deploymentObject.addJsonPatch(
-      JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit),
-      JsonPatch.add('/spec/template/spec/priorityClassName', this.priorityClassName),
-      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
-        { maxSkew: TOPOLOGY.maxSkew, topologyKey: TOPOLOGY.zone, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-        { maxSkew: TOPOLOGY.maxSkew, topologyKey: TOPOLOGY.hostname, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-      ]),
-      JsonPatch.add('/spec/template/spec/affinity', {
-        podAntiAffinity: {
-          preferredDuringSchedulingIgnoredDuringExecution: [{
-            weight: TOPOLOGY.antiAffinityWeight,
-            podAffinityTerm: { topologyKey: TOPOLOGY.hostname, labelSelector: selector },
-          }],
-        },
-      }),
-      JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', probes.readiness),
-      JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', probes.liveness),
-      JsonPatch.add('/spec/template/spec/containers/0/startupProbe', probes.startup),
-    );
-    for (const s of sidecarProbes) {
-      if (s.readiness) deploymentObject.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${s.index}/readinessProbe`, s.readiness));
-      if (s.liveness) deploymentObject.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${s.index}/livenessProbe`, s.liveness));
+    this.patchDeployment(settings, selector, sidecarProbes);
+    this.service = this.createService(settings, metadata);
+    this.disruptionBudget = this.createDisruptionBudget(settings, metadata, selector);
+    if (settings.scaling.autoscaling) {
+      this.autoscaler = this.createAutoscaler(settings.scaling.autoscaling, metadata);
     }
-
-    this.service = new kplus.Service(this, 'Service', {
-      metadata,
-      type: serviceType,
-      selector: this.deployment,
-      // No targetPort: Kubernetes defaults it to `port`, which is the container port's number by construction.
-      ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP })),
-    });
-
-    this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata,
-      spec: {
-        selector,
-        maxUnavailable: pdb.minAvailable === undefined ? k8s.IntOrString.fromNumber(pdb.maxUnavailable ?? 1) : undefined,
-        minAvailable: pdb.minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(pdb.minAvailable),
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
-
-    if (props.autoscaling) {
-      const metrics: k8s.MetricSpecV2[] = [{
-        type: 'Resource',
-        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilizationPercent ?? DEFAULT_AUTOSCALING.cpuUtilizationPercent } },
-      }];
-      if (props.autoscaling.memoryUtilizationPercent !== undefined) {
-        metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: props.autoscaling.memoryUtilizationPercent } } });
-      }
-      this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
-        metadata,
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-          minReplicas: this.minReplicas,
-          maxReplicas: props.autoscaling.maxReplicas ?? profile.select(DEFAULT_AUTOSCALING.maxReplicas),
-          metrics,
-        },
-      });
-    }
-
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata,
-      spec: {
-        podSelector: selector,
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: Lazy.any({ produce: () => this.renderIngress(selector) }),
-        egress: Lazy.any({ produce: () => [...this.egressRules] }),
-      },
-    });
-    this.addEgress(NetworkPeer.clusterDns(), [CLUSTER_DNS.port], [kplus.Protocol.UDP, kplus.Protocol.TCP]);
-    // API server endpoints are not pods, so the rule is an ipBlock; it exists only when a token is mounted.
-    if (this.serviceAccountToken && apiServer !== undefined) {
-      for (const cidr of apiServer.cidrs) {
-        this.addEgress(NetworkPeer.cidr(cidr), [apiServer.port], [kplus.Protocol.TCP]);
-      }
-    }
+    this.networkPolicy = this.createNetworkPolicy(settings, metadata, selector);
   }
 
   /** The labels that select this app's pods (the Deployment's selector). */
@@ -1067,6 +671,209 @@ export class ProductionApp extends Construct implements INetworkPeer {
    */
   public _addEgressRule(peer: INetworkPeer, ports: number[], protocols: kplus.Protocol[]): void {
     this.addEgress(peer, ports, protocols);
+  }
+
+  /** The writable emptyDirs, config files and extra volumes of the main container, in mount order. */
+  private createVolumes(settings: ResolvedApp, props: ProductionAppProps): MainContainerVolume[] {
+    const volumes: MainContainerVolume[] = [];
+    settings.writablePaths.forEach((path, i) => volumes.push({
+      volume: kplus.Volume.fromEmptyDir(this, `Writable${i}`, `writable-${i}`, { sizeLimit: Size.gibibytes(WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES) }),
+      path, readOnly: false,
+    }));
+    (props.configFiles ?? []).forEach((f, i) => volumes.push({
+      volume: kplus.Volume.fromConfigMap(this, `ConfigFiles${i}`, f.configMap, { name: `config-${i}` }),
+      path: f.mountPath, readOnly: true,
+    }));
+    (props.volumeMounts ?? []).forEach((m) => volumes.push({ volume: m.volume, path: m.path, readOnly: m.readOnly ?? true }));
+    return volumes;
+  }
+
+  /** The Deployment, without containers. */
+  private createDeployment(settings: ResolvedApp, props: ProductionAppProps, metadata: AppMetadata): kplus.Deployment {
+    const { rollout, security } = settings;
+    const annotations: Record<string, string> = { ...metadata.annotations };
+    if (props.cpuLimitExemption !== undefined) {
+      Object.assign(annotations, exemptionAnnotations('cpu-limits', props.cpuLimitExemption,
+        { polaris: ['cpuLimitsMissing'], kubeScore: ['container-resources'], kubeLinter: ['unset-cpu-requirements'] }));
+    }
+    if (this.serviceAccountToken) {
+      Object.assign(annotations, exemptionAnnotations('service-account-token', 'the app calls the Kubernetes API with its own ServiceAccount',
+        { polaris: ['automountServiceAccountToken'], kubeScore: [], kubeLinter: [] }));
+    }
+    if (settings.scaling.autoscaling) {
+      Object.assign(annotations, exemptionAnnotations('deployment-replicas', 'the HorizontalPodAutoscaler owns the replica count',
+        { polaris: ['deploymentMissingReplicas'], kubeScore: [], kubeLinter: [] }));
+    }
+    const deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { ...metadata, annotations },
+      podMetadata: { labels: { ...this.labels } },
+      replicas: this.replicas,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(rollout.maxSurge),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(ROLLOUT.maxUnavailable),
+      }),
+      minReady: rollout.minReady,
+      progressDeadline: rollout.progressDeadline,
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: this.serviceAccountToken,
+      securityContext: {
+        user: security.user, group: security.group, fsGroup: security.fsGroup, ensureNonRoot: true,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
+      terminationGracePeriod: rollout.terminationGracePeriod,
+      isolate: false,
+    });
+    if (settings.scaling.autoscaling) {
+      deployment.markHasAutoscaler();
+    }
+    return deployment;
+  }
+
+  /** The main container, with its volumes mounted. */
+  private addMainContainer(settings: ResolvedApp, props: ProductionAppProps, volumes: MainContainerVolume[]): kplus.Container {
+    const preStopSeconds = settings.rollout.preStopDelay.toSeconds();
+    const container = this.deployment.addContainer({
+      name: 'main',
+      image: props.image,
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      command: props.command,
+      args: props.args,
+      ports: this.ports.map((p) => ({ name: p.name, number: p.port, protocol: kplus.Protocol.TCP })),
+      envVariables: props.env,
+      envFrom: props.envFrom,
+      resources: settings.resources,
+      securityContext: containerSecurityContext(settings.security),
+      lifecycle: preStopSeconds > 0
+        ? { preStop: kplus.Handler.fromCommand(['sleep', String(preStopSeconds)]) } : undefined,
+    });
+    for (const v of volumes) {
+      container.mount(v.path, v.volume, { readOnly: v.readOnly });
+    }
+    return container;
+  }
+
+  /** Adds the init containers and sidecars; returns the sidecars' rendered probes by container index. */
+  private addHelperContainers(settings: ResolvedApp): SidecarProbes[] {
+    const sidecarProbes: SidecarProbes[] = [];
+    for (const { options: c, init, resources } of settings.helpers) {
+      const options: kplus.ContainerProps = {
+        name: c.name,
+        image: c.image,
+        imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+        command: c.command,
+        args: c.args,
+        envVariables: c.env,
+        ports: (c.ports ?? []).map((p) => ({ name: p.name, number: p.port, protocol: kplus.Protocol.TCP })),
+        resources,
+        securityContext: containerSecurityContext(settings.security),
+      };
+      if (init) {
+        this.deployment.addInitContainer(options);
+      } else {
+        this.deployment.addContainer(options);
+        const ports = Object.fromEntries((c.ports ?? []).map((p) => [p.name, p.port]));
+        const first = c.ports?.[0]?.name;
+        sidecarProbes.push({
+          index: this.deployment.containers.length - 1,
+          readiness: c.readiness?._toKube(PROBE_TIMINGS.readiness, first, ports),
+          liveness: c.liveness?._toKube(PROBE_TIMINGS.liveness, first, ports),
+        });
+      }
+    }
+    return sidecarProbes;
+  }
+
+  /** What cdk8s-plus has no fields for goes in as JSON patches on the Deployment. */
+  private patchDeployment(settings: ResolvedApp, selector: LabelSelector, sidecarProbes: SidecarProbes[]): void {
+    const deploymentObject = ApiObject.of(this.deployment);
+    deploymentObject.addJsonPatch(
+      JsonPatch.add('/spec/revisionHistoryLimit', settings.rollout.revisionHistoryLimit),
+      JsonPatch.add('/spec/template/spec/priorityClassName', this.priorityClassName),
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        { maxSkew: TOPOLOGY.maxSkew, topologyKey: TOPOLOGY.zone, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+        { maxSkew: TOPOLOGY.maxSkew, topologyKey: TOPOLOGY.hostname, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      ]),
+      JsonPatch.add('/spec/template/spec/affinity', {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [{
+            weight: TOPOLOGY.antiAffinityWeight,
+            podAffinityTerm: { topologyKey: TOPOLOGY.hostname, labelSelector: selector },
+          }],
+        },
+      }),
+      JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', settings.probes.readiness),
+      JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', settings.probes.liveness),
+      JsonPatch.add('/spec/template/spec/containers/0/startupProbe', settings.probes.startup),
+    );
+    for (const s of sidecarProbes) {
+      if (s.readiness) deploymentObject.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${s.index}/readinessProbe`, s.readiness));
+      if (s.liveness) deploymentObject.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${s.index}/livenessProbe`, s.liveness));
+    }
+  }
+
+  private createService(settings: ResolvedApp, metadata: AppMetadata): kplus.Service {
+    return new kplus.Service(this, 'Service', {
+      metadata,
+      type: settings.access.serviceType,
+      selector: this.deployment,
+      // No targetPort: Kubernetes defaults it to `port`, which is the container port's number by construction.
+      ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP })),
+    });
+  }
+
+  private createDisruptionBudget(settings: ResolvedApp, metadata: AppMetadata, selector: LabelSelector): k8s.KubePodDisruptionBudget {
+    const { maxUnavailable, minAvailable } = settings.disruptionBudget;
+    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata,
+      spec: {
+        selector,
+        maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
+        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+  }
+
+  private createAutoscaler(autoscaling: NonNullable<ResolvedScaling['autoscaling']>, metadata: AppMetadata): k8s.KubeHorizontalPodAutoscalerV2 {
+    const metrics: k8s.MetricSpecV2[] = [{
+      type: 'Resource',
+      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent } },
+    }];
+    if (autoscaling.memoryUtilizationPercent !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscaling.memoryUtilizationPercent } } });
+    }
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+        minReplicas: autoscaling.minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics,
+      },
+    });
+  }
+
+  /** The default-deny NetworkPolicy, with DNS egress (and API server egress when a token is mounted). */
+  private createNetworkPolicy(settings: ResolvedApp, metadata: AppMetadata, selector: LabelSelector): k8s.KubeNetworkPolicy {
+    const networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata,
+      spec: {
+        podSelector: selector,
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => this.renderIngress(selector) }),
+        egress: Lazy.any({ produce: () => [...this.egressRules] }),
+      },
+    });
+    this.addEgress(NetworkPeer.clusterDns(), [CLUSTER_DNS.port], [kplus.Protocol.UDP, kplus.Protocol.TCP]);
+    // API server endpoints are not pods, so the rule is an ipBlock; it exists only when a token is mounted.
+    const apiServer = settings.access.apiServer;
+    if (this.serviceAccountToken && apiServer !== undefined) {
+      for (const cidr of apiServer.cidrs) {
+        this.addEgress(NetworkPeer.cidr(cidr), [apiServer.port], [kplus.Protocol.TCP]);
+      }
+    }
+    return networkPolicy;
   }
 
   private checkOwnPorts(method: string, ports: number[]): void {
@@ -1142,60 +949,40 @@ function portList(ports: number[], protocols: kplus.Protocol[]): k8s.NetworkPoli
   return protocols.flatMap((protocol) => ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol })));
 }
 
-function sizeByName(name: 'small' | 'medium' | 'large'): AppSize {
-  return name === 'small' ? AppSize.SMALL : name === 'medium' ? AppSize.MEDIUM : AppSize.LARGE;
-}
-
-function mergeResources(base: kplus.ContainerResources, override: kplus.ContainerResources | undefined,
-  cpuLimitExemption: string | undefined): kplus.ContainerResources {
+function containerSecurityContext(security: ResolvedSecurity): kplus.ContainerSecurityContextProps {
   return {
-    cpu: {
-      request: override?.cpu?.request ?? base.cpu?.request,
-      limit: cpuLimitExemption !== undefined ? undefined : (override?.cpu?.limit ?? base.cpu?.limit),
-    },
-    memory: { request: override?.memory?.request ?? base.memory?.request, limit: override?.memory?.limit ?? base.memory?.limit },
-    ephemeralStorage: {
-      request: override?.ephemeralStorage?.request ?? base.ephemeralStorage?.request,
-      limit: override?.ephemeralStorage?.limit ?? base.ephemeralStorage?.limit,
-    },
+    user: security.user, group: security.group, ensureNonRoot: true,
+    privileged: security.privileged,
+    allowPrivilegeEscalation: security.allowPrivilegeEscalation,
+    readOnlyRootFilesystem: security.readOnlyRootFilesystem,
+    capabilities: { drop: [kplus.Capability.ALL], add: security.addCapabilities.length > 0 ? [...security.addCapabilities] : undefined },
+    seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
   };
 }
 
-function validateResources(errors: PropErrors, prop: string, r: kplus.ContainerResources): void {
-  const cpuReq = _millicores(r.cpu?.request);
-  const cpuLim = _millicores(r.cpu?.limit);
-  for (const [p, v, raw] of [[`${prop}.cpu.request`, cpuReq, r.cpu?.request?.amount], [`${prop}.cpu.limit`, cpuLim, r.cpu?.limit?.amount]] as const) {
-    errors.check(v !== undefined && (!Number.isFinite(v) || v <= 0), p, raw, 'is not a positive CPU quantity', 'use Cpu.millis(n) or Cpu.units(n) with n > 0');
-  }
-  errors.check(cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim, `${prop}.cpu.request`, r.cpu?.request?.amount,
-    `is above the CPU limit (${r.cpu?.limit?.amount})`, 'lower the request or raise the limit');
-  for (const [name, pair] of [['memory', r.memory], ['ephemeralStorage', r.ephemeralStorage]] as const) {
-    const req = _mebibytes(pair?.request);
-    const lim = _mebibytes(pair?.limit);
-    for (const [p, v] of [[`${prop}.${name}.request`, req], [`${prop}.${name}.limit`, lim]] as const) {
-      errors.check(v !== undefined && (!Number.isFinite(v) || v <= 0), p, v === undefined ? v : `${v}Mi`, 'is not a positive size',
-        'use Size.mebibytes(n) or Size.gibibytes(n) with n > 0');
-    }
-    if (name === 'ephemeralStorage') {
-      for (const [p, v] of [[`${prop}.${name}.request`, req], [`${prop}.${name}.limit`, lim]] as const) {
-        errors.check(v !== undefined && Number.isFinite(v) && v > 0 && v % 1024 !== 0, p, `${v}Mi`,
-          'is not a whole number of GiB, which is how cdk8s-plus renders ephemeral storage', 'use Size.gibibytes(n) with a whole n');
-      }
-    }
-    errors.check(req !== undefined && lim !== undefined && req > lim, `${prop}.${name}.request`, `${req}Mi`,
-      `is above the limit (${lim}Mi)`, 'lower the request or raise the limit');
-  }
+/** The metadata every object of the app shares. */
+interface AppMetadata {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
 }
 
-function validateEnv(errors: PropErrors, prop: string, env: { [name: string]: kplus.EnvValue }): void {
-  for (const [name, value] of Object.entries(env)) {
-    errors.check(!isEnvVarName(name), `${prop}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits, \'_\', \'-\' and \'.\', not starting with a digit');
-    const literal = value.value;
-    if (typeof literal !== 'string') {
-      continue;
-    }
-    const looksSecret = (SECRET_NAME_PATTERN.test(name) && literal.length > 0) || SECRET_VALUE_PATTERNS.some((re) => re.test(literal));
-    errors.enforce(looksSecret, `${prop}.${name}`, '<redacted>', 'is a literal that looks like a secret and would be stored in plain text in the manifest',
-      'put it in a Secret (e.g. synced by External Secrets) and use EnvValue.fromSecretValue');
-  }
+/** The label selector of the app's pods. */
+interface LabelSelector {
+  readonly matchLabels: Record<string, string>;
+}
+
+/** A volume of the main container and where it is mounted. */
+interface MainContainerVolume {
+  readonly volume: kplus.Volume;
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+/** The rendered probes of one sidecar, by its index in the pod's containers. */
+interface SidecarProbes {
+  readonly index: number;
+  readonly readiness?: k8s.Probe;
+  readonly liveness?: k8s.Probe;
 }
