@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AppProbe, _ProbeKind } from './app-probe';
-import { AppSize, _mebibytes, _millicores } from './app-size';
+import { AppSize } from './app-size';
+import { mebibytesOf, millicoresOf } from '../internal/quantity';
 import { API_SERVER_CONTEXT_KEY } from './network-peer';
 import type { AppContainerOptions, AppPort, ProductionAppProps } from './production-app';
 import {
@@ -191,8 +192,7 @@ export function resolveIdentity(errors: PropErrors, scope: IConstruct, props: Pr
   errors.check(!isDns1035Label(name), 'name', name, 'is not a DNS-1035 label (it names the Service)',
     'use lowercase letters, digits and \'-\', start with a letter, at most 63 characters');
   const namespace = props.namespace ?? _namespaceOf(scope);
-  errors.check(namespace !== undefined && !isDns1123Label(namespace), 'namespace', namespace,
-    'is not a DNS-1123 label', 'use lowercase letters, digits and \'-\', at most 63 characters');
+  errors.checkDnsLabel('namespace', namespace);
   const enclosingNamespace = scope.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
   errors.check(props.namespace !== undefined && enclosingNamespace !== undefined && props.namespace !== enclosingNamespace, 'namespace',
     props.namespace, `conflicts with the enclosing ProductionNamespace "${enclosingNamespace}"`,
@@ -522,16 +522,16 @@ function mergeResources(base: kplus.ContainerResources, override: kplus.Containe
 }
 
 function validateResources(errors: PropErrors, prop: string, r: kplus.ContainerResources): void {
-  const cpuReq = _millicores(r.cpu?.request);
-  const cpuLim = _millicores(r.cpu?.limit);
+  const cpuReq = millicoresOf(r.cpu?.request);
+  const cpuLim = millicoresOf(r.cpu?.limit);
   for (const [p, v, raw] of [[`${prop}.cpu.request`, cpuReq, r.cpu?.request?.amount], [`${prop}.cpu.limit`, cpuLim, r.cpu?.limit?.amount]] as const) {
     errors.check(v !== undefined && (!Number.isFinite(v) || v <= 0), p, raw, 'is not a positive CPU quantity', 'use Cpu.millis(n) or Cpu.units(n) with n > 0');
   }
   errors.check(cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim, `${prop}.cpu.request`, r.cpu?.request?.amount,
     `is above the CPU limit (${r.cpu?.limit?.amount})`, 'lower the request or raise the limit');
   for (const [name, pair] of [['memory', r.memory], ['ephemeralStorage', r.ephemeralStorage]] as const) {
-    const req = _mebibytes(pair?.request);
-    const lim = _mebibytes(pair?.limit);
+    const req = mebibytesOf(pair?.request);
+    const lim = mebibytesOf(pair?.limit);
     for (const [p, v] of [[`${prop}.${name}.request`, req], [`${prop}.${name}.limit`, lim]] as const) {
       errors.check(v !== undefined && (!Number.isFinite(v) || v <= 0), p, v === undefined ? v : `${v}Mi`, 'is not a positive size',
         'use Size.mebibytes(n) or Size.gibibytes(n) with n > 0');

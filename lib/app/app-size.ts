@@ -1,4 +1,3 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SIZES } from '../defaults';
 
@@ -32,29 +31,4 @@ export class AppSize {
   public toString(): string {
     return this.name;
   }
-}
-
-/** A Size in mebibytes, for comparisons and messages. @internal */
-export function _mebibytes(size: Size | undefined): number | undefined {
-  if (size === undefined) {
-    return undefined;
-  }
-  try {
-    return size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-  } catch {
-    return NaN;
-  }
-}
-
-/** A Cpu in millicores, NaN when it does not parse. @internal */
-export function _millicores(cpu: kplus.Cpu | undefined): number | undefined {
-  if (cpu === undefined) {
-    return undefined;
-  }
-  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(String(cpu.amount));
-  if (!match) {
-    return NaN;
-  }
-  const value = Number(match[1]);
-  return match[2] === 'm' ? value : value * 1000;
 }

@@ -617,7 +617,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
     const sameNamespace = (this.namespace ?? '') === (fromNamespace ?? '') || this.namespace === undefined;
     return {
       podSelector: { matchLabels: this.podSelector },
-      namespaceSelector: sameNamespace ? undefined : { matchLabels: { 'kubernetes.io/metadata.name': this.namespace! } },
+      namespaceSelector: sameNamespace ? undefined : { matchLabels: { [NAMESPACE_NAME_LABEL]: this.namespace! } },
     };
   }
 
@@ -932,7 +932,7 @@ export class ProductionApp extends Construct implements INetworkPeer {
  *
  * @internal
  */
-export function exemptionAnnotations(ruleId: string, reason: string,
+function exemptionAnnotations(ruleId: string, reason: string,
   checks: { polaris: string[]; kubeScore: string[]; kubeLinter: string[] }): Record<string, string> {
   const out: Record<string, string> = { [`${EXEMPT_PREFIX}${ruleId}`]: reason };
   for (const c of checks.polaris) out[`polaris.fairwinds.com/${c}-exempt`] = 'true';

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { isDns1123Label } from './names';
 import { Profile } from '../profile';
 import { WARNING_METADATA } from '../warnings';
 
@@ -44,6 +45,12 @@ export class PropErrors {
     if (condition) {
       this.add(prop, value, problem, fix);
     }
+  }
+
+  /** Records a problem when `value` is set and is not a DNS-1123 label (a namespace or object name). */
+  public checkDnsLabel(prop: string, value: string | undefined): void {
+    this.check(value !== undefined && !isDns1123Label(value), prop, value, 'is not a DNS-1123 label',
+      'use lowercase letters, digits and \'-\', at most 63 characters');
   }
 
   /**

@@ -156,8 +156,7 @@ export class ClusterDefaultDeny extends Construct {
 
     this.cni = props.cni;
     this.name = props.name ?? Names.toDnsLabel(this);
-    errors.check(!isDns1123Label(this.name), 'name', this.name, 'is not a DNS-1123 label',
-      'use lowercase letters, digits and \'-\', at most 63 characters');
+    errors.checkDnsLabel('name', this.name);
     const outer = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
     errors.check(outer !== undefined, 'scope', outer, 'is a ProductionNamespace; the cluster-wide policy has no namespace',
       'create the ClusterDefaultDeny directly in a chart');

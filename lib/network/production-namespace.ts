@@ -2,7 +2,7 @@ import { Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { _millicores } from '../app/app-size';
+import { millicoresOf } from '../internal/quantity';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../app/network-peer';
 import { CLUSTER_DNS, DEFAULT_SIZE, MANAGED_BY, NAMESPACE_NAME_LABEL, SIZES } from '../defaults';
 import { PropErrors } from '../internal/errors';
@@ -234,8 +234,7 @@ export class ProductionNamespace extends Construct {
     const errors = new PropErrors(this, 'ProductionNamespace', profile);
 
     this.name = props.name ?? Names.toDnsLabel(this);
-    errors.check(!isDns1123Label(this.name), 'name', this.name, 'is not a DNS-1123 label',
-      'use lowercase letters, digits and \'-\', at most 63 characters');
+    errors.checkDnsLabel('name', this.name);
     const outer = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
     errors.check(outer !== undefined, 'scope', outer, 'is inside another ProductionNamespace; namespaces do not nest',
       'create the ProductionNamespace directly in a chart');
@@ -392,5 +391,5 @@ export class ProductionNamespace extends Construct {
 }
 
 function millicores(cpu: kplus.Cpu): number {
-  return _millicores(cpu) ?? 0;
+  return millicoresOf(cpu) ?? 0;
 }
