@@ -139,3 +139,41 @@ export const DEFAULT_SIZE: ProfileValues<'small' | 'medium' | 'large'> = { dev: 
 
 /** Sidecars and init containers get this preset unless they set their own. */
 export const HELPER_CONTAINER_SIZE: 'small' = 'small';
+
+/** The name of the main container of every hardened pod. */
+export const MAIN_CONTAINER_NAME = 'main';
+
+/** Every container pulls its image on each start, so that pull secrets are checked every time. */
+export const IMAGE_PULL_POLICY = kplus.ImagePullPolicy.ALWAYS;
+
+/** The seccomp profile of every pod and container (Pod Security "restricted" asks for RuntimeDefault or Localhost). */
+export const SECCOMP_PROFILE = { pod: 'RuntimeDefault', container: kplus.SeccompProfileType.RUNTIME_DEFAULT };
+
+/** Volume ownership is changed only when the root of the volume does not match fsGroup, which keeps large volumes fast to mount. */
+export const FS_GROUP_CHANGE_POLICY = kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH;
+
+/** The preStop hook pauses with this command and the delay in seconds as its argument; the image must have it. */
+export const PRE_STOP_COMMAND = 'sleep';
+
+/** Pods spread over zones and nodes as a preference, so that a lost zone never blocks scheduling. */
+export const SPREAD_WHEN_UNSATISFIABLE = 'ScheduleAnyway';
+
+/** Unhealthy pods may always be evicted, so a crash-looping pod never blocks a node drain. */
+export const PDB_UNHEALTHY_POD_EVICTION_POLICY = 'AlwaysAllow';
+
+/** Why a workload that mounts a service account token is exempt from the token checks. */
+export const SERVICE_ACCOUNT_TOKEN_REASON = 'the app calls the Kubernetes API with its own ServiceAccount';
+
+/** Why a workload with an autoscaler sets no static replica count. */
+export const AUTOSCALED_REPLICAS_REASON = 'the HorizontalPodAutoscaler owns the replica count';
+
+/**
+ * The checks each exemption of the library silences, by our rule id, for Polaris, kube-score and kube-linter.
+ *
+ * The scanners' annotations are written from this table, so the scanners agree with the library.
+ */
+export const EXEMPTION_CHECKS = {
+  'cpu-limits': { polaris: ['cpuLimitsMissing'], kubeScore: ['container-resources'], kubeLinter: ['unset-cpu-requirements'] },
+  'service-account-token': { polaris: ['automountServiceAccountToken'], kubeScore: [] as string[], kubeLinter: [] as string[] },
+  'deployment-replicas': { polaris: ['deploymentMissingReplicas'], kubeScore: [] as string[], kubeLinter: [] as string[] },
+};

@@ -1,0 +1,545 @@
+import { Duration, Names } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { AppProbe, _ProbeKind } from './app-probe';
+import { AppSize } from './app-size';
+import type { AppContainerOptions, AppPort, HardenedPodProps } from './hardened-pod';
+import { API_SERVER_CONTEXT_KEY } from '../app/network-peer';
+import {
+  DEFAULT_SIZE, EXEMPTION_CHECKS, HELPER_CONTAINER_SIZE, MAIN_CONTAINER_NAME, MANAGED_BY, POD_IDENTITY, PRIORITY_CLASS_NAME, PROBE_TIMINGS,
+  SECRET_NAME_PATTERN, SECRET_VALUE_PATTERNS, SERVICE_ACCOUNT_TOKEN_REASON, SHUTDOWN, SIZES, WRITABLE_PATHS,
+} from '../defaults';
+import { PropErrors } from '../internal/errors';
+import { mebibytesOf, millicoresOf } from '../internal/quantity';
+import {
+  isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue, parseImage,
+} from '../internal/names';
+import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
+import { Profile } from '../profile';
+
+// Validation and resolution of the hardened pod that every workload kind composes. Each `resolveXxx` function
+// reads one slice of the props, records its problems in the shared PropErrors (so that every problem of a
+// construct is thrown together) and returns everything rendering needs: no raw prop flows past resolution.
+
+/**
+ * The name and namespace of a workload's objects.
+ *
+ * @internal
+ */
+export interface ResolvedIdentity {
+  readonly name: string;
+  readonly namespace?: string;
+  /** The namespace of the enclosing ProductionNamespace, if any. */
+  readonly enclosingNamespace?: string;
+}
+
+/**
+ * The pod and container identity and privileges.
+ *
+ * @internal
+ */
+export interface ResolvedSecurity {
+  readonly user: number;
+  readonly group: number;
+  readonly fsGroup: number;
+  readonly privileged: boolean;
+  readonly allowPrivilegeEscalation: boolean;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly addCapabilities: kplus.Capability[];
+}
+
+/**
+ * Service account token and priority.
+ *
+ * @internal
+ */
+export interface ResolvedAccess {
+  readonly serviceAccountToken: boolean;
+  /** The API server endpoints of the enclosing ProductionNamespace, if it declares them. */
+  readonly apiServer?: { readonly cidrs: string[]; readonly port: number };
+  readonly priorityClassName: string;
+}
+
+/**
+ * The rendered probes of one container; a probe the container does not have is undefined.
+ *
+ * @internal
+ */
+export interface ResolvedProbes {
+  readonly readiness?: k8s.Probe;
+  readonly liveness?: k8s.Probe;
+  readonly startup?: k8s.Probe;
+}
+
+/**
+ * The pause before SIGTERM and the time to SIGKILL.
+ *
+ * @internal
+ */
+export interface ResolvedShutdown {
+  readonly preStopDelay: Duration;
+  readonly terminationGracePeriod: Duration;
+}
+
+/**
+ * A container of the pod, resolved: every value rendering needs.
+ *
+ * @internal
+ */
+export interface ResolvedContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: { [name: string]: kplus.EnvValue };
+  readonly envFrom?: kplus.EnvFrom[];
+  readonly ports: AppPort[];
+  readonly resources: kplus.ContainerResources;
+  readonly probes: ResolvedProbes;
+}
+
+/**
+ * An init container or sidecar.
+ *
+ * @internal
+ */
+export interface ResolvedHelperContainer extends ResolvedContainer {
+  /** True for an init container, false for a sidecar. */
+  readonly init: boolean;
+}
+
+/**
+ * A volume of the main container, before its cdk8s-plus object exists.
+ *
+ * @internal
+ */
+export interface ResolvedMount {
+  /** The library's own volumes are created by the renderer from `emptyDir` or `configMap`; the user's are given. */
+  readonly emptyDir?: { readonly id: string; readonly name: string };
+  readonly configMap?: { readonly id: string; readonly name: string; readonly configMap: kplus.IConfigMap };
+  readonly volume?: kplus.Volume;
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+/**
+ * A deliberate departure from a check, recorded on the workload for our rule pack and the three scanners.
+ *
+ * @internal
+ */
+export interface ResolvedExemption {
+  /** Our rule id. */
+  readonly ruleId: keyof typeof EXEMPTION_CHECKS;
+  readonly reason: string;
+}
+
+/**
+ * The hardened pod, resolved.
+ *
+ * @internal
+ */
+export interface ResolvedPod {
+  readonly identity: ResolvedIdentity;
+  /** The `app.kubernetes.io/*` labels on every object of the workload. */
+  readonly labels: Record<string, string>;
+  readonly main: ResolvedContainer;
+  readonly helpers: ResolvedHelperContainer[];
+  readonly mounts: ResolvedMount[];
+  readonly security: ResolvedSecurity;
+  readonly access: ResolvedAccess;
+  readonly shutdown: ResolvedShutdown;
+  readonly exemptions: ResolvedExemption[];
+}
+
+/**
+ * What differs between workload kinds when their pod is resolved.
+ *
+ * @internal
+ */
+export interface PodKind {
+  /** The `app.kubernetes.io/component` label when `component` is not set. */
+  readonly component: string;
+  /** Every port of the main container, the main one first; already validated by the workload. */
+  readonly ports: AppPort[];
+}
+
+/**
+ * Validates the pod props and resolves every default. Records problems in `errors`; the caller throws.
+ *
+ * @internal
+ */
+export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profile, props: HardenedPodProps, kind: PodKind): ResolvedPod {
+  const identity = resolveIdentity(errors, scope, props);
+  const labels = resolveImageAndLabels(errors, props, identity.name, kind.component);
+  const shutdown = resolveShutdown(errors, props);
+  const resources = resolveResources(errors, profile, props);
+  const security = resolveSecurity(errors, props);
+  const access = resolveAccess(errors, profile, props, scope, identity.enclosingNamespace);
+  const probes = resolveMainProbes(errors, props, kind.ports);
+  validateEnv(errors, 'env', props.env ?? {});
+  const mounts = resolveMounts(errors, props);
+  const helpers = resolveHelperContainers(errors, props, kind.ports);
+  return {
+    identity,
+    labels,
+    main: {
+      name: MAIN_CONTAINER_NAME, image: props.image, command: props.command, args: props.args, env: props.env, envFrom: props.envFrom,
+      ports: kind.ports, resources, probes,
+    },
+    helpers,
+    mounts,
+    security,
+    access,
+    shutdown,
+    exemptions: resolveExemptions(props, access),
+  };
+}
+
+/**
+ * The name and namespace.
+ *
+ * @internal
+ */
+export function resolveIdentity(errors: PropErrors, scope: IConstruct, props: Pick<HardenedPodProps, 'name' | 'namespace'>): ResolvedIdentity {
+  const name = props.name ?? Names.toDnsLabel(scope);
+  errors.check(!isDns1035Label(name), 'name', name, 'is not a DNS-1035 label (it names the Service)',
+    'use lowercase letters, digits and \'-\', start with a letter, at most 63 characters');
+  const namespace = props.namespace ?? _namespaceOf(scope);
+  errors.checkDnsLabel('namespace', namespace);
+  const enclosingNamespace = scope.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
+  errors.check(props.namespace !== undefined && enclosingNamespace !== undefined && props.namespace !== enclosingNamespace, 'namespace',
+    props.namespace, `conflicts with the enclosing ProductionNamespace "${enclosingNamespace}"`,
+    'remove \'namespace\' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace');
+  return { name, namespace, enclosingNamespace };
+}
+
+/**
+ * The image, and the `app.kubernetes.io/*` labels (the version defaults to the image's tag or digest).
+ *
+ * @internal
+ */
+export function resolveImageAndLabels(errors: PropErrors, props: Pick<HardenedPodProps, 'image' | 'version' | 'component' | 'partOf'>,
+  name: string, defaultComponent: string): Record<string, string> {
+  const image = parseImage(props.image);
+  if (!image) {
+    errors.add('image', props.image, 'is not an image reference', 'write it as registry/repository:tag or registry/repository@sha256:<digest>');
+  } else if (!image.tag && !image.digest) {
+    errors.add('image', props.image, 'has no tag or digest, so every pull may run different code',
+      `pin it: '${props.image}:<version>' or (preferred) '${props.image}@sha256:<digest>'`);
+  } else {
+    errors.enforce(image.tag === 'latest' && !image.digest, 'image', props.image, 'uses the mutable tag \'latest\'',
+      'pin a version tag or (preferred) a digest');
+  }
+  const version = props.version ?? (image?.tag ?? (image?.digest ? digestVersion(image.digest) : 'unknown'));
+  errors.check(!isLabelValue(version), 'version', version, 'is not a valid label value',
+    'set \'version\' to at most 63 letters, digits, \'-\', \'_\' or \'.\'');
+  const component = props.component ?? defaultComponent;
+  const partOf = props.partOf ?? name;
+  errors.check(!isLabelValue(component), 'component', component, 'is not a valid label value', 'use at most 63 letters, digits, \'-\', \'_\' or \'.\'');
+  errors.check(!isLabelValue(partOf), 'partOf', partOf, 'is not a valid label value', 'use at most 63 letters, digits, \'-\', \'_\' or \'.\'');
+  return {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/version': version,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': partOf,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+  };
+}
+
+/** The first 12 hex digits of a digest, as a version label. */
+function digestVersion(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 1 + 12);
+}
+
+/**
+ * The preStop pause and the grace period, which must leave time to drain.
+ *
+ * @internal
+ */
+export function resolveShutdown(errors: PropErrors, props: Pick<HardenedPodProps, 'preStopDelay' | 'terminationGracePeriod'>): ResolvedShutdown {
+  const preStopDelay = props.preStopDelay ?? SHUTDOWN.preStopDelay;
+  const grace = props.terminationGracePeriod ?? Duration.seconds(preStopDelay.toSeconds() + SHUTDOWN.drainTime.toSeconds());
+  errors.check(grace.toSeconds() <= preStopDelay.toSeconds(), 'terminationGracePeriod', `${grace.toSeconds()}s`,
+    `must be longer than 'preStopDelay' (${preStopDelay.toSeconds()}s), else the app is killed before it can drain`,
+    `set it to at least ${preStopDelay.toSeconds() + SHUTDOWN.drainTime.toSeconds()}s`);
+  return { preStopDelay, terminationGracePeriod: grace };
+}
+
+/**
+ * Requests and limits of the main container: `size`, overridden by `resources`, without a CPU limit when exempted.
+ *
+ * @internal
+ */
+export function resolveResources(errors: PropErrors, profile: Profile,
+  props: Pick<HardenedPodProps, 'size' | 'resources' | 'cpuLimitExemption'>): kplus.ContainerResources {
+  const size = props.size ?? sizeByName(profile.select(DEFAULT_SIZE));
+  const resources = mergeResources(size.resources, props.resources, props.cpuLimitExemption);
+  validateResources(errors, 'resources', resources);
+  errors.check(props.cpuLimitExemption !== undefined && props.cpuLimitExemption.trim() === '', 'cpuLimitExemption', props.cpuLimitExemption,
+    'is empty; an exemption needs a written reason', 'say why the app runs without a CPU limit');
+  return resources;
+}
+
+/**
+ * Identity and privileges; weakening them is a policy breach.
+ *
+ * @internal
+ */
+export function resolveSecurity(errors: PropErrors, props: Pick<HardenedPodProps, 'security'>): ResolvedSecurity {
+  const sec = props.security ?? {};
+  const user = sec.user ?? POD_IDENTITY.user;
+  const group = sec.group ?? POD_IDENTITY.group;
+  const fsGroup = sec.fsGroup ?? POD_IDENTITY.fsGroup;
+  for (const [prop, id] of [['security.user', user], ['security.group', group], ['security.fsGroup', fsGroup]] as const) {
+    errors.check(!Number.isInteger(id) || id < 0, prop, id, 'is not a valid ID', 'use a non-negative integer');
+    errors.enforce(Number.isInteger(id) && id === 0, prop, id, 'is root', `use an ID of ${POD_IDENTITY.minimumId} or more`);
+    errors.enforce(Number.isInteger(id) && id > 0 && id < POD_IDENTITY.minimumId, prop, id, `is below ${POD_IDENTITY.minimumId} and may collide with a host user`,
+      `use an ID of ${POD_IDENTITY.minimumId} or more`);
+  }
+  errors.enforce(sec.privileged === true, 'security.privileged', true, 'runs the containers privileged', 'remove it; grant a single capability instead');
+  errors.enforce(sec.allowPrivilegeEscalation === true, 'security.allowPrivilegeEscalation', true, 'lets processes gain privileges', 'remove it');
+  errors.enforce(sec.readOnlyRootFilesystem === false, 'security.readOnlyRootFilesystem', false, 'makes the root filesystem writable',
+    'keep it read-only and list writable directories in \'writablePaths\'');
+  const badCaps = (sec.addCapabilities ?? []).filter((c) => c !== kplus.Capability.NET_BIND_SERVICE);
+  errors.enforce(badCaps.length > 0, 'security.addCapabilities', badCaps, 'adds capabilities beyond NET_BIND_SERVICE (Pod Security "restricted")',
+    'remove them');
+  return {
+    user,
+    group,
+    fsGroup,
+    privileged: sec.privileged ?? false,
+    allowPrivilegeEscalation: sec.allowPrivilegeEscalation ?? false,
+    readOnlyRootFilesystem: sec.readOnlyRootFilesystem ?? true,
+    addCapabilities: sec.addCapabilities ?? [],
+  };
+}
+
+/**
+ * Service account token and priority class.
+ *
+ * @internal
+ */
+export function resolveAccess(errors: PropErrors, profile: Profile, props: Pick<HardenedPodProps, 'serviceAccountToken' | 'priorityClassName'>,
+  scope: IConstruct, enclosingNamespace: string | undefined): ResolvedAccess {
+  const serviceAccountToken = props.serviceAccountToken ?? false;
+  const apiServer = scope.node.tryGetContext(API_SERVER_CONTEXT_KEY) as { cidrs: string[]; port: number } | undefined;
+  errors.enforce(serviceAccountToken && apiServer === undefined && enclosingNamespace !== undefined, 'serviceAccountToken', true,
+    `mounts a token, but the ProductionNamespace "${enclosingNamespace}" has no 'apiServer', so the default deny blocks every API call`,
+    'set \'apiServer\' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))');
+  const priorityClassName = props.priorityClassName ?? profile.select(PRIORITY_CLASS_NAME);
+  errors.check(!isDns1123Label(priorityClassName) && !/^[a-z0-9.-]+$/.test(priorityClassName), 'priorityClassName', priorityClassName,
+    'is not a valid PriorityClass name', 'use a DNS-1123 name such as \'platform-high\'');
+  return { serviceAccountToken, apiServer, priorityClassName };
+}
+
+/**
+ * The readiness, liveness and startup probes of the main container, rendered.
+ *
+ * @param ports every port of the main container, the main one first
+ * @internal
+ */
+export function resolveMainProbes(errors: PropErrors, props: Pick<HardenedPodProps, 'healthPath' | 'readiness' | 'liveness' | 'startup'>,
+  ports: AppPort[]): ResolvedProbes {
+  const readiness = props.readiness ?? (props.healthPath ? AppProbe.httpGet(props.healthPath) : AppProbe.tcpSocket());
+  const liveness = props.liveness ?? AppProbe.tcpSocket();
+  const startup = props.startup ?? readiness;
+  errors.check(props.healthPath !== undefined && !props.healthPath.startsWith('/'), 'healthPath', props.healthPath, 'is not an absolute path',
+    `write it with a leading '/', e.g. '/${props.healthPath ?? ''}'`);
+  const probes = renderProbes(errors, '', { readiness, liveness, startup }, ports, 'the app');
+  // Probes are identical when they run the same check, whatever their timings (as kube-score compares them).
+  if (props.healthPath === undefined && props.readiness === undefined && props.liveness === undefined) {
+    errors.enforce(true, 'healthPath', undefined,
+      'and no \'readiness\' probe leave readiness and liveness both checking only that the port is open',
+      'set \'healthPath\' to the app\'s HTTP health endpoint, or give \'readiness\' (e.g. AppProbe.grpc())');
+  } else {
+    errors.check(sameCheck(probes.liveness, probes.readiness), 'liveness', 'same check as readiness',
+      'runs the same check as the readiness probe, so a slow app is restarted instead of taken out of rotation',
+      'give liveness a cheaper check that only fails when the process is stuck (e.g. AppProbe.tcpSocket())');
+  }
+  return probes;
+}
+
+/**
+ * Renders the probes of one container and checks each against the container's ports: the one probe renderer and
+ * the one set of probe checks of the library.
+ *
+ * @param prefix the prop path of the container (`''` for the main container, `sidecars[0].` for a sidecar)
+ * @param ports the container's ports, the main one first
+ * @internal
+ */
+export function renderProbes(errors: PropErrors, prefix: string, probes: { [K in _ProbeKind]?: AppProbe }, ports: AppPort[],
+  owner: string): ResolvedProbes {
+  const mainPortRef = ports[0]?.name;
+  const portNumbers: Record<string, number> = Object.fromEntries(ports.map((p) => [p.name, p.port]));
+  const out: { [K in _ProbeKind]?: k8s.Probe } = {};
+  for (const kind of ['readiness', 'liveness', 'startup'] as const) {
+    const probe = probes[kind];
+    if (probe === undefined) {
+      continue;
+    }
+    out[kind] = probe._toKube(PROBE_TIMINGS[kind], mainPortRef, portNumbers);
+    if (prefix !== '') {
+      continue;
+    }
+    const ref = probe._portRef(mainPortRef);
+    const known = ref === undefined || ports.some((p) => p.name === ref || String(p.port) === ref);
+    errors.check(!known, `${prefix}${kind}.port`, ref, `is not a port of ${owner}`, `use one of ${ports.map((p) => `'${p.name}'`).join(', ')}`);
+    errors.check(probe.handler === 'httpGet' && !(probe.path ?? '').startsWith('/'), `${prefix}${kind}`, probe.path,
+      'has an HTTP path that is not absolute', 'start the path with \'/\'');
+    errors.check(probe.handler === 'exec' && (probe.command ?? []).length === 0, `${prefix}${kind}`, probe.command, 'has an empty command',
+      'give the command to run');
+  }
+  return out;
+}
+
+/** Whether two rendered probes run the same check, whatever their timings. */
+function sameCheck(a: k8s.Probe | undefined, b: k8s.Probe | undefined): boolean {
+  const checkOf = (p: k8s.Probe | undefined) => JSON.stringify([p?.httpGet, p?.tcpSocket, p?.grpc, p?.exec]);
+  return checkOf(a) === checkOf(b);
+}
+
+/**
+ * The writable emptyDirs, config files and extra volumes of the main container, in mount order.
+ *
+ * @internal
+ */
+export function resolveMounts(errors: PropErrors, props: Pick<HardenedPodProps, 'writablePaths' | 'configFiles' | 'volumeMounts'>): ResolvedMount[] {
+  const writablePaths = props.writablePaths ?? WRITABLE_PATHS;
+  const mounts: ResolvedMount[] = [
+    ...writablePaths.map((path, i) => ({ emptyDir: { id: `Writable${i}`, name: `writable-${i}` }, path, readOnly: false })),
+    ...(props.configFiles ?? []).map((f, i) => ({
+      configMap: { id: `ConfigFiles${i}`, name: `config-${i}`, configMap: f.configMap }, path: f.mountPath, readOnly: true,
+    })),
+    ...(props.volumeMounts ?? []).map((m) => ({ volume: m.volume, path: m.path, readOnly: m.readOnly ?? true })),
+  ];
+  const propNames = [
+    ...writablePaths.map((_, i) => `writablePaths[${i}]`),
+    ...(props.configFiles ?? []).map((_, i) => `configFiles[${i}].mountPath`),
+    ...(props.volumeMounts ?? []).map((_, i) => `volumeMounts[${i}].path`),
+  ];
+  mounts.forEach((m, i) => {
+    errors.check(!m.path.startsWith('/'), propNames[i], m.path, 'is not an absolute path', 'start it with \'/\'');
+    errors.check(mounts.findIndex((o) => o.path === m.path) < i, propNames[i], m.path, 'is mounted twice', 'mount each path once');
+  });
+  return mounts;
+}
+
+/**
+ * Init containers, then sidecars, in the order they are added to the pod.
+ *
+ * @param ports every port of the main container
+ * @internal
+ */
+export function resolveHelperContainers(errors: PropErrors, props: Pick<HardenedPodProps, 'initContainers' | 'sidecars'>,
+  ports: AppPort[]): ResolvedHelperContainer[] {
+  const containerNames = new Set<string>([MAIN_CONTAINER_NAME]);
+  const helpers = [
+    ...(props.initContainers ?? []).map((c, i) => ({ c, prop: `initContainers[${i}]`, init: true })),
+    ...(props.sidecars ?? []).map((c, i) => ({ c, prop: `sidecars[${i}]`, init: false })),
+  ];
+  return helpers.map(({ c, prop, init }) => {
+    errors.check(!isDns1123Label(c.name), `${prop}.name`, c.name, 'is not a DNS-1123 label', 'use lowercase letters, digits and \'-\'');
+    errors.check(containerNames.has(c.name), `${prop}.name`, c.name, 'is used by another container of the pod', 'give each container its own name');
+    containerNames.add(c.name);
+    const ref = parseImage(c.image);
+    errors.check(!ref || (!ref.tag && !ref.digest), `${prop}.image`, c.image, 'has no tag or digest', 'pin a version tag or a digest');
+    errors.enforce(!!ref && ref.tag === 'latest' && !ref.digest, `${prop}.image`, c.image, 'uses the mutable tag \'latest\'',
+      'pin a version tag or a digest');
+    validateEnv(errors, `${prop}.env`, c.env ?? {});
+    const resources = mergeResources(SIZES[HELPER_CONTAINER_SIZE], c.resources, undefined);
+    validateResources(errors, `${prop}.resources`, resources);
+    if (init) {
+      errors.check((c.ports ?? []).length > 0 || !!c.readiness || !!c.liveness, prop, c.name,
+        'is an init container with ports or probes, which init containers cannot have', 'remove ports, readiness and liveness');
+    } else {
+      errors.enforce(!c.readiness || !c.liveness, `${prop}.readiness`, c.name, 'is a sidecar without readiness and liveness probes',
+        'give the sidecar both probes');
+      for (const p of c.ports ?? []) {
+        errors.check(ports.some((q) => q.port === p.port || q.name === p.name), `${prop}.ports`, p.port, 'collides with a port of the app',
+          'give the sidecar its own port number and name');
+      }
+    }
+    const probes = init ? {} : renderProbes(errors, `${prop}.`, { readiness: c.readiness, liveness: c.liveness }, c.ports ?? [], `sidecar '${c.name}'`);
+    return helperOf(c, init, resources, probes);
+  });
+}
+
+function helperOf(c: AppContainerOptions, init: boolean, resources: kplus.ContainerResources, probes: ResolvedProbes): ResolvedHelperContainer {
+  return { name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, ports: c.ports ?? [], resources, probes, init };
+}
+
+/**
+ * The exemptions the pod props ask for, in the order their annotations are written.
+ *
+ * @internal
+ */
+export function resolveExemptions(props: Pick<HardenedPodProps, 'cpuLimitExemption'>, access: ResolvedAccess): ResolvedExemption[] {
+  const out: ResolvedExemption[] = [];
+  if (props.cpuLimitExemption !== undefined) {
+    out.push({ ruleId: 'cpu-limits', reason: props.cpuLimitExemption });
+  }
+  if (access.serviceAccountToken) {
+    out.push({ ruleId: 'service-account-token', reason: SERVICE_ACCOUNT_TOKEN_REASON });
+  }
+  return out;
+}
+
+function sizeByName(name: 'small' | 'medium' | 'large'): AppSize {
+  return name === 'small' ? AppSize.SMALL : name === 'medium' ? AppSize.MEDIUM : AppSize.LARGE;
+}
+
+function mergeResources(base: kplus.ContainerResources, override: kplus.ContainerResources | undefined,
+  cpuLimitExemption: string | undefined): kplus.ContainerResources {
+  return {
+    cpu: {
+      request: override?.cpu?.request ?? base.cpu?.request,
+      limit: cpuLimitExemption !== undefined ? undefined : (override?.cpu?.limit ?? base.cpu?.limit),
+    },
+    memory: { request: override?.memory?.request ?? base.memory?.request, limit: override?.memory?.limit ?? base.memory?.limit },
+    ephemeralStorage: {
+      request: override?.ephemeralStorage?.request ?? base.ephemeralStorage?.request,
+      limit: override?.ephemeralStorage?.limit ?? base.ephemeralStorage?.limit,
+    },
+  };
+}
+
+function validateResources(errors: PropErrors, prop: string, r: kplus.ContainerResources): void {
+  const cpuReq = millicoresOf(r.cpu?.request);
+  const cpuLim = millicoresOf(r.cpu?.limit);
+  for (const [p, v, raw] of [[`${prop}.cpu.request`, cpuReq, r.cpu?.request?.amount], [`${prop}.cpu.limit`, cpuLim, r.cpu?.limit?.amount]] as const) {
+    errors.check(v !== undefined && (!Number.isFinite(v) || v <= 0), p, raw, 'is not a positive CPU quantity', 'use Cpu.millis(n) or Cpu.units(n) with n > 0');
+  }
+  errors.check(cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim, `${prop}.cpu.request`, r.cpu?.request?.amount,
+    `is above the CPU limit (${r.cpu?.limit?.amount})`, 'lower the request or raise the limit');
+  for (const [name, pair] of [['memory', r.memory], ['ephemeralStorage', r.ephemeralStorage]] as const) {
+    const req = mebibytesOf(pair?.request);
+    const lim = mebibytesOf(pair?.limit);
+    for (const [p, v] of [[`${prop}.${name}.request`, req], [`${prop}.${name}.limit`, lim]] as const) {
+      errors.check(v !== undefined && (!Number.isFinite(v) || v <= 0), p, v === undefined ? v : `${v}Mi`, 'is not a positive size',
+        'use Size.mebibytes(n) or Size.gibibytes(n) with n > 0');
+    }
+    if (name === 'ephemeralStorage') {
+      for (const [p, v] of [[`${prop}.${name}.request`, req], [`${prop}.${name}.limit`, lim]] as const) {
+        errors.check(v !== undefined && Number.isFinite(v) && v > 0 && v % 1024 !== 0, p, `${v}Mi`,
+          'is not a whole number of GiB, which is how cdk8s-plus renders ephemeral storage', 'use Size.gibibytes(n) with a whole n');
+      }
+    }
+    errors.check(req !== undefined && lim !== undefined && req > lim, `${prop}.${name}.request`, `${req}Mi`,
+      `is above the limit (${lim}Mi)`, 'lower the request or raise the limit');
+  }
+}
+
+function validateEnv(errors: PropErrors, prop: string, env: { [name: string]: kplus.EnvValue }): void {
+  for (const [name, value] of Object.entries(env)) {
+    errors.check(!isEnvVarName(name), `${prop}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits, \'_\', \'-\' and \'.\', not starting with a digit');
+    const literal = value.value;
+    if (typeof literal !== 'string') {
+      continue;
+    }
+    const looksSecret = (SECRET_NAME_PATTERN.test(name) && literal.length > 0) || SECRET_VALUE_PATTERNS.some((re) => re.test(literal));
+    errors.enforce(looksSecret, `${prop}.${name}`, '<redacted>', 'is a literal that looks like a secret and would be stored in plain text in the manifest',
+      'put it in a Secret (e.g. synced by External Secrets) and use EnvValue.fromSecretValue');
+  }
+}
