@@ -61,7 +61,10 @@ export class WorkloadNetworkPolicy {
 
   /** See `IHardenedWorkload.allowFrom`. */
   public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    const ports = options.ports ?? [this.owner.ports[0]?.port];
+    if (this.owner.ports.length === 0) {
+      throw new Error(`${this.kind} '${this.owner.node.path}': 'allowFrom' (${peer.peerDescription}) cannot admit traffic: the workload serves no port, so nothing may reach it. Fix: remove the allow; for traffic the workload starts, use 'connectsTo' on it`);
+    }
+    const ports = options.ports ?? [this.owner.ports[0].port];
     this.checkOwnPorts('allowFrom', ports);
     const protocol = options.protocol ?? kplus.Protocol.TCP;
     this.addIngress(peer, ports, [protocol]);
@@ -106,7 +109,7 @@ export class WorkloadNetworkPolicy {
     this.egressRules.push({ to: [rendered], ports: portList(ports, protocols) });
   }
 
-  private checkOwnPorts(method: string, ports: Array<number | undefined>): void {
+  private checkOwnPorts(method: string, ports: number[]): void {
     const own = this.owner.ports;
     const unknown = ports.filter((p) => !own.some((q) => q.port === p));
     if (unknown.length > 0) {
@@ -136,11 +139,14 @@ export class WorkloadNetworkPolicy {
       return [...this.ingressRules];
     }
     // Nobody is allowed in yet. An empty list would satisfy Kubernetes but Polaris (missingNetworkPolicy)
-    // wants a non-empty rule list; allowing the workload's own replicas on its port opens nothing else.
-    return [{ from: [{ podSelector: { matchLabels: { ...selector.matchLabels } } }], ports: portList([this.owner.ports[0].port], [kplus.Protocol.TCP]) }];
+    // wants a non-empty rule list; allowing the workload's own replicas on its port opens nothing else. A
+    // workload that serves no port listens on nothing, so the same rule without ports admits nothing either.
+    const own = { podSelector: { matchLabels: { ...selector.matchLabels } } };
+    const main = this.owner.ports[0];
+    return [main === undefined ? { from: [own] } : { from: [own], ports: portList([main.port], [kplus.Protocol.TCP]) }];
   }
 }
 
-function portList(ports: Array<number | undefined>, protocols: kplus.Protocol[]): k8s.NetworkPolicyPort[] {
-  return protocols.flatMap((protocol) => ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port!), protocol })));
+function portList(ports: number[], protocols: kplus.Protocol[]): k8s.NetworkPolicyPort[] {
+  return protocols.flatMap((protocol) => ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol })));
 }

@@ -162,6 +162,18 @@ export interface PodKind {
   readonly component: string;
   /** Every port of the main container, the main one first; already validated by the workload. */
   readonly ports: AppPort[];
+  /**
+   * How the main container is probed.
+   *
+   * @default 'served'
+   */
+  readonly probes?: ProbePolicy;
+  /**
+   * How the workload is named in messages.
+   *
+   * @default 'the app'
+   */
+  readonly owner?: string;
 }
 
 /**
@@ -176,7 +188,7 @@ export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profi
   const resources = resolveResources(errors, profile, props);
   const security = resolveSecurity(errors, props);
   const access = resolveAccess(errors, profile, props, scope, identity.enclosingNamespace);
-  const probes = resolveMainProbes(errors, props, kind.ports);
+  const probes = resolveMainProbes(errors, props, kind.ports, kind.probes, kind.owner);
   validateEnv(errors, 'env', props.env ?? {});
   const mounts = resolveMounts(errors, props);
   const helpers = resolveHelperContainers(errors, props, kind.ports);
@@ -335,30 +347,66 @@ export function resolveAccess(errors: PropErrors, profile: Profile, props: Pick<
 }
 
 /**
+ * How a workload kind probes its main container.
+ *
+ * - `served`: a workload behind a Service; probes default from `healthPath` or the main port.
+ * - `portless`: a long-running workload with no port (a worker); readiness and liveness must be given, and
+ *   must not need a port (an exec probe).
+ * - `none`: a run-to-completion workload (a job); only a liveness probe may be given, for a stuck process.
+ *
+ * @internal
+ */
+export type ProbePolicy = 'served' | 'portless' | 'none';
+
+/**
  * The readiness, liveness and startup probes of the main container, rendered.
  *
  * @param ports every port of the main container, the main one first
  * @internal
  */
 export function resolveMainProbes(errors: PropErrors, props: Pick<HardenedPodProps, 'healthPath' | 'readiness' | 'liveness' | 'startup'>,
-  ports: AppPort[]): ResolvedProbes {
+  ports: AppPort[], policy: ProbePolicy = 'served', owner = 'the app'): ResolvedProbes {
+  errors.check(props.healthPath !== undefined && !props.healthPath.startsWith('/'), 'healthPath', props.healthPath, 'is not an absolute path',
+    `write it with a leading '/', e.g. '/${props.healthPath ?? ''}'`);
+  if (policy === 'none') {
+    for (const prop of ['healthPath', 'readiness', 'startup'] as const) {
+      errors.check(props[prop] !== undefined, prop, prop === 'healthPath' ? props.healthPath : props[prop]?.handler,
+        `is not used by ${owner}: it runs to completion and no Service routes to it`, `remove '${prop}' (a 'liveness' probe may restart a stuck run)`);
+    }
+    return renderProbes(errors, '', { liveness: props.liveness }, ports, owner);
+  }
+  if (policy === 'portless') {
+    errors.check(props.healthPath !== undefined, 'healthPath', props.healthPath, `cannot be probed: ${owner} serves no port`,
+      'remove \'healthPath\' and give \'readiness\' and \'liveness\' as AppProbe.exec([...])');
+    const missing = (['readiness', 'liveness'] as const).filter((k) => props[k] === undefined);
+    errors.enforce(missing.length > 0, missing.join(' and '), undefined,
+      `${missing.length > 1 ? 'are' : 'is'} not set, and ${owner} has no port to probe by default`,
+      `give ${missing.map((k) => `'${k}'`).join(' and ')} as AppProbe.exec([...]) (for instance a heartbeat file check)`);
+    const probes = renderProbes(errors, '', { readiness: props.readiness, liveness: props.liveness, startup: props.startup ?? props.readiness },
+      ports, owner);
+    checkDistinct(errors, probes);
+    return probes;
+  }
   const readiness = props.readiness ?? (props.healthPath ? AppProbe.httpGet(props.healthPath) : AppProbe.tcpSocket());
   const liveness = props.liveness ?? AppProbe.tcpSocket();
   const startup = props.startup ?? readiness;
-  errors.check(props.healthPath !== undefined && !props.healthPath.startsWith('/'), 'healthPath', props.healthPath, 'is not an absolute path',
-    `write it with a leading '/', e.g. '/${props.healthPath ?? ''}'`);
-  const probes = renderProbes(errors, '', { readiness, liveness, startup }, ports, 'the app');
-  // Probes are identical when they run the same check, whatever their timings (as kube-score compares them).
+  const probes = renderProbes(errors, '', { readiness, liveness, startup }, ports, owner);
   if (props.healthPath === undefined && props.readiness === undefined && props.liveness === undefined) {
     errors.enforce(true, 'healthPath', undefined,
       'and no \'readiness\' probe leave readiness and liveness both checking only that the port is open',
       'set \'healthPath\' to the app\'s HTTP health endpoint, or give \'readiness\' (e.g. AppProbe.grpc())');
   } else {
-    errors.check(sameCheck(probes.liveness, probes.readiness), 'liveness', 'same check as readiness',
-      'runs the same check as the readiness probe, so a slow app is restarted instead of taken out of rotation',
-      'give liveness a cheaper check that only fails when the process is stuck (e.g. AppProbe.tcpSocket())');
+    checkDistinct(errors, probes);
   }
   return probes;
+}
+
+/** Liveness must not run the same check as readiness (as kube-score compares them, whatever their timings). */
+function checkDistinct(errors: PropErrors, probes: ResolvedProbes, prefix = ''): void {
+  errors.check(probes.liveness !== undefined && probes.readiness !== undefined && sameCheck(probes.liveness, probes.readiness),
+    `${prefix}liveness`, 'same check as readiness',
+    'runs the same check as the readiness probe, so a slow container is restarted instead of taken out of rotation',
+    'give liveness a cheaper check that only fails when the process is stuck (e.g. AppProbe.tcpSocket())');
 }
 
 /**
@@ -384,6 +432,8 @@ export function renderProbes(errors: PropErrors, prefix: string, probes: { [K in
       continue;
     }
     const ref = probe._portRef(mainPortRef);
+    errors.check(probe.handler !== 'exec' && ref === undefined, `${prefix}${kind}`, probe.handler, `needs a port, and ${owner} has none`,
+      'use AppProbe.exec([...])');
     const known = ref === undefined || ports.some((p) => p.name === ref || String(p.port) === ref);
     errors.check(!known, `${prefix}${kind}.port`, ref, `is not a port of ${owner}`, `use one of ${ports.map((p) => `'${p.name}'`).join(', ')}`);
     errors.check(probe.handler === 'httpGet' && !(probe.path ?? '').startsWith('/'), `${prefix}${kind}`, probe.path,
