@@ -174,7 +174,29 @@ export interface PodKind {
    * @default 'the app'
    */
   readonly owner?: string;
+  /**
+   * The rule the workload's name follows.
+   *
+   * @default - a DNS-1035 label of at most 63 characters, since it names the Service
+   */
+  readonly naming?: NameRule;
 }
+
+/**
+ * The syntax a workload's name must have, and why (for messages).
+ *
+ * @internal
+ */
+export interface NameRule {
+  /** A DNS-1035 label (starts with a letter) rather than a DNS-1123 label. */
+  readonly dns1035: boolean;
+  /** The most characters. */
+  readonly maxLength: number;
+  /** Why, e.g. 'it names the Service'. */
+  readonly reason: string;
+}
+
+const SERVICE_NAME_RULE: NameRule = { dns1035: true, maxLength: 63, reason: 'it names the Service' };
 
 /**
  * Validates the pod props and resolves every default. Records problems in `errors`; the caller throws.
@@ -182,7 +204,7 @@ export interface PodKind {
  * @internal
  */
 export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profile, props: HardenedPodProps, kind: PodKind): ResolvedPod {
-  const identity = resolveIdentity(errors, scope, props);
+  const identity = resolveIdentity(errors, scope, props, kind.naming);
   const labels = resolveImageAndLabels(errors, props, identity.name, kind.component);
   const shutdown = resolveShutdown(errors, props);
   const resources = resolveResources(errors, profile, props);
@@ -213,10 +235,12 @@ export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profi
  *
  * @internal
  */
-export function resolveIdentity(errors: PropErrors, scope: IConstruct, props: Pick<HardenedPodProps, 'name' | 'namespace'>): ResolvedIdentity {
-  const name = props.name ?? Names.toDnsLabel(scope);
-  errors.check(!isDns1035Label(name), 'name', name, 'is not a DNS-1035 label (it names the Service)',
-    'use lowercase letters, digits and \'-\', start with a letter, at most 63 characters');
+export function resolveIdentity(errors: PropErrors, scope: IConstruct, props: Pick<HardenedPodProps, 'name' | 'namespace'>,
+  naming: NameRule = SERVICE_NAME_RULE): ResolvedIdentity {
+  const name = props.name ?? Names.toDnsLabel(scope, { maxLen: naming.maxLength });
+  const valid = (naming.dns1035 ? isDns1035Label(name) : isDns1123Label(name)) && name.length <= naming.maxLength;
+  errors.check(!valid, 'name', name, `is not a ${naming.dns1035 ? 'DNS-1035' : 'DNS-1123'} label of at most ${naming.maxLength} characters (${naming.reason})`,
+    `use lowercase letters, digits and '-'${naming.dns1035 ? ', start with a letter' : ''}, at most ${naming.maxLength} characters`);
   const namespace = props.namespace ?? _namespaceOf(scope);
   errors.checkDnsLabel('namespace', namespace);
   const enclosingNamespace = scope.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
