@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { NAMESPACE_NAME_LABEL } from '../defaults';
+import { effectivePolicyTypes } from '../internal/names';
 import { selectorMatches } from '../rules/context';
 
 /**
@@ -83,7 +84,7 @@ export function mayReach(manifests: readonly unknown[], from: PolicyEndpoint, to
       const spec = (p.spec ?? {}) as Json;
       return (meta.namespace ?? 'default') === subject.namespace
         && selectorMatches((spec.podSelector ?? {}) as Selector, subject.labels ?? {})
-        && policyTypes(spec).includes(type);
+        && effectivePolicyTypes(spec).includes(type);
     });
     if (selecting.length === 0) {
       return true;
@@ -104,16 +105,6 @@ export function mayReach(manifests: readonly unknown[], from: PolicyEndpoint, to
 
   return allows(from, to, 'Egress', to) && allows(to, from, 'Ingress', to);
 }
-
-function policyTypes(spec: Json): string[] {
-  const types = spec.policyTypes as string[] | undefined;
-  if (types !== undefined && types.length > 0) {
-    return types;
-  }
-  // The API server's defaulting: Ingress always, Egress when egress rules are given.
-  return spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
-}
-
 
 function peerMatches(peer: Json, endpoint: PolicyEndpoint, policyNamespace: string, endpointNsLabels: Record<string, string> | undefined): boolean {
   if (peer.ipBlock !== undefined) {

@@ -7,7 +7,7 @@ import { NetworkPeer } from '../app/network-peer';
 import { ProductionApp } from '../app/production-app';
 import { MANAGED_BY } from '../defaults';
 import { PropErrors } from '../internal/errors';
-import { isDns1123Label, isDns1123Subdomain } from '../internal/names';
+import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
 import {
@@ -574,7 +574,7 @@ export class ProductionIngress extends Construct {
     if (!validHost) {
       return errors;
     }
-    const covered = this.tlsEntries.some((e) => (e.explicit ? e.hosts.some((h) => covers(h, host)) : !host.startsWith('*.')));
+    const covered = this.tlsEntries.some((e) => (e.explicit ? e.hosts.some((h) => hostCovers(h, host)) : !host.startsWith('*.')));
     if (!covered) {
       const wildcard = host.startsWith('*.');
       const problem = wildcard
@@ -595,7 +595,7 @@ export class ProductionIngress extends Construct {
     if (this.ingress) {
       this.ingress.addHostRule(host, path, kplus.IngressBackend.fromService(service, { port }), type);
       if (isNewHost) {
-        const entry = this.tlsEntries.find((e) => e.explicit && e.hosts.some((h) => covers(h, host)))
+        const entry = this.tlsEntries.find((e) => e.explicit && e.hosts.some((h) => hostCovers(h, host)))
           ?? this.tlsEntries.find((e) => !e.explicit);
         if (entry && !entry.explicit) {
           entry.hosts.push(host);
@@ -631,25 +631,4 @@ export class ProductionIngress extends Construct {
     });
     this.httpRoutes.push(route);
   }
-}
-
-/** A DNS name, or a wildcard `*.` followed by one with at least two labels. */
-function isHost(host: string): boolean {
-  if (host.startsWith('*.')) {
-    const rest = host.slice(2);
-    return rest.includes('.') && isDns1123Subdomain(rest);
-  }
-  return host.length > 0 && host.includes('.') && isDns1123Subdomain(host);
-}
-
-/** Whether a certificate name (maybe a wildcard) covers `host`. */
-function covers(certHost: string, host: string): boolean {
-  if (certHost === host) {
-    return true;
-  }
-  if (certHost.startsWith('*.') && !host.startsWith('*.')) {
-    const suffix = certHost.slice(1);
-    return host.endsWith(suffix) && !host.slice(0, -suffix.length).includes('.') && host.length > suffix.length;
-  }
-  return false;
 }

@@ -1,5 +1,6 @@
 import { ADVISORY, APP_LISTS, perContainer, perPod, src, STRICT } from './_helpers';
 import { asArray, asObject, ContainerInfo, Workload } from './context';
+import { looksSecret, parseImage } from '../internal/names';
 import { Rule } from './rule';
 
 function resourceProblems(c: ContainerInfo, kind: 'requests' | 'limits', names: readonly string[]): string[] {
@@ -164,19 +165,11 @@ export const probePorts: Rule = {
   }),
 };
 
-/** Splits an image reference into its tag and digest. */
-export function parseImage(image: string): { tag?: string; digest?: string } {
-  const at = image.indexOf('@');
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const name = at >= 0 ? image.slice(0, at) : image;
-  const lastSlash = name.lastIndexOf('/');
-  const colon = name.indexOf(':', lastSlash + 1);
-  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
-  return { tag: tag === '' ? undefined : tag, digest };
-}
-
 /**
  * Images are pinned: by digest (preferred) or by an explicit tag other than `latest`.
+ *
+ * A string that is not an image reference (for example `app@sha256:abc`, whose digest is too
+ * short) pins nothing and is reported.
  *
  * Sources: Polaris tagNotSpecified; kube-score container-image-tag; kube-linter latest-tag.
  */
@@ -191,7 +184,11 @@ export const imageTag: Rule = {
     if (typeof image !== 'string' || image === '') {
       return 'has no image';
     }
-    const { tag, digest } = parseImage(image);
+    const ref = parseImage(image);
+    if (!ref) {
+      return `uses image '${image}', which is not a valid image reference, so nothing pins it`;
+    }
+    const { tag, digest } = ref;
     if (digest) {
       return undefined;
     }
@@ -215,27 +212,13 @@ export const pullPolicy: Rule = {
   severity: ADVISORY,
   fix: 'Set imagePullPolicy: Always, or pin the image by digest',
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
-    if (typeof c.spec.image === 'string' && parseImage(c.spec.image).digest) {
+    if (typeof c.spec.image === 'string' && parseImage(c.spec.image)?.digest) {
       return undefined;
     }
     const policy = c.spec.imagePullPolicy;
     return policy === 'Always' ? undefined : `has imagePullPolicy ${policy === undefined ? 'unset' : String(policy)}`;
   }),
 };
-
-/** Environment variable names that suggest a secret. */
-const SENSITIVE_NAME = /^AWS_SECRET_ACCESS_KEY$|^GOOGLE_APPLICATION_CREDENTIALS$|^AZURE_.+KEY$|^OCI_CLI_KEY_CONTENT$|password|passwd|token|bearer|secret|api_?key|private_?key|credential/i;
-/** Values that are private keys. */
-const PRIVATE_KEY = /-----BEGIN[ A-Z]*PRIVATE KEY-----/;
-
-/**
- * True when a key/value pair looks like secret material.
- *
- * @internal
- */
-export function looksSecret(name: string, value: string): boolean {
-  return (SENSITIVE_NAME.test(name) && value.trim() !== '') || PRIVATE_KEY.test(value);
-}
 
 /**
  * Secret material is not written in plain text into environment variables.

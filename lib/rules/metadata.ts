@@ -1,6 +1,6 @@
 import { ADVISORY, perPod, src, STRICT } from './_helpers';
 import { apiGroup, asStringMap, nameOf } from './context';
-import { looksSecret } from './containers';
+import { looksSecret } from '../internal/names';
 import { Rule } from './rule';
 import { Violation } from './types';
 

@@ -1,5 +1,6 @@
 import { perPod, src, STRICT } from './_helpers';
 import { apiGroup, asArray, asObject, asStringMap, isEmptySelector, LabelSelector, mapSelectorMatches, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
+import { effectivePolicyTypes, hostCovers, isPortName } from '../internal/names';
 import { Rule } from './rule';
 import { KubeObject, Violation } from './types';
 
@@ -14,15 +15,9 @@ function isolation(ctx: RuleContext, w: Workload): { ingress: boolean; egress: b
       continue;
     }
     any = true;
-    const types = asArray(spec.policyTypes).map(String);
-    if (types.length === 0) {
-      // the API's defaulting: Ingress always, Egress when egress rules are present
-      ingress = true;
-      egress = egress || spec.egress !== undefined;
-    } else {
-      ingress = ingress || types.includes('Ingress');
-      egress = egress || types.includes('Egress');
-    }
+    const types = effectivePolicyTypes(spec);
+    ingress = ingress || types.includes('Ingress');
+    egress = egress || types.includes('Egress');
   }
   for (const cnp of ctx.ofKind('CiliumNetworkPolicy', 'cilium.io')) {
     const spec = asObject(cnp.spec);
@@ -109,12 +104,6 @@ export const serviceTargets: Rule = {
     .map((svc) => ({ object: svc, message: 'spec.selector matches no pod', path: 'spec.selector' })),
 };
 
-/** True when the port name is a valid IANA service name (RFC 6335), as Kubernetes requires. */
-export function isValidPortName(name: string): boolean {
-  return name.length >= 1 && name.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name)
-    && !name.includes('--') && /[a-z]/.test(name);
-}
-
 /**
  * Service target ports exist on the pods they select, and port names are valid.
  *
@@ -130,7 +119,7 @@ export const serviceTargetPort: Rule = {
     const out: Violation[] = [];
     for (const w of ctx.workloads()) {
       asArray(w.podSpec.containers).map(asObject).forEach((c, ci) => asArray(c.ports).map(asObject).forEach((p, pi) => {
-        if (p.name !== undefined && !isValidPortName(String(p.name))) {
+        if (p.name !== undefined && !isPortName(String(p.name))) {
           out.push({ object: w.object, message: `container port name '${String(p.name)}' is not a valid port name`, path: `${w.podSpecPath}.containers[${ci}].ports[${pi}].name` });
         }
       }));
@@ -142,7 +131,7 @@ export const serviceTargetPort: Rule = {
         const target = port.targetPort ?? port.port;
         const path = `spec.ports[${i}].targetPort`;
         if (typeof target === 'string' && !/^\d+$/.test(target)) {
-          if (!isValidPortName(target)) {
+          if (!isPortName(target)) {
             out.push({ object: svc, message: `targetPort '${target}' is not a valid port name`, path });
           } else if (pods.length > 0 && !declared.some((p) => p.name === target)) {
             out.push({ object: svc, message: `targetPort '${target}' is not a port name of the selected pods`, path });
@@ -218,10 +207,6 @@ export const ingressTargets: Rule = {
   })),
 };
 
-function hostCovered(host: string, tlsHosts: string[]): boolean {
-  return tlsHosts.some((t) => t === host || (t.startsWith('*.') && host.endsWith(t.slice(1)) && !host.slice(0, -t.length + 1).includes('.')));
-}
-
 /**
  * Ingresses terminate TLS for every host they route.
  *
@@ -242,7 +227,7 @@ export const ingressTls: Rule = {
       }
       const tlsHosts = tls.flatMap((t) => asArray(t.hosts).map(String));
       return asArray(spec.rules).map(asObject).map((r) => r.host).filter((h) => typeof h === 'string')
-        .filter((h) => !hostCovered(String(h), tlsHosts))
+        .filter((h) => !tlsHosts.some((t) => hostCovers(t, String(h))))
         .map((h) => ({ object: ing, message: `host '${String(h)}' is not covered by spec.tls`, path: 'spec.tls' }));
     }),
 };

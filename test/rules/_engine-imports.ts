@@ -1,2 +1,1 @@
 export * from '../../lib/rules';
-export { parseImage as parseImageForTest } from '../../lib/rules/containers';

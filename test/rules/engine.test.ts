@@ -1,6 +1,6 @@
 import * as path from 'path';
 import {
-  checkManifests, DEFAULT_RULES, EXEMPTION_REASON_ANNOTATION, formatReport, KubeObject, parseImageForTest, Rule,
+  checkManifests, DEFAULT_RULES, EXEMPTION_REASON_ANNOTATION, formatReport, KubeObject, Rule,
   RuleContext, selectorMatches,
 } from './_engine-imports';
 import { loadFixture } from './_load';
@@ -245,10 +245,27 @@ describe('helpers', () => {
     expect(selectorMatches({}, labels)).toBe(true);
   });
 
-  test('image references are split into tag and digest, registry ports included', () => {
-    expect(parseImageForTest('registry:5000/app')).toEqual({ tag: undefined, digest: undefined });
-    expect(parseImageForTest('registry:5000/app:1.2')).toEqual({ tag: '1.2', digest: undefined });
-    expect(parseImageForTest('app@sha256:abc')).toEqual({ tag: undefined, digest: 'sha256:abc' });
+  test('image references: a registry port is not a tag, and a malformed digest pins nothing', () => {
+    // GIVEN the hardened app with its image replaced, pulled IfNotPresent
+    const imageFindings = (image: string): string[] => {
+      const objects = hardened();
+      Object.assign(deploymentOf(objects).spec.template.spec.containers[0], { image, imagePullPolicy: 'IfNotPresent' });
+      return checkManifests(objects).findings.filter((f) => f.ruleId.startsWith('image-')).map((f) => `${f.ruleId}: ${f.message}`);
+    };
+    const digest = `sha256:${'0'.repeat(64)}`;
+    // THEN a port of the registry is not taken for a tag
+    expect(imageFindings('registry:5000/app')).toEqual([
+      "image-tag-pinned: container 'app' uses image 'registry:5000/app' without a tag (resolves to latest)",
+      "image-pull-policy: container 'app' has imagePullPolicy IfNotPresent",
+    ]);
+    expect(imageFindings('registry:5000/app:1.2')).toEqual(["image-pull-policy: container 'app' has imagePullPolicy IfNotPresent"]);
+    // AND a real digest pins the image, so any pull policy will do
+    expect(imageFindings(`registry:5000/app@${digest}`)).toEqual([]);
+    // AND '@sha256:abc' is not a digest: the reference is invalid and pins nothing
+    expect(imageFindings('app@sha256:abc')).toEqual([
+      "image-tag-pinned: container 'app' uses image 'app@sha256:abc', which is not a valid image reference, so nothing pins it",
+      "image-pull-policy: container 'app' has imagePullPolicy IfNotPresent",
+    ]);
   });
 });
 
