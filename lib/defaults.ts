@@ -11,6 +11,9 @@ import { ProfileValues } from './profile';
 /** Replicas of a ProductionApp when `replicas` is not set. */
 export const DEFAULT_REPLICAS: ProfileValues<number> = { dev: 1, staging: 2, prod: 3 };
 
+/** The fewest replicas that keep a workload available through the loss of one pod or node. */
+export const MIN_HA_REPLICAS = 2;
+
 /** The lowest replica count allowed (a warning below it in dev, an error in staging and prod). */
 export const MIN_REPLICAS: ProfileValues<number> = { dev: 1, staging: 2, prod: 2 };
 
@@ -104,17 +107,6 @@ export const MANAGED_BY = 'cdk8s-production';
 /** The default name of an app's main port. */
 export const PORT_NAME = 'http';
 
-/** Environment variable names whose literal values are treated as secrets. */
-export const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
-
-/** Literal values that look like secret material whatever their name. */
-export const SECRET_VALUE_PATTERNS: RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\bAKIA[0-9A-Z]{16}\b/,
-  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/,
-  /\bxox[abpr]-[A-Za-z0-9-]{10,}/,
-];
-
 /** The size presets (see `AppSize`). Ephemeral storage is in whole GiB, as cdk8s-plus renders it. */
 export const SIZES: Record<'small' | 'medium' | 'large', kplus.ContainerResources> = {
   small: {
@@ -176,4 +168,69 @@ export const EXEMPTION_CHECKS = {
   'cpu-limits': { polaris: ['cpuLimitsMissing'], kubeScore: ['container-resources'], kubeLinter: ['unset-cpu-requirements'] },
   'service-account-token': { polaris: ['automountServiceAccountToken'], kubeScore: [] as string[], kubeLinter: [] as string[] },
   'deployment-replicas': { polaris: ['deploymentMissingReplicas'], kubeScore: [] as string[], kubeLinter: [] as string[] },
+  'hpa-replicas': { polaris: ['hpaMinAvailability'], kubeScore: [] as string[], kubeLinter: [] as string[] },
 };
+
+/** Why the dev profile's deliberate relaxations are not findings; recorded on the objects as exemptions. */
+export const DEV_RELAXATION_REASONS = {
+  singleReplica: 'the dev profile runs fewer than 2 replicas on purpose (Profile.DEV)',
+  autoscalerMinimum: 'the dev profile lets the autoscaler scale down below 2 replicas on purpose (Profile.DEV)',
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workers: long-running workloads that serve no port (ProductionWorker). Replicas, autoscaling, rollout and the
+// disruption budget are those of a ProductionApp above; only what differs is here.
+
+/** The `app.kubernetes.io/component` label of a ProductionWorker when `component` is not set. */
+export const WORKER_COMPONENT = 'worker';
+
+/** The label prefix the library owns on every object (the Kubernetes recommended labels). */
+export const RESERVED_LABEL_PREFIX = 'app.kubernetes.io/';
+
+/** The API server refuses objects whose annotations, keys and values together, exceed 256 KiB. */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+/** The operators of a toleration (Kubernetes API). */
+export const TOLERATION_OPERATORS = ['Equal', 'Exists'];
+
+/** The effects of a taint (Kubernetes API). */
+export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Jobs and cron jobs (ProductionJob, ProductionCronJob)
+
+/** The `app.kubernetes.io/component` label of a job's and a cron job's objects when `component` is not set. */
+export const JOB_COMPONENT = { job: 'job', cronJob: 'cron-job' };
+
+/** One run of a ProductionJob or of each Job a ProductionCronJob starts. */
+export const JOB_RUN = {
+  /** A failed pod is kept (with its logs) and the retry runs in a new pod. */
+  restartPolicy: kplus.RestartPolicy.NEVER,
+  /** Retries before the Job is marked failed: a run that fails four times in a row is not a passing hiccup (Kubernetes: 6). */
+  backoffLimit: 3,
+  /** No Service routes to a job, so there is nothing to drain before SIGTERM. */
+  preStopDelay: Duration.seconds(0),
+};
+
+/**
+ * A finished standalone Job (and its pods) is deleted after a day: long enough to read its status and logs, and
+ * kube-linter's job-ttl-seconds-after-finished is satisfied. A cron job's Jobs are cleaned up by its history
+ * limits instead (kube-linter flags a TTL there).
+ */
+export const JOB_TTL_AFTER_FINISHED = Duration.days(1);
+
+/** The schedule policy of a ProductionCronJob. */
+export const CRON_JOB = {
+  /** Schedules do not depend on the time zone of the kube-controller-manager. */
+  timeZone: 'Etc/UTC',
+  /** A run never starts while the previous one is still running. */
+  concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+  /**
+   * A run that could not start within 5 minutes of its time is skipped, so missed runs do not pile up after an
+   * outage (kube-score cronjob-has-deadline; cdk8s-plus's 10 seconds skips runs on a busy controller).
+   */
+  startingDeadline: Duration.minutes(5),
+};
+
+/** How many hex digits of an image digest make the version label of a digest-pinned image. */
+export const DIGEST_VERSION_LENGTH = 12;

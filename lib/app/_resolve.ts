@@ -6,7 +6,7 @@ import { DEFAULT_AUTOSCALING, DEFAULT_REPLICAS, MIN_REPLICAS, PORT_NAME, ROLLOUT
 import { PropErrors } from '../internal/errors';
 import { isPortName } from '../internal/names';
 import { Profile } from '../profile';
-import { ResolvedPod, resolvePod } from '../workload/_resolve';
+import { ResolvedPod, resolvePod, validateAnnotations, validateLabels } from '../workload/_resolve';
 import type { AppPort } from '../workload/hardened-pod';
 
 // Validation and resolution of what a ProductionApp adds to the hardened pod: its ports, replicas or autoscaler,
@@ -64,6 +64,8 @@ export interface ResolvedApp {
   readonly disruptionBudget: ResolvedDisruptionBudget;
   readonly rollout: ResolvedRollout;
   readonly serviceType: kplus.ServiceType;
+  /** The Service's extra labels and annotations. */
+  readonly serviceMetadata: { readonly labels: Record<string, string>; readonly annotations: Record<string, string> };
 }
 
 /**
@@ -82,6 +84,7 @@ export function resolveProductionApp(scope: IConstruct, profile: Profile, props:
     disruptionBudget: resolveDisruptionBudget(errors, props, scaling.minReplicas),
     rollout: resolveRollout(errors, props),
     serviceType: resolveServiceType(errors, props),
+    serviceMetadata: resolveServiceMetadata(errors, props),
   };
   errors.throwIfAny();
   return resolved;
@@ -194,4 +197,16 @@ export function resolveServiceType(errors: PropErrors, props: Pick<ProductionApp
   errors.check(serviceType === kplus.ServiceType.EXTERNAL_NAME, 'serviceType', serviceType, 'cannot select the app\'s pods',
     'use ClusterIP');
   return serviceType;
+}
+
+/**
+ * The Service's extra labels and annotations.
+ *
+ * @internal
+ */
+export function resolveServiceMetadata(errors: PropErrors, props: Pick<ProductionAppProps, 'serviceLabels' | 'serviceAnnotations'>):
+  ResolvedApp['serviceMetadata'] {
+  validateLabels(errors, 'serviceLabels', props.serviceLabels ?? {}, true);
+  validateAnnotations(errors, 'serviceAnnotations', props.serviceAnnotations ?? {});
+  return { labels: { ...(props.serviceLabels ?? {}) }, annotations: { ...(props.serviceAnnotations ?? {}) } };
 }

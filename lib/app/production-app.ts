@@ -6,7 +6,7 @@ import { ResolvedApp, ResolvedScaling, resolveProductionApp } from './_resolve';
 import { INetworkPeer } from './network-peer';
 import { AUTOSCALED_REPLICAS_REASON, NAMESPACE_NAME_LABEL, PDB_UNHEALTHY_POD_EVICTION_POLICY, ROLLOUT } from '../defaults';
 import { Profile } from '../profile';
-import { ObjectMetadata, exemptionAnnotations, objectMetadata } from '../workload/_metadata';
+import { ObjectMetadata, exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
 import { WorkloadNetworkPolicy } from '../workload/_network';
 import { PodSelector, applyPod, createMounts, workloadPodProps } from '../workload/_render';
 import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
@@ -150,6 +150,20 @@ export interface ProductionAppProps extends HardenedPodProps {
    * @default - none
    */
   readonly serviceTypeReason?: string;
+
+  /**
+   * Extra labels on the Service. The `app.kubernetes.io/*` labels are the library's.
+   *
+   * @default - none
+   */
+  readonly serviceLabels?: { [key: string]: string };
+
+  /**
+   * Extra annotations on the Service (e.g. for a cloud load balancer, with `serviceType`).
+   *
+   * @default - none
+   */
+  readonly serviceAnnotations?: { [key: string]: string };
 }
 
 /**
@@ -227,7 +241,10 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
     const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: this.serviceAccountToken });
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
+      automountToken: this.serviceAccountToken,
+    });
     const mounts = createMounts(this, pod);
     this.deployment = this.createDeployment(settings, metadata);
     const selector = { matchLabels: { ...this.deployment.matchLabels } };
@@ -296,9 +313,10 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
   /** The Deployment, without containers. */
   private createDeployment(settings: ResolvedApp, metadata: ObjectMetadata): kplus.Deployment {
     const { rollout, pod } = settings;
-    const exemptions = settings.scaling.autoscaling
-      ? [...pod.exemptions, { ruleId: 'deployment-replicas' as const, reason: AUTOSCALED_REPLICAS_REASON }]
-      : pod.exemptions;
+    const exemptions = [...pod.exemptions];
+    if (settings.scaling.autoscaling) {
+      exemptions.push({ ruleId: 'deployment-replicas', reason: AUTOSCALED_REPLICAS_REASON });
+    }
     const deployment = new kplus.Deployment(this, 'Deployment', {
       ...workloadPodProps(pod, this.serviceAccount),
       metadata: { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations(exemptions) } },
@@ -318,7 +336,7 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
 
   private createService(settings: ResolvedApp, metadata: ObjectMetadata): kplus.Service {
     return new kplus.Service(this, 'Service', {
-      metadata,
+      metadata: withExtra(metadata, settings.serviceMetadata.labels, settings.serviceMetadata.annotations),
       type: settings.serviceType,
       selector: this.deployment,
       // No targetPort: Kubernetes defaults it to `port`, which is the container port's number by construction.
@@ -347,8 +365,9 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
     if (autoscaling.memoryUtilizationPercent !== undefined) {
       metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscaling.memoryUtilizationPercent } } });
     }
+    const annotations = {};
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
-      metadata,
+      metadata: { ...metadata, annotations: { ...metadata.annotations, ...annotations } },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
         minReplicas: autoscaling.minReplicas,

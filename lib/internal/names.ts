@@ -219,3 +219,19 @@ export function isCidr(value: string): boolean {
   const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(value);
   return !!v6 && v6[1].includes(':') && Number(v6[2]) <= 128;
 }
+
+/**
+ * A label or annotation key: an optional DNS-1123 subdomain prefix and '/', then a name of at most 63
+ * alphanumerics, '-', '_' and '.', starting and ending with an alphanumeric.
+ *
+ * @internal
+ */
+export function isQualifiedName(value: string): boolean {
+  const slash = value.lastIndexOf('/');
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  if (prefix !== undefined && (prefix.length === 0 || !isDns1123Subdomain(prefix))) {
+    return false;
+  }
+  return name.length >= 1 && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+}

@@ -26,6 +26,18 @@ export function objectMetadata(profile: Profile, name: string, namespace: string
 }
 
 /**
+ * The metadata with a user's extra labels and annotations; the library's own keys win.
+ *
+ * @internal
+ */
+export function withExtra(metadata: ObjectMetadata, labels: Record<string, string>, annotations: Record<string, string>): ObjectMetadata {
+  return { ...metadata, labels: { ...labels, ...metadata.labels }, annotations: { ...annotations, ...metadata.annotations } };
+}
+
+/** The annotation kube-score reads its skipped checks from, comma-separated. */
+const KUBE_SCORE_IGNORE = 'kube-score/ignore';
+
+/**
  * The annotations that record exemptions for our rule pack and the three scanners, in order.
  *
  * @internal
@@ -36,10 +48,13 @@ export function exemptionAnnotations(exemptions: ResolvedExemption[]): Record<st
     const checks = EXEMPTION_CHECKS[ruleId];
     out[`${EXEMPT_PREFIX}${ruleId}`] = reason;
     for (const c of checks.polaris) out[`polaris.fairwinds.com/${c}-exempt`] = 'true';
-    if (checks.kubeScore.length > 0) out['kube-score/ignore'] = checks.kubeScore.join(',');
+    if (checks.kubeScore.length > 0) {
+      out[KUBE_SCORE_IGNORE] = [...(out[KUBE_SCORE_IGNORE] ?? '').split(',').filter((c) => c !== ''), ...checks.kubeScore].join(',');
+    }
     if (checks.polaris.length + checks.kubeScore.length > 0) {
-      // The Polaris and kube-score forms carry no reason of their own.
-      out[EXEMPTION_REASON_ANNOTATION] = reason;
+      // The Polaris and kube-score forms carry no reason of their own: one annotation holds every reason.
+      const reasons = (out[EXEMPTION_REASON_ANNOTATION] ?? '').split('; ').filter((r) => r !== '');
+      out[EXEMPTION_REASON_ANNOTATION] = [...reasons.filter((r) => r !== reason), reason].join('; ');
     }
     for (const c of checks.kubeLinter) out[`ignore-check.kube-linter.io/${c}`] = reason;
   }

@@ -32,6 +32,21 @@ export interface PodMount {
   readonly readOnly: boolean;
 }
 
+/** The metadata of the pod template, before the workload adds its selector label. */
+interface PodMetadata {
+  readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+}
+
+function podMetadataOf(pod: ResolvedPod): PodMetadata {
+  const annotations = pod.extraMetadata.podAnnotations;
+  return {
+    // The library's labels win over nothing: extra labels cannot use the app.kubernetes.io prefix.
+    labels: { ...pod.extraMetadata.podLabels, ...pod.labels },
+    annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined,
+  };
+}
+
 /**
  * Creates the cdk8s-plus volumes of the main container's mounts, in mount order (their IDs are stable).
  *
@@ -62,10 +77,10 @@ export function createMounts(scope: Construct, pod: ResolvedPod): PodMount[] {
  *
  * @internal
  */
-export function workloadPodProps(pod: ResolvedPod, serviceAccount: kplus.IServiceAccount): kplus.AbstractPodProps & { podMetadata: { labels: Record<string, string> } } {
+export function workloadPodProps(pod: ResolvedPod, serviceAccount: kplus.IServiceAccount): kplus.AbstractPodProps & { podMetadata: PodMetadata } {
   const { security } = pod;
   return {
-    podMetadata: { labels: { ...pod.labels } },
+    podMetadata: podMetadataOf(pod),
     serviceAccount,
     automountServiceAccountToken: pod.access.serviceAccountToken,
     securityContext: {
@@ -84,30 +99,60 @@ export function workloadPodProps(pod: ResolvedPod, serviceAccount: kplus.IServic
  * @param podSpecPath the JSON pointer of the pod spec in the workload's manifest
  * @internal
  */
-export function applyPod(workload: kplus.AbstractPod, pod: ResolvedPod, mounts: PodMount[], selector: PodSelector,
-  podSpecPath: string): kplus.Container {
+export function applyPod(workload: kplus.AbstractPod & { readonly scheduling: kplus.PodScheduling }, pod: ResolvedPod, mounts: PodMount[],
+  selector: PodSelector, podSpecPath: string): kplus.Container {
   const main = workload.addContainer(mainContainerProps(pod));
   for (const m of mounts) {
     main.mount(m.path, m.volume, { readOnly: m.readOnly });
   }
   const probePatches: JsonPatch[] = [...probePatchesOf(`${podSpecPath}/containers/0`, pod.main.probes)];
   for (const helper of pod.helpers) {
-    if (helper.init) {
-      workload.addInitContainer(helperContainerProps(pod, helper));
-    } else {
-      workload.addContainer(helperContainerProps(pod, helper));
+    const container = helper.init ? workload.addInitContainer(helperContainerProps(pod, helper)) : workload.addContainer(helperContainerProps(pod, helper));
+    for (const m of helper.volumeMounts) {
+      container.mount(m.path, m.volume, { readOnly: m.readOnly });
+    }
+    if (!helper.init) {
       probePatches.push(...probePatchesOf(`${podSpecPath}/containers/${workload.containers.length - 1}`, helper.probes));
     }
   }
-  const scheduling = schedulingOf(pod, selector);
+  // Scheduling goes through cdk8s-plus, so that what a user adds through `workload.scheduling` is kept beside it.
+  workload.scheduling.separate(podSelectorOf(workload, selector), { topology: kplus.Topology.custom(TOPOLOGY.hostname), weight: TOPOLOGY.antiAffinityWeight });
+  for (const a of pod.scheduling.nodeAffinity) {
+    workload.scheduling.attract(a.node, { weight: a.weight });
+  }
+  if (pod.scheduling.tolerations.length > 0) {
+    workload.scheduling.tolerate(kplus.Node.tainted(...pod.scheduling.tolerations));
+  }
+  const extra = podSpecExtras(pod);
   ApiObject.of(workload).addJsonPatch(
     JsonPatch.add(`${podSpecPath}/priorityClassName`, pod.access.priorityClassName),
     JsonPatch.add(`${podSpecPath}/securityContext/seccompProfile`, { type: SECCOMP_PROFILE.pod }),
-    JsonPatch.add(`${podSpecPath}/topologySpreadConstraints`, scheduling.topologySpreadConstraints),
-    JsonPatch.add(`${podSpecPath}/affinity`, scheduling.affinity),
+    JsonPatch.add(`${podSpecPath}/topologySpreadConstraints`, spreadOf(selector)),
+    ...Object.entries(extra).map(([field, value]) => JsonPatch.add(`${podSpecPath}/${field}`, value)),
     ...probePatches,
   );
   return main;
+}
+
+/** A pod selector for cdk8s-plus scheduling that matches the workload's pods in any namespace it runs in. */
+function podSelectorOf(workload: kplus.AbstractPod, selector: PodSelector): kplus.IPodSelector {
+  return {
+    node: workload.node,
+    with: (...mixins) => workload.with(...mixins),
+    toPodSelectorConfig: () => ({ labelSelector: kplus.LabelSelector.of({ labels: { ...selector.matchLabels } }) }),
+  };
+}
+
+/** Pod spec fields cdk8s-plus has no props for, present only when set. */
+function podSpecExtras(pod: ResolvedPod): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (pod.scheduling.nodeSelector !== undefined) {
+    out.nodeSelector = { ...pod.scheduling.nodeSelector };
+  }
+  if (pod.imagePullSecrets.length > 0) {
+    out.imagePullSecrets = pod.imagePullSecrets.map((name) => ({ name }));
+  }
+  return out;
 }
 
 /**
@@ -124,17 +169,29 @@ export function renderPodTemplate(pod: ResolvedPod, mounts: PodMount[], selector
   }
   const containers: k8s.Container[] = [withProbes(main._toKube(), pod.main.probes)];
   const initContainers: k8s.Container[] = [];
+  const volumes = new Map<string, kplus.Volume>(mounts.map((m) => [m.volume.name, m.volume]));
   for (const helper of pod.helpers) {
-    const rendered = new kplus.Container(helperContainerProps(pod, helper))._toKube();
+    const container = new kplus.Container(helperContainerProps(pod, helper));
+    for (const m of helper.volumeMounts) {
+      container.mount(m.path, m.volume, { readOnly: m.readOnly });
+    }
+    const rendered = container._toKube();
     if (helper.init) {
       initContainers.push(rendered);
     } else {
       containers.push(withProbes(rendered, helper.probes));
     }
   }
+  // Volumes in the order cdk8s-plus lists them: the main container's, the sidecars', then the init containers'.
+  for (const helper of [...pod.helpers.filter((h) => !h.init), ...pod.helpers.filter((h) => h.init)]) {
+    for (const m of helper.volumeMounts) {
+      volumes.set(m.volume.name, m.volume);
+    }
+  }
   const { security } = pod;
+  const metadata = podMetadataOf(pod);
   return {
-    metadata: { labels: { ...pod.labels, ...selector.matchLabels } },
+    metadata: { labels: { ...metadata.labels, ...selector.matchLabels }, annotations: metadata.annotations },
     spec: {
       restartPolicy,
       serviceAccountName,
@@ -148,14 +205,17 @@ export function renderPodTemplate(pod: ResolvedPod, mounts: PodMount[], selector
         fsGroupChangePolicy: FS_GROUP_CHANGE_POLICY,
         seccompProfile: { type: SECCOMP_PROFILE.pod },
       },
-      volumes: mounts.length > 0 ? mounts.map((m) => m.volume._toKube()) : undefined,
+      volumes: volumes.size > 0 ? [...volumes.values()].map((v) => v._toKube()) : undefined,
       dnsPolicy: kplus.DnsPolicy.CLUSTER_FIRST,
       setHostnameAsFqdn: false,
       automountServiceAccountToken: pod.access.serviceAccountToken,
       hostNetwork: false,
       terminationGracePeriodSeconds: pod.shutdown.terminationGracePeriod.toSeconds(),
       priorityClassName: pod.access.priorityClassName,
-      ...schedulingOf(pod, selector),
+      topologySpreadConstraints: spreadOf(selector),
+      affinity: affinityOf(pod, selector),
+      tolerations: pod.scheduling.tolerations.length > 0 ? pod.scheduling.tolerations.map((t) => t._toKube()) : undefined,
+      ...podSpecExtras(pod),
     },
   };
 }
@@ -201,22 +261,34 @@ function containerSecurityContext(pod: ResolvedPod): kplus.ContainerSecurityCont
   };
 }
 
-/** Spread over zones and nodes, and preferred anti-affinity between the pods of one workload. */
-function schedulingOf(_pod: ResolvedPod, selector: PodSelector): { topologySpreadConstraints: k8s.TopologySpreadConstraint[]; affinity: k8s.Affinity } {
-  const labelSelector = { matchLabels: { ...selector.matchLabels } };
+/** Spread over zones and nodes, as a preference. */
+function spreadOf(selector: PodSelector): k8s.TopologySpreadConstraint[] {
+  return [TOPOLOGY.zone, TOPOLOGY.hostname].map((topologyKey) => ({
+    maxSkew: TOPOLOGY.maxSkew, topologyKey, whenUnsatisfiable: SPREAD_WHEN_UNSATISFIABLE, labelSelector: { matchLabels: { ...selector.matchLabels } },
+  }));
+}
+
+/** The affinity cdk8s-plus renders for `applyPod`'s scheduling calls: node affinity, then anti-affinity between the pods. */
+function affinityOf(pod: ResolvedPod, selector: PodSelector): k8s.Affinity {
+  const required = pod.scheduling.nodeAffinity.filter((a) => a.weight === undefined).map((a) => nodeSelectorTermOf(a.node));
+  const preferred = pod.scheduling.nodeAffinity.filter((a) => a.weight !== undefined)
+    .map((a) => ({ weight: a.weight!, preference: nodeSelectorTermOf(a.node) }));
   return {
-    topologySpreadConstraints: [TOPOLOGY.zone, TOPOLOGY.hostname].map((topologyKey) => ({
-      maxSkew: TOPOLOGY.maxSkew, topologyKey, whenUnsatisfiable: SPREAD_WHEN_UNSATISFIABLE, labelSelector,
-    })),
-    affinity: {
-      podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [{
-          weight: TOPOLOGY.antiAffinityWeight,
-          podAffinityTerm: { topologyKey: TOPOLOGY.hostname, labelSelector },
-        }],
-      },
+    nodeAffinity: required.length + preferred.length > 0 ? {
+      preferredDuringSchedulingIgnoredDuringExecution: preferred.length > 0 ? preferred : undefined,
+      requiredDuringSchedulingIgnoredDuringExecution: required.length > 0 ? { nodeSelectorTerms: required } : undefined,
+    } : undefined,
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [{
+        weight: TOPOLOGY.antiAffinityWeight,
+        podAffinityTerm: { topologyKey: TOPOLOGY.hostname, labelSelector: { matchLabels: { ...selector.matchLabels } } },
+      }],
     },
   };
+}
+
+function nodeSelectorTermOf(node: kplus.LabeledNode): k8s.NodeSelectorTerm {
+  return { matchExpressions: node.labelSelector.map((q) => q._toKube()) };
 }
 
 /** JSON patches that add a container's probes. */

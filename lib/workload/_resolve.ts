@@ -7,13 +7,14 @@ import { AppSize } from './app-size';
 import type { AppContainerOptions, AppPort, HardenedPodProps } from './hardened-pod';
 import { API_SERVER_CONTEXT_KEY } from '../app/network-peer';
 import {
-  DEFAULT_SIZE, EXEMPTION_CHECKS, HELPER_CONTAINER_SIZE, MAIN_CONTAINER_NAME, MANAGED_BY, POD_IDENTITY, PRIORITY_CLASS_NAME, PROBE_TIMINGS,
-  SECRET_NAME_PATTERN, SECRET_VALUE_PATTERNS, SERVICE_ACCOUNT_TOKEN_REASON, SHUTDOWN, SIZES, WRITABLE_PATHS,
+  DEFAULT_SIZE, EXEMPTION_CHECKS, HELPER_CONTAINER_SIZE, MAIN_CONTAINER_NAME, MAX_ANNOTATIONS_BYTES, RESERVED_LABEL_PREFIX, DIGEST_VERSION_LENGTH,
+  TAINT_EFFECTS, TOLERATION_OPERATORS, MANAGED_BY, POD_IDENTITY, PRIORITY_CLASS_NAME, PROBE_TIMINGS,
+  SERVICE_ACCOUNT_TOKEN_REASON, SHUTDOWN, SIZES, WRITABLE_PATHS,
 } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { mebibytesOf, millicoresOf } from '../internal/quantity';
 import {
-  isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue, parseImage,
+  isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue, isQualifiedName, looksSecret, parseImage,
 } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
@@ -97,6 +98,42 @@ export interface ResolvedContainer {
   readonly ports: AppPort[];
   readonly resources: kplus.ContainerResources;
   readonly probes: ResolvedProbes;
+  /** Volumes the user mounts into this container (the main container's own volumes are `ResolvedPod.mounts`). */
+  readonly volumeMounts: ResolvedVolumeMount[];
+}
+
+/**
+ * A user's volume mounted into a helper container.
+ *
+ * @internal
+ */
+export interface ResolvedVolumeMount {
+  readonly volume: kplus.Volume;
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+/**
+ * Where the pods may run, on top of the library's spread and anti-affinity.
+ *
+ * @internal
+ */
+export interface ResolvedScheduling {
+  readonly nodeSelector?: Record<string, string>;
+  readonly tolerations: kplus.NodeTaintQuery[];
+  readonly nodeAffinity: Array<{ readonly node: kplus.LabeledNode; readonly weight?: number }>;
+}
+
+/**
+ * The extra labels and annotations of the pods and the ServiceAccount.
+ *
+ * @internal
+ */
+export interface ResolvedExtraMetadata {
+  readonly podLabels: Record<string, string>;
+  readonly podAnnotations: Record<string, string>;
+  readonly serviceAccountLabels: Record<string, string>;
+  readonly serviceAccountAnnotations: Record<string, string>;
 }
 
 /**
@@ -150,6 +187,10 @@ export interface ResolvedPod {
   readonly access: ResolvedAccess;
   readonly shutdown: ResolvedShutdown;
   readonly exemptions: ResolvedExemption[];
+  readonly scheduling: ResolvedScheduling;
+  /** The names of the image pull secrets. */
+  readonly imagePullSecrets: string[];
+  readonly extraMetadata: ResolvedExtraMetadata;
 }
 
 /**
@@ -214,12 +255,13 @@ export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profi
   validateEnv(errors, 'env', props.env ?? {});
   const mounts = resolveMounts(errors, props);
   const helpers = resolveHelperContainers(errors, props, kind.ports);
+  validateVolumes(errors, props, mounts);
   return {
     identity,
     labels,
     main: {
       name: MAIN_CONTAINER_NAME, image: props.image, command: props.command, args: props.args, env: props.env, envFrom: props.envFrom,
-      ports: kind.ports, resources, probes,
+      ports: kind.ports, resources, probes, volumeMounts: [],
     },
     helpers,
     mounts,
@@ -227,7 +269,124 @@ export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profi
     access,
     shutdown,
     exemptions: resolveExemptions(props, access),
+    scheduling: resolveScheduling(errors, props),
+    imagePullSecrets: (props.imagePullSecrets ?? []).map((secret) => secret.name),
+    extraMetadata: resolveExtraMetadata(errors, props),
   };
+}
+
+/**
+ * Node selector, tolerations and node affinity.
+ *
+ * @internal
+ */
+export function resolveScheduling(errors: PropErrors, props: Pick<HardenedPodProps, 'nodeSelector' | 'tolerations' | 'nodeAffinity'>): ResolvedScheduling {
+  validateLabels(errors, 'nodeSelector', props.nodeSelector ?? {}, false);
+  (props.tolerations ?? []).forEach((t, i) => {
+    const k = t._toKube();
+    errors.check(k.operator !== undefined && !TOLERATION_OPERATORS.includes(k.operator), `tolerations[${i}].operator`, k.operator,
+      'is not a toleration operator', `use one of ${TOLERATION_OPERATORS.join(', ')} (kplus.NodeTaintQuery.is or .exists)`);
+    errors.check(k.effect !== undefined && !TAINT_EFFECTS.includes(k.effect), `tolerations[${i}].effect`, k.effect,
+      'is not a taint effect', `use one of ${TAINT_EFFECTS.join(', ')} (kplus.TaintEffect)`);
+    errors.check(k.key !== undefined && !isQualifiedName(k.key), `tolerations[${i}].key`, k.key, 'is not a valid taint key',
+      'use a label-style key such as \'dedicated\' or \'example.com/pool\'');
+    errors.check(k.tolerationSeconds !== undefined && k.effect !== 'NoExecute', `tolerations[${i}].evictAfter`, `${k.tolerationSeconds}s`,
+      'applies only to the NoExecute effect', 'remove \'evictAfter\' or use kplus.TaintEffect.NO_EXECUTE');
+  });
+  (props.nodeAffinity ?? []).forEach((a, i) => {
+    errors.check(a.weight !== undefined && (!Number.isInteger(a.weight) || a.weight < 1 || a.weight > 100), `nodeAffinity[${i}].weight`, a.weight,
+      'is not a scheduling weight', 'use an integer from 1 to 100, or no weight for a requirement');
+    errors.check(a.node.labelSelector.length === 0, `nodeAffinity[${i}].node`, 'no label query', 'selects every node', 'give at least one kplus.NodeLabelQuery');
+  });
+  return {
+    nodeSelector: props.nodeSelector ? { ...props.nodeSelector } : undefined,
+    tolerations: [...(props.tolerations ?? [])],
+    nodeAffinity: (props.nodeAffinity ?? []).map((a) => ({ node: a.node, weight: a.weight })),
+  };
+}
+
+/**
+ * Extra labels and annotations of the pods and the ServiceAccount; the `app.kubernetes.io/*` labels stay the library's.
+ *
+ * @internal
+ */
+export function resolveExtraMetadata(errors: PropErrors,
+  props: Pick<HardenedPodProps, 'podLabels' | 'podAnnotations' | 'serviceAccountLabels' | 'serviceAccountAnnotations'>): ResolvedExtraMetadata {
+  validateLabels(errors, 'podLabels', props.podLabels ?? {}, true);
+  validateLabels(errors, 'serviceAccountLabels', props.serviceAccountLabels ?? {}, true);
+  validateAnnotations(errors, 'podAnnotations', props.podAnnotations ?? {});
+  validateAnnotations(errors, 'serviceAccountAnnotations', props.serviceAccountAnnotations ?? {});
+  return {
+    podLabels: { ...(props.podLabels ?? {}) },
+    podAnnotations: { ...(props.podAnnotations ?? {}) },
+    serviceAccountLabels: { ...(props.serviceAccountLabels ?? {}) },
+    serviceAccountAnnotations: { ...(props.serviceAccountAnnotations ?? {}) },
+  };
+}
+
+/**
+ * Checks label keys and values; with `extra`, refuses the labels the library owns.
+ *
+ * @internal
+ */
+export function validateLabels(errors: PropErrors, prop: string, labels: Record<string, string>, extra: boolean): void {
+  for (const [key, value] of Object.entries(labels)) {
+    errors.check(!isQualifiedName(key), `${prop}.${key}`, key, 'is not a valid label key',
+      'use an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\'');
+    errors.check(typeof value !== 'string' || !isLabelValue(value), `${prop}.${key}`, value, 'is not a valid label value',
+      'use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
+    errors.check(extra && key.startsWith(RESERVED_LABEL_PREFIX), `${prop}.${key}`, value, `sets a '${RESERVED_LABEL_PREFIX}*' label, which the library sets`,
+      `use the matching prop ('name', 'version', 'component', 'partOf') or another key`);
+  }
+}
+
+/**
+ * Checks annotation keys and the total size of the values.
+ *
+ * @internal
+ */
+export function validateAnnotations(errors: PropErrors, prop: string, annotations: Record<string, string>): void {
+  for (const [key, value] of Object.entries(annotations)) {
+    errors.check(!isQualifiedName(key), `${prop}.${key}`, key, 'is not a valid annotation key',
+      'use an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\'');
+    errors.check(typeof value !== 'string', `${prop}.${key}`, value, 'is not a string', 'quote the value');
+  }
+  const size = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
+  errors.check(size > MAX_ANNOTATIONS_BYTES, prop, `${size} bytes`, `exceeds the ${MAX_ANNOTATIONS_BYTES} bytes the API server accepts for all annotations`,
+    'keep large data in a ConfigMap');
+}
+
+/**
+ * Every volume of the pod has its own name: the user's volumes may not take the names the library gives its
+ * own volumes, and two different volumes may not share a name.
+ *
+ * @internal
+ */
+export function validateVolumes(errors: PropErrors, props: Pick<HardenedPodProps, 'volumeMounts' | 'initContainers' | 'sidecars'>,
+  mounts: ResolvedMount[]): void {
+  const ownNames = new Set(mounts.map((m) => m.emptyDir?.name ?? m.configMap?.name).filter((n): n is string => n !== undefined));
+  const seen = new Map<string, kplus.Volume>();
+  const userMounts: Array<[string, AppVolumeMountLike]> = [
+    ...(props.volumeMounts ?? []).map((m, i) => [`volumeMounts[${i}].volume`, m] as [string, AppVolumeMountLike]),
+    ...(props.initContainers ?? []).flatMap((c, j) => (c.volumeMounts ?? []).map((m, i) => [`initContainers[${j}].volumeMounts[${i}].volume`, m] as [string, AppVolumeMountLike])),
+    ...(props.sidecars ?? []).flatMap((c, j) => (c.volumeMounts ?? []).map((m, i) => [`sidecars[${j}].volumeMounts[${i}].volume`, m] as [string, AppVolumeMountLike])),
+  ];
+  for (const [prop, m] of userMounts) {
+    const name = m.volume.name;
+    errors.check(ownNames.has(name), prop, name, 'collides with a volume the library creates (writablePaths and configFiles)',
+      'give the volume another name');
+    const other = seen.get(name);
+    errors.check(other !== undefined && other !== m.volume, prop, name, 'is the name of another volume of the pod',
+      'give each volume its own name, or pass the same kplus.Volume to share it');
+    seen.set(name, m.volume);
+  }
+}
+
+/** A volume mount as the props give it. */
+interface AppVolumeMountLike {
+  readonly volume: kplus.Volume;
+  readonly path: string;
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -286,7 +445,8 @@ export function resolveImageAndLabels(errors: PropErrors, props: Pick<HardenedPo
 
 /** The first 12 hex digits of a digest, as a version label. */
 function digestVersion(digest: string): string {
-  return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 1 + 12);
+  const hex = digest.slice(digest.indexOf(':') + 1);
+  return hex.slice(0, DIGEST_VERSION_LENGTH);
 }
 
 /**
@@ -452,9 +612,6 @@ export function renderProbes(errors: PropErrors, prefix: string, probes: { [K in
       continue;
     }
     out[kind] = probe._toKube(PROBE_TIMINGS[kind], mainPortRef, portNumbers);
-    if (prefix !== '') {
-      continue;
-    }
     const ref = probe._portRef(mainPortRef);
     errors.check(probe.handler !== 'exec' && ref === undefined, `${prefix}${kind}`, probe.handler, `needs a port, and ${owner} has none`,
       'use AppProbe.exec([...])');
@@ -536,12 +693,21 @@ export function resolveHelperContainers(errors: PropErrors, props: Pick<Hardened
       }
     }
     const probes = init ? {} : renderProbes(errors, `${prop}.`, { readiness: c.readiness, liveness: c.liveness }, c.ports ?? [], `sidecar '${c.name}'`);
-    return helperOf(c, init, resources, probes);
+    if (!init) {
+      checkDistinct(errors, probes, `${prop}.`);
+    }
+    const volumeMounts = (c.volumeMounts ?? []).map((m) => ({ volume: m.volume, path: m.path, readOnly: m.readOnly ?? true }));
+    volumeMounts.forEach((m, i) => {
+      errors.check(!m.path.startsWith('/'), `${prop}.volumeMounts[${i}].path`, m.path, 'is not an absolute path', 'start it with \'/\'');
+      errors.check(volumeMounts.findIndex((o) => o.path === m.path) < i, `${prop}.volumeMounts[${i}].path`, m.path, 'is mounted twice', 'mount each path once');
+    });
+    return helperOf(c, init, resources, probes, volumeMounts);
   });
 }
 
-function helperOf(c: AppContainerOptions, init: boolean, resources: kplus.ContainerResources, probes: ResolvedProbes): ResolvedHelperContainer {
-  return { name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, ports: c.ports ?? [], resources, probes, init };
+function helperOf(c: AppContainerOptions, init: boolean, resources: kplus.ContainerResources, probes: ResolvedProbes,
+  volumeMounts: ResolvedVolumeMount[]): ResolvedHelperContainer {
+  return { name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, ports: c.ports ?? [], resources, probes, init, volumeMounts };
 }
 
 /**
@@ -612,8 +778,7 @@ function validateEnv(errors: PropErrors, prop: string, env: { [name: string]: kp
     if (typeof literal !== 'string') {
       continue;
     }
-    const looksSecret = (SECRET_NAME_PATTERN.test(name) && literal.length > 0) || SECRET_VALUE_PATTERNS.some((re) => re.test(literal));
-    errors.enforce(looksSecret, `${prop}.${name}`, '<redacted>', 'is a literal that looks like a secret and would be stored in plain text in the manifest',
+    errors.enforce(looksSecret(name, literal), `${prop}.${name}`, '<redacted>', 'is a literal that looks like a secret and would be stored in plain text in the manifest',
       'put it in a Secret (e.g. synced by External Secrets) and use EnvValue.fromSecretValue');
   }
 }

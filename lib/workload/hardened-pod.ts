@@ -147,6 +147,27 @@ export interface AppContainerOptions {
    * @default - none
    */
   readonly liveness?: AppProbe;
+  /**
+   * Volumes mounted into this container. Pass the same `kplus.Volume` that the main container (or another
+   * sidecar) mounts to share it, e.g. an emptyDir of log files read by a log shipper.
+   *
+   * @default - none
+   */
+  readonly volumeMounts?: AppVolumeMount[];
+}
+
+/**
+ * A node the pods are attracted to, on top of the library's spread over zones and nodes.
+ */
+export interface AppNodeAffinity {
+  /** The nodes, by label: `kplus.Node.labeled(kplus.NodeLabelQuery.is('node-pool', 'web'))`. */
+  readonly node: kplus.LabeledNode;
+  /**
+   * With a weight (1-100) the attraction is a preference; without one it is a requirement.
+   *
+   * @default - required
+   */
+  readonly weight?: number;
 }
 
 /**
@@ -351,4 +372,64 @@ export interface HardenedPodProps {
    * @default - preStopDelay + 20s
    */
   readonly terminationGracePeriod?: Duration;
+
+  /**
+   * Secrets of type `kubernetes.io/dockerconfigjson` to pull the images with.
+   *
+   * @default - none: the ServiceAccount's or the node's registry credentials
+   * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
+   */
+  readonly imagePullSecrets?: kplus.ISecret[];
+
+  /**
+   * Node labels every pod's node must have.
+   *
+   * @default - any node
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * Node taints the pods tolerate: `kplus.NodeTaintQuery.is('dedicated', 'batch', { effect: kplus.TaintEffect.NO_SCHEDULE })`.
+   *
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+   */
+  readonly tolerations?: kplus.NodeTaintQuery[];
+
+  /**
+   * Nodes the pods are attracted to. Added to the library's spread and anti-affinity, never replacing them.
+   *
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity
+   */
+  readonly nodeAffinity?: AppNodeAffinity[];
+
+  /**
+   * Extra labels on the pods. The `app.kubernetes.io/*` labels are the library's and cannot be set here.
+   *
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Extra annotations on the pods (e.g. for a service mesh or a log collector).
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+
+  /**
+   * Extra labels on the ServiceAccount. The `app.kubernetes.io/*` labels are the library's.
+   *
+   * @default - none
+   */
+  readonly serviceAccountLabels?: { [key: string]: string };
+
+  /**
+   * Extra annotations on the ServiceAccount (e.g. a cloud IAM role binding such as `eks.amazonaws.com/role-arn`).
+   *
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
 }
