@@ -290,8 +290,6 @@ export function resolveScheduling(errors: PropErrors, props: Pick<HardenedPodPro
       'is not a taint effect', `use one of ${TAINT_EFFECTS.join(', ')} (kplus.TaintEffect)`);
     errors.check(k.key !== undefined && !isQualifiedName(k.key), `tolerations[${i}].key`, k.key, 'is not a valid taint key',
       'use a label-style key such as \'dedicated\' or \'example.com/pool\'');
-    errors.check(k.tolerationSeconds !== undefined && k.effect !== 'NoExecute', `tolerations[${i}].evictAfter`, `${k.tolerationSeconds}s`,
-      'applies only to the NoExecute effect', 'remove \'evictAfter\' or use kplus.TaintEffect.NO_EXECUTE');
   });
   (props.nodeAffinity ?? []).forEach((a, i) => {
     errors.check(a.weight !== undefined && (!Number.isInteger(a.weight) || a.weight < 1 || a.weight > 100), `nodeAffinity[${i}].weight`, a.weight,

@@ -489,7 +489,93 @@ describe('ProductionApp network policy', () => {
   });
 });
 
+describe('ProductionApp chart values (what Helm users expect)', () => {
+  test('GIVEN pull secrets, node selector, tolerations and node affinity THEN the pod has them beside the library spread', () => {
+    const chart = chartFor(Profile.PROD);
+    new ProductionApp(chart, 'Web', {
+      image: IMAGE, port: 8080, healthPath: '/healthz',
+      imagePullSecrets: [kplus.Secret.fromSecretName(chart, 'Pull', 'registry-credentials')],
+      nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+      tolerations: [kplus.NodeTaintQuery.is('dedicated', 'web', { effect: kplus.TaintEffect.NO_SCHEDULE })],
+      nodeAffinity: [{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is('pool', 'web')), weight: 40 }],
+    });
+    const manifests = Testing.synth(chart);
+    const spec = podSpec(manifests);
+    expect(spec.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+    expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }]);
+    expect(spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { weight: 40, preference: { matchExpressions: [{ key: 'pool', operator: 'In', values: ['web'] }] } },
+    ]);
+    // the library's spread and anti-affinity are still there
+    expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    expect(spec.topologySpreadConstraints.map((c: any) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    expectValidManifests(manifests);
+    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+  });
+
+  test('GIVEN extra labels and annotations THEN each object gets its own, and the recommended labels stay', () => {
+    const chart = chartFor(Profile.PROD);
+    new ProductionApp(chart, 'Web', {
+      image: IMAGE, port: 8080, healthPath: '/healthz',
+      podLabels: { team: 'shop' }, podAnnotations: { 'prometheus.io/scrape': 'true' },
+      serviceAccountLabels: { team: 'shop' }, serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/web' },
+      serviceLabels: { tier: 'edge' }, serviceAnnotations: { 'example.com/owner': 'shop' },
+    });
+    const manifests = Testing.synth(chart);
+    const template = one(manifests, 'Deployment').spec.template;
+    expect(template.metadata.labels.team).toBe('shop');
+    expect(template.metadata.labels['app.kubernetes.io/name']).toBe('test-web-c8b65d84');
+    expect(template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true' });
+    const sa = one(manifests, 'ServiceAccount');
+    expect(sa.metadata.labels.team).toBe('shop');
+    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/web');
+    expect(sa.metadata.annotations['production.platform.io/profile']).toBe('prod');
+    const svc = one(manifests, 'Service');
+    expect(svc.metadata.labels.tier).toBe('edge');
+    expect(svc.metadata.annotations['example.com/owner']).toBe('shop');
+    // the extras stay on their own object
+    expect(one(manifests, 'PodDisruptionBudget').metadata.labels.tier).toBeUndefined();
+  });
+
+  test('GIVEN a log shipper sidecar sharing an emptyDir THEN both containers mount the one volume', () => {
+    const chart = chartFor(Profile.PROD);
+    const logs = kplus.Volume.fromEmptyDir(chart, 'Logs', 'logs', { sizeLimit: Size.gibibytes(1) });
+    new ProductionApp(chart, 'Web', {
+      image: IMAGE, port: 8080, healthPath: '/healthz',
+      volumeMounts: [{ volume: logs, path: '/var/log/web', readOnly: false }],
+      sidecars: [{
+        name: 'shipper', image: 'registry.example.com/shipper:2.1.0', ports: [{ name: 'shipper', port: 2020 }],
+        readiness: AppProbe.httpGet('/ready'), liveness: AppProbe.tcpSocket(),
+        volumeMounts: [{ volume: logs, path: '/logs' }],
+      }],
+    });
+    const manifests = Testing.synth(chart);
+    const spec = podSpec(manifests);
+    expect(spec.volumes.filter((v: any) => v.name === 'logs')).toEqual([{ name: 'logs', emptyDir: { sizeLimit: '1024Mi' } }]);
+    expect(mainContainer(manifests).volumeMounts).toContainEqual({ name: 'logs', mountPath: '/var/log/web', readOnly: false });
+    const shipper = spec.containers.find((c: any) => c.name === 'shipper');
+    expect(shipper.volumeMounts).toEqual([{ name: 'logs', mountPath: '/logs', readOnly: true }]);
+    expect(shipper.readinessProbe.httpGet.port).toBe('shipper');
+    expectValidManifests(manifests);
+    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+  });
+});
+
 describe('ProductionApp escape hatches', () => {
+  test('cdk8s-plus scheduling calls on the exposed Deployment survive synthesis beside the library spread', () => {
+    const chart = chartFor(Profile.PROD);
+    const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
+    app.deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('pool', 'web')));
+    app.deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('spot')));
+    const spec = podSpec(Testing.synth(chart));
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'pool', operator: 'In', values: ['web'] }] },
+    ]);
+    expect(spec.tolerations).toEqual([{ key: 'spot', operator: 'Exists' }]);
+    expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(100);
+  });
+
   test('1: the cdk8s-plus objects are public', () => {
     const chart = chartFor(Profile.PROD);
     const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
@@ -527,6 +613,10 @@ describe('ProductionApp escape hatches', () => {
 
 describe('ProductionApp bad input', () => {
   const digestless = 'registry.example.com/shop/web';
+  const SIDECAR = {
+    name: 'shipper', image: 'registry.example.com/shipper:2.1.0', ports: [{ name: 'shipper', port: 2020 }],
+    readiness: AppProbe.httpGet('/ready'), liveness: AppProbe.tcpSocket(),
+  };
   // Each case: the props, the profile, and the text the error must contain (prop, value and fix).
   const cases: Array<[string, Partial<ProductionAppProps>, Profile, RegExp]> = [
     ['replicas below 2 in prod', { replicas: 1 }, Profile.PROD, /'replicas' \(1\) must be an integer of at least 2 in prod\. Fix: set it to 2 or more/],
@@ -581,6 +671,37 @@ describe('ProductionApp bad input', () => {
     ['duplicate container name', { initContainers: [{ name: 'main', image: 'registry.example.com/x:1.0.0' }] }, Profile.PROD, /'initContainers\[0\]\.name' \("main"\) is used by another container/],
     ['init container with probes', { initContainers: [{ name: 'init', image: 'registry.example.com/x:1.0.0', liveness: AppProbe.tcpSocket() }] }, Profile.PROD, /'initContainers\[0\]' \("init"\) is an init container with ports or probes/],
     ['SSH port', { port: 22 }, Profile.PROD, /'port' \(22\) is the SSH port/],
+    // the hardened pod's newer props (issue 7)
+    ['sidecar probe on a port it does not expose', { sidecars: [{ ...SIDECAR, readiness: AppProbe.httpGet('/ready', { port: 'http' }) }] }, Profile.PROD,
+      /'sidecars\[0\]\.readiness\.port' \("http"\) is not a port of sidecar 'shipper'/],
+    ['sidecar probe needing a port on a sidecar without ports', { sidecars: [{ ...SIDECAR, ports: undefined, liveness: AppProbe.tcpSocket() }] }, Profile.PROD,
+      /'sidecars\[0\]\.liveness' \("tcpSocket"\) needs a port, and sidecar 'shipper' has none\. Fix: use AppProbe\.exec/],
+    ['sidecar with identical liveness and readiness', { sidecars: [{ ...SIDECAR, liveness: AppProbe.httpGet('/ready') }] }, Profile.PROD,
+      /'sidecars\[0\]\.liveness' \("same check as readiness"\) runs the same check as the readiness probe/],
+    ['a volume named like a library volume', { volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(new Chart(Testing.app(), 'v1'), 'V', 'writable-0'), path: '/data' }] }, Profile.PROD,
+      /'volumeMounts\[0\]\.volume' \("writable-0"\) collides with a volume the library creates/],
+    ['two volumes with one name', {
+      volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(new Chart(Testing.app(), 'v2'), 'V', 'data'), path: '/data' }],
+      sidecars: [{ ...SIDECAR, volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(new Chart(Testing.app(), 'v3'), 'V', 'data'), path: '/data' }] }],
+    }, Profile.PROD, /'sidecars\[0\]\.volumeMounts\[0\]\.volume' \("data"\) is the name of another volume of the pod/],
+    ['a relative sidecar mount path', { sidecars: [{ ...SIDECAR, volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(new Chart(Testing.app(), 'v4'), 'V', 'logs'), path: 'logs' }] }] }, Profile.PROD,
+      /'sidecars\[0\]\.volumeMounts\[0\]\.path' \("logs"\) is not an absolute path/],
+    ['a toleration with an invalid effect', { tolerations: [kplus.NodeTaintQuery.is('dedicated', 'web', { effect: 'Sometimes' as kplus.TaintEffect })] }, Profile.PROD,
+      /'tolerations\[0\]\.effect' \("Sometimes"\) is not a taint effect\. Fix: use one of NoSchedule, PreferNoSchedule, NoExecute/],
+    ['a toleration with an invalid operator', { tolerations: [new (kplus.NodeTaintQuery as any)('Maybe', 'dedicated')] }, Profile.PROD,
+      /'tolerations\[0\]\.operator' \("Maybe"\) is not a toleration operator/],
+    ['a toleration key that is not a label key', { tolerations: [kplus.NodeTaintQuery.is('bad key', 'x')] }, Profile.PROD,
+      /'tolerations\[0\]\.key' \("bad key"\) is not a valid taint key/],
+    ['a node affinity weight out of range', { nodeAffinity: [{ node: kplus.Node.labeled(kplus.NodeLabelQuery.is('pool', 'web')), weight: 0 }] }, Profile.PROD,
+      /'nodeAffinity\[0\]\.weight' \(0\) is not a scheduling weight/],
+    ['a pod label the library owns', { podLabels: { 'app.kubernetes.io/name': 'other' } }, Profile.PROD,
+      /'podLabels\.app\.kubernetes\.io\/name' \("other"\) sets a 'app\.kubernetes\.io\/\*' label, which the library sets/],
+    ['an invalid pod label value', { podLabels: { team: 'shop team' } }, Profile.PROD, /'podLabels\.team' \("shop team"\) is not a valid label value/],
+    ['an invalid annotation key', { podAnnotations: { 'bad key': 'x' } }, Profile.PROD, /'podAnnotations\.bad key' \("bad key"\) is not a valid annotation key/],
+    ['an invalid node selector key', { nodeSelector: { '-pool': 'web' } }, Profile.PROD, /'nodeSelector\.-pool' \("-pool"\) is not a valid label key/],
+    ['an invalid Service label', { serviceLabels: { tier: '-edge' } }, Profile.PROD, /'serviceLabels\.tier' \("-edge"\) is not a valid label value/],
+    ['an invalid ServiceAccount annotation key', { serviceAccountAnnotations: { 'example.com/': 'x' } }, Profile.PROD,
+      /'serviceAccountAnnotations\.example\.com\/' \("example\.com\/"\) is not a valid annotation key/],
   ];
 
   test.each(cases)('throws for %s', (_title, props, profile, expected) => {
@@ -591,8 +712,8 @@ describe('ProductionApp bad input', () => {
     expect(message).toMatch(/Fix: /);
   });
 
-  test('has more than 25 distinct bad-input cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(25);
+  test('has more than 25 distinct bad-input cases, 15 of them for the hardened pod\'s newer props', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25 + 15);
   });
 
   test('reports every problem of one construct in one error', () => {

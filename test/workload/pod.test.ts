@@ -84,8 +84,20 @@ describe('the hardened pod: two outputs of one resolved pod', () => {
       cpuLimitExemption: 'latency-critical',
       preStopDelay: Duration.seconds(0),
       terminationGracePeriod: Duration.seconds(45),
+      imagePullSecrets: [kplus.Secret.fromSecretName(chart, 'Pull', 'registry-credentials')],
+      nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+      tolerations: [kplus.NodeTaintQuery.is('dedicated', 'web', { effect: kplus.TaintEffect.NO_SCHEDULE })],
+      nodeAffinity: [
+        { node: kplus.Node.labeled(kplus.NodeLabelQuery.is('pool', 'web')) },
+        { node: kplus.Node.labeled(kplus.NodeLabelQuery.in('tier', ['fast'])), weight: 50 },
+      ],
+      podLabels: { team: 'shop' },
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
     });
     expect(rendered).toEqual(applied);
+    expect(rendered.spec.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
+    expect(rendered.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toHaveLength(1);
+    expect(rendered.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true' });
     expect(rendered.spec.initContainers.map((c: any) => c.name)).toEqual(['migrate']);
     expect(rendered.spec.containers.map((c: any) => c.name)).toEqual(['main', 'proxy']);
     expect(rendered.spec.volumes.map((v: any) => v.name)).toEqual(['writable-0', 'writable-1', 'config-0']);
@@ -102,16 +114,27 @@ describe('the hardened pod: two outputs of one resolved pod', () => {
         name: `s-${n}`, image: 'registry.example.com/sidecar:1.0.0', ports: [{ name: `p${i}`, port: 20000 + i }],
         readiness: AppProbe.httpGet('/ready'), liveness: AppProbe.tcpSocket(),
       }))),
+      shareVolume: fc.boolean(),
+      nodeSelector: fc.dictionary(name, name, { maxKeys: 2 }),
+      tolerate: fc.boolean(),
+      weight: fc.option(fc.integer({ min: 1, max: 100 })),
       preStop: fc.integer({ min: 0, max: 30 }),
       user: fc.integer({ min: 10001, max: 65535 }),
     });
     fc.assert(fc.property(props, (p) => {
+      const chart = Testing.chart();
+      const shared = kplus.Volume.fromEmptyDir(chart, 'Shared', 'shared');
+      const sharedMount = { volume: shared, path: '/var/shared', readOnly: false };
       const { applied, rendered } = bothOutputs({
         image: IMAGE,
         healthPath: p.healthPath,
         writablePaths: p.writablePaths,
         env: Object.fromEntries(Object.entries(p.env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-        sidecars: p.sidecars,
+        sidecars: p.sidecars.map((c) => ({ ...c, volumeMounts: p.shareVolume ? [sharedMount] : undefined })),
+        volumeMounts: p.shareVolume ? [sharedMount] : undefined,
+        nodeSelector: Object.keys(p.nodeSelector).length > 0 ? p.nodeSelector : undefined,
+        tolerations: p.tolerate ? [kplus.NodeTaintQuery.exists('spot')] : undefined,
+        nodeAffinity: [{ node: kplus.Node.labeled(kplus.NodeLabelQuery.exists('pool')), weight: p.weight ?? undefined }],
         preStopDelay: Duration.seconds(p.preStop),
         terminationGracePeriod: Duration.seconds(p.preStop + 20),
         security: { user: p.user },
