@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ResolvedApp, ResolvedScaling, resolveProductionApp } from './_resolve';
 import { INetworkPeer } from './network-peer';
-import { AUTOSCALED_REPLICAS_REASON, NAMESPACE_NAME_LABEL, PDB_UNHEALTHY_POD_EVICTION_POLICY, ROLLOUT } from '../defaults';
+import { AUTOSCALED_REPLICAS_REASON, DEV_RELAXATION_REASONS, MIN_HA_REPLICAS, NAMESPACE_NAME_LABEL, PDB_UNHEALTHY_POD_EVICTION_POLICY, ROLLOUT } from '../defaults';
 import { Profile } from '../profile';
 import { ObjectMetadata, exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
 import { WorkloadNetworkPolicy } from '../workload/_network';
@@ -316,6 +316,9 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
     const exemptions = [...pod.exemptions];
     if (settings.scaling.autoscaling) {
       exemptions.push({ ruleId: 'deployment-replicas', reason: AUTOSCALED_REPLICAS_REASON });
+    } else if (settings.scaling.minReplicas < MIN_HA_REPLICAS) {
+      // Only the dev profile lets a replica count below the floor through resolution.
+      exemptions.push({ ruleId: 'deployment-replicas', reason: DEV_RELAXATION_REASONS.singleReplica });
     }
     const deployment = new kplus.Deployment(this, 'Deployment', {
       ...workloadPodProps(pod, this.serviceAccount),
@@ -365,7 +368,8 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
     if (autoscaling.memoryUtilizationPercent !== undefined) {
       metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscaling.memoryUtilizationPercent } } });
     }
-    const annotations = {};
+    const annotations = autoscaling.minReplicas < MIN_HA_REPLICAS
+      ? exemptionAnnotations([{ ruleId: 'hpa-replicas', reason: DEV_RELAXATION_REASONS.autoscalerMinimum }]) : {};
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: { ...metadata, annotations: { ...metadata.annotations, ...annotations } },
       spec: {

@@ -205,6 +205,32 @@ describe('ProductionApp defaults per profile', () => {
     expect(mainContainer(manifests).resources.requests.cpu).toBe(cpu);
   });
 
+  test('dev\'s single replica is recorded as an exemption the scanners read, with the reason', () => {
+    const { manifests } = synthApp({}, Profile.DEV);
+    const annotations = one(manifests, 'Deployment').metadata.annotations;
+    expect(annotations['production.platform.io/exempt-deployment-replicas']).toBe('the dev profile runs fewer than 2 replicas on purpose (Profile.DEV)');
+    expect(annotations['polaris.fairwinds.com/deploymentMissingReplicas-exempt']).toBe('true');
+    expect(annotations['production.platform.io/exemption-reason']).toBe('the dev profile runs fewer than 2 replicas on purpose (Profile.DEV)');
+    // judged as prod, the dev Deployment is exempt from the replica check, and nothing else fails
+    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+  });
+
+  test('dev\'s autoscaler minimum of 1 is recorded on the HorizontalPodAutoscaler', () => {
+    const { manifests } = synthApp({ autoscaling: { minReplicas: 1 } }, Profile.DEV);
+    const annotations = one(manifests, 'HorizontalPodAutoscaler').metadata.annotations;
+    expect(annotations['production.platform.io/exempt-hpa-replicas']).toMatch(/dev profile lets the autoscaler scale down below 2/);
+    expect(annotations['polaris.fairwinds.com/hpaMinAvailability-exempt']).toBe('true');
+    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+  });
+
+  test('staging and prod carry no relaxation exemptions', () => {
+    for (const profile of [Profile.STAGING, Profile.PROD]) {
+      const { manifests } = synthApp({ autoscaling: {} }, profile);
+      expect(Object.keys(one(manifests, 'HorizontalPodAutoscaler').metadata.annotations)).toEqual(['production.platform.io/profile']);
+      expect(one(manifests, 'Deployment').metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBe('the HorizontalPodAutoscaler owns the replica count');
+    }
+  });
+
   test('a chart without a profile is treated as prod', () => {
     const chart = Testing.chart();
     const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
