@@ -1,0 +1,238 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import {
+  ResolvedDeployment, createAutoscaler, createDisruptionBudget, createHardenedDeployment, resolveDeployment, workloadPeer,
+} from './_deployment';
+import { INetworkPeer } from './network-peer';
+import type { AppAutoscalingOptions, AppDisruptionBudgetOptions } from './production-app';
+import { WORKER_COMPONENT } from '../defaults';
+import { PropErrors } from '../internal/errors';
+import { Profile } from '../profile';
+import { objectMetadata, withExtra } from '../workload/_metadata';
+import { WorkloadNetworkPolicy } from '../workload/_network';
+import { ResolvedPod, resolvePod } from '../workload/_resolve';
+import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
+import type { AppAllowOptions, IHardenedWorkload, WorkloadRuleOptions } from '../workload/hardened-workload';
+
+/**
+ * Props of a `ProductionWorker`.
+ *
+ * A worker serves no port, so it has no `port`, Service or `healthPath`: give `readiness` and `liveness` as
+ * `AppProbe.exec([...])`.
+ */
+export interface ProductionWorkerProps extends HardenedPodProps {
+  /**
+   * Static replica count. Not allowed with `autoscaling` (the HPA owns the count).
+   *
+   * @default - 1 in dev, 2 in staging, 3 in prod
+   */
+  readonly replicas?: number;
+
+  /**
+   * Turn on a HorizontalPodAutoscaler (on CPU, and optionally memory, utilization).
+   *
+   * @default - no autoscaler; `replicas` pods
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+   */
+  readonly autoscaling?: AppAutoscalingOptions;
+
+  /**
+   * Extra surge pods during a rolling update (maxUnavailable is always 0).
+   *
+   * @default 1
+   */
+  readonly maxSurge?: number;
+
+  /**
+   * How long a new pod must be ready before it counts as available.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly minReady?: Duration;
+
+  /**
+   * How long a rollout may make no progress before it is marked failed.
+   *
+   * @default Duration.seconds(600)
+   */
+  readonly progressDeadline?: Duration;
+
+  /**
+   * Old ReplicaSets kept for rollback.
+   *
+   * @default 5
+   */
+  readonly revisionHistoryLimit?: number;
+
+  /**
+   * The PodDisruptionBudget.
+   *
+   * @default - maxUnavailable 1, unhealthyPodEvictionPolicy AlwaysAllow
+   * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+   */
+  readonly disruptionBudget?: AppDisruptionBudgetOptions;
+}
+
+/** The construct kind, in messages. */
+const KIND = 'ProductionWorker';
+
+/** How the worker is named in the layer's messages. */
+const OWNER = 'the worker';
+
+/**
+ * Props of a ProductionApp that describe a port or a Service. A worker has none of them, but a plain-JavaScript user
+ * (or a props object shared with an app) may still pass them; they are refused rather than silently ignored.
+ */
+const SERVED_ONLY_PROPS = ['port', 'portName', 'additionalPorts', 'serviceType', 'serviceTypeReason'] as const;
+
+/**
+ * A production-grade, hardened, long-running workload that serves no port: a queue consumer, a stream
+ * processor, a scheduler loop.
+ *
+ * Emits a Deployment (rolling updates without downtime, spread over zones and nodes, graceful shutdown, exec
+ * probes, requests and limits, restricted security context), a ServiceAccount (no token unless asked), a
+ * PodDisruptionBudget, an optional HorizontalPodAutoscaler and a NetworkPolicy that lets nothing in and only
+ * DNS out; add the worker's connections with `connectsTo`. There is no Service. Every object carries the
+ * `app.kubernetes.io/*` labels (component `worker`) and is a public property.
+ *
+ * The pod is the same hardened pod as a ProductionApp's, with the same props. Since no port can be probed,
+ * `readiness` and `liveness` are required (an error in staging and prod, a warning in dev) and must not need a
+ * port; startup defaults to the readiness check.
+ *
+ * @example
+ * const worker = new ProductionWorker(chart, 'Billing', {
+ *   image: 'registry.example.com/billing-worker:2.0.1',
+ *   readiness: AppProbe.exec(['test', '-f', '/tmp/ready']),
+ *   liveness: AppProbe.exec(['/bin/healthcheck', '--max-age=60s']),
+ * });
+ * worker.connectsTo(NetworkPeer.namespace('queues', { app: 'rabbitmq' }), { ports: [5672] });
+ */
+export class ProductionWorker extends Construct implements IHardenedWorkload {
+  /** The profile in force for this worker. */
+  public readonly profile: Profile;
+  /** The name of every object of the worker. */
+  public readonly name: string;
+  /** The namespace of the worker's objects, if one is set. */
+  public readonly namespace?: string;
+  /** Every port of the main container: none, a worker serves no port. */
+  public readonly ports: AppPort[];
+  /** The static replica count, or undefined when an autoscaler owns it. */
+  public readonly replicas?: number;
+  /** The fewest pods the worker runs with (replicas, or the autoscaler's minimum). */
+  public readonly minReplicas: number;
+  /** The image. */
+  public readonly image: string;
+  /** The `app.kubernetes.io/*` labels on every object. */
+  public readonly labels: Record<string, string>;
+  /** Whether a service account token is mounted. */
+  public readonly serviceAccountToken: boolean;
+  /** The priority class of the pods. */
+  public readonly priorityClassName: string;
+
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The main container. */
+  public readonly container: kplus.Container;
+  /** The ServiceAccount the pods run as. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Service in front of the pods: always undefined, a worker has none. */
+  public readonly service?: kplus.Service;
+  /** The PodDisruptionBudget. */
+  public readonly disruptionBudget: k8s.KubePodDisruptionBudget;
+  /** The HorizontalPodAutoscaler, when autoscaling is on. */
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The NetworkPolicy that isolates the pods: no ingress, egress to DNS and what `connectsTo` adds. */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+
+  private readonly network: WorkloadNetworkPolicy;
+
+  public constructor(scope: Construct, id: string, props: ProductionWorkerProps) {
+    super(scope, id);
+    this.profile = Profile.of(this);
+    // Every problem with the props is thrown here, in one error, before any object is created.
+    const { pod, deployment } = resolveProductionWorker(this, this.profile, props);
+    this.name = pod.identity.name;
+    this.namespace = pod.identity.namespace;
+    this.image = pod.main.image;
+    this.ports = pod.main.ports;
+    this.replicas = deployment.scaling.replicas;
+    this.minReplicas = deployment.scaling.minReplicas;
+    this.serviceAccountToken = pod.access.serviceAccountToken;
+    this.priorityClassName = pod.access.priorityClassName;
+    this.labels = pod.labels;
+
+    const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
+
+    // Construct IDs and creation order decide the names and the order of the output: keep both.
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
+      automountToken: this.serviceAccountToken,
+    });
+    const created = createHardenedDeployment(this, pod, deployment, this.serviceAccount, metadata);
+    this.deployment = created.deployment;
+    this.container = created.container;
+    this.disruptionBudget = createDisruptionBudget(this, deployment.disruptionBudget, metadata, created.selector);
+    this.autoscaler = createAutoscaler(this, deployment.scaling, metadata, this.deployment);
+    this.network = new WorkloadNetworkPolicy(this, KIND, metadata, created.selector, pod.access);
+    this.networkPolicy = this.network.policy;
+  }
+
+  /** The labels that select this worker's pods (the Deployment's selector). */
+  public get podSelector(): Record<string, string> {
+    return { ...this.deployment.matchLabels };
+  }
+
+  public get peerDescription(): string {
+    return `${KIND} ${this.node.path}`;
+  }
+
+  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
+    return workloadPeer(this.namespace, this.podSelector, fromNamespace);
+  }
+
+  /**
+   * Always throws: a worker serves no port, so nothing may reach it. Use `connectsTo` on the worker for the
+   * connections it opens.
+   */
+  public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.network.allowFrom(peer, options);
+  }
+
+  /**
+   * Allows this worker to open connections to `peer`: a hardened workload (its main port, and the matching
+   * ingress rule on its side) or a NetworkPeer (`options.ports` required).
+   */
+  public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.network.connectsTo(peer, options);
+  }
+
+  public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.network.addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+
+  public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.network.addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+}
+
+/** Validates `props` and resolves every default; throws one error listing every problem. */
+function resolveProductionWorker(scope: IConstruct, profile: Profile, props: ProductionWorkerProps): { pod: ResolvedPod; deployment: ResolvedDeployment } {
+  const errors = new PropErrors(scope, KIND, profile);
+  const given = props as unknown as Record<string, unknown>;
+  for (const prop of SERVED_ONLY_PROPS) {
+    errors.check(given[prop] !== undefined, prop, given[prop], 'is not a prop of a worker: a worker serves no port, so it has no Service and nothing may reach it',
+      `remove '${prop}'; for a workload that serves traffic use a ProductionApp, and for the connections the worker opens use 'connectsTo'`);
+  }
+  const pod = resolvePod(errors, scope, profile, props, {
+    component: WORKER_COMPONENT,
+    ports: [],
+    probes: 'portless',
+    owner: OWNER,
+    naming: { dns1035: false, maxLength: 63, reason: 'it names the Deployment' },
+  });
+  const deployment = resolveDeployment(errors, profile, props);
+  errors.throwIfAny();
+  return { pod, deployment };
+}
