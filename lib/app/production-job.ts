@@ -1,0 +1,224 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDuration, jobPodSelector, parallelismPatches, podPeer, resolveJobPod, resolveJobRun } from './_job';
+import { INetworkPeer } from './network-peer';
+import { JOB_COMPONENT, JOB_TTL_AFTER_FINISHED } from '../defaults';
+import { PropErrors } from '../internal/errors';
+import { Profile } from '../profile';
+import { exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
+import { WorkloadNetworkPolicy } from '../workload/_network';
+import { applyPod, createMounts, workloadPodProps } from '../workload/_render';
+import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
+import type { AppAllowOptions, IHardenedWorkload, WorkloadRuleOptions } from '../workload/hardened-workload';
+
+/**
+ * Everything one run of a job has: the hardened pod, and how the run is retried, bounded and parallelised.
+ *
+ * `ProductionJob` and `ProductionCronJob` (for each Job it starts) extend these props. A job runs to completion
+ * and no Service routes to it, so `healthPath`, `readiness` and `startup` are errors; `liveness` (an exec probe)
+ * may restart a stuck run. `preStopDelay` defaults to 0: there is nothing to drain.
+ *
+ * Sidecars keep running after the main container exits, and a Job completes only when all its containers have
+ * exited: give a job sidecars only if they exit on their own.
+ */
+export interface HardenedJobProps extends HardenedPodProps {
+  /**
+   * What happens to a pod whose container fails: `NEVER` retries in a new pod and keeps the failed one (with its
+   * logs); `ON_FAILURE` restarts the container in the same pod. `ALWAYS` is an error: a Job's pods must end.
+   *
+   * @default kplus.RestartPolicy.NEVER
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#handling-pod-and-container-failures
+   */
+  readonly restartPolicy?: kplus.RestartPolicy;
+
+  /**
+   * Retries before the Job is marked failed; 0 for none.
+   *
+   * @default 3
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-backoff-failure-policy
+   */
+  readonly backoffLimit?: number;
+
+  /**
+   * How long a run may take, retries included, before Kubernetes stops it and marks the Job failed. Positive,
+   * in whole seconds. Set it for every job that can hang: a cron job whose run hangs starts no other run.
+   *
+   * @default - no deadline
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup
+   */
+  readonly activeDeadline?: Duration;
+
+  /**
+   * Pods that may run at once (0 pauses the Job).
+   *
+   * @default - Kubernetes' default: 1
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#parallel-jobs
+   */
+  readonly parallelism?: number;
+
+  /**
+   * Pods that must succeed for the Job to complete; at least 1.
+   *
+   * @default - Kubernetes' default: 1 (or, with `parallelism`, until one pod succeeds)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#parallel-jobs
+   */
+  readonly completions?: number;
+}
+
+/**
+ * Props of a `ProductionJob`.
+ */
+export interface ProductionJobProps extends HardenedJobProps {
+  /**
+   * How long a finished Job (and its pods) is kept before Kubernetes deletes it; 0 deletes it at once. Whole
+   * seconds. kube-linter (job-ttl-seconds-after-finished) asks every standalone Job to set it.
+   *
+   * @default Duration.days(1)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/ttlafterfinished/
+   */
+  readonly ttlAfterFinished?: Duration;
+}
+
+/**
+ * A hardened Job: one task run to completion on the library's hardened pod.
+ *
+ * Emits a Job (restartPolicy Never, 3 retries, deleted a day after it finishes, the restricted security context,
+ * requests and limits), a ServiceAccount without a token, and a NetworkPolicy that admits nobody and allows only
+ * DNS egress until `connectsTo` adds more. No Service and no PodDisruptionBudget: nothing may reach a job, and a
+ * run-to-completion pod is not evicted by a budget. Every object carries the `app.kubernetes.io/*` labels
+ * (component `job`) and the profile stamp, and is a public property.
+ *
+ * @example
+ * const migrate = new ProductionJob(chart, 'Migrate', { image: 'registry.example.com/shop/migrate:2.1.0', activeDeadline: Duration.minutes(30) });
+ * migrate.connectsTo(database);
+ */
+export class ProductionJob extends Construct implements IHardenedWorkload {
+  /** The profile in force for this job. */
+  public readonly profile: Profile;
+  /** The name of every object of the job. */
+  public readonly name: string;
+  /** The namespace of the job's objects, if one is set. */
+  public readonly namespace?: string;
+  /** A job serves no port: always empty. */
+  public readonly ports: AppPort[] = [];
+  /** The image. */
+  public readonly image: string;
+  /** The `app.kubernetes.io/*` labels on every object. */
+  public readonly labels: Record<string, string>;
+  /** Whether a service account token is mounted. */
+  public readonly serviceAccountToken: boolean;
+  /** The priority class of the pods. */
+  public readonly priorityClassName: string;
+  /** The restart policy of the pods. */
+  public readonly restartPolicy: kplus.RestartPolicy;
+  /** Retries before the Job is marked failed. */
+  public readonly backoffLimit: number;
+  /** How long a run may take, if bounded. */
+  public readonly activeDeadline?: Duration;
+  /** How long a finished Job is kept. */
+  public readonly ttlAfterFinished: Duration;
+  /** Pods that may run at once, if set. */
+  public readonly parallelism?: number;
+  /** Pods that must succeed, if set. */
+  public readonly completions?: number;
+
+  /** The Job. */
+  public readonly job: kplus.Job;
+  /** The main container. */
+  public readonly container: kplus.Container;
+  /** The ServiceAccount the pods run as. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The NetworkPolicy that isolates the pods. */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+
+  private readonly network: WorkloadNetworkPolicy;
+  private readonly selector: Record<string, string>;
+
+  public constructor(scope: Construct, id: string, props: ProductionJobProps) {
+    super(scope, id);
+    this.profile = Profile.of(this);
+    // Every problem with the props is thrown here, in one error, before any object is created.
+    const errors = new PropErrors(this, 'ProductionJob', this.profile);
+    const pod = resolveJobPod(errors, this, this.profile, props, {
+      component: JOB_COMPONENT.job,
+      owner: 'the job',
+      naming: { dns1035: false, maxLength: 63, reason: 'it names the Job' },
+    });
+    const run = resolveJobRun(errors, props);
+    const ttlAfterFinished = props.ttlAfterFinished ?? JOB_TTL_AFTER_FINISHED;
+    checkDuration(errors, 'ttlAfterFinished', ttlAfterFinished, 0, 'it cannot be negative');
+    errors.throwIfAny();
+
+    this.name = pod.identity.name;
+    this.namespace = pod.identity.namespace;
+    this.image = pod.main.image;
+    this.labels = pod.labels;
+    this.serviceAccountToken = pod.access.serviceAccountToken;
+    this.priorityClassName = pod.access.priorityClassName;
+    this.restartPolicy = run.restartPolicy;
+    this.backoffLimit = run.backoffLimit;
+    this.activeDeadline = run.activeDeadline;
+    this.ttlAfterFinished = ttlAfterFinished;
+    this.parallelism = run.parallelism;
+    this.completions = run.completions;
+
+    const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
+      automountToken: this.serviceAccountToken,
+    });
+    const mounts = createMounts(this, pod);
+    this.job = new kplus.Job(this, 'Job', {
+      ...workloadPodProps(pod, this.serviceAccount),
+      metadata: { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations(pod.exemptions) } },
+      restartPolicy: run.restartPolicy,
+      backoffLimit: run.backoffLimit,
+      activeDeadline: run.activeDeadline,
+      ttlAfterFinished,
+    });
+    this.selector = jobPodSelector(this.job);
+    this.container = applyPod(this.job, pod, mounts, { matchLabels: this.selector }, '/spec/template/spec');
+    ApiObject.of(this.job).addJsonPatch(...parallelismPatches('/spec', run));
+    this.network = new WorkloadNetworkPolicy(this, 'ProductionJob', metadata, { matchLabels: this.selector }, pod.access);
+    this.networkPolicy = this.network.policy;
+  }
+
+  /** The labels that select this job's pods. */
+  public get podSelector(): Record<string, string> {
+    return { ...this.selector };
+  }
+
+  public get peerDescription(): string {
+    return `ProductionJob ${this.node.path}`;
+  }
+
+  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
+    return podPeer(this.podSelector, this.namespace, fromNamespace);
+  }
+
+  /**
+   * Always throws: a job serves no port, so nothing may reach it. Use `connectsTo` on the job for the traffic it
+   * starts.
+   */
+  public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.network.allowFrom(peer, options);
+  }
+
+  /**
+   * Allows this job to open connections to `peer`: a hardened workload (its main port, and the matching ingress
+   * rule on its side) or a NetworkPeer (`options.ports` required).
+   */
+  public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.network.connectsTo(peer, options);
+  }
+
+  public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.network.addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+
+  public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.network.addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+}
