@@ -101,6 +101,9 @@ export const CLUSTER_DNS = {
 /** The label Kubernetes puts on every Namespace with its name (since 1.22). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** The label that names the tool managing an object. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+
 /** Value of `app.kubernetes.io/managed-by`. */
 export const MANAGED_BY = 'cdk8s-production';
 

@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { MANAGED_BY, PRIORITY_CLASSES } from '../defaults';
+import { PRIORITY_CLASSES } from '../defaults';
+import { Profile } from '../profile';
+import { objectMetadata } from '../workload/_metadata';
 
 /**
  * Props of `PriorityClasses`.
@@ -34,10 +36,7 @@ export class PriorityClasses extends Construct {
     }
     for (const c of PRIORITY_CLASSES) {
       this.classes[c.name] = new k8s.KubePriorityClass(this, c.name, {
-        metadata: {
-          name: c.name,
-          labels: { 'app.kubernetes.io/name': c.name, 'app.kubernetes.io/managed-by': MANAGED_BY },
-        },
+        metadata: objectMetadata(Profile.of(this), c.name, undefined, { 'app.kubernetes.io/name': c.name }),
         value: c.value,
         globalDefault: props.globalDefault === c.name,
         preemptionPolicy: 'PreemptLowerPriority',

@@ -301,15 +301,6 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
     this.network.addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
   }
 
-  /**
-   * Adds an ingress rule without touching the peer. Used by constructs that derive allows (ingress, namespace).
-   *
-   * @internal
-   */
-  public _addIngressRule(peer: INetworkPeer, ports: number[], protocols: kplus.Protocol[]): void {
-    this.network.addIngress(peer, ports, protocols);
-  }
-
   /** The Deployment, without containers. */
   private createDeployment(settings: ResolvedApp, metadata: ObjectMetadata): kplus.Deployment {
     const { rollout, pod } = settings;

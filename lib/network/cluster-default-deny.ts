@@ -13,10 +13,12 @@ import {
   GlobalNetworkPolicySpecEgressProtocol,
   GlobalNetworkPolicySpecTypes,
 } from '../../imports/calicoglobalnetworkpolicy-projectcalico.org';
-import { CLUSTER_DNS, MANAGED_BY } from '../defaults';
+import { CLUSTER_DNS } from '../defaults';
+import { ObjectMetadata, objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label, isDns1123Subdomain, isLabelValue } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
+import { Profile } from '../profile';
 import { CLUSTER_DEFAULT_DENY, CLUSTER_DEFAULT_DENY_EXCLUDED_NAMESPACES } from './defaults';
 
 /**
@@ -196,7 +198,7 @@ export class ClusterDefaultDeny extends Construct {
     errors.throwIfAny();
 
     // ================= objects =================
-    const metadata = { name: this.name, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } };
+    const metadata = objectMetadata(Profile.of(this), this.name, undefined);
     const description = `Default deny for every pod outside ${this.exemptNamespaces.join(', ')}; `
       + `DNS to ${this.dnsNamespace}/${renderLabels(this.dnsPodLabels)} on port ${CLUSTER_DNS.port} allowed`;
 
@@ -214,7 +216,7 @@ export class ClusterDefaultDeny extends Construct {
     }
   }
 
-  private ciliumObject(metadata: { name: string; labels: Record<string, string> }, description: string): CiliumClusterwideNetworkPolicy {
+  private ciliumObject(metadata: ObjectMetadata, description: string): CiliumClusterwideNetworkPolicy {
     const d = CLUSTER_DEFAULT_DENY;
     const operator = CiliumClusterwideNetworkPolicySpecEndpointSelectorMatchExpressionsOperator;
     const dnsLabels: Record<string, string> = { [d.ciliumNamespaceLabel]: this.dnsNamespace };
@@ -248,7 +250,7 @@ export class ClusterDefaultDeny extends Construct {
     });
   }
 
-  private calicoObject(metadata: { name: string; labels: Record<string, string> }): GlobalNetworkPolicy {
+  private calicoObject(metadata: ObjectMetadata): GlobalNetworkPolicy {
     const d = CLUSTER_DEFAULT_DENY;
     const exempt = this.exemptNamespaces.map((ns) => `"${ns}"`).join(', ');
     const dnsSelector = Object.entries(this.dnsPodLabels).map(([key, value]) => `${key} == "${value}"`).join(' && ');

@@ -4,12 +4,12 @@ import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
 import { NetworkPeer } from '../app/network-peer';
-import { ProductionApp } from '../app/production-app';
-import { MANAGED_BY } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
+import { objectMetadata } from '../workload/_metadata';
+import type { IHardenedWorkload } from '../workload/hardened-workload';
 import {
   CERT_MANAGER_ANNOTATIONS, CERT_MANAGER_GROUP, EXTERNAL_DNS_HOSTNAME_ANNOTATION, GATEWAY_SECTION_NAME, INGRESS_NGINX,
 } from './defaults';
@@ -355,7 +355,7 @@ interface Route {
 /**
  * The single public entry of a set of apps: host and path routes over TLS, through the ingress controller.
  *
- * Routing to a ProductionApp also allows the controller's pods into that app, on the routed port only. Emits
+ * Routing to a hardened workload also allows the controller's pods into it, on the routed port only. Emits
  * an Ingress (with cert-manager Certificates when asked), or Gateway API HTTPRoutes with `gateway`.
  *
  * @example
@@ -468,7 +468,6 @@ export class ProductionIngress extends Construct {
     });
 
     // ================= objects =================
-    const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY };
     this.sourcePeer = this.gateway
       ? NetworkPeer.namespace(this.gateway.namespace ?? this.namespace ?? 'default', this.gateway.podLabels)
       : this.controller.peer;
@@ -488,7 +487,7 @@ export class ProductionIngress extends Construct {
     }
 
     this.ingress = new kplus.Ingress(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels, annotations },
+      metadata: objectMetadata(this.profile, this.name, this.namespace, {}, annotations),
       className: this.ingressClassName,
     });
 
@@ -499,7 +498,7 @@ export class ProductionIngress extends Construct {
       const cert = entry.certificate;
       if (cert._kind === 'certificate') {
         this.certificates.push(new Certificate(this, `Certificate${i}`, {
-          metadata: { name: secretName, namespace: this.namespace, labels },
+          metadata: objectMetadata(this.profile, secretName, this.namespace),
           spec: {
             secretName,
             dnsNames: hosts,
@@ -514,26 +513,32 @@ export class ProductionIngress extends Construct {
   }
 
   /**
-   * Routes `host` + `path` to a ProductionApp, and allows the controller's pods into the app on that port.
+   * Routes `host` + `path` to a hardened workload with a Service (a ProductionApp, ...), and allows the
+   * controller's pods into it on that port.
    *
    * @throws if the host is not a DNS name, the host and path are already routed, the port is not a port of the
    * app, the app is in another namespace, or (in staging and prod) no TLS entry covers the host
    */
-  public addRoute(host: string, path: string, app: ProductionApp, options: IngressRouteOptions = {}): void {
-    const port = options.port ?? app.port;
+  public addRoute(host: string, path: string, app: IHardenedWorkload, options: IngressRouteOptions = {}): void {
+    const port = options.port ?? app.ports[0]?.port;
     const errors = this.checkRoute(host, path, options.pathType);
-    errors.check(!app.ports.some((p) => p.port === port), 'addRoute.port', port, `is not a port of ProductionApp '${app.node.path}'`,
+    if (app.service === undefined || app.ports.length === 0) {
+      errors.add('addRoute.app', app.node.path, 'has no Service and serves no port (a worker or a job), so nothing can be routed to it',
+        'route to a workload that serves a port, such as a ProductionApp');
+      errors.throwIfAny();
+    }
+    errors.check(!app.ports.some((p) => p.port === port), 'addRoute.port', port, `is not a port of workload '${app.node.path}'`,
       `use one of ${app.ports.map((p) => p.port).join(', ')}`);
     errors.check((app.namespace ?? '') !== (this.namespace ?? ''), 'addRoute.app', app.node.path,
       `is in namespace "${app.namespace ?? ''}" but the ingress is in "${this.namespace ?? ''}"; an Ingress routes only to Services in its own namespace`,
       'create the ProductionIngress in the app\'s namespace (one ingress per namespace)');
     errors.throwIfAny();
-    this.record(host, path, options.pathType, app.service, port);
-    app._addIngressRule(this.sourcePeer, [port], [kplus.Protocol.TCP]);
+    this.record(host, path, options.pathType, app.service!, port!);
+    app.addIngressRule(this.sourcePeer, { ports: [port!] });
   }
 
   /**
-   * Routes `host` + `path` to a Service that is not a ProductionApp. No NetworkPolicy is derived: allow the
+   * Routes `host` + `path` to a Service that is not a hardened workload. No NetworkPolicy is derived: allow the
    * controller into the Service's pods yourself.
    *
    * @throws as `addRoute`, for the Service's ports
@@ -612,7 +617,7 @@ export class ProductionIngress extends Construct {
     const gw = this.gateway!;
     const index = this.httpRoutes.length;
     const route = new HttpRoute(this, `Route${index}`, {
-      metadata: { name: `${this.name}-${index}`, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+      metadata: objectMetadata(this.profile, `${this.name}-${index}`, this.namespace),
       spec: {
         parentRefs: [{ name: gw.name, namespace: gw.namespace, sectionName: gw.sectionName ?? GATEWAY_SECTION_NAME }],
         hostnames: [host],

@@ -4,7 +4,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { millicoresOf } from '../internal/quantity';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../app/network-peer';
-import { CLUSTER_DNS, DEFAULT_SIZE, MANAGED_BY, NAMESPACE_NAME_LABEL, SIZES } from '../defaults';
+import { CLUSTER_DNS, DEFAULT_SIZE, NAMESPACE_NAME_LABEL, SIZES } from '../defaults';
+import { objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
@@ -319,7 +320,6 @@ export class ProductionNamespace extends Construct {
 
     // ================= objects =================
     const labels: Record<string, string> = {
-      'app.kubernetes.io/managed-by': MANAGED_BY,
       [`${POD_SECURITY_LABEL_PREFIX}/enforce`]: this.podSecurityEnforce.value,
       [`${POD_SECURITY_LABEL_PREFIX}/enforce-version`]: this.podSecurityVersion,
       [`${POD_SECURITY_LABEL_PREFIX}/audit`]: this.podSecurityAudit.value,
@@ -328,14 +328,10 @@ export class ProductionNamespace extends Construct {
       [`${POD_SECURITY_LABEL_PREFIX}/warn-version`]: this.podSecurityVersion,
     };
     this.namespace = new kplus.Namespace(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        labels,
-        annotations: reason !== '' ? { [POD_SECURITY_REASON_ANNOTATION]: reason } : undefined,
-      },
+      metadata: objectMetadata(profile, this.name, undefined, labels, reason !== '' ? { [POD_SECURITY_REASON_ANNOTATION]: reason } : {}),
     });
 
-    const objectMeta = (name: string) => ({ name, namespace: this.name, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } });
+    const objectMeta = (name: string) => objectMetadata(profile, name, this.name);
     this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: objectMeta(NAMESPACE_OBJECT_NAMES.defaultDeny),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },

@@ -1,5 +1,5 @@
 import type { ResolvedExemption } from './_resolve';
-import { EXEMPTION_CHECKS } from '../defaults';
+import { EXEMPTION_CHECKS, MANAGED_BY, MANAGED_BY_LABEL } from '../defaults';
 import type { Profile } from '../profile';
 import { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION, PROFILE_ANNOTATION } from '../rules';
 
@@ -21,8 +21,14 @@ export interface ObjectMetadata {
  *
  * @internal
  */
-export function objectMetadata(profile: Profile, name: string, namespace: string | undefined, labels: Record<string, string>): ObjectMetadata {
-  return { name, namespace, labels: { ...labels }, annotations: { [PROFILE_ANNOTATION]: profile.name } };
+export function objectMetadata(profile: Profile, name: string, namespace: string | undefined, labels: Record<string, string> = {},
+  annotations: Record<string, string> = {}): ObjectMetadata {
+  return {
+    name,
+    namespace,
+    labels: { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY },
+    annotations: { ...annotations, [PROFILE_ANNOTATION]: profile.name },
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ function chartFor(profile: Profile, props: { namespace?: string } = {}): Chart {
 }
 const byKind = (m: any[], kind: string) => m.filter((o) => o.kind === kind);
 const managed = { 'app.kubernetes.io/managed-by': 'cdk8s-production' };
+const stamped = { 'production.platform.io/profile': 'prod' };
 
 describe('ClusterDefaultDeny with Cni.CILIUM', () => {
   // GIVEN a prod chart WHEN a Cilium default deny is added with every default
@@ -28,7 +29,7 @@ describe('ClusterDefaultDeny with Cni.CILIUM', () => {
     expect(byKind(m, 'CiliumClusterwideNetworkPolicy')[0]).toEqual({
       apiVersion: 'cilium.io/v2',
       kind: 'CiliumClusterwideNetworkPolicy',
-      metadata: { name: 'default-deny', labels: managed },
+      metadata: { name: 'default-deny', labels: managed, annotations: stamped },
       spec: {
         description: 'Default deny for every pod outside kube-system; DNS to kube-system/k8s-app=kube-dns on port 53 allowed',
         endpointSelector: {
@@ -96,7 +97,7 @@ describe('ClusterDefaultDeny with Cni.CALICO', () => {
     expect(byKind(m, 'GlobalNetworkPolicy')[0]).toEqual({
       apiVersion: 'projectcalico.org/v3',
       kind: 'GlobalNetworkPolicy',
-      metadata: { name: 'default-deny', labels: managed },
+      metadata: { name: 'default-deny', labels: managed, annotations: stamped },
       spec: {
         order: 2000,
         namespaceSelector: 'has(projectcalico.org/name) && projectcalico.org/name not in {"kube-system", "calico-system", "calico-apiserver"}',
@@ -196,15 +197,18 @@ describe('ClusterDefaultDeny options', () => {
     const chart = chartFor(Profile.PROD, { namespace: 'apps' });
     new ClusterDefaultDeny(chart, 'C', { cni: Cni.CILIUM, name: 'deny' });
     const [ccnp] = Testing.synth(chart);
-    expect(ccnp.metadata).toEqual({ name: 'deny', labels: managed });
+    expect(ccnp.metadata).toEqual({ name: 'deny', labels: managed, annotations: stamped });
   });
 
-  test.each(Profile.all())('the same object in %s (the policy does not depend on the profile)', (profile) => {
+  test.each(Profile.all())('the same policy in %s (it does not depend on the profile), stamped with the profile', (profile) => {
     const chart = chartFor(profile);
     new ClusterDefaultDeny(chart, 'C', { cni: Cni.CILIUM, name: 'deny' });
     const prod = chartFor(Profile.PROD);
     new ClusterDefaultDeny(prod, 'C', { cni: Cni.CILIUM, name: 'deny' });
-    expect(Testing.synth(chart)).toEqual(Testing.synth(prod));
+    const [ours] = Testing.synth(chart);
+    const [prods] = Testing.synth(prod);
+    expect(ours.spec).toEqual(prods.spec);
+    expect(ours.metadata.annotations).toEqual({ 'production.platform.io/profile': profile.name });
   });
 });
 

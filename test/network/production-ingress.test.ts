@@ -37,6 +37,7 @@ describe('ProductionIngress as an Ingress', () => {
       metadata: {
         name: 'public', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-production' },
         annotations: {
+          'production.platform.io/profile': 'prod',
           'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
           'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
           'nginx.ingress.kubernetes.io/limit-rps': '20',
@@ -55,7 +56,7 @@ describe('ProductionIngress as an Ingress', () => {
     }]);
     expect(byKind(m, 'Certificate')).toEqual([{
       apiVersion: 'cert-manager.io/v1', kind: 'Certificate',
-      metadata: { name: 'public-tls', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-production' } },
+      metadata: { name: 'public-tls', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-production' }, annotations: { 'production.platform.io/profile': 'prod' } },
       spec: {
         secretName: 'public-tls', dnsNames: ['shop.example.com', 'www.example.com'],
         issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' },
@@ -118,6 +119,7 @@ describe('ProductionIngress as an Ingress', () => {
     const ing = byKind(m, 'Ingress')[0];
     expect(ing.spec.ingressClassName).toBe('traefik');
     expect(ing.metadata.annotations).toEqual({
+      'production.platform.io/profile': 'prod',
       'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
       'traefik.ingress.kubernetes.io/router.middlewares': 'traefik-hsts@kubernetescrd',
     });
@@ -159,7 +161,7 @@ describe('ProductionIngress as Gateway API HTTPRoutes', () => {
     expect(routes).toEqual([
       {
         apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute',
-        metadata: { name: 'shop-0', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-production' } },
+        metadata: { name: 'shop-0', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-production' }, annotations: { 'production.platform.io/profile': 'prod' } },
         spec: {
           parentRefs: [{ name: 'public', namespace: 'gateways', sectionName: 'https' }],
           hostnames: ['shop.example.com'],
@@ -171,7 +173,7 @@ describe('ProductionIngress as Gateway API HTTPRoutes', () => {
       },
       {
         apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute',
-        metadata: { name: 'shop-1', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-production' } },
+        metadata: { name: 'shop-1', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-production' }, annotations: { 'production.platform.io/profile': 'prod' } },
         spec: {
           parentRefs: [{ name: 'public', namespace: 'gateways', sectionName: 'https' }],
           hostnames: ['www.example.com'],
@@ -190,6 +192,18 @@ describe('ProductionIngress as Gateway API HTTPRoutes', () => {
   });
 });
 
+describe('ProductionIngress profile stamp', () => {
+  test.each(Profile.all())('GIVEN a %s chart THEN the Ingress and its Certificate are stamped with it, so the rule pack judges them by it', (profile) => {
+    const { chart, ns, web } = setup(profile);
+    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] });
+    ingress.addRoute('shop.example.com', '/', web);
+    const m = Testing.synth(chart);
+    for (const kind of ['Ingress', 'Certificate']) {
+      expect(byKind(m, kind)[0].metadata.annotations['production.platform.io/profile']).toBe(profile.name);
+    }
+  });
+});
+
 describe('ProductionIngress errors', () => {
   const tls = [{ certificate: TlsCertificate.certManager(letsEncrypt) }];
 
@@ -197,7 +211,7 @@ describe('ProductionIngress errors', () => {
     const { ns, web } = setup();
     const ingress = new ProductionIngress(ns, 'Ingress', { tls });
     expect(() => ingress.addRoute('shop.example.com', '/', web, { port: 9999 })).toThrow(
-      "ProductionIngress 'test/Shop/Ingress' has 1 invalid prop:\n  - 'addRoute.port' (9999) is not a port of ProductionApp 'test/Shop/Web'. Fix: use one of 8080, 9100");
+      "ProductionIngress 'test/Shop/Ingress' has 1 invalid prop:\n  - 'addRoute.port' (9999) is not a port of workload 'test/Shop/Web'. Fix: use one of 8080, 9100");
   });
 
   test('throws for a duplicate host and path', () => {

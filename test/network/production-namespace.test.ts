@@ -16,6 +16,7 @@ function chartFor(profile: Profile): Chart {
 }
 const byKind = (m: any[], kind: string, name?: string) => m.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 const managed = { 'app.kubernetes.io/managed-by': 'cdk8s-production' };
+const stamped = { 'production.platform.io/profile': 'prod' };
 
 describe('ProductionNamespace defaults', () => {
   // GIVEN a prod chart WHEN a namespace is added
@@ -37,6 +38,7 @@ describe('ProductionNamespace defaults', () => {
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/warn-version': 'v1.28',
         },
+        annotations: stamped,
       },
       spec: {},
     });
@@ -45,7 +47,7 @@ describe('ProductionNamespace defaults', () => {
   test('a namespace-wide default deny for ingress and egress', () => {
     expect(byKind(m, 'NetworkPolicy', 'default-deny')).toEqual({
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-      metadata: { name: 'default-deny', namespace: 'shop', labels: managed },
+      metadata: { name: 'default-deny', namespace: 'shop', labels: managed, annotations: stamped },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
   });
@@ -53,7 +55,7 @@ describe('ProductionNamespace defaults', () => {
   test('DNS egress to kube-system kube-dns over UDP and TCP 53', () => {
     expect(byKind(m, 'NetworkPolicy', 'allow-dns')).toEqual({
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-      metadata: { name: 'allow-dns', namespace: 'shop', labels: managed },
+      metadata: { name: 'allow-dns', namespace: 'shop', labels: managed, annotations: stamped },
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
@@ -68,7 +70,7 @@ describe('ProductionNamespace defaults', () => {
   test('a ResourceQuota and a LimitRange sized for prod', () => {
     expect(byKind(m, 'ResourceQuota')).toEqual({
       apiVersion: 'v1', kind: 'ResourceQuota',
-      metadata: { name: 'quota', namespace: 'shop', labels: managed },
+      metadata: { name: 'quota', namespace: 'shop', labels: managed, annotations: stamped },
       spec: {
         hard: {
           'requests.cpu': '32', 'limits.cpu': '64', 'requests.memory': '65536Mi', 'limits.memory': '131072Mi',
@@ -78,7 +80,7 @@ describe('ProductionNamespace defaults', () => {
     });
     expect(byKind(m, 'LimitRange')).toEqual({
       apiVersion: 'v1', kind: 'LimitRange',
-      metadata: { name: 'limits', namespace: 'shop', labels: managed },
+      metadata: { name: 'limits', namespace: 'shop', labels: managed, annotations: stamped },
       spec: {
         limits: [{
           type: 'Container',
@@ -149,7 +151,7 @@ describe('ProductionNamespace options', () => {
     });
     const ns = byKind(Testing.synth(chart), 'Namespace');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-    expect(ns.metadata.annotations).toEqual({ 'production.platform.io/pod-security-reason': 'the CSI node plugin needs hostPath' });
+    expect(ns.metadata.annotations).toEqual({ 'production.platform.io/pod-security-reason': 'the CSI node plugin needs hostPath', ...stamped });
   });
 
   test('ProductionApps and ProductionIngresses inside land in the namespace without repeating it', () => {
