@@ -397,12 +397,14 @@ describe('ProductionWorker network policy', () => {
   });
 
   test('throws when a ProductionIngress routes to a worker', () => {
-    // GIVEN a plain-JavaScript user, whom the type of addRoute does not stop
+    // GIVEN
     const chart = chartFor(Profile.PROD);
     const worker = newWorker(chart);
     const ingress = new ProductionIngress(chart, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
     // WHEN / THEN
-    expect(errorOf(() => ingress.addRoute('shop.example.com', '/', worker as unknown as ProductionApp))).toMatch(/test\/Worker/);
+    expect(errorOf(() => ingress.addRoute('shop.example.com', '/', worker))).toMatch(
+      /^ProductionIngress 'test\/Ingress' has 1 invalid prop:\n {2}- 'addRoute.app' \("test\/Worker"\) has no Service and serves no port .*Fix: /);
+    expect(policyOf(worker).ingress).toEqual([{ from: [{ podSelector: { matchLabels: worker.podSelector } }] }]);
   });
 });
 
