@@ -7,7 +7,7 @@ import {
 } from './_resolve';
 import type { ProductionAppProps } from './production-app';
 import {
-  AUTOSCALED_REPLICAS_REASON, DEV_RELAXATION_REASONS, MIN_HA_REPLICAS, NAMESPACE_NAME_LABEL, PDB_UNHEALTHY_POD_EVICTION_POLICY, ROLLOUT,
+  AUTOSCALED_REPLICAS_REASON, DEV_RELAXATION_REASONS, MIN_HA_REPLICAS, PDB_UNHEALTHY_POD_EVICTION_POLICY, ROLLOUT,
 } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { Profile } from '../profile';
@@ -157,17 +157,3 @@ export function createAutoscaler(scope: Construct, scaling: ResolvedScaling, met
   });
 }
 
-/**
- * The NetworkPolicy peer that selects a workload's pods, as seen from a workload in `fromNamespace`: a pod selector,
- * and a namespace selector when the two namespaces differ.
- *
- * @internal
- */
-export function workloadPeer(namespace: string | undefined, podSelector: Record<string, string>,
-  fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-  const sameNamespace = namespace === undefined || namespace === (fromNamespace ?? '');
-  return {
-    podSelector: { matchLabels: { ...podSelector } },
-    namespaceSelector: sameNamespace ? undefined : { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
-  };
-}

@@ -1,9 +1,8 @@
 import { Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import type { HardenedJobProps } from './production-job';
-import { JOB_RUN, NAMESPACE_NAME_LABEL } from '../defaults';
+import { JOB_RUN } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { Profile } from '../profile';
 import { NameRule, ResolvedPod, resolvePod } from '../workload/_resolve';
@@ -125,18 +124,6 @@ export function jobPodSelector(workload: kplus.Job | kplus.CronJob): Record<stri
   return { [kplus.Pod.ADDRESS_LABEL]: workload.podMetadata.getLabel(kplus.Pod.ADDRESS_LABEL)! };
 }
 
-/**
- * The NetworkPolicy peer that selects a job's pods, from its own namespace or another.
- *
- * @internal
- */
-export function podPeer(selector: Record<string, string>, namespace: string | undefined, fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-  const sameNamespace = namespace === undefined || namespace === (fromNamespace ?? '');
-  return {
-    podSelector: { matchLabels: { ...selector } },
-    namespaceSelector: sameNamespace ? undefined : { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
-  };
-}
 
 /**
  * Patches for the Job fields cdk8s-plus has no props for.

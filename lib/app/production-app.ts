@@ -1,16 +1,12 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ResolvedApp, ResolvedScaling, resolveProductionApp } from './_resolve';
-import { INetworkPeer } from './network-peer';
-import { AUTOSCALED_REPLICAS_REASON, DEV_RELAXATION_REASONS, MIN_HA_REPLICAS, NAMESPACE_NAME_LABEL, PDB_UNHEALTHY_POD_EVICTION_POLICY, ROLLOUT } from '../defaults';
-import { Profile } from '../profile';
-import { ObjectMetadata, exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
-import { WorkloadNetworkPolicy } from '../workload/_network';
-import { PodSelector, applyPod, createMounts, workloadPodProps } from '../workload/_render';
+import { createAutoscaler, createDisruptionBudget, createHardenedDeployment } from './_deployment';
+import { ResolvedApp, resolveProductionApp } from './_resolve';
+import { ObjectMetadata, objectMetadata, withExtra } from '../workload/_metadata';
 import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
-import type { AppAllowOptions, IHardenedWorkload, WorkloadRuleOptions } from '../workload/hardened-workload';
+import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
  * Autoscaling of a ProductionApp (a HorizontalPodAutoscaler, autoscaling/v2).
@@ -177,9 +173,7 @@ export interface ProductionAppProps extends HardenedPodProps {
  * @example
  * new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
  */
-export class ProductionApp extends Construct implements IHardenedWorkload {
-  /** The profile in force for this app. */
-  public readonly profile: Profile;
+export class ProductionApp extends HardenedWorkload {
   /** The name of every object of the app. */
   public readonly name: string;
   /** The namespace of the app's objects, if one is set. */
@@ -218,11 +212,9 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
   /** The NetworkPolicy that isolates the pods. */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
-  private readonly network: WorkloadNetworkPolicy;
 
   public constructor(scope: Construct, id: string, props: ProductionAppProps) {
-    super(scope, id);
-    this.profile = Profile.of(this);
+    super(scope, id, 'ProductionApp');
     // Every problem with the props is thrown here, in one error, before any object is created.
     const settings = resolveProductionApp(this, this.profile, props);
     const { pod } = settings;
@@ -245,18 +237,13 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
       metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
       automountToken: this.serviceAccountToken,
     });
-    const mounts = createMounts(this, pod);
-    this.deployment = this.createDeployment(settings, metadata);
-    const selector = { matchLabels: { ...this.deployment.matchLabels } };
-    this.container = applyPod(this.deployment, pod, mounts, selector, '/spec/template/spec');
-    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', settings.rollout.revisionHistoryLimit));
+    const { deployment, container, selector } = createHardenedDeployment(this, pod, settings, this.serviceAccount, metadata);
+    this.deployment = deployment;
+    this.container = container;
     this.service = this.createService(settings, metadata);
-    this.disruptionBudget = this.createDisruptionBudget(settings, metadata, selector);
-    if (settings.scaling.autoscaling) {
-      this.autoscaler = this.createAutoscaler(settings.scaling.autoscaling, metadata);
-    }
-    this.network = new WorkloadNetworkPolicy(this, 'ProductionApp', metadata, selector, pod.access);
-    this.networkPolicy = this.network.policy;
+    this.disruptionBudget = createDisruptionBudget(this, settings.disruptionBudget, metadata, selector);
+    this.autoscaler = createAutoscaler(this, settings.scaling, metadata, this.deployment);
+    this.networkPolicy = this._createNetworkPolicy(metadata, selector, pod.access);
   }
 
   /** The labels that select this app's pods (the Deployment's selector). */
@@ -264,69 +251,6 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
     return { ...this.deployment.matchLabels };
   }
 
-  public get peerDescription(): string {
-    return `ProductionApp ${this.node.path}`;
-  }
-
-  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-    const sameNamespace = (this.namespace ?? '') === (fromNamespace ?? '') || this.namespace === undefined;
-    return {
-      podSelector: { matchLabels: this.podSelector },
-      namespaceSelector: sameNamespace ? undefined : { matchLabels: { [NAMESPACE_NAME_LABEL]: this.namespace! } },
-    };
-  }
-
-  /**
-   * Allows traffic from `peer` to this app's main port (or `options.ports`).
-   *
-   * When `peer` is a hardened workload (a ProductionApp, ...), its NetworkPolicy also gets the matching egress rule.
-   */
-  public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.allowFrom(peer, options);
-  }
-
-  /**
-   * Allows this app to open connections to `peer`: a hardened workload (its main port, and the matching ingress
-   * rule on its side) or a NetworkPeer (`options.ports` required).
-   */
-  public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.connectsTo(peer, options);
-  }
-
-  public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
-
-  public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
-
-  /** The Deployment, without containers. */
-  private createDeployment(settings: ResolvedApp, metadata: ObjectMetadata): kplus.Deployment {
-    const { rollout, pod } = settings;
-    const exemptions = [...pod.exemptions];
-    if (settings.scaling.autoscaling) {
-      exemptions.push({ ruleId: 'deployment-replicas', reason: AUTOSCALED_REPLICAS_REASON });
-    } else if (settings.scaling.minReplicas < MIN_HA_REPLICAS) {
-      // Only the dev profile lets a replica count below the floor through resolution.
-      exemptions.push({ ruleId: 'deployment-replicas', reason: DEV_RELAXATION_REASONS.singleReplica });
-    }
-    const deployment = new kplus.Deployment(this, 'Deployment', {
-      ...workloadPodProps(pod, this.serviceAccount),
-      metadata: { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations(exemptions) } },
-      replicas: this.replicas,
-      strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.absolute(rollout.maxSurge),
-        maxUnavailable: kplus.PercentOrAbsolute.absolute(ROLLOUT.maxUnavailable),
-      }),
-      minReady: rollout.minReady,
-      progressDeadline: rollout.progressDeadline,
-    });
-    if (settings.scaling.autoscaling) {
-      deployment.markHasAutoscaler();
-    }
-    return deployment;
-  }
 
   private createService(settings: ResolvedApp, metadata: ObjectMetadata): kplus.Service {
     return new kplus.Service(this, 'Service', {
@@ -335,40 +259,6 @@ export class ProductionApp extends Construct implements IHardenedWorkload {
       selector: this.deployment,
       // No targetPort: Kubernetes defaults it to `port`, which is the container port's number by construction.
       ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP })),
-    });
-  }
-
-  private createDisruptionBudget(settings: ResolvedApp, metadata: ObjectMetadata, selector: PodSelector): k8s.KubePodDisruptionBudget {
-    const { maxUnavailable, minAvailable } = settings.disruptionBudget;
-    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata,
-      spec: {
-        selector,
-        maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
-        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
-        unhealthyPodEvictionPolicy: PDB_UNHEALTHY_POD_EVICTION_POLICY,
-      },
-    });
-  }
-
-  private createAutoscaler(autoscaling: NonNullable<ResolvedScaling['autoscaling']>, metadata: ObjectMetadata): k8s.KubeHorizontalPodAutoscalerV2 {
-    const metrics: k8s.MetricSpecV2[] = [{
-      type: 'Resource',
-      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent } },
-    }];
-    if (autoscaling.memoryUtilizationPercent !== undefined) {
-      metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscaling.memoryUtilizationPercent } } });
-    }
-    const annotations = autoscaling.minReplicas < MIN_HA_REPLICAS
-      ? exemptionAnnotations([{ ruleId: 'hpa-replicas', reason: DEV_RELAXATION_REASONS.autoscalerMinimum }]) : {};
-    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
-      metadata: { ...metadata, annotations: { ...metadata.annotations, ...annotations } },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-        minReplicas: autoscaling.minReplicas,
-        maxReplicas: autoscaling.maxReplicas,
-        metrics,
-      },
     });
   }
 }

@@ -2,18 +2,15 @@ import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkCount, checkDuration, jobPodSelector, parallelismPatches, podPeer, resolveJobPod, resolveJobRun } from './_job';
-import { INetworkPeer } from './network-peer';
+import { checkCount, checkDuration, jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
 import type { HardenedJobProps } from './production-job';
 import { CRON_JOB, JOB_COMPONENT } from '../defaults';
 import { CRON_JOB_MIN_STARTING_DEADLINE_SECONDS, CRON_JOB_NAME_MAX_LENGTH, parseCronSchedule, timeZoneProblem } from '../internal/cron';
 import { PropErrors } from '../internal/errors';
-import { Profile } from '../profile';
 import { exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
-import { WorkloadNetworkPolicy } from '../workload/_network';
 import { applyPod, createMounts, workloadPodProps } from '../workload/_render';
 import type { AppPort } from '../workload/hardened-pod';
-import type { AppAllowOptions, IHardenedWorkload, WorkloadRuleOptions } from '../workload/hardened-workload';
+import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
  * Props of a `ProductionCronJob`.
@@ -97,9 +94,7 @@ export interface ProductionCronJobProps extends HardenedJobProps {
  * @example
  * new ProductionCronJob(chart, 'Report', { image: 'registry.example.com/shop/report:1.0.3', schedule: '0 3 * * MON-FRI' });
  */
-export class ProductionCronJob extends Construct implements IHardenedWorkload {
-  /** The profile in force for this cron job. */
-  public readonly profile: Profile;
+export class ProductionCronJob extends HardenedWorkload {
   /** The name of every object of the cron job. */
   public readonly name: string;
   /** The namespace of the cron job's objects, if one is set. */
@@ -146,14 +141,14 @@ export class ProductionCronJob extends Construct implements IHardenedWorkload {
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The NetworkPolicy that isolates the pods. */
+  /** The Service in front of the pods: always undefined, a job serves no port. */
+  public readonly service?: kplus.Service;
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
-  private readonly network: WorkloadNetworkPolicy;
   private readonly selector: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: ProductionCronJobProps) {
-    super(scope, id);
-    this.profile = Profile.of(this);
+    super(scope, id, 'ProductionCronJob');
     // Every problem with the props is thrown here, in one error, before any object is created.
     const errors = new PropErrors(this, 'ProductionCronJob', this.profile);
     const pod = resolveJobPod(errors, this, this.profile, props, {
@@ -230,8 +225,7 @@ export class ProductionCronJob extends Construct implements IHardenedWorkload {
       JsonPatch.add('/spec/jobTemplate/metadata', { labels: { ...this.labels } }),
       ...parallelismPatches('/spec/jobTemplate/spec', run),
     );
-    this.network = new WorkloadNetworkPolicy(this, 'ProductionCronJob', metadata, { matchLabels: this.selector }, pod.access);
-    this.networkPolicy = this.network.policy;
+    this.networkPolicy = this._createNetworkPolicy(metadata, { matchLabels: this.selector }, pod.access);
   }
 
   /** The labels that select this cron job's pods. */
@@ -239,35 +233,4 @@ export class ProductionCronJob extends Construct implements IHardenedWorkload {
     return { ...this.selector };
   }
 
-  public get peerDescription(): string {
-    return `ProductionCronJob ${this.node.path}`;
-  }
-
-  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-    return podPeer(this.podSelector, this.namespace, fromNamespace);
-  }
-
-  /**
-   * Always throws: a cron job serves no port, so nothing may reach it. Use `connectsTo` on the cron job for the
-   * traffic it starts.
-   */
-  public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.allowFrom(peer, options);
-  }
-
-  /**
-   * Allows this cron job to open connections to `peer`: a hardened workload (its main port, and the matching
-   * ingress rule on its side) or a NetworkPeer (`options.ports` required).
-   */
-  public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.connectsTo(peer, options);
-  }
-
-  public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
-
-  public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
 }

@@ -2,16 +2,13 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDuration, jobPodSelector, parallelismPatches, podPeer, resolveJobPod, resolveJobRun } from './_job';
-import { INetworkPeer } from './network-peer';
+import { checkDuration, jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
 import { JOB_COMPONENT, JOB_TTL_AFTER_FINISHED } from '../defaults';
 import { PropErrors } from '../internal/errors';
-import { Profile } from '../profile';
 import { exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
-import { WorkloadNetworkPolicy } from '../workload/_network';
 import { applyPod, createMounts, workloadPodProps } from '../workload/_render';
 import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
-import type { AppAllowOptions, IHardenedWorkload, WorkloadRuleOptions } from '../workload/hardened-workload';
+import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
  * Everything one run of a job has: the hardened pod, and how the run is retried, bounded and parallelised.
@@ -94,9 +91,7 @@ export interface ProductionJobProps extends HardenedJobProps {
  * const migrate = new ProductionJob(chart, 'Migrate', { image: 'registry.example.com/shop/migrate:2.1.0', activeDeadline: Duration.minutes(30) });
  * migrate.connectsTo(database);
  */
-export class ProductionJob extends Construct implements IHardenedWorkload {
-  /** The profile in force for this job. */
-  public readonly profile: Profile;
+export class ProductionJob extends HardenedWorkload {
   /** The name of every object of the job. */
   public readonly name: string;
   /** The namespace of the job's objects, if one is set. */
@@ -131,14 +126,14 @@ export class ProductionJob extends Construct implements IHardenedWorkload {
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The NetworkPolicy that isolates the pods. */
+  /** The Service in front of the pods: always undefined, a job serves no port. */
+  public readonly service?: kplus.Service;
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
-  private readonly network: WorkloadNetworkPolicy;
   private readonly selector: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: ProductionJobProps) {
-    super(scope, id);
-    this.profile = Profile.of(this);
+    super(scope, id, 'ProductionJob');
     // Every problem with the props is thrown here, in one error, before any object is created.
     const errors = new PropErrors(this, 'ProductionJob', this.profile);
     const pod = resolveJobPod(errors, this, this.profile, props, {
@@ -181,8 +176,7 @@ export class ProductionJob extends Construct implements IHardenedWorkload {
     this.selector = jobPodSelector(this.job);
     this.container = applyPod(this.job, pod, mounts, { matchLabels: this.selector }, '/spec/template/spec');
     ApiObject.of(this.job).addJsonPatch(...parallelismPatches('/spec', run));
-    this.network = new WorkloadNetworkPolicy(this, 'ProductionJob', metadata, { matchLabels: this.selector }, pod.access);
-    this.networkPolicy = this.network.policy;
+    this.networkPolicy = this._createNetworkPolicy(metadata, { matchLabels: this.selector }, pod.access);
   }
 
   /** The labels that select this job's pods. */
@@ -190,35 +184,4 @@ export class ProductionJob extends Construct implements IHardenedWorkload {
     return { ...this.selector };
   }
 
-  public get peerDescription(): string {
-    return `ProductionJob ${this.node.path}`;
-  }
-
-  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-    return podPeer(this.podSelector, this.namespace, fromNamespace);
-  }
-
-  /**
-   * Always throws: a job serves no port, so nothing may reach it. Use `connectsTo` on the job for the traffic it
-   * starts.
-   */
-  public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.allowFrom(peer, options);
-  }
-
-  /**
-   * Allows this job to open connections to `peer`: a hardened workload (its main port, and the matching ingress
-   * rule on its side) or a NetworkPeer (`options.ports` required).
-   */
-  public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.connectsTo(peer, options);
-  }
-
-  public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
-
-  public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
 }

@@ -3,18 +3,16 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  ResolvedDeployment, createAutoscaler, createDisruptionBudget, createHardenedDeployment, resolveDeployment, workloadPeer,
+  ResolvedDeployment, createAutoscaler, createDisruptionBudget, createHardenedDeployment, resolveDeployment,
 } from './_deployment';
-import { INetworkPeer } from './network-peer';
 import type { AppAutoscalingOptions, AppDisruptionBudgetOptions } from './production-app';
 import { WORKER_COMPONENT } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { Profile } from '../profile';
 import { objectMetadata, withExtra } from '../workload/_metadata';
-import { WorkloadNetworkPolicy } from '../workload/_network';
 import { ResolvedPod, resolvePod } from '../workload/_resolve';
 import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
-import type { AppAllowOptions, IHardenedWorkload, WorkloadRuleOptions } from '../workload/hardened-workload';
+import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
  * Props of a `ProductionWorker`.
@@ -109,9 +107,7 @@ const SERVED_ONLY_PROPS = ['port', 'portName', 'additionalPorts', 'serviceType',
  * });
  * worker.connectsTo(NetworkPeer.namespace('queues', { app: 'rabbitmq' }), { ports: [5672] });
  */
-export class ProductionWorker extends Construct implements IHardenedWorkload {
-  /** The profile in force for this worker. */
-  public readonly profile: Profile;
+export class ProductionWorker extends HardenedWorkload {
   /** The name of every object of the worker. */
   public readonly name: string;
   /** The namespace of the worker's objects, if one is set. */
@@ -146,11 +142,9 @@ export class ProductionWorker extends Construct implements IHardenedWorkload {
   /** The NetworkPolicy that isolates the pods: no ingress, egress to DNS and what `connectsTo` adds. */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
-  private readonly network: WorkloadNetworkPolicy;
 
   public constructor(scope: Construct, id: string, props: ProductionWorkerProps) {
-    super(scope, id);
-    this.profile = Profile.of(this);
+    super(scope, id, KIND);
     // Every problem with the props is thrown here, in one error, before any object is created.
     const { pod, deployment } = resolveProductionWorker(this, this.profile, props);
     this.name = pod.identity.name;
@@ -175,8 +169,7 @@ export class ProductionWorker extends Construct implements IHardenedWorkload {
     this.container = created.container;
     this.disruptionBudget = createDisruptionBudget(this, deployment.disruptionBudget, metadata, created.selector);
     this.autoscaler = createAutoscaler(this, deployment.scaling, metadata, this.deployment);
-    this.network = new WorkloadNetworkPolicy(this, KIND, metadata, created.selector, pod.access);
-    this.networkPolicy = this.network.policy;
+    this.networkPolicy = this._createNetworkPolicy(metadata, created.selector, pod.access);
   }
 
   /** The labels that select this worker's pods (the Deployment's selector). */
@@ -184,37 +177,6 @@ export class ProductionWorker extends Construct implements IHardenedWorkload {
     return { ...this.deployment.matchLabels };
   }
 
-  public get peerDescription(): string {
-    return `${KIND} ${this.node.path}`;
-  }
-
-  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-    return workloadPeer(this.namespace, this.podSelector, fromNamespace);
-  }
-
-  /**
-   * Always throws: a worker serves no port, so nothing may reach it. Use `connectsTo` on the worker for the
-   * connections it opens.
-   */
-  public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.allowFrom(peer, options);
-  }
-
-  /**
-   * Allows this worker to open connections to `peer`: a hardened workload (its main port, and the matching
-   * ingress rule on its side) or a NetworkPeer (`options.ports` required).
-   */
-  public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
-    this.network.connectsTo(peer, options);
-  }
-
-  public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
-
-  public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
-    this.network.addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
-  }
 }
 
 /** Validates `props` and resolves every default; throws one error listing every problem. */

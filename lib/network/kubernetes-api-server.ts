@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { API_SERVER_CONTEXT_KEY } from '../app/network-peer';
+import { API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
 import { isCidr } from '../internal/names';
 import { API_SERVER_PORT } from './defaults';
 

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
-import { NetworkPeer } from '../app/network-peer';
+import { NetworkPeer } from '../workload/network-peer';
 import { PropErrors } from '../internal/errors';
 import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { millicoresOf } from '../internal/quantity';
-import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../app/network-peer';
+import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
 import { CLUSTER_DNS, DEFAULT_SIZE, NAMESPACE_NAME_LABEL, SIZES } from '../defaults';
 import { objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';

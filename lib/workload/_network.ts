@@ -5,7 +5,7 @@ import type { ResolvedAccess } from './_resolve';
 import type { ObjectMetadata } from './_metadata';
 import type { PodSelector } from './_render';
 import type { AppAllowOptions, IHardenedWorkload } from './hardened-workload';
-import { ADMITTED_NAMESPACES_CONTEXT_KEY, INetworkPeer, NetworkPeer } from '../app/network-peer';
+import { ADMITTED_NAMESPACES_CONTEXT_KEY, INetworkPeer, NetworkPeer } from './network-peer';
 import { CLUSTER_DNS, NAMESPACE_NAME_LABEL } from '../defaults';
 import { PropErrors } from '../internal/errors';
 
@@ -149,4 +149,19 @@ export class WorkloadNetworkPolicy {
 
 function portList(ports: number[], protocols: kplus.Protocol[]): k8s.NetworkPolicyPort[] {
   return protocols.flatMap((protocol) => ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol })));
+}
+
+/**
+ * The NetworkPolicy peer that selects a workload's pods, as seen from a workload in `fromNamespace`: a pod selector,
+ * and a namespace selector when the two namespaces differ.
+ *
+ * @internal
+ */
+export function workloadPeer(namespace: string | undefined, podSelector: Record<string, string>,
+  fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
+  const sameNamespace = namespace === undefined || namespace === (fromNamespace ?? '');
+  return {
+    podSelector: { matchLabels: { ...podSelector } },
+    namespaceSelector: sameNamespace ? undefined : { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+  };
 }

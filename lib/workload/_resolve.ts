@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { AppProbe, _ProbeKind } from './app-probe';
 import { AppSize } from './app-size';
 import type { AppContainerOptions, AppPort, HardenedPodProps } from './hardened-pod';
-import { API_SERVER_CONTEXT_KEY } from '../app/network-peer';
+import { API_SERVER_CONTEXT_KEY } from './network-peer';
 import {
   DEFAULT_SIZE, EXEMPTION_CHECKS, HELPER_CONTAINER_SIZE, MAIN_CONTAINER_NAME, MAX_ANNOTATIONS_BYTES, RESERVED_LABEL_PREFIX, DIGEST_VERSION_LENGTH,
   TAINT_EFFECTS, TOLERATION_OPERATORS, MANAGED_BY, POD_IDENTITY, PRIORITY_CLASS_NAME, PROBE_TIMINGS,

@@ -1,9 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import type { ObjectMetadata } from './_metadata';
+import { WorkloadNetworkPolicy, workloadPeer } from './_network';
+import type { PodSelector } from './_render';
+import type { ResolvedAccess } from './_resolve';
 import type { AppPort } from './hardened-pod';
-import type { INetworkPeer } from '../app/network-peer';
-import type { Profile } from '../profile';
+import type { INetworkPeer } from './network-peer';
+import { Profile } from '../profile';
 
 /**
  * Options for `allowFrom` and `connectsTo` of a hardened workload.
@@ -78,4 +82,73 @@ export interface IHardenedWorkload extends INetworkPeer, IConstruct {
 
   /** Adds an egress rule to this workload's NetworkPolicy only, without touching the peer. */
   addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void;
+}
+
+/**
+ * The base of every workload kind built on the hardened pod: the NetworkPolicy pairing (`allowFrom`,
+ * `connectsTo`, `addIngressRule`, `addEgressRule`) and the network peer of the pods are written once, here.
+ *
+ * A workload kind sets its objects and calls `_createNetworkPolicy` once, in its constructor.
+ */
+export abstract class HardenedWorkload extends Construct implements IHardenedWorkload {
+  /** The profile in force for the workload. */
+  public readonly profile: Profile;
+  public abstract readonly name: string;
+  public abstract readonly namespace?: string;
+  public abstract readonly ports: AppPort[];
+  public abstract readonly service?: kplus.Service;
+  public abstract readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public abstract readonly podSelector: Record<string, string>;
+
+  private network?: WorkloadNetworkPolicy;
+
+  /**
+   * @param kind the construct's class name, for messages (e.g. 'ProductionApp')
+   */
+  protected constructor(scope: Construct, id: string, private readonly kind: string) {
+    super(scope, id);
+    this.profile = Profile.of(this);
+  }
+
+  public get peerDescription(): string {
+    return `${this.kind} ${this.node.path}`;
+  }
+
+  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
+    return workloadPeer(this.namespace, this.podSelector, fromNamespace);
+  }
+
+  public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.networkOf().allowFrom(peer, options);
+  }
+
+  public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.networkOf().connectsTo(peer, options);
+  }
+
+  public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.networkOf().addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+
+  public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.networkOf().addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+
+  /**
+   * Creates the workload's NetworkPolicy (construct ID `NetworkPolicy`): default deny, DNS egress, and API server
+   * egress when a token is mounted.
+   *
+   * @internal
+   */
+  protected _createNetworkPolicy(metadata: ObjectMetadata, selector: PodSelector, access: ResolvedAccess): k8s.KubeNetworkPolicy {
+    this.network = new WorkloadNetworkPolicy(this, this.kind, metadata, selector, access);
+    return this.network.policy;
+  }
+
+  private networkOf(): WorkloadNetworkPolicy {
+    if (this.network === undefined) {
+      throw new Error(`${this.kind} '${this.node.path}': the NetworkPolicy is used before it is created (a bug in the workload kind)`);
+    }
+    return this.network;
+  }
 }
