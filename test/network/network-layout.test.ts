@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { NetworkPeer } from '../../lib/app/network-peer';
+import { NetworkPeer } from '../../lib/workload/network-peer';
 import { ProductionApp } from '../../lib/app/production-app';
 import { mayReach, PolicyEndpoint } from '../../lib/network/may-reach';
 import { CertManagerIssuer, ProductionIngress, TlsCertificate } from '../../lib/network/production-ingress';
