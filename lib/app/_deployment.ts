@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   ResolvedDisruptionBudget, ResolvedRollout, ResolvedScaling, resolveDisruptionBudget, resolveRollout, resolveScaling,
 } from './_resolve';
-import type { ProductionAppProps } from './production-app';
+import type { HardenedDeploymentProps } from './hardened-deployment';
 import {
   AUTOSCALED_REPLICAS_REASON, DEV_RELAXATION_REASONS, MIN_HA_REPLICAS, PDB_UNHEALTHY_POD_EVICTION_POLICY, ROLLOUT,
 } from '../defaults';
@@ -14,6 +14,7 @@ import { Profile } from '../profile';
 import { ObjectMetadata, exemptionAnnotations } from '../workload/_metadata';
 import { PodSelector, applyPod, createMounts, workloadPodProps } from '../workload/_render';
 import type { ResolvedPod } from '../workload/_resolve';
+import type { HardenedPodProps } from '../workload/hardened-pod';
 
 // What the Deployment-backed workload kinds (ProductionApp, ProductionWorker) share beyond the hardened pod: how
 // their replicas, rolling update and disruption budget are resolved, and how the Deployment, PodDisruptionBudget and
@@ -25,8 +26,7 @@ import type { ResolvedPod } from '../workload/_resolve';
  *
  * @internal
  */
-export type DeploymentProps = Pick<ProductionAppProps,
-'replicas' | 'autoscaling' | 'maxSurge' | 'minReady' | 'progressDeadline' | 'revisionHistoryLimit' | 'disruptionBudget'>;
+export type DeploymentProps = Omit<HardenedDeploymentProps, keyof HardenedPodProps>;
 
 /**
  * Replicas or autoscaling, the disruption budget and the rolling update, resolved.

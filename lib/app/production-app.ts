@@ -1,69 +1,19 @@
-import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { createAutoscaler, createDisruptionBudget, createHardenedDeployment } from './_deployment';
 import { ResolvedApp, resolveProductionApp } from './_resolve';
 import { ObjectMetadata, objectMetadata, withExtra } from '../workload/_metadata';
-import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
+import type { HardenedDeploymentProps } from './hardened-deployment';
+import type { AppPort } from '../workload/hardened-pod';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
-/**
- * Autoscaling of a ProductionApp (a HorizontalPodAutoscaler, autoscaling/v2).
- */
-export interface AppAutoscalingOptions {
-  /**
-   * The fewest replicas. At least 2 in staging and prod.
-   *
-   * @default - 1 in dev, 2 in staging, 3 in prod
-   */
-  readonly minReplicas?: number;
 
-  /**
-   * The most replicas; more than `minReplicas`.
-   *
-   * @default - 3 in dev, 4 in staging, 10 in prod
-   */
-  readonly maxReplicas?: number;
-
-  /**
-   * Target average CPU utilization, in percent of the CPU request.
-   *
-   * @default 70
-   */
-  readonly cpuUtilizationPercent?: number;
-
-  /**
-   * Target average memory utilization, in percent of the memory request.
-   *
-   * @default - memory is not a scaling metric
-   */
-  readonly memoryUtilizationPercent?: number;
-}
-
-/**
- * The PodDisruptionBudget of a ProductionApp. Give at most one of the two fields.
- */
-export interface AppDisruptionBudgetOptions {
-  /**
-   * Pods that may be down at once during voluntary disruptions (drains). At least 1.
-   *
-   * @default 1
-   */
-  readonly maxUnavailable?: number;
-
-  /**
-   * Pods that must stay up during voluntary disruptions; below the replica floor so drains go on.
-   *
-   * @default - `maxUnavailable` is used instead
-   */
-  readonly minAvailable?: number;
-}
 
 /**
  * Props of a `ProductionApp`.
  */
-export interface ProductionAppProps extends HardenedPodProps {
+export interface ProductionAppProps extends HardenedDeploymentProps {
   /**
    * The port the app serves on (1-65535). The Service exposes it with the same number.
    */
@@ -82,55 +32,6 @@ export interface ProductionAppProps extends HardenedPodProps {
    * @default - none
    */
   readonly additionalPorts?: AppPort[];
-
-  /**
-   * Static replica count. Not allowed with `autoscaling` (the HPA owns the count).
-   *
-   * @default - 1 in dev, 2 in staging, 3 in prod
-   */
-  readonly replicas?: number;
-
-  /**
-   * Turn on a HorizontalPodAutoscaler.
-   *
-   * @default - no autoscaler; `replicas` pods
-   */
-  readonly autoscaling?: AppAutoscalingOptions;
-
-  /**
-   * Extra surge pods during a rolling update (maxUnavailable is always 0).
-   *
-   * @default 1
-   */
-  readonly maxSurge?: number;
-
-  /**
-   * How long a new pod must be ready before it counts as available.
-   *
-   * @default Duration.seconds(10)
-   */
-  readonly minReady?: Duration;
-
-  /**
-   * How long a rollout may make no progress before it is marked failed.
-   *
-   * @default Duration.seconds(600)
-   */
-  readonly progressDeadline?: Duration;
-
-  /**
-   * Old ReplicaSets kept for rollback.
-   *
-   * @default 5
-   */
-  readonly revisionHistoryLimit?: number;
-
-  /**
-   * The PodDisruptionBudget.
-   *
-   * @default - maxUnavailable 1, unhealthyPodEvictionPolicy AlwaysAllow
-   */
-  readonly disruptionBudget?: AppDisruptionBudgetOptions;
 
   /**
    * The Service type. Apps stay ClusterIP behind the ingress controller; LoadBalancer or NodePort needs

@@ -1,17 +1,16 @@
-import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
   ResolvedDeployment, createAutoscaler, createDisruptionBudget, createHardenedDeployment, resolveDeployment,
 } from './_deployment';
-import type { AppAutoscalingOptions, AppDisruptionBudgetOptions } from './production-app';
+import type { HardenedDeploymentProps } from './hardened-deployment';
 import { WORKER_COMPONENT } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { Profile } from '../profile';
 import { objectMetadata, withExtra } from '../workload/_metadata';
 import { ResolvedPod, resolvePod } from '../workload/_resolve';
-import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
+import type { AppPort } from '../workload/hardened-pod';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
@@ -20,58 +19,7 @@ import { HardenedWorkload } from '../workload/hardened-workload';
  * A worker serves no port, so it has no `port`, Service or `healthPath`: give `readiness` and `liveness` as
  * `AppProbe.exec([...])`.
  */
-export interface ProductionWorkerProps extends HardenedPodProps {
-  /**
-   * Static replica count. Not allowed with `autoscaling` (the HPA owns the count).
-   *
-   * @default - 1 in dev, 2 in staging, 3 in prod
-   */
-  readonly replicas?: number;
-
-  /**
-   * Turn on a HorizontalPodAutoscaler (on CPU, and optionally memory, utilization).
-   *
-   * @default - no autoscaler; `replicas` pods
-   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
-   */
-  readonly autoscaling?: AppAutoscalingOptions;
-
-  /**
-   * Extra surge pods during a rolling update (maxUnavailable is always 0).
-   *
-   * @default 1
-   */
-  readonly maxSurge?: number;
-
-  /**
-   * How long a new pod must be ready before it counts as available.
-   *
-   * @default Duration.seconds(10)
-   */
-  readonly minReady?: Duration;
-
-  /**
-   * How long a rollout may make no progress before it is marked failed.
-   *
-   * @default Duration.seconds(600)
-   */
-  readonly progressDeadline?: Duration;
-
-  /**
-   * Old ReplicaSets kept for rollback.
-   *
-   * @default 5
-   */
-  readonly revisionHistoryLimit?: number;
-
-  /**
-   * The PodDisruptionBudget.
-   *
-   * @default - maxUnavailable 1, unhealthyPodEvictionPolicy AlwaysAllow
-   * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
-   */
-  readonly disruptionBudget?: AppDisruptionBudgetOptions;
-}
+export interface ProductionWorkerProps extends HardenedDeploymentProps {}
 
 /** The construct kind, in messages. */
 const KIND = 'ProductionWorker';
