@@ -566,7 +566,7 @@ export function resolveMainProbes(errors: PropErrors, props: Pick<HardenedPodPro
       `give ${missing.map((k) => `'${k}'`).join(' and ')} as AppProbe.exec([...]) (for instance a heartbeat file check)`);
     const probes = renderProbes(errors, '', { readiness: props.readiness, liveness: props.liveness, startup: props.startup ?? props.readiness },
       ports, owner);
-    checkDistinct(errors, probes);
+    checkDistinct(errors, probes, '', true);
     return probes;
   }
   const readiness = props.readiness ?? (props.healthPath ? AppProbe.httpGet(props.healthPath) : AppProbe.tcpSocket());
@@ -584,11 +584,12 @@ export function resolveMainProbes(errors: PropErrors, props: Pick<HardenedPodPro
 }
 
 /** Liveness must not run the same check as readiness (as kube-score compares them, whatever their timings). */
-function checkDistinct(errors: PropErrors, probes: ResolvedProbes, prefix = ''): void {
+function checkDistinct(errors: PropErrors, probes: ResolvedProbes, prefix = '', portless = false): void {
   errors.check(probes.liveness !== undefined && probes.readiness !== undefined && sameCheck(probes.liveness, probes.readiness),
     `${prefix}liveness`, 'same check as readiness',
     'runs the same check as the readiness probe, so a slow container is restarted instead of taken out of rotation',
-    'give liveness a cheaper check that only fails when the process is stuck (e.g. AppProbe.tcpSocket())');
+    `give liveness a cheaper check that only fails when the process is stuck (${portless
+      ? 'e.g. AppProbe.exec([...]) on a heartbeat file the main loop touches' : 'e.g. AppProbe.tcpSocket()'})`);
 }
 
 /**
@@ -604,16 +605,22 @@ export function renderProbes(errors: PropErrors, prefix: string, probes: { [K in
   const mainPortRef = ports[0]?.name;
   const portNumbers: Record<string, number> = Object.fromEntries(ports.map((p) => [p.name, p.port]));
   const out: { [K in _ProbeKind]?: k8s.Probe } = {};
+  const checked = new Set<AppProbe>();
   for (const kind of ['readiness', 'liveness', 'startup'] as const) {
     const probe = probes[kind];
     if (probe === undefined) {
       continue;
     }
     out[kind] = probe._toKube(PROBE_TIMINGS[kind], mainPortRef, portNumbers);
+    // A probe used for two kinds (startup defaults to readiness) is reported once, at the prop the user wrote.
+    if (checked.has(probe)) {
+      continue;
+    }
+    checked.add(probe);
     const ref = probe._portRef(mainPortRef);
-    errors.check(probe.handler !== 'exec' && ref === undefined, `${prefix}${kind}`, probe.handler, `needs a port, and ${owner} has none`,
-      'use AppProbe.exec([...])');
-    const known = ref === undefined || ports.some((p) => p.name === ref || String(p.port) === ref);
+    const portless = probe.handler !== 'exec' && ports.length === 0;
+    errors.check(portless, `${prefix}${kind}`, probe.handler, `needs a port, and ${owner} has none`, 'use AppProbe.exec([...])');
+    const known = portless || ref === undefined || ports.some((p) => p.name === ref || String(p.port) === ref);
     errors.check(!known, `${prefix}${kind}.port`, ref, `is not a port of ${owner}`, `use one of ${ports.map((p) => `'${p.name}'`).join(', ')}`);
     errors.check(probe.handler === 'httpGet' && !(probe.path ?? '').startsWith('/'), `${prefix}${kind}`, probe.path,
       'has an HTTP path that is not absolute', 'start the path with \'/\'');
@@ -692,7 +699,7 @@ export function resolveHelperContainers(errors: PropErrors, props: Pick<Hardened
     }
     const probes = init ? {} : renderProbes(errors, `${prop}.`, { readiness: c.readiness, liveness: c.liveness }, c.ports ?? [], `sidecar '${c.name}'`);
     if (!init) {
-      checkDistinct(errors, probes, `${prop}.`);
+      checkDistinct(errors, probes, `${prop}.`, (c.ports ?? []).length === 0);
     }
     const volumeMounts = (c.volumeMounts ?? []).map((m) => ({ volume: m.volume, path: m.path, readOnly: m.readOnly ?? true }));
     volumeMounts.forEach((m, i) => {

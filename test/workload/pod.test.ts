@@ -222,3 +222,37 @@ test('the layer renders a pod inside any construct', () => {
   expect(template.metadata?.labels?.app).toBe('x');
   expect(template.spec?.serviceAccountName).toBe('sa');
 });
+
+describe('the hardened pod: one probe mistake, one message', () => {
+  function probeErrors(props: HardenedPodProps, ports = PORTS, probes: 'served' | 'portless' = 'served'): string {
+    const chart = Testing.chart();
+    const errors = new PropErrors(chart, 'Test', Profile.PROD);
+    resolvePod(errors, chart, Profile.PROD, props, { component: 'x', ports, probes });
+    try {
+      errors.throwIfAny();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  }
+
+  test('GIVEN a readiness probe on an unknown port THEN the startup probe derived from it is not reported again', () => {
+    const message = probeErrors({ image: IMAGE, readiness: AppProbe.httpGet('/ready', { port: 'admin' }) });
+    expect(message).toMatch(/'readiness\.port' \("admin"\) is not a port of the app/);
+    expect(message).not.toMatch(/'startup/);
+    expect(message).toMatch(/has 1 invalid prop:/);
+  });
+
+  test('GIVEN a probe with an explicit port on a pod without ports THEN it says the pod has no port, not an empty list', () => {
+    const message = probeErrors({ image: IMAGE, readiness: AppProbe.tcpSocket({ port: '8080' }), liveness: AppProbe.exec(['true']) }, [], 'portless');
+    expect(message).toMatch(/'readiness' \("tcpSocket"\) needs a port, and the app has none\. Fix: use AppProbe\.exec/);
+    expect(message).not.toMatch(/use one of/);
+  });
+
+  test('GIVEN identical exec probes on a pod without ports THEN the fix suggests an exec check, not a TCP one', () => {
+    const probe = AppProbe.exec(['cat', '/tmp/heartbeat']);
+    const message = probeErrors({ image: IMAGE, readiness: probe, liveness: probe }, [], 'portless');
+    expect(message).toMatch(/'liveness' .* runs the same check as the readiness probe.*AppProbe\.exec/);
+    expect(message).not.toMatch(/tcpSocket/);
+  });
+});
