@@ -6,6 +6,7 @@ import { ResolvedApp, resolveProductionApp } from './_resolve';
 import { ObjectMetadata, objectMetadata, withExtra } from '../workload/_metadata';
 import type { HardenedDeploymentProps } from './hardened-deployment';
 import type { AppPort } from '../workload/hardened-pod';
+import { createServiceAccount } from '../workload/_render';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
 
@@ -134,10 +135,7 @@ export class ProductionApp extends HardenedWorkload {
     const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
-      automountToken: this.serviceAccountToken,
-    });
+    this.serviceAccount = createServiceAccount(this, pod, metadata);
     const { deployment, container, selector } = createHardenedDeployment(this, pod, settings, this.serviceAccount, metadata);
     this.deployment = deployment;
     this.container = container;

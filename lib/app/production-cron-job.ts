@@ -7,8 +7,8 @@ import type { HardenedJobProps } from './production-job';
 import { CRON_JOB, JOB_COMPONENT } from '../defaults';
 import { CRON_JOB_MIN_STARTING_DEADLINE_SECONDS, CRON_JOB_NAME_MAX_LENGTH, parseCronSchedule, timeZoneProblem } from '../internal/cron';
 import { PropErrors } from '../internal/errors';
-import { exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
-import { applyPod, createMounts, workloadPodProps } from '../workload/_render';
+import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
+import { applyPod, createMounts, workloadPodProps, createServiceAccount } from '../workload/_render';
 import type { AppPort } from '../workload/hardened-pod';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
@@ -140,9 +140,9 @@ export class ProductionCronJob extends HardenedWorkload {
   public readonly container: kplus.Container;
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The NetworkPolicy that isolates the pods. */
   /** The Service in front of the pods: always undefined, a job serves no port. */
   public readonly service?: kplus.Service;
+  /** The NetworkPolicy that isolates the pods. */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
   private readonly selector: Record<string, string>;
@@ -194,10 +194,7 @@ export class ProductionCronJob extends HardenedWorkload {
     this.completions = run.completions;
 
     const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
-      automountToken: this.serviceAccountToken,
-    });
+    this.serviceAccount = createServiceAccount(this, pod, metadata);
     const mounts = createMounts(this, pod);
     this.cronJob = new kplus.CronJob(this, 'CronJob', {
       ...workloadPodProps(pod, this.serviceAccount),

@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { checkDuration, jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
 import { JOB_COMPONENT, JOB_TTL_AFTER_FINISHED } from '../defaults';
 import { PropErrors } from '../internal/errors';
-import { exemptionAnnotations, objectMetadata, withExtra } from '../workload/_metadata';
-import { applyPod, createMounts, workloadPodProps } from '../workload/_render';
+import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
+import { applyPod, createMounts, workloadPodProps, createServiceAccount } from '../workload/_render';
 import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
@@ -125,9 +125,9 @@ export class ProductionJob extends HardenedWorkload {
   public readonly container: kplus.Container;
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The NetworkPolicy that isolates the pods. */
   /** The Service in front of the pods: always undefined, a job serves no port. */
   public readonly service?: kplus.Service;
+  /** The NetworkPolicy that isolates the pods. */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
   private readonly selector: Record<string, string>;
@@ -160,10 +160,7 @@ export class ProductionJob extends HardenedWorkload {
     this.completions = run.completions;
 
     const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
-      automountToken: this.serviceAccountToken,
-    });
+    this.serviceAccount = createServiceAccount(this, pod, metadata);
     const mounts = createMounts(this, pod);
     this.job = new kplus.Job(this, 'Job', {
       ...workloadPodProps(pod, this.serviceAccount),

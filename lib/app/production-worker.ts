@@ -8,9 +8,10 @@ import type { HardenedDeploymentProps } from './hardened-deployment';
 import { WORKER_COMPONENT } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { Profile } from '../profile';
-import { objectMetadata, withExtra } from '../workload/_metadata';
+import { objectMetadata } from '../workload/_metadata';
 import { ResolvedPod, resolvePod } from '../workload/_resolve';
 import type { AppPort } from '../workload/hardened-pod';
+import { createServiceAccount } from '../workload/_render';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
@@ -108,10 +109,7 @@ export class ProductionWorker extends HardenedWorkload {
     const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
-      automountToken: this.serviceAccountToken,
-    });
+    this.serviceAccount = createServiceAccount(this, pod, metadata);
     const created = createHardenedDeployment(this, pod, deployment, this.serviceAccount, metadata);
     this.deployment = created.deployment;
     this.container = created.container;

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ObjectMetadata, withExtra } from './_metadata';
 import type { ResolvedContainer, ResolvedPod, ResolvedProbes } from './_resolve';
 import {
   FS_GROUP_CHANGE_POLICY, IMAGE_PULL_POLICY, PRE_STOP_COMMAND, SECCOMP_PROFILE, SPREAD_WHEN_UNSATISFIABLE, TOPOLOGY,
@@ -69,6 +70,18 @@ export function createMounts(scope: Construct, pod: ResolvedPod): PodMount[] {
       };
     }
     return { volume: m.volume!, path: m.path, readOnly: m.readOnly };
+  });
+}
+
+/**
+ * The workload's own ServiceAccount (construct ID `ServiceAccount`), with the token only when the pod mounts one.
+ *
+ * @internal
+ */
+export function createServiceAccount(scope: Construct, pod: ResolvedPod, metadata: ObjectMetadata): kplus.ServiceAccount {
+  return new kplus.ServiceAccount(scope, 'ServiceAccount', {
+    metadata: withExtra(metadata, pod.extraMetadata.serviceAccountLabels, pod.extraMetadata.serviceAccountAnnotations),
+    automountToken: pod.access.serviceAccountToken,
   });
 }
 
