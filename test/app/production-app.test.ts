@@ -6,29 +6,15 @@ import {
 import '@platform/cdk8s-production/testing';
 import { checkManifests, formatFinding } from '../../lib';
 import { expectValidManifests } from '../helpers/schema';
+import { chartFor, ofKind, one } from '../helpers/manifests';
+import { errorOf } from '../helpers/errors';
 
 const IMAGE = 'registry.example.com/shop/web:1.4.2';
-
-function chartFor(profile: Profile): Chart {
-  const chart = Testing.chart();
-  Profile.use(chart, profile);
-  return chart;
-}
 
 function synthApp(props: Partial<ProductionAppProps> = {}, profile: Profile = Profile.PROD): { app: ProductionApp; manifests: any[] } {
   const chart = chartFor(profile);
   const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', ...props });
   return { app, manifests: Testing.synth(chart) };
-}
-
-function ofKind(manifests: any[], kind: string): any[] {
-  return manifests.filter((m) => m.kind === kind);
-}
-
-function one(manifests: any[], kind: string): any {
-  const found = ofKind(manifests, kind);
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 function podSpec(manifests: any[]): any {
@@ -37,15 +23,6 @@ function podSpec(manifests: any[]): any {
 
 function mainContainer(manifests: any[]): any {
   return podSpec(manifests).containers.find((c: any) => c.name === 'main');
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, none was thrown');
 }
 
 describe('ProductionApp defaults (prod)', () => {

@@ -1,33 +1,19 @@
-import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { AppProbe, ProductionApp, Profile, checkManifests, formatFinding } from '../../lib';
 import { ProductionCronJob, ProductionCronJobProps } from '../../lib/app/production-cron-job';
 import { expectValidManifests } from '../helpers/schema';
+import { chartFor, ofKind, one } from '../helpers/manifests';
+import { errorOf } from '../helpers/errors';
 
 const IMAGE = 'registry.example.com/shop/report:1.0.3';
 const SCHEDULE = '0 3 * * MON-FRI';
-
-function chartFor(profile: Profile): Chart {
-  const chart = Testing.chart();
-  Profile.use(chart, profile);
-  return chart;
-}
 
 function synthCronJob(props: Partial<ProductionCronJobProps> = {}, profile: Profile = Profile.PROD): { cron: ProductionCronJob; manifests: any[] } {
   const chart = chartFor(profile);
   const cron = new ProductionCronJob(chart, 'Report', { image: IMAGE, schedule: SCHEDULE, ...props });
   return { cron, manifests: Testing.synth(chart) };
-}
-
-function ofKind(manifests: any[], kind: string): any[] {
-  return manifests.filter((m) => m.kind === kind);
-}
-
-function one(manifests: any[], kind: string): any {
-  const found = ofKind(manifests, kind);
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 function jobSpec(manifests: any[]): any {
@@ -40,15 +26,6 @@ function podSpec(manifests: any[]): any {
 
 function mainContainer(manifests: any[]): any {
   return podSpec(manifests).containers.find((c: any) => c.name === 'main');
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, none was thrown');
 }
 
 describe('ProductionCronJob defaults (prod)', () => {

@@ -1,31 +1,17 @@
-import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppProbe, NetworkPeer, ProductionApp, Profile, checkManifests, formatFinding } from '../../lib';
 import { ProductionJob, ProductionJobProps } from '../../lib/app/production-job';
 import { expectValidManifests } from '../helpers/schema';
+import { chartFor, ofKind, one } from '../helpers/manifests';
+import { errorOf } from '../helpers/errors';
 
 const IMAGE = 'registry.example.com/shop/migrate:2.1.0';
-
-function chartFor(profile: Profile): Chart {
-  const chart = Testing.chart();
-  Profile.use(chart, profile);
-  return chart;
-}
 
 function synthJob(props: Partial<ProductionJobProps> = {}, profile: Profile = Profile.PROD): { job: ProductionJob; manifests: any[] } {
   const chart = chartFor(profile);
   const job = new ProductionJob(chart, 'Migrate', { image: IMAGE, ...props });
   return { job, manifests: Testing.synth(chart) };
-}
-
-function ofKind(manifests: any[], kind: string): any[] {
-  return manifests.filter((m) => m.kind === kind);
-}
-
-function one(manifests: any[], kind: string): any {
-  const found = ofKind(manifests, kind);
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 function podSpec(manifests: any[]): any {
@@ -34,15 +20,6 @@ function podSpec(manifests: any[]): any {
 
 function mainContainer(manifests: any[]): any {
   return podSpec(manifests).containers.find((c: any) => c.name === 'main');
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, none was thrown');
 }
 
 describe('ProductionJob defaults (prod)', () => {

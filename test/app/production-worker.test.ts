@@ -6,18 +6,13 @@ import {
 import { ProductionWorker, ProductionWorkerProps } from '../../lib/app/production-worker';
 import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
+import { chartFor } from '../helpers/manifests';
 
 const IMAGE = 'registry.example.com/shop/billing-worker:2.0.1';
 const READY = AppProbe.exec(['test', '-f', '/tmp/ready']);
 const ALIVE = AppProbe.exec(['/bin/healthcheck', '--max-age=60s']);
 const LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/version', 'app.kubernetes.io/component',
   'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'];
-
-function chartFor(profile: Profile): Chart {
-  const chart = Testing.chart();
-  Profile.use(chart, profile);
-  return chart;
-}
 
 /** A worker with the two probes it must have, and `props` on top. */
 function newWorker(chart: Chart, props: Partial<ProductionWorkerProps> = {}, id = 'Worker'): ProductionWorker {
@@ -199,7 +194,7 @@ describe('ProductionWorker passes the production-readiness rule pack', () => {
     // The exemptions that suppressed a finding; the autoscaled replica count is recorded for the scanners but
     // breaks none of our rules, since our rule reads the HorizontalPodAutoscaler.
     expect(report.exemptions.map((e) => e.ruleId).sort()).toEqual(['cpu-limits', 'service-account-token']);
-    expect(Object.keys(worker.deployment.metadata.annotations).filter((k) => k.startsWith('production.platform.io/exempt-')).sort()).toEqual([
+    expect(Object.keys(manifests.find((m: any) => m.kind === 'Deployment').metadata.annotations).filter((k) => k.startsWith('production.platform.io/exempt-')).sort()).toEqual([
       'production.platform.io/exempt-cpu-limits', 'production.platform.io/exempt-deployment-replicas', 'production.platform.io/exempt-service-account-token',
     ]);
   });
