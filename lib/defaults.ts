@@ -1,8 +1,12 @@
 /**
- * Every opinion of the library, as data keyed by profile.
+ * Every opinion about workloads, as data keyed by profile: the hardened pod, the workload kinds (apps, workers,
+ * jobs, cron jobs) and each workload's own NetworkPolicy, PodDisruptionBudget and autoscaler.
  *
- * Constructs read their defaults from here and never inline literals, so that the whole policy can be
- * read (and reviewed) in one file. The README's profile table is written from these values.
+ * The border with `lib/network/defaults.ts`: what a workload needs is here (including the cluster DNS every
+ * workload's NetworkPolicy allows), what only the namespace, entry and cluster-wide network constructs need is
+ * there. Kubernetes facts that are not opinions (syntax, API enumerations, limits) are in
+ * `lib/internal/names.ts`. Constructs read their defaults from these files and never inline literals, so the
+ * whole policy can be read (and reviewed) in one place. The README's profile table is written from these values.
  */
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -98,11 +102,11 @@ export const CLUSTER_DNS = {
   port: 53,
 };
 
-/** The label Kubernetes puts on every Namespace with its name (since 1.22). */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
 /** The label that names the tool managing an object. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+
+/** The label prefix the library owns on every object (the Kubernetes recommended labels). */
+export const RESERVED_LABEL_PREFIX = 'app.kubernetes.io/';
 
 /** Value of `app.kubernetes.io/managed-by`. */
 export const MANAGED_BY = 'cdk8s-production';
@@ -186,18 +190,6 @@ export const DEV_RELAXATION_REASONS = {
 
 /** The `app.kubernetes.io/component` label of a ProductionWorker when `component` is not set. */
 export const WORKER_COMPONENT = 'worker';
-
-/** The label prefix the library owns on every object (the Kubernetes recommended labels). */
-export const RESERVED_LABEL_PREFIX = 'app.kubernetes.io/';
-
-/** The API server refuses objects whose annotations, keys and values together, exceed 256 KiB. */
-export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
-
-/** The operators of a toleration (Kubernetes API). */
-export const TOLERATION_OPERATORS = ['Equal', 'Exists'];
-
-/** The effects of a taint (Kubernetes API). */
-export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Jobs and cron jobs (ProductionJob, ProductionCronJob)

@@ -235,3 +235,15 @@ export function isQualifiedName(value: string): boolean {
   }
   return name.length >= 1 && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
 }
+
+/** The label Kubernetes puts on every Namespace with its name (since 1.22). @internal */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** The API server refuses objects whose annotations, keys and values together, exceed 256 KiB. @internal */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+/** The operators of a toleration (Kubernetes API). @internal */
+export const TOLERATION_OPERATORS = ['Equal', 'Exists'];
+
+/** The effects of a taint (Kubernetes API). @internal */
+export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];

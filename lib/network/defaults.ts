@@ -1,8 +1,10 @@
 /**
- * Every networking opinion of the library, as data keyed by profile.
+ * Every opinion of the namespace, entry and cluster-wide network constructs, as data keyed by profile.
  *
  * ProductionNamespace, ProductionIngress and ClusterDefaultDeny read their defaults from here and never
- * inline literals. The README's network section is written from these values.
+ * inline literals. The border with `lib/defaults.ts`: what a workload needs, including the cluster DNS that every
+ * workload's own NetworkPolicy allows, is there; what only these constructs need is here. The README's network
+ * section is written from these values.
  */
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';

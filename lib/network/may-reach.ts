@@ -1,6 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { NAMESPACE_NAME_LABEL } from '../defaults';
-import { effectivePolicyTypes } from '../internal/names';
+import { NAMESPACE_NAME_LABEL, effectivePolicyTypes } from '../internal/names';
 import { selectorMatches } from '../rules/context';
 
 /**

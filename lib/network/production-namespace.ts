@@ -4,10 +4,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { millicoresOf } from '../internal/quantity';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
-import { CLUSTER_DNS, DEFAULT_SIZE, NAMESPACE_NAME_LABEL, SIZES } from '../defaults';
+import { CLUSTER_DNS, DEFAULT_SIZE, SIZES } from '../defaults';
 import { objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
-import { isDns1123Label } from '../internal/names';
+import { NAMESPACE_NAME_LABEL, isDns1123Label } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
 import { Profile } from '../profile';
 import {

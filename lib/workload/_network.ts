@@ -6,7 +6,8 @@ import type { ObjectMetadata } from './_metadata';
 import type { PodSelector } from './_render';
 import type { AppAllowOptions, IHardenedWorkload } from './hardened-workload';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, INetworkPeer, NetworkPeer } from './network-peer';
-import { CLUSTER_DNS, NAMESPACE_NAME_LABEL } from '../defaults';
+import { CLUSTER_DNS } from '../defaults';
+import { NAMESPACE_NAME_LABEL } from '../internal/names';
 import { PropErrors } from '../internal/errors';
 
 /** Marks an object as a hardened workload, so pairing can recognise one without knowing its class. */

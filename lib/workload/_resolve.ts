@@ -7,14 +7,14 @@ import { AppSize } from './app-size';
 import type { AppContainerOptions, AppPort, HardenedPodProps } from './hardened-pod';
 import { API_SERVER_CONTEXT_KEY } from './network-peer';
 import {
-  DEFAULT_SIZE, EXEMPTION_CHECKS, HELPER_CONTAINER_SIZE, MAIN_CONTAINER_NAME, MAX_ANNOTATIONS_BYTES, RESERVED_LABEL_PREFIX, DIGEST_VERSION_LENGTH,
-  TAINT_EFFECTS, TOLERATION_OPERATORS, MANAGED_BY, POD_IDENTITY, PRIORITY_CLASS_NAME, PROBE_TIMINGS,
-  SERVICE_ACCOUNT_TOKEN_REASON, SHUTDOWN, SIZES, WRITABLE_PATHS,
+  DEFAULT_SIZE, DIGEST_VERSION_LENGTH, EXEMPTION_CHECKS, HELPER_CONTAINER_SIZE, MAIN_CONTAINER_NAME, MANAGED_BY, POD_IDENTITY,
+  PRIORITY_CLASS_NAME, PROBE_TIMINGS, RESERVED_LABEL_PREFIX, SERVICE_ACCOUNT_TOKEN_REASON, SHUTDOWN, SIZES, WRITABLE_PATHS,
 } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { mebibytesOf, millicoresOf } from '../internal/quantity';
 import {
-  isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue, isQualifiedName, looksSecret, parseImage,
+  MAX_ANNOTATIONS_BYTES, TAINT_EFFECTS, TOLERATION_OPERATORS, isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue,
+  isQualifiedName, looksSecret, parseImage,
 } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { CLUSTER_DNS, NAMESPACE_NAME_LABEL } from '../defaults';
-import { isCidr, isDns1123Label } from '../internal/names';
+import { CLUSTER_DNS } from '../defaults';
+import { NAMESPACE_NAME_LABEL, isCidr, isDns1123Label } from '../internal/names';
 
 /**
  * Context key under which a ProductionNamespace (or `KubernetesApiServer.use`) stores the Kubernetes API server
