@@ -58,6 +58,11 @@ export class Profile {
    * Call it on the chart (or app) before adding constructs to it.
    */
   public static use(scope: IConstruct, profile: Profile): void {
+    if (!(profile instanceof Profile)) {
+      const named = typeof profile === 'string' && Profile.all().some((p) => p.name === profile)
+        ? `Profile.${String(profile).toUpperCase()} (or Profile.named('${profile}'))` : 'Profile.DEV, Profile.STAGING or Profile.PROD';
+      throw new Error(`${scope.node.path || '<app>'}: Profile.use was given ${JSON.stringify(profile) ?? String(profile)}, not a Profile. Fix: use ${named}`);
+    }
     if (scope.node.children.length > 0) {
       throw new Error(`${scope.node.path || '<app>'}: Profile.use('${profile.name}') was called after constructs were added; set the profile once per chart, before adding constructs`);
     }

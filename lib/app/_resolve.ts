@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import type { ProductionAppProps } from './production-app';
 import { DEFAULT_AUTOSCALING, DEFAULT_REPLICAS, MIN_REPLICAS, PORT_NAME, ROLLOUT } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { isPortName } from '../internal/names';
 import { Profile } from '../profile';
 import { ResolvedPod, resolvePod, validateAnnotations, validateLabels } from '../workload/_resolve';
@@ -75,6 +76,7 @@ export interface ResolvedApp {
  */
 export function resolveProductionApp(scope: IConstruct, profile: Profile, props: ProductionAppProps): ResolvedApp {
   const errors = new PropErrors(scope, 'ProductionApp', profile);
+  assertPropTypes(errors, props, 'ProductionAppProps');
   const ports = resolvePorts(errors, props);
   const pod = resolvePod(errors, scope, profile, props, { component: 'server', ports });
   const scaling = resolveScaling(errors, profile, props);

@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PRIORITY_CLASSES } from '../defaults';
+import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 
@@ -30,6 +32,7 @@ export class PriorityClasses extends Construct {
 
   public constructor(scope: Construct, id: string, props: PriorityClassesProps = {}) {
     super(scope, id);
+    assertPropTypes(new PropErrors(this, 'PriorityClasses'), props, 'PriorityClassesProps');
     const names = PRIORITY_CLASSES.map((c) => c.name);
     if (props.globalDefault !== undefined && !names.includes(props.globalDefault)) {
       throw new Error(`PriorityClasses '${this.node.path}' has 1 invalid prop:\n  - 'globalDefault' ("${props.globalDefault}") is not one of the classes. Fix: use one of ${names.map((n) => `'${n}'`).join(', ')}`);

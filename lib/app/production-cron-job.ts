@@ -7,6 +7,7 @@ import type { HardenedJobProps } from './production-job';
 import { CRON_JOB, JOB_COMPONENT } from '../defaults';
 import { CRON_JOB_MIN_STARTING_DEADLINE_SECONDS, CRON_JOB_NAME_MAX_LENGTH, parseCronSchedule, timeZoneProblem } from '../internal/cron';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
 import { applyPod, createMounts, workloadPodProps, createServiceAccount } from '../workload/_render';
 import type { AppPort } from '../workload/hardened-pod';
@@ -151,6 +152,7 @@ export class ProductionCronJob extends HardenedWorkload {
     super(scope, id, 'ProductionCronJob');
     // Every problem with the props is thrown here, in one error, before any object is created.
     const errors = new PropErrors(this, 'ProductionCronJob', this.profile);
+    assertPropTypes(errors, props, 'ProductionCronJobProps');
     const pod = resolveJobPod(errors, this, this.profile, props, {
       component: JOB_COMPONENT.cronJob,
       owner: 'the cron job',

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { checkDuration, jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
 import { JOB_COMPONENT, JOB_TTL_AFTER_FINISHED } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
 import { applyPod, createMounts, workloadPodProps, createServiceAccount } from '../workload/_render';
 import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
@@ -136,6 +137,7 @@ export class ProductionJob extends HardenedWorkload {
     super(scope, id, 'ProductionJob');
     // Every problem with the props is thrown here, in one error, before any object is created.
     const errors = new PropErrors(this, 'ProductionJob', this.profile);
+    assertPropTypes(errors, props, 'ProductionJobProps');
     const pod = resolveJobPod(errors, this, this.profile, props, {
       component: JOB_COMPONENT.job,
       owner: 'the job',

@@ -7,6 +7,7 @@ import {
 import type { HardenedDeploymentProps } from './hardened-deployment';
 import { WORKER_COMPONENT } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import { ResolvedPod, resolvePod } from '../workload/_resolve';
@@ -128,11 +129,12 @@ export class ProductionWorker extends HardenedWorkload {
 /** Validates `props` and resolves every default; throws one error listing every problem. */
 function resolveProductionWorker(scope: IConstruct, profile: Profile, props: ProductionWorkerProps): { pod: ResolvedPod; deployment: ResolvedDeployment } {
   const errors = new PropErrors(scope, KIND, profile);
-  const given = props as unknown as Record<string, unknown>;
+  const given = (props ?? {}) as unknown as Record<string, unknown>;
   for (const prop of SERVED_ONLY_PROPS) {
     errors.check(given[prop] !== undefined, prop, given[prop], 'is not a prop of a worker: a worker serves no port, so it has no Service and nothing may reach it',
       `remove '${prop}'; for a workload that serves traffic use a ProductionApp, and for the connections the worker opens use 'connectsTo'`);
   }
+  assertPropTypes(errors, props, 'ProductionWorkerProps', SERVED_ONLY_PROPS);
   const pod = resolvePod(errors, scope, profile, props, {
     component: WORKER_COMPONENT,
     ports: [],

@@ -69,6 +69,11 @@ export class PropErrors {
     }
   }
 
+  /** How many problems were recorded. */
+  public get count(): number {
+    return this.problems.length;
+  }
+
   /** True when nothing was recorded. */
   public get isEmpty(): boolean {
     return this.problems.length === 0;

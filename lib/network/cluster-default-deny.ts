@@ -16,6 +16,7 @@ import {
 import { CLUSTER_DNS } from '../defaults';
 import { ObjectMetadata, objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { isDns1123Label, isDns1123Subdomain, isLabelValue } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
 import { Profile } from '../profile';
@@ -155,6 +156,7 @@ export class ClusterDefaultDeny extends Construct {
   public constructor(scope: Construct, id: string, props: ClusterDefaultDenyProps) {
     super(scope, id);
     const errors = new PropErrors(this, 'ClusterDefaultDeny');
+    assertPropTypes(errors, props, 'ClusterDefaultDenyProps');
 
     this.cni = props.cni;
     this.name = props.name ?? Names.toDnsLabel(this);

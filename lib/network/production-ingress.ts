@@ -5,6 +5,7 @@ import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
 import { NetworkPeer } from '../workload/network-peer';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
@@ -398,6 +399,7 @@ export class ProductionIngress extends Construct {
     super(scope, id);
     this.profile = Profile.of(this);
     const errors = new PropErrors(this, 'ProductionIngress', this.profile);
+    assertPropTypes(errors, props, 'ProductionIngressProps');
     const policy = errors.enforce.bind(errors);
 
     this.name = props.name ?? Names.toDnsLabel(this);

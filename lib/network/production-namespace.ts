@@ -7,6 +7,7 @@ import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../work
 import { CLUSTER_DNS, DEFAULT_SIZE, SIZES } from '../defaults';
 import { objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { NAMESPACE_NAME_LABEL, isDns1123Label } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
 import { Profile } from '../profile';
@@ -233,6 +234,7 @@ export class ProductionNamespace extends Construct {
     this.profile = Profile.of(this);
     const profile = this.profile;
     const errors = new PropErrors(this, 'ProductionNamespace', profile);
+    assertPropTypes(errors, props, 'ProductionNamespaceProps');
 
     this.name = props.name ?? Names.toDnsLabel(this);
     errors.checkDnsLabel('name', this.name);
