@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import type { HardenedJobProps } from './production-job';
 import { JOB_RUN } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { isInt32 } from '../internal/names';
 import { Profile } from '../profile';
 import { NameRule, ResolvedPod, resolvePod } from '../workload/_resolve';
 
@@ -84,12 +85,12 @@ export function resolveJobRun(errors: PropErrors,
  * @internal
  */
 export function checkCount(errors: PropErrors, prop: string, value: number | undefined, min: number, fix: string): void {
-  errors.check(value !== undefined && (!Number.isInteger(value) || value < min), prop, value,
-    `is not a whole number of at least ${min}`, fix);
+  errors.check(value !== undefined && !isInt32(value, min), prop, value,
+    `is not a whole number from ${min} to 2147483647`, fix);
 }
 
 /**
- * Records a problem when `value` is set and is not a whole number of seconds, or is shorter than `minSeconds`.
+ * Records a problem when `value` is set and is shorter than `minSeconds`.
  *
  * @param why why the minimum, for the message
  * @internal
@@ -98,9 +99,8 @@ export function checkDuration(errors: PropErrors, prop: string, value: Duration 
   if (value === undefined) {
     return;
   }
+  // Whole seconds are checked with the prop's type (lib/internal/prop-types.ts), before this runs.
   const millis = value.toMilliseconds({ integral: false });
-  errors.check(millis % 1000 !== 0, prop, secondsText(value), 'is not a whole number of seconds, which Kubernetes counts in',
-    `use Duration.seconds(${Math.max(Math.ceil(millis / 1000), minSeconds)}) or another whole number of seconds`);
   errors.check(millis < minSeconds * 1000, prop, secondsText(value),
     minSeconds === 1 ? `is not positive: ${why}` : `is shorter than ${minSeconds}s: ${why}`, `set it to at least Duration.seconds(${minSeconds})`);
 }

@@ -5,7 +5,7 @@ import type { ProductionAppProps } from './production-app';
 import { DEFAULT_AUTOSCALING, DEFAULT_REPLICAS, MIN_REPLICAS, PORT_NAME, ROLLOUT } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
-import { isPortName } from '../internal/names';
+import { isInt32, isPortName } from '../internal/names';
 import { Profile } from '../profile';
 import { ResolvedPod, resolvePod, validateAnnotations, validateLabels } from '../workload/_resolve';
 import type { AppPort } from '../workload/hardened-pod';
@@ -126,9 +126,9 @@ export function resolveScaling(errors: PropErrors, profile: Profile, props: Pick
       'remove \'replicas\' and set \'autoscaling.minReplicas\'');
     const minR = props.autoscaling.minReplicas ?? profile.select(DEFAULT_AUTOSCALING.minReplicas);
     const maxR = props.autoscaling.maxReplicas ?? profile.select(DEFAULT_AUTOSCALING.maxReplicas);
-    errors.check(!Number.isInteger(minR) || minR < minFloor, 'autoscaling.minReplicas', minR, `must be an integer of at least ${minFloor} ${inProfile}`,
+    errors.check(!isInt32(minR, minFloor), 'autoscaling.minReplicas', minR, `must be an integer of at least ${minFloor} ${inProfile} (and at most 2147483647)`,
       `set it to ${minFloor} or more`);
-    errors.check(!Number.isInteger(maxR) || maxR <= minR, 'autoscaling.maxReplicas', maxR, `must be an integer above minReplicas (${minR})`,
+    errors.check(!isInt32(maxR) || maxR <= minR, 'autoscaling.maxReplicas', maxR, `must be an integer above minReplicas (${minR})`,
       `set it to ${minR + 1} or more, or lower 'autoscaling.minReplicas'`);
     const cpu = props.autoscaling.cpuUtilizationPercent ?? DEFAULT_AUTOSCALING.cpuUtilizationPercent;
     errors.check(!Number.isInteger(cpu) || cpu < 1 || cpu > 100, 'autoscaling.cpuUtilizationPercent', cpu, 'is not a percentage', 'use an integer from 1 to 100');
@@ -141,8 +141,8 @@ export function resolveScaling(errors: PropErrors, profile: Profile, props: Pick
     };
   }
   const replicas = props.replicas ?? profile.select(DEFAULT_REPLICAS);
-  errors.check(!Number.isInteger(replicas) || replicas < minFloor, 'replicas', replicas,
-    `must be an integer of at least ${minFloor} ${inProfile}`, `set it to ${minFloor} or more, or turn on 'autoscaling'`);
+  errors.check(!isInt32(replicas, minFloor), 'replicas', replicas,
+    `must be an integer of at least ${minFloor} ${inProfile} (and at most 2147483647)`, `set it to ${minFloor} or more, or turn on 'autoscaling'`);
   return { replicas, minReplicas: replicas };
 }
 
@@ -156,9 +156,9 @@ export function resolveDisruptionBudget(errors: PropErrors, props: Pick<Producti
   const pdb = props.disruptionBudget ?? {};
   errors.check(pdb.maxUnavailable !== undefined && pdb.minAvailable !== undefined, 'disruptionBudget', pdb,
     'sets both maxUnavailable and minAvailable', 'set only one of them');
-  errors.check(pdb.maxUnavailable !== undefined && (!Number.isInteger(pdb.maxUnavailable) || pdb.maxUnavailable < 1),
+  errors.check(pdb.maxUnavailable !== undefined && !isInt32(pdb.maxUnavailable, 1),
     'disruptionBudget.maxUnavailable', pdb.maxUnavailable, 'blocks every eviction, so node drains hang', 'set it to 1 or more');
-  errors.check(pdb.minAvailable !== undefined && (!Number.isInteger(pdb.minAvailable) || pdb.minAvailable < 0 || pdb.minAvailable >= minReplicas),
+  errors.check(pdb.minAvailable !== undefined && (!isInt32(pdb.minAvailable) || pdb.minAvailable >= minReplicas),
     'disruptionBudget.minAvailable', pdb.minAvailable, `must be below the fewest replicas (${minReplicas}), else no pod can ever be evicted`,
     `set it to ${Math.max(minReplicas - 1, 0)} or less, or use maxUnavailable 1`);
   return pdb.minAvailable === undefined ? { maxUnavailable: pdb.maxUnavailable ?? 1 } : { minAvailable: pdb.minAvailable };
@@ -172,14 +172,14 @@ export function resolveDisruptionBudget(errors: PropErrors, props: Pick<Producti
 export function resolveRollout(errors: PropErrors,
   props: Pick<ProductionAppProps, 'maxSurge' | 'minReady' | 'progressDeadline' | 'revisionHistoryLimit'>): ResolvedRollout {
   const maxSurge = props.maxSurge ?? ROLLOUT.maxSurge;
-  errors.check(!Number.isInteger(maxSurge) || maxSurge < 1, 'maxSurge', maxSurge, 'must be a positive integer (maxUnavailable is 0, so a rollout needs surge pods)',
+  errors.check(!isInt32(maxSurge, 1), 'maxSurge', maxSurge, 'must be a positive integer (maxUnavailable is 0, so a rollout needs surge pods)',
     'set it to 1 or more');
   const minReady = props.minReady ?? ROLLOUT.minReady;
   const progressDeadline = props.progressDeadline ?? ROLLOUT.progressDeadline;
   errors.check(progressDeadline.toSeconds() <= minReady.toSeconds(), 'progressDeadline', `${progressDeadline.toSeconds()}s`,
     `must be longer than 'minReady' (${minReady.toSeconds()}s)`, 'raise progressDeadline or lower minReady');
   const revisionHistoryLimit = props.revisionHistoryLimit ?? ROLLOUT.revisionHistoryLimit;
-  errors.check(!Number.isInteger(revisionHistoryLimit) || revisionHistoryLimit < 1, 'revisionHistoryLimit', revisionHistoryLimit,
+  errors.check(!isInt32(revisionHistoryLimit, 1), 'revisionHistoryLimit', revisionHistoryLimit,
     'must keep at least one old ReplicaSet for rollback', 'set it to 1 or more');
   return { maxSurge, minReady, progressDeadline, revisionHistoryLimit };
 }

@@ -247,3 +247,11 @@ export const TOLERATION_OPERATORS = ['Equal', 'Exists'];
 
 /** The effects of a taint (Kubernetes API). @internal */
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** The largest value of an int32 field of the Kubernetes API (replicas, thresholds, counts). @internal */
+export const INT32_MAX = 2147483647;
+
+/** A whole number from `min` to the int32 maximum, as the API server accepts for counts and thresholds. @internal */
+export function isInt32(value: number, min = 0): boolean {
+  return Number.isInteger(value) && value >= min && value <= INT32_MAX;
+}

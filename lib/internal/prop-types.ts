@@ -1,3 +1,4 @@
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type { PropErrors } from './errors';
 
 /**
@@ -85,7 +86,13 @@ function checkValue(errors: PropErrors, value: unknown, shape: PropShape, prop: 
       return;
     case 'instance': {
       const type = shape.type() as (new (...args: never[]) => unknown) | undefined;
-      if (typeof type === 'function' && !(value instanceof type)) wrong();
+      if (typeof type === 'function' && !(value instanceof type)) {
+        wrong();
+      } else if (value instanceof Duration) {
+        checkWholeSeconds(errors, value, prop);
+      } else if (value instanceof Size) {
+        checkWholeMebibytes(errors, value, prop);
+      }
       return;
     }
     case 'struct':
@@ -108,6 +115,23 @@ function checkValue(errors: PropErrors, value: unknown, shape: PropShape, prop: 
       }
       return;
   }
+}
+
+/**
+ * Every duration of the Kubernetes API is a whole number of seconds (`...Seconds` fields): a fraction would fail
+ * deep inside cdk8s without naming the prop, or be rounded.
+ */
+function checkWholeSeconds(errors: PropErrors, value: Duration, prop: string): void {
+  const millis = value.toMilliseconds({ integral: false });
+  errors.check(millis % 1000 !== 0, prop, `${millis / 1000}s`, 'is not a whole number of seconds, which is what Kubernetes stores',
+    `use Duration.seconds(n) with a whole n, e.g. Duration.seconds(${Math.max(1, Math.round(millis / 1000))})`);
+}
+
+/** Every size the library writes is a whole number of MiB: a fraction would be rounded or fail at synthesis. */
+function checkWholeMebibytes(errors: PropErrors, value: Size, prop: string): void {
+  const mebibytes = value.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  errors.check(!Number.isFinite(mebibytes) || mebibytes % 1 !== 0, prop, `${mebibytes}Mi`, 'is not a whole number of MiB, which is how the size is written',
+    `use Size.mebibytes(n) with a whole n, e.g. Size.mebibytes(${Math.max(1, Math.ceil(Number.isFinite(mebibytes) ? mebibytes : 1))})`);
 }
 
 /** What a shape asks for, in words. */

@@ -6,7 +6,7 @@ import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/http
 import { NetworkPeer } from '../workload/network-peer';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
-import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost } from '../internal/names';
+import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost, isInt32 } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -417,7 +417,7 @@ export class ProductionIngress extends Construct {
     policy(!this.hsts, 'hsts', false, 'lets browsers fall back to plain HTTP', 'remove it (HSTS is on by default)');
 
     const rate = props.rateLimitPerSecond;
-    errors.check(rate !== undefined && (!Number.isInteger(rate) || rate < 1), 'rateLimitPerSecond', rate, 'is not a positive integer', 'use 1 or more');
+    errors.check(rate !== undefined && !isInt32(rate, 1), 'rateLimitPerSecond', rate, 'is not a whole number from 1 to 2147483647', 'use 1 or more');
     const bodyMebibytes = props.maxBodySize?.toMebibytes();
     errors.check(bodyMebibytes !== undefined && !(bodyMebibytes > 0), 'maxBodySize', bodyMebibytes === undefined ? undefined : `${bodyMebibytes}Mi`,
       'is not a positive size', 'use Size.mebibytes(n) with n > 0');

@@ -2,13 +2,14 @@ import { Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { millicoresOf } from '../internal/quantity';
+import { mebibytesOf, millicoresOf } from '../internal/quantity';
+import { validateResources } from '../workload/_resolve';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
 import { CLUSTER_DNS, DEFAULT_SIZE, SIZES } from '../defaults';
 import { objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
-import { NAMESPACE_NAME_LABEL, isDns1123Label } from '../internal/names';
+import { NAMESPACE_NAME_LABEL, isDns1123Label, isInt32 } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
 import { Profile } from '../profile';
 import {
@@ -281,12 +282,21 @@ export class ProductionNamespace extends Construct {
     const pods = quota.pods ?? profile.select(NAMESPACE_QUOTA.pods);
     const pvcs = quota.persistentVolumeClaims ?? profile.select(NAMESPACE_QUOTA.persistentVolumeClaims);
     for (const [prop, value] of [['quota.pods', pods], ['quota.persistentVolumeClaims', pvcs]] as const) {
-      errors.check(!Number.isInteger(value) || value < 0, prop, value, 'is not a count', 'use a non-negative integer');
+      errors.check(!isInt32(value), prop, value, 'is not a count', 'use a whole number from 0 to 2147483647');
     }
-    errors.check(millicores(requestsCpu) > millicores(limitsCpu), 'quota.requestsCpu', requestsCpu.amount,
+    const cpu = { requestsCpu: millicoresOf(requestsCpu), limitsCpu: millicoresOf(limitsCpu) };
+    for (const [prop, value, amount] of [['requestsCpu', cpu.requestsCpu, requestsCpu.amount], ['limitsCpu', cpu.limitsCpu, limitsCpu.amount]] as const) {
+      errors.check(!Number.isFinite(value) || value! <= 0, `quota.${prop}`, amount, 'is not a positive CPU quantity', 'use Cpu.units(n) or Cpu.millis(n) with n > 0');
+    }
+    errors.check(cpu.requestsCpu! > cpu.limitsCpu!, 'quota.requestsCpu', requestsCpu.amount,
       `is above 'quota.limitsCpu' (${limitsCpu.amount})`, 'lower the requests or raise the limits');
-    errors.check(requestsMemory.toMebibytes() > limitsMemory.toMebibytes(), 'quota.requestsMemory', `${requestsMemory.toMebibytes()}Mi`,
-      `is above 'quota.limitsMemory' (${limitsMemory.toMebibytes()}Mi)`, 'lower the requests or raise the limits');
+    const memory = { requestsMemory: mebibytesOf(requestsMemory)!, limitsMemory: mebibytesOf(limitsMemory)! };
+    for (const [prop, value] of Object.entries(memory)) {
+      errors.check(!Number.isFinite(value) || value <= 0 || value % 1 !== 0, `quota.${prop}`, `${value}Mi`,
+        'is not a positive whole number of MiB, which is how the quota is rendered', 'use Size.gibibytes(n) or Size.mebibytes(n) with a whole n > 0');
+    }
+    errors.check(memory.requestsMemory > memory.limitsMemory, 'quota.requestsMemory', `${memory.requestsMemory}Mi`,
+      `is above 'quota.limitsMemory' (${memory.limitsMemory}Mi)`, 'lower the requests or raise the limits');
     const base = SIZES[profile.select(DEFAULT_SIZE)];
     const d = props.containerDefaults ?? {};
     const defaults = {
@@ -297,11 +307,7 @@ export class ProductionNamespace extends Construct {
         limit: d.ephemeralStorage?.limit ?? base.ephemeralStorage!.limit!,
       },
     };
-    errors.check(millicores(defaults.cpu.request) > millicores(defaults.cpu.limit), 'containerDefaults.cpu.request', defaults.cpu.request.amount,
-      `is above the CPU limit (${defaults.cpu.limit.amount})`, 'lower the request or raise the limit');
-    errors.check(defaults.memory.request.toMebibytes() > defaults.memory.limit.toMebibytes(), 'containerDefaults.memory.request',
-      `${defaults.memory.request.toMebibytes()}Mi`, `is above the memory limit (${defaults.memory.limit.toMebibytes()}Mi)`,
-      'lower the request or raise the limit');
+    validateResources(errors, 'containerDefaults', defaults, 'Mi');
 
     // ---- admitted namespaces and API server ----
     this.allowedIngressNamespaces = props.allowedIngressNamespaces ? [...props.allowedIngressNamespaces] : undefined;
@@ -388,6 +394,4 @@ export class ProductionNamespace extends Construct {
   }
 }
 
-function millicores(cpu: kplus.Cpu): number {
-  return millicoresOf(cpu) ?? 0;
-}
+

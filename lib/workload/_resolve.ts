@@ -11,10 +11,11 @@ import {
   PRIORITY_CLASS_NAME, PROBE_TIMINGS, RESERVED_LABEL_PREFIX, SERVICE_ACCOUNT_TOKEN_REASON, SHUTDOWN, SIZES, WRITABLE_PATHS,
 } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { checkPropTypes } from '../internal/prop-types';
 import { mebibytesOf, millicoresOf } from '../internal/quantity';
 import {
   MAX_ANNOTATIONS_BYTES, TAINT_EFFECTS, TOLERATION_OPERATORS, isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue,
-  isQualifiedName, looksSecret, parseImage,
+  isInt32, isQualifiedName, looksSecret, parseImage,
 } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
@@ -487,7 +488,7 @@ export function resolveSecurity(errors: PropErrors, props: Pick<HardenedPodProps
   const group = sec.group ?? POD_IDENTITY.group;
   const fsGroup = sec.fsGroup ?? POD_IDENTITY.fsGroup;
   for (const [prop, id] of [['security.user', user], ['security.group', group], ['security.fsGroup', fsGroup]] as const) {
-    errors.check(!Number.isInteger(id) || id < 0, prop, id, 'is not a valid ID', 'use a non-negative integer');
+    errors.check(!isInt32(id), prop, id, 'is not a valid ID', 'use a whole number from 0 to 2147483647');
     errors.enforce(Number.isInteger(id) && id === 0, prop, id, 'is root', `use an ID of ${POD_IDENTITY.minimumId} or more`);
     errors.enforce(Number.isInteger(id) && id > 0 && id < POD_IDENTITY.minimumId, prop, id, `is below ${POD_IDENTITY.minimumId} and may collide with a host user`,
       `use an ID of ${POD_IDENTITY.minimumId} or more`);
@@ -611,12 +612,16 @@ export function renderProbes(errors: PropErrors, prefix: string, probes: { [K in
     if (probe === undefined) {
       continue;
     }
-    out[kind] = probe._toKube(PROBE_TIMINGS[kind], mainPortRef, portNumbers);
     // A probe used for two kinds (startup defaults to readiness) is reported once, at the prop the user wrote.
     if (checked.has(probe)) {
+      out[kind] = probe._toKube(PROBE_TIMINGS[kind], mainPortRef, portNumbers);
       continue;
     }
     checked.add(probe);
+    if (!checkProbeOptions(errors, probe, `${prefix}${kind}.`)) {
+      continue;
+    }
+    out[kind] = probe._toKube(PROBE_TIMINGS[kind], mainPortRef, portNumbers);
     const ref = probe._portRef(mainPortRef);
     const portless = probe.handler !== 'exec' && ports.length === 0;
     errors.check(portless, `${prefix}${kind}`, probe.handler, `needs a port, and ${owner} has none`, 'use AppProbe.exec([...])');
@@ -628,6 +633,25 @@ export function renderProbes(errors: PropErrors, prefix: string, probes: { [K in
       'give the command to run');
   }
   return out;
+}
+
+/**
+ * The probe's options as the API server checks them: whole seconds, a period and timeout of at least 1s, a failure
+ * threshold from 1 to the int32 maximum. Returns false when the probe cannot be rendered.
+ */
+function checkProbeOptions(errors: PropErrors, probe: AppProbe, prefix: string): boolean {
+  const before = errors.count;
+  if (!checkPropTypes(errors, probe.options, 'AppProbeOptions', prefix)) {
+    return false;
+  }
+  const { period, timeout, failureThreshold } = probe.options;
+  for (const [name, value] of [['period', period], ['timeout', timeout]] as const) {
+    errors.check(value !== undefined && value.toMilliseconds() < 1000, `${prefix}${name}`, value && `${value.toMilliseconds()}ms`,
+      'is shorter than the 1 second the API server accepts', `set it to Duration.seconds(1) or more`);
+  }
+  errors.check(failureThreshold !== undefined && !isInt32(failureThreshold, 1), `${prefix}failureThreshold`, failureThreshold,
+    'is not a whole number from 1 to 2147483647', 'set it to a small whole number, e.g. 3');
+  return errors.count === before;
 }
 
 /** Whether two rendered probes run the same check, whatever their timings. */
@@ -750,7 +774,13 @@ function mergeResources(base: kplus.ContainerResources, override: kplus.Containe
   };
 }
 
-function validateResources(errors: PropErrors, prop: string, r: kplus.ContainerResources): void {
+/**
+ * Checks requests and limits as Kubernetes will read them: positive, request not above limit, memory in whole MiB
+ * and ephemeral storage in the unit it is rendered in (cdk8s-plus renders a container's in whole GiB).
+ *
+ * @internal
+ */
+export function validateResources(errors: PropErrors, prop: string, r: kplus.ContainerResources, ephemeralUnit: 'Gi' | 'Mi' = 'Gi'): void {
   const cpuReq = millicoresOf(r.cpu?.request);
   const cpuLim = millicoresOf(r.cpu?.limit);
   for (const [p, v, raw] of [[`${prop}.cpu.request`, cpuReq, r.cpu?.request?.amount], [`${prop}.cpu.limit`, cpuLim, r.cpu?.limit?.amount]] as const) {
@@ -765,11 +795,12 @@ function validateResources(errors: PropErrors, prop: string, r: kplus.ContainerR
       errors.check(v !== undefined && (!Number.isFinite(v) || v <= 0), p, v === undefined ? v : `${v}Mi`, 'is not a positive size',
         'use Size.mebibytes(n) or Size.gibibytes(n) with n > 0');
     }
-    if (name === 'ephemeralStorage') {
-      for (const [p, v] of [[`${prop}.${name}.request`, req], [`${prop}.${name}.limit`, lim]] as const) {
-        errors.check(v !== undefined && Number.isFinite(v) && v > 0 && v % 1024 !== 0, p, `${v}Mi`,
-          'is not a whole number of GiB, which is how cdk8s-plus renders ephemeral storage', 'use Size.gibibytes(n) with a whole n');
-      }
+    const unit = name === 'ephemeralStorage' && ephemeralUnit === 'Gi' ? 1024 : 1;
+    for (const [p, v] of [[`${prop}.${name}.request`, req], [`${prop}.${name}.limit`, lim]] as const) {
+      errors.check(v !== undefined && Number.isFinite(v) && v > 0 && v % unit !== 0, p, `${v}Mi`,
+        unit === 1 ? 'is not a whole number of MiB, which is how the quantity is rendered (it would be rounded)'
+          : 'is not a whole number of GiB, which is how cdk8s-plus renders ephemeral storage',
+        unit === 1 ? 'use Size.mebibytes(n) or Size.gibibytes(n) with a whole n' : 'use Size.gibibytes(n) with a whole n');
     }
     errors.check(req !== undefined && lim !== undefined && req > lim, `${prop}.${name}.request`, `${req}Mi`,
       `is above the limit (${lim}Mi)`, 'lower the request or raise the limit');

@@ -622,7 +622,7 @@ describe('ProductionApp bad input', () => {
   };
   // Each case: the props, the profile, and the text the error must contain (prop, value and fix).
   const cases: Array<[string, Partial<ProductionAppProps>, Profile, RegExp]> = [
-    ['replicas below 2 in prod', { replicas: 1 }, Profile.PROD, /'replicas' \(1\) must be an integer of at least 2 in prod\. Fix: set it to 2 or more/],
+    ['replicas below 2 in prod', { replicas: 1 }, Profile.PROD, /'replicas' \(1\) must be an integer of at least 2 in prod \(and at most 2147483647\)\. Fix: set it to 2 or more/],
     ['replicas below 2 in staging', { replicas: 1 }, Profile.STAGING, /'replicas' \(1\) must be an integer of at least 2 in staging/],
     ['fractional replicas', { replicas: 2.5 }, Profile.PROD, /'replicas' \(2.5\) must be an integer/],
     ['port 0', { port: 0 }, Profile.PROD, /'port' \(0\) is not a port number\. Fix: use an integer from 1 to 65535/],

@@ -387,13 +387,13 @@ describe('ProductionJob bad input', () => {
   });
 
   test.each([
-    ['a negative backoffLimit', { backoffLimit: -1 }, /'backoffLimit' \(-1\) is not a whole number of at least 0\. Fix: use 0 for no retries/],
-    ['a fractional backoffLimit', { backoffLimit: 1.5 }, /'backoffLimit' \(1\.5\) is not a whole number of at least 0/],
+    ['a negative backoffLimit', { backoffLimit: -1 }, /'backoffLimit' \(-1\) is not a whole number from 0 to 2147483647\. Fix: use 0 for no retries/],
+    ['a fractional backoffLimit', { backoffLimit: 1.5 }, /'backoffLimit' \(1\.5\) is not a whole number from 0 to 2147483647/],
     ['a zero activeDeadline', { activeDeadline: Duration.seconds(0) }, /'activeDeadline' \("0s"\) is not positive: a run must be given some time\. Fix: set it to at least Duration\.seconds\(1\)/],
-    ['an activeDeadline of 1.5s', { activeDeadline: Duration.millis(1500) }, /'activeDeadline' \("1\.5s"\) is not a whole number of seconds, which Kubernetes counts in\. Fix: use Duration\.seconds\(2\)/],
+    ['an activeDeadline of 1.5s', { activeDeadline: Duration.millis(1500) }, /'activeDeadline' \("1\.5s"\) is not a whole number of seconds, which is what Kubernetes stores\. Fix: use Duration\.seconds\(n\) with a whole n, e\.g\. Duration\.seconds\(2\)/],
     ['a ttlAfterFinished of 10ms', { ttlAfterFinished: Duration.millis(10) }, /'ttlAfterFinished' \("0\.01s"\) is not a whole number of seconds/],
-    ['a negative parallelism', { parallelism: -1 }, /'parallelism' \(-1\) is not a whole number of at least 0/],
-    ['zero completions', { completions: 0 }, /'completions' \(0\) is not a whole number of at least 1\. Fix: use 1 or more successful pods/],
+    ['a negative parallelism', { parallelism: -1 }, /'parallelism' \(-1\) is not a whole number from 0 to 2147483647/],
+    ['zero completions', { completions: 0 }, /'completions' \(0\) is not a whole number from 1 to 2147483647\. Fix: use 1 or more successful pods/],
     ['a readiness probe', { readiness: AppProbe.exec(['true']) }, /'readiness' \("exec"\) is not used by the job: it runs to completion and no Service routes to it\. Fix: remove 'readiness'/],
     ['a healthPath', { healthPath: '/healthz' }, /'healthPath' \("\/healthz"\) is not used by the job: it runs to completion/],
     ['a startup probe', { startup: AppProbe.exec(['true']) }, /'startup' \("exec"\) is not used by the job/],

@@ -479,7 +479,7 @@ describe('ProductionWorker bad input', () => {
     // THEN
     expect(message).toMatch(/^ProductionWorker 'test\/Worker' has 3 invalid props:/);
     expect(message).toContain("- 'replicas' (1) is set together with 'autoscaling'; the autoscaler owns the replica count. Fix: remove 'replicas'");
-    expect(message).toContain("- 'autoscaling.minReplicas' (1) must be an integer of at least 2 in prod. Fix: set it to 2 or more");
+    expect(message).toContain("- 'autoscaling.minReplicas' (1) must be an integer of at least 2 in prod (and at most 2147483647). Fix: set it to 2 or more");
     expect(message).toContain("- 'disruptionBudget.maxUnavailable' (0) blocks every eviction, so node drains hang. Fix: set it to 1 or more");
   });
 

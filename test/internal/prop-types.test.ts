@@ -86,3 +86,37 @@ describe('wrong JavaScript types are named, with the expected type', () => {
     expect(Testing.synth(chart).length).toBeGreaterThan(0);
   });
 });
+
+describe('values the API server would refuse, or that cdk8s would fail on without naming the prop', () => {
+  const { Duration, Size } = require('cdk8s');
+  const cases: Array<[string, () => unknown, RegExp]> = [
+    ['a duration in milliseconds', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, preStopDelay: Duration.millis(1500) }),
+      /'preStopDelay' \("1\.5s"\) is not a whole number of seconds, which is what Kubernetes stores\. Fix: use Duration\.seconds\(n\) with a whole n, e\.g\. Duration\.seconds\(2\)/],
+    ['a probe period in milliseconds', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, liveness: require('../../lib').AppProbe.tcpSocket({ period: Duration.millis(500) }) }),
+      /'liveness\.period' \("0\.5s"\) is not a whole number of seconds/],
+    ['a probe timeout of zero', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, liveness: require('../../lib').AppProbe.tcpSocket({ timeout: Duration.seconds(0) }) }),
+      /'liveness\.timeout' \("0ms"\) is shorter than the 1 second the API server accepts/],
+    ['a negative failure threshold', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, liveness: require('../../lib').AppProbe.tcpSocket({ failureThreshold: -1 }) }),
+      /'liveness\.failureThreshold' \(-1\) is not a whole number from 1 to 2147483647/],
+    ['a fractional failure threshold', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, readiness: require('../../lib').AppProbe.httpGet('/ready', { failureThreshold: 2.5 }) }),
+      /'readiness\.failureThreshold' \(2\.5\) is not a whole number/],
+    ['replicas beyond int32', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, replicas: 2 ** 31 }),
+      /'replicas' \(2147483648\) must be an integer of at least 2 in prod \(and at most 2147483647\)/],
+    ['app memory of one KiB', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, resources: { memory: { request: Size.kibibytes(1), limit: Size.mebibytes(256) } } }),
+      /'resources\.memory\.request' \("0\.0009765625Mi"\) is not a whole number of MiB/],
+    ['a fractional body size (never silently rounded)', () => new ProductionIngress(chartFor(Profile.PROD), 'Ingress', { maxBodySize: Size.mebibytes(0.5) }),
+      /'maxBodySize' \("0\.5Mi"\) is not a whole number of MiB/],
+    ['a namespace memory quota in KiB', () => new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop', quota: { limitsMemory: Size.kibibytes(100) } }),
+      /'quota\.limitsMemory' \("0\.09765625Mi"\) is not a whole number of MiB/],
+    ['a NaN CPU quota', () => new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop', quota: { requestsCpu: kplus.Cpu.millis(NaN) } }),
+      /'quota\.requestsCpu' \("NaNm"\) is not a positive CPU quantity/],
+    ['a pod count beyond int32', () => new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop', quota: { pods: 2 ** 40 } }),
+      /'quota\.pods' \(1099511627776\) is not a count/],
+    ['container defaults of a fraction of a MiB', () => new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop', containerDefaults: { memory: { request: Size.kibibytes(512) } } }),
+      /'containerDefaults\.memory\.request' \("0\.5Mi"\) is not a whole number of MiB/],
+  ];
+
+  test.each(cases)('throws for %s', (_title, fn, expected) => {
+    expect(errorOf(fn)).toMatch(expected);
+  });
+});
