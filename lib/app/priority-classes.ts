@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PRIORITY_CLASSES } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { _uniqueId } from '../internal/scope';
 import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -31,7 +32,7 @@ export class PriorityClasses extends Construct {
   public readonly classes: Record<string, k8s.KubePriorityClass> = {};
 
   public constructor(scope: Construct, id: string, props: PriorityClassesProps = {}) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'PriorityClasses'));
     assertPropTypes(new PropErrors(this, 'PriorityClasses'), props, 'PriorityClassesProps');
     const names = PRIORITY_CLASSES.map((c) => c.name);
     if (props.globalDefault !== undefined && !names.includes(props.globalDefault)) {

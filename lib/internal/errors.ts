@@ -47,6 +47,25 @@ export class PropErrors {
     }
   }
 
+  /**
+   * Records a problem with an object's name: the user's `name`, or, when it is not set, the name derived from the
+   * construct path, whose fix is to set `name` or change the construct id.
+   *
+   * @param what what the name must be, e.g. 'a DNS-1123 label'
+   * @param fix how to write a valid one
+   */
+  public checkName(explicit: string | undefined, name: string, valid: boolean, what: string, fix: string): void {
+    if (valid) {
+      return;
+    }
+    if (explicit !== undefined) {
+      this.add('name', explicit, `is not ${what}`, fix);
+    } else {
+      this.add('name', undefined, `is not set, and the name derived from the construct path ("${name}") is not ${what}`,
+        `set 'name' (${fix}), or change the construct id`);
+    }
+  }
+
   /** Records a problem when `value` is set and is not a DNS-1123 label (a namespace or object name). */
   public checkDnsLabel(prop: string, value: string | undefined): void {
     this.check(value !== undefined && !isDns1123Label(value), prop, value, 'is not a DNS-1123 label',

@@ -21,3 +21,34 @@ export function _namespaceOf(scope: IConstruct): string | undefined {
   const chart = scope.node.scopes.slice().reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
   return chart?.namespace;
 }
+
+/**
+ * `id`, after checking that no construct in `scope` already has it: the library's own children (a
+ * ProductionNamespace's `Resource`, `DefaultDeny`, `AllowDns`, `Quota`, `Limits`, ...) and the user's constructs
+ * alike. cdk8s would throw its own "There is already a Construct" without saying which construct holds the id.
+ *
+ * @param kind the class name of the construct being created, for the message
+ * @internal
+ */
+export function _uniqueId(scope: IConstruct, id: string, kind: string): string {
+  const taken = scope.node.tryFindChild(id);
+  if (taken !== undefined) {
+    const holder = taken.constructor?.name ?? 'a construct';
+    const path = scope.node.path || '<app>';
+    throw new Error(`${kind} '${path ? `${path}/` : ''}${id}' has 1 invalid prop:\n  - 'id' ("${id}") is already used in '${path}' by ${holder} '${taken.node.path}'`
+      + `${LIBRARY_CHILDREN.has(taken) ? ', which the library created there' : ''}. Fix: give the ${kind} another id`);
+  }
+  return id;
+}
+
+/** The children a construct of the library created inside a scope users add to (a ProductionNamespace's). */
+const LIBRARY_CHILDREN = new WeakSet<IConstruct>();
+
+/**
+ * Records every current child of `scope` as created by the library, for the message of `_uniqueId`.
+ *
+ * @internal
+ */
+export function _markLibraryChildren(scope: IConstruct): void {
+  scope.node.children.forEach((c) => LIBRARY_CHILDREN.add(c));
+}

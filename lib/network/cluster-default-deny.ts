@@ -18,7 +18,7 @@ import { ObjectMetadata, objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { isDns1123Label, isDns1123Subdomain, isLabelValue } from '../internal/names';
-import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
+import { NAMESPACE_CONTEXT_KEY, _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import { CLUSTER_DEFAULT_DENY, CLUSTER_DEFAULT_DENY_EXCLUDED_NAMESPACES } from './defaults';
 
@@ -154,13 +154,13 @@ export class ClusterDefaultDeny extends Construct {
   public readonly calicoPolicy?: GlobalNetworkPolicy;
 
   public constructor(scope: Construct, id: string, props: ClusterDefaultDenyProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ClusterDefaultDeny'));
     const errors = new PropErrors(this, 'ClusterDefaultDeny');
     assertPropTypes(errors, props, 'ClusterDefaultDenyProps');
 
     this.cni = props.cni;
     this.name = props.name ?? Names.toDnsLabel(this);
-    errors.checkDnsLabel('name', this.name);
+    errors.checkName(props.name, this.name, isDns1123Label(this.name), 'a DNS-1123 label', 'use lowercase letters, digits and \'-\', at most 63 characters');
     const outer = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
     errors.check(outer !== undefined, 'scope', outer, 'is a ProductionNamespace; the cluster-wide policy has no namespace',
       'create the ClusterDefaultDeny directly in a chart');

@@ -7,7 +7,7 @@ import { NetworkPeer } from '../workload/network-peer';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost, isInt32 } from '../internal/names';
-import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
+import { NAMESPACE_CONTEXT_KEY, _namespaceOf, _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import type { IHardenedWorkload } from '../workload/hardened-workload';
@@ -396,14 +396,14 @@ export class ProductionIngress extends Construct {
   private readonly sourcePeer: NetworkPeer;
 
   public constructor(scope: Construct, id: string, props: ProductionIngressProps = {}) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ProductionIngress'));
     this.profile = Profile.of(this);
     const errors = new PropErrors(this, 'ProductionIngress', this.profile);
     assertPropTypes(errors, props, 'ProductionIngressProps');
     const policy = errors.enforce.bind(errors);
 
     this.name = props.name ?? Names.toDnsLabel(this);
-    errors.check(!isDns1123Subdomain(this.name), 'name', this.name, 'is not a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
+    errors.checkName(props.name, this.name, isDns1123Subdomain(this.name), 'a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
     this.namespace = props.namespace ?? _namespaceOf(this);
     const enclosing = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
     errors.check(props.namespace !== undefined && enclosing !== undefined && props.namespace !== enclosing, 'namespace', props.namespace,

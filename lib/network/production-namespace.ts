@@ -10,7 +10,7 @@ import { objectMetadata } from '../workload/_metadata';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { NAMESPACE_NAME_LABEL, isDns1123Label, isInt32 } from '../internal/names';
-import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
+import { NAMESPACE_CONTEXT_KEY, _markLibraryChildren, _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import {
   NAMESPACE_OBJECT_NAMES, NAMESPACE_QUOTA, POD_SECURITY_LABEL_PREFIX, POD_SECURITY_REASON_ANNOTATION, POD_SECURITY_VERSION,
@@ -231,14 +231,14 @@ export class ProductionNamespace extends Construct {
   public readonly limitRange: k8s.KubeLimitRange;
 
   public constructor(scope: Construct, id: string, props: ProductionNamespaceProps = {}) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ProductionNamespace'));
     this.profile = Profile.of(this);
     const profile = this.profile;
     const errors = new PropErrors(this, 'ProductionNamespace', profile);
     assertPropTypes(errors, props, 'ProductionNamespaceProps');
 
     this.name = props.name ?? Names.toDnsLabel(this);
-    errors.checkDnsLabel('name', this.name);
+    errors.checkName(props.name, this.name, isDns1123Label(this.name), 'a DNS-1123 label', 'use lowercase letters, digits and \'-\', at most 63 characters');
     const outer = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
     errors.check(outer !== undefined, 'scope', outer, 'is inside another ProductionNamespace; namespaces do not nest',
       'create the ProductionNamespace directly in a chart');
@@ -391,6 +391,7 @@ export class ProductionNamespace extends Construct {
         }],
       },
     });
+    _markLibraryChildren(this);
   }
 }
 

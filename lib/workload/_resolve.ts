@@ -397,7 +397,7 @@ export function resolveIdentity(errors: PropErrors, scope: IConstruct, props: Pi
   naming: NameRule = SERVICE_NAME_RULE): ResolvedIdentity {
   const name = props.name ?? Names.toDnsLabel(scope, { maxLen: naming.maxLength });
   const valid = (naming.dns1035 ? isDns1035Label(name) : isDns1123Label(name)) && name.length <= naming.maxLength;
-  errors.check(!valid, 'name', name, `is not a ${naming.dns1035 ? 'DNS-1035' : 'DNS-1123'} label of at most ${naming.maxLength} characters (${naming.reason})`,
+  errors.checkName(props.name, name, valid, `a ${naming.dns1035 ? 'DNS-1035' : 'DNS-1123'} label of at most ${naming.maxLength} characters (${naming.reason})`,
     `use lowercase letters, digits and '-'${naming.dns1035 ? ', start with a letter' : ''}, at most ${naming.maxLength} characters`);
   const namespace = props.namespace ?? _namespaceOf(scope);
   errors.checkDnsLabel('namespace', namespace);

@@ -7,6 +7,7 @@ import type { PodSelector } from './_render';
 import type { ResolvedAccess } from './_resolve';
 import type { AppPort } from './hardened-pod';
 import type { INetworkPeer } from './network-peer';
+import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 
 /**
@@ -106,7 +107,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    * @param kind the construct's class name, for messages (e.g. 'ProductionApp')
    */
   protected constructor(scope: Construct, id: string, private readonly kind: string) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, kind));
     this.profile = Profile.of(this);
   }
 

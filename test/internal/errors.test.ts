@@ -1,0 +1,62 @@
+import { App, Chart } from 'cdk8s';
+import {
+  ClusterDefaultDeny, Cni, PriorityClasses, ProductionApp, ProductionIngress, ProductionJob, ProductionNamespace, ProductionWorker, Profile,
+} from '../../lib';
+import { errorOf } from '../helpers/errors';
+import { chartFor } from '../helpers/manifests';
+
+const APP = { image: 'registry.example.com/web:1.0.0', port: 8080, healthPath: '/healthz' };
+
+describe('an id that collides with a child the library created names both, not cdk8s\'s bare "There is already a Construct"', () => {
+  test.each(['DefaultDeny', 'AllowDns', 'Quota', 'Limits', 'Resource'])('ClusterDefaultDeny with id %s inside a ProductionNamespace', (id) => {
+    const ns = new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop' });
+    expect(errorOf(() => new ClusterDefaultDeny(ns, id, { cni: Cni.CILIUM }))).toMatch(new RegExp(
+      `^ClusterDefaultDeny 'test/Shop/${id}' has 1 invalid prop:\\n  - 'id' \\("${id}"\\) is already used in 'test/Shop' by \\w+ 'test/Shop/${id}', which the library created there\\. Fix: give the ClusterDefaultDeny another id$`));
+  });
+
+  test.each([
+    ['ProductionApp', (ns: ProductionNamespace) => new ProductionApp(ns, 'Quota', APP)],
+    ['ProductionWorker', (ns: ProductionNamespace) => new ProductionWorker(ns, 'Quota', { image: APP.image })],
+    ['ProductionJob', (ns: ProductionNamespace) => new ProductionJob(ns, 'Quota', { image: APP.image })],
+    ['ProductionIngress', (ns: ProductionNamespace) => new ProductionIngress(ns, 'Quota')],
+  ] as const)('%s with the id of the namespace\'s ResourceQuota', (kind, make) => {
+    const ns = new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop' });
+    expect(errorOf(() => make(ns))).toMatch(new RegExp(`^${kind} 'test/Shop/Quota' has 1 invalid prop:\\n  - 'id' \\("Quota"\\) is already used in 'test/Shop' by KubeResourceQuota`));
+  });
+
+  test('two user constructs with one id: the message names the first, without blaming the library', () => {
+    const chart = chartFor(Profile.PROD);
+    new ProductionApp(chart, 'Web', APP);
+    const message = errorOf(() => new ProductionWorker(chart, 'Web', { image: APP.image }));
+    expect(message).toMatch(/'id' \("Web"\) is already used in 'test' by ProductionApp 'test\/Web'\. Fix: give the ProductionWorker another id/);
+    expect(message).not.toMatch(/library created/);
+  });
+
+  test('PriorityClasses twice in one chart', () => {
+    const chart = chartFor(Profile.PROD);
+    new PriorityClasses(chart, 'PriorityClasses');
+    expect(errorOf(() => new PriorityClasses(chart, 'PriorityClasses'))).toMatch(/'id' \("PriorityClasses"\) is already used in 'test' by PriorityClasses/);
+  });
+});
+
+describe('a name derived from an id that is not a DNS label says to set \'name\' or change the id', () => {
+  test.each([
+    ['ProductionApp', (c: Chart) => new ProductionApp(c, 'Web_App', APP)],
+    ['ProductionWorker', (c: Chart) => new ProductionWorker(c, 'Consumer_1', { image: APP.image })],
+    ['ProductionNamespace', (c: Chart) => new ProductionNamespace(c, 'Shop_NS')],
+    ['ClusterDefaultDeny', (c: Chart) => new ClusterDefaultDeny(c, 'Deny_All', { cni: Cni.CALICO })],
+  ] as const)('%s', (_kind, make) => {
+    const message = errorOf(() => make(chartFor(Profile.PROD)));
+    expect(message).toMatch(/'name' \(not set\) is not set, and the name derived from the construct path \("test-[a-z0-9_]+-[0-9a-f]{8}"\) is not a DNS-1[0-9]{3} label/);
+    expect(message).toMatch(/Fix: set 'name' \(.*\), or change the construct id/);
+  });
+
+  test('a chart id that starts with a digit, for a Service name that must start with a letter', () => {
+    const chart = new Chart(new App(), '9shop');
+    expect(errorOf(() => new ProductionApp(chart, 'Web', APP))).toMatch(/derived from the construct path \("9shop-web-[0-9a-f]{8}"\) is not a DNS-1035 label .*it names the Service.*Fix: set 'name'/);
+  });
+
+  test('an explicit name keeps the plain message', () => {
+    expect(errorOf(() => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, name: 'Web_App' }))).toMatch(/'name' \("Web_App"\) is not a DNS-1035 label/);
+  });
+});
