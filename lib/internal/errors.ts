@@ -40,6 +40,16 @@ export class PropErrors {
     this.problems.push({ prop, value, problem, fix });
   }
 
+  /**
+   * Records the problems a static factory found in its arguments (it has no construct path of its own), under
+   * `prefix`, the prop or method where the factory's value is used.
+   */
+  public addAll(prefix: string, problems: readonly PropProblem[]): void {
+    for (const p of problems) {
+      this.add(`${prefix}.${p.prop}`, p.value, p.problem, p.fix);
+    }
+  }
+
   /** Records a problem when `condition` is true. */
   public check(condition: boolean, prop: string, value: unknown, problem: string, fix: string): void {
     if (condition) {
@@ -132,5 +142,23 @@ export function renderValue(value: unknown): string {
     return JSON.stringify(value);
   } catch {
     return String(value);
+  }
+}
+
+/**
+ * The problems a static factory finds in its arguments. A factory has no construct path, so it does not throw: the
+ * construct that uses its value reports them with its own path (`PropErrors.addAll`).
+ *
+ * @internal
+ */
+export class FactoryProblems {
+  /** The problems, in the order found. */
+  public readonly problems: PropProblem[] = [];
+
+  /** Records a problem when `condition` is true. */
+  public check(condition: boolean, prop: string, value: unknown, problem: string, fix: string): void {
+    if (condition) {
+      this.problems.push({ prop, value, problem, fix });
+    }
   }
 }

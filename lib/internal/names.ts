@@ -8,6 +8,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
  */
+import { BlockList, isIP } from 'net';
 
 /** A DNS-1123 label: lowercase alphanumerics and '-', at most 63 characters. @internal */
 export function isDns1123Label(value: string): boolean {
@@ -212,12 +213,55 @@ export function effectivePolicyTypes(spec: { readonly policyTypes?: unknown; rea
 
 /** An IPv4 or IPv6 CIDR. @internal */
 export function isCidr(value: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (v4) {
-    return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+  return parseCidr(value) !== undefined;
+}
+
+/**
+ * An IP block: its address (as written), prefix length and family.
+ *
+ * @internal
+ */
+export interface Cidr {
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 'ipv4' | 'ipv6';
+}
+
+/**
+ * Parses `address/prefix` with Node's own IP parser (`net.isIP`), as the API server parses an ipBlock; undefined
+ * when it is not one. Zone-indexed addresses and leading zeros in the prefix are refused.
+ *
+ * @internal
+ */
+export function parseCidr(value: string): Cidr | undefined {
+  const slash = value.indexOf('/');
+  if (slash < 0 || value.indexOf('/', slash + 1) >= 0) {
+    return undefined;
   }
-  const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(value);
-  return !!v6 && v6[1].includes(':') && Number(v6[2]) <= 128;
+  const address = value.slice(0, slash);
+  const prefixText = value.slice(slash + 1);
+  const version = isIP(address);
+  if (version === 0 || !/^(0|[1-9]\d{0,2})$/.test(prefixText) || address.includes('%')) {
+    return undefined;
+  }
+  const prefix = Number(prefixText);
+  const max = version === 4 ? 32 : 128;
+  return prefix <= max ? { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' } : undefined;
+}
+
+/**
+ * Whether `inner` is a strict subset of `outer`: the same family, a longer prefix, and its address inside `outer`
+ * (what the API server requires of an ipBlock's `except` entries).
+ *
+ * @internal
+ */
+export function isStrictSubset(outer: Cidr, inner: Cidr): boolean {
+  if (outer.family !== inner.family || inner.prefix <= outer.prefix) {
+    return false;
+  }
+  const block = new BlockList();
+  block.addSubnet(outer.address, outer.prefix, outer.family);
+  return block.check(inner.address, inner.family);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
-import { isCidr } from '../internal/names';
+import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
+import { parseCidr } from '../internal/names';
 import { API_SERVER_PORT } from './defaults';
 
 /**
@@ -34,25 +35,20 @@ export class KubernetesApiServer {
    * @throws if a CIDR is not a CIDR, is `0.0.0.0/0` or `::/0`, or the port is not a port number.
    */
   public static endpoints(cidrs: string[], options: KubernetesApiServerEndpointsOptions = {}): KubernetesApiServer {
-    const port = options.port ?? API_SERVER_PORT;
-    const problems: string[] = [];
-    if (cidrs.length === 0) {
-      problems.push('\'cidrs\' ([]) is empty. Fix: give the API server endpoint addresses, e.g. ["10.0.0.10/32"]');
-    }
-    for (const cidr of cidrs) {
-      if (!isCidr(cidr)) {
-        problems.push(`'cidrs' ("${cidr}") is not a CIDR. Fix: write it as address/prefix, e.g. "10.0.0.10/32"`);
-      } else if (cidr === '0.0.0.0/0' || cidr === '::/0') {
-        problems.push(`'cidrs' ("${cidr}") opens the API server port to every address. Fix: give the API server endpoint addresses`);
-      }
-    }
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      problems.push(`'port' (${port}) is not a port number. Fix: use an integer from 1 to 65535`);
-    }
-    if (problems.length > 0) {
-      throw new Error(`KubernetesApiServer.endpoints has ${problems.length} invalid prop(s):\n  - ${problems.join('\n  - ')}`);
-    }
-    return new KubernetesApiServer([...cidrs], port);
+    const port = options?.port ?? API_SERVER_PORT;
+    const problems = new FactoryProblems();
+    const list = Array.isArray(cidrs) ? cidrs : [];
+    problems.check(!Array.isArray(cidrs), 'cidrs', cidrs, 'is not an array of CIDRs', 'pass the endpoint addresses, e.g. ["10.0.0.10/32"]');
+    problems.check(Array.isArray(cidrs) && cidrs.length === 0, 'cidrs', cidrs, 'is empty', 'give the API server endpoint addresses, e.g. ["10.0.0.10/32"]');
+    list.forEach((cidr, i) => {
+      const block = typeof cidr === 'string' ? parseCidr(cidr) : undefined;
+      problems.check(block === undefined, `cidrs[${i}]`, cidr, 'is not a CIDR', 'write it as address/prefix, e.g. "10.0.0.10/32"');
+      problems.check(block !== undefined && block.prefix === 0, `cidrs[${i}]`, cidr, 'opens the API server port to every address',
+        'give the API server endpoint addresses');
+    });
+    problems.check(typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535, 'port', port, 'is not a port number',
+      'use an integer from 1 to 65535');
+    return new KubernetesApiServer([...list], port, problems.problems);
   }
 
   /**
@@ -60,6 +56,9 @@ export class KubernetesApiServer {
    * ProductionNamespace). Call it before adding constructs to `scope`.
    */
   public static use(scope: IConstruct, server: KubernetesApiServer): void {
+    const errors = new PropErrors(scope, 'KubernetesApiServer.use');
+    server._reportProblems(errors, 'server');
+    errors.throwIfAny();
     scope.node.setContext(API_SERVER_CONTEXT_KEY, server._toContext());
   }
 
@@ -68,7 +67,18 @@ export class KubernetesApiServer {
     public readonly cidrs: string[],
     /** The port of the API server endpoints. */
     public readonly port: number,
+    private readonly problems: PropProblem[],
   ) {}
+
+  /**
+   * Records what `endpoints` found wrong in its arguments, under `prefix`, in the errors of the construct that uses
+   * the server.
+   *
+   * @internal
+   */
+  public _reportProblems(errors: PropErrors, prefix: string): void {
+    errors.addAll(`${prefix}(KubernetesApiServer.endpoints)`, this.problems);
+  }
 
   /**
    * The context value that ProductionApp reads.

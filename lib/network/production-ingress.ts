@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
 import { NetworkPeer } from '../workload/network-peer';
-import { PropErrors } from '../internal/errors';
+import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost, isInt32 } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf, _uniqueId } from '../internal/scope';
@@ -72,20 +72,15 @@ export class IngressController {
    * Any other controller (Traefik, HAProxy, a second ingress-nginx with another class, ...).
    */
   public static custom(options: IngressControllerOptions): IngressController {
-    const problems: string[] = [];
-    if (!isDns1123Subdomain(options.ingressClassName)) {
-      problems.push(`'ingressClassName' ("${options.ingressClassName}") is not a valid IngressClass name. Fix: use a DNS-1123 subdomain`);
-    }
-    if (!isDns1123Label(options.namespace)) {
-      problems.push(`'namespace' ("${options.namespace}") is not a namespace name. Fix: use a DNS-1123 label`);
-    }
-    if (Object.keys(options.podLabels).length === 0) {
-      problems.push('\'podLabels\' ({}) is empty, which would admit every pod of the controller namespace. Fix: give the labels of the controller pods');
-    }
-    if (problems.length > 0) {
-      throw new Error(`IngressController.custom has ${problems.length} invalid prop(s):\n  - ${problems.join('\n  - ')}`);
-    }
-    return new IngressController(options);
+    const problems = new FactoryProblems();
+    const given = options ?? ({} as IngressControllerOptions);
+    problems.check(typeof given.ingressClassName !== 'string' || !isDns1123Subdomain(given.ingressClassName), 'ingressClassName', given.ingressClassName,
+      'is not a valid IngressClass name', 'use a DNS-1123 subdomain');
+    problems.check(typeof given.namespace !== 'string' || !isDns1123Label(given.namespace), 'namespace', given.namespace, 'is not a namespace name',
+      'use a DNS-1123 label');
+    problems.check(typeof given.podLabels !== 'object' || given.podLabels === null || Object.keys(given.podLabels).length === 0, 'podLabels', given.podLabels,
+      'is empty, which would admit every pod of the controller namespace', 'give the labels of the controller pods');
+    return new IngressController({ ...given, podLabels: { ...(given.podLabels ?? {}) } }, problems.problems);
   }
 
   /** The IngressClass name. */
@@ -103,7 +98,7 @@ export class IngressController {
   /** The body-size annotation, if the controller has one. */
   public readonly bodySizeAnnotation?: string;
 
-  private constructor(options: IngressControllerOptions) {
+  private constructor(options: IngressControllerOptions, private readonly problems: PropProblem[] = []) {
     this.ingressClassName = options.ingressClassName;
     this.namespace = options.namespace;
     this.podLabels = { ...options.podLabels };
@@ -111,6 +106,15 @@ export class IngressController {
     this.hstsAnnotations = { ...(options.hstsAnnotations ?? {}) };
     this.rateLimitAnnotation = options.rateLimitAnnotation;
     this.bodySizeAnnotation = options.bodySizeAnnotation;
+  }
+
+  /**
+   * Records what `custom` found wrong in its options, under `prefix`, in the errors of the construct that uses it.
+   *
+   * @internal
+   */
+  public _reportProblems(errors: PropErrors, prefix: string): void {
+    errors.addAll(`${prefix}(IngressController.custom)`, this.problems);
   }
 
   /** The controller's pods, as a network peer. */
@@ -409,6 +413,7 @@ export class ProductionIngress extends Construct {
     errors.check(props.namespace !== undefined && enclosing !== undefined && props.namespace !== enclosing, 'namespace', props.namespace,
       `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespace\', or create the ingress outside the ProductionNamespace');
     this.controller = props.controller ?? IngressController.NGINX;
+    this.controller._reportProblems(errors, 'controller');
     this.gateway = props.gateway;
     this.httpsRedirect = props.httpsRedirect ?? true;
     this.hsts = props.hsts ?? true;

@@ -314,6 +314,7 @@ export class ProductionNamespace extends Construct {
     (this.allowedIngressNamespaces ?? []).forEach((ns, i) => errors.check(!isDns1123Label(ns), `allowedIngressNamespaces[${i}]`, ns,
       'is not a namespace name', 'use a DNS-1123 label'));
     this.apiServer = props.apiServer;
+    this.apiServer?._reportProblems(errors, 'apiServer');
 
     errors.throwIfAny();
 

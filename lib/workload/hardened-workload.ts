@@ -6,7 +6,9 @@ import { WorkloadNetworkPolicy, workloadPeer } from './_network';
 import type { PodSelector } from './_render';
 import type { ResolvedAccess } from './_resolve';
 import type { AppPort } from './hardened-pod';
-import type { INetworkPeer } from './network-peer';
+import { INetworkPeer, NetworkPeer } from './network-peer';
+import { PropErrors } from '../internal/errors';
+import { checkPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 
@@ -120,19 +122,39 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   }
 
   public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.checkArguments('allowFrom', peer, options, 'AppAllowOptions');
     this.networkOf().allowFrom(peer, options);
   }
 
   public connectsTo(peer: INetworkPeer, options: AppAllowOptions = {}): void {
+    this.checkArguments('connectsTo', peer, options, 'AppAllowOptions');
     this.networkOf().connectsTo(peer, options);
   }
 
   public addIngressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.checkArguments('addIngressRule', peer, options, 'WorkloadRuleOptions');
     this.networkOf().addIngress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
   }
 
   public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
+    this.checkArguments('addEgressRule', peer, options, 'WorkloadRuleOptions');
     this.networkOf().addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+
+  /**
+   * Reports, with this workload's path, what the peer's factory found wrong in its arguments (`NetworkPeer.cidr`
+   * with a bad CIDR, ...) and options of the wrong type.
+   */
+  private checkArguments(method: string, peer: INetworkPeer, options: unknown, struct: string): void {
+    const errors = new PropErrors(this, this.kind, this.profile);
+    if (peer instanceof NetworkPeer) {
+      peer._reportProblems(errors, method);
+    } else {
+      errors.check(typeof peer?.toNetworkPolicyPeer !== 'function', method, peer, 'is not a network peer',
+        'pass a hardened workload (ProductionApp, ...) or a NetworkPeer (NetworkPeer.cidr, .namespace, .pods)');
+    }
+    checkPropTypes(errors, options, struct, `${method}.`);
+    errors.throwIfAny();
   }
 
   /**

@@ -485,9 +485,11 @@ describe('ProductionApp network policy', () => {
       to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }],
     });
     expect(errorOf(() => web.connectsTo(NetworkPeer.cidr('10.0.0.0/8')))).toMatch(/'connectsTo' \(cidr 10.0.0.0\/8\) needs 'ports'/);
-    expect(errorOf(() => NetworkPeer.cidr('0.0.0.0/0'))).toMatch(/opens the rule to every address/);
-    expect(errorOf(() => NetworkPeer.cidr('10.0.0.0/33'))).toMatch(/is not a CIDR/);
-    expect(() => NetworkPeer.cidr('0.0.0.0/0', { reason: 'calls third-party webhooks with changing IPs' })).not.toThrow();
+    // The factory has no construct path: its problems are reported where the peer is used, with the app's path.
+    expect(errorOf(() => web.connectsTo(NetworkPeer.cidr('0.0.0.0/0'), { ports: [443] }))).toMatch(
+      /^ProductionApp 'test\/Web' has 1 invalid prop:\n  - 'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("0\.0\.0\.0\/0"\) opens the rule to every address\. Fix: name the real destination/);
+    expect(errorOf(() => web.connectsTo(NetworkPeer.cidr('10.0.0.0/33'), { ports: [443] }))).toMatch(/'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("10\.0\.0\.0\/33"\) is not a CIDR/);
+    expect(() => web.connectsTo(NetworkPeer.cidr('0.0.0.0/0', { reason: 'calls third-party webhooks with changing IPs' }), { ports: [443] })).not.toThrow();
     expect(errorOf(() => web.allowFrom(NetworkPeer.namespace('monitoring'), { ports: [1234] }))).toMatch(/'allowFrom' ports \(1234\) are not ports of the app/);
   });
 });

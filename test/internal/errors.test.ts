@@ -60,3 +60,35 @@ describe('a name derived from an id that is not a DNS label says to set \'name\'
     expect(errorOf(() => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, name: 'Web_App' }))).toMatch(/'name' \("Web_App"\) is not a DNS-1035 label/);
   });
 });
+
+describe('static factories report their problems where their value is used, with that construct\'s path', () => {
+  const { NetworkPeer } = require('../../lib');
+  const web = () => new ProductionApp(chartFor(Profile.PROD), 'Web', APP);
+  const cases: Array<[string, () => unknown, RegExp]> = [
+    ['an IPv6 address with two "::"', () => web().connectsTo(NetworkPeer.cidr('fe80::1::2/64'), { ports: [443] }),
+      /'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("fe80::1::2\/64"\) is not a CIDR/],
+    ['":/0"', () => web().connectsTo(NetworkPeer.cidr(':/0'), { ports: [443] }), /'connectsTo\(NetworkPeer\.cidr\)\.cidr' \(":\/0"\) is not a CIDR/],
+    ['a prefix with a leading zero', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/08'), { ports: [443] }), /is not a CIDR/],
+    ['an except outside its CIDR', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { except: ['10.1.0.0/24'] }), { ports: [443] }),
+      /'connectsTo\(NetworkPeer\.cidr\)\.except\[0\]' \("10\.1\.0\.0\/24"\) is not a strict subset of 'cidr' \(10\.0\.0\.0\/16\), which the API server requires/],
+    ['an except as wide as its CIDR', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { except: ['10.0.0.0/16'] }), { ports: [443] }),
+      /is not a strict subset of 'cidr'/],
+    ['an except of another family', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { except: ['fd00::/64'] }), { ports: [443] }),
+      /is not a strict subset of 'cidr'/],
+    ['an invalid namespace name', () => web().allowFrom(NetworkPeer.namespace('Monitoring')), /'allowFrom\(NetworkPeer\.namespace\)\.name' \("Monitoring"\) is not a namespace name/],
+    ['an invalid pod label', () => web().allowFrom(NetworkPeer.pods({ app: 'a b' })), /'allowFrom\(NetworkPeer\.pods\)\.podLabels\.app' \("a b"\) is not a valid label value/],
+    ['an empty pod selector', () => web().allowFrom(NetworkPeer.pods({})), /'allowFrom\(NetworkPeer\.pods\)\.podLabels' \(\{\}\) is empty, which selects every pod/],
+    ['a rule option of the wrong type', () => web().addIngressRule(NetworkPeer.namespace('monitoring'), { ports: ['9090'] } as any),
+      /'addIngressRule\.ports\[0\]' \("9090"\) is a string, not a number/],
+  ];
+  test.each(cases)('%s', (_title, fn, expected) => {
+    const message = errorOf(fn);
+    expect(message).toMatch(/^ProductionApp 'test\/Web' has 1 invalid prop:/);
+    expect(message).toMatch(expected);
+  });
+
+  test('a valid IPv6 block with an except inside it is accepted', () => {
+    const app = web();
+    expect(() => app.connectsTo(NetworkPeer.cidr('fd00::/48', { except: ['fd00:0:0:1::/64'] }), { ports: [443] })).not.toThrow();
+  });
+});

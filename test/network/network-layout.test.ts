@@ -141,7 +141,7 @@ describe('API server egress', () => {
     const manifests = Testing.synth(chart);
     expect(mayReach(manifests, podOf(app), { ip: '203.0.113.7' }, 443)).toBe(true);
     expect(mayReach(manifests, podOf(app), { ip: '198.51.100.7' }, 443)).toBe(false);
-    expect(() => NetworkPeer.cidr('0.0.0.0/0')).toThrow(/opens the rule to every address/);
+    expect(() => app.connectsTo(NetworkPeer.cidr('0.0.0.0/0'), { ports: [443] })).toThrow(/'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("0\.0\.0\.0\/0"\) opens the rule to every address/);
   });
 });
 

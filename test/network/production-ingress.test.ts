@@ -315,11 +315,13 @@ describe('ProductionIngress errors', () => {
       `'addServiceRoute.port' (not set) is not a port of Service '${svc.name}'. Fix: give one of 80, 81`);
   });
 
-  test('throws for a custom controller without pod labels', () => {
-    expect(() => IngressController.custom({ ingressClassName: 'x', namespace: 'Bad_NS', podLabels: {} })).toThrow(
-      'IngressController.custom has 2 invalid prop(s):\n'
-      + "  - 'namespace' (\"Bad_NS\") is not a namespace name. Fix: use a DNS-1123 label\n"
-      + "  - 'podLabels' ({}) is empty, which would admit every pod of the controller namespace. Fix: give the labels of the controller pods");
+  test('throws for a custom controller without pod labels, where the controller is used', () => {
+    const { ns } = setup();
+    const controller = IngressController.custom({ ingressClassName: 'x', namespace: 'Bad_NS', podLabels: {} });
+    expect(() => new ProductionIngress(ns, 'Ingress', { controller, tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] })).toThrow(
+      "ProductionIngress 'test/Shop/Ingress' has 2 invalid props:\n"
+      + "  - 'controller(IngressController.custom).namespace' (\"Bad_NS\") is not a namespace name. Fix: use a DNS-1123 label\n"
+      + "  - 'controller(IngressController.custom).podLabels' ({}) is empty, which would admit every pod of the controller namespace. Fix: give the labels of the controller pods");
   });
 
   test('fails validation for an ingress without routes', () => {

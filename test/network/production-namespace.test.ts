@@ -247,11 +247,13 @@ describe('ProductionNamespace errors', () => {
       "'serviceAccountToken' (true) mounts a token, but the ProductionNamespace \"ops\" has no 'apiServer', so the default deny blocks every API call, which is not allowed in prod. Fix: set 'apiServer' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))");
   });
 
-  test('KubernetesApiServer.endpoints throws for open-world and malformed CIDRs and bad ports', () => {
-    expect(() => KubernetesApiServer.endpoints(['0.0.0.0/0', '10.0.0.1'], { port: 70000 })).toThrow(
-      'KubernetesApiServer.endpoints has 3 invalid prop(s):\n'
-      + "  - 'cidrs' (\"0.0.0.0/0\") opens the API server port to every address. Fix: give the API server endpoint addresses\n"
-      + "  - 'cidrs' (\"10.0.0.1\") is not a CIDR. Fix: write it as address/prefix, e.g. \"10.0.0.10/32\"\n"
-      + "  - 'port' (70000) is not a port number. Fix: use an integer from 1 to 65535");
+  test('KubernetesApiServer.endpoints problems are thrown where the server is used: open-world and malformed CIDRs and bad ports', () => {
+    const server = KubernetesApiServer.endpoints(['0.0.0.0/0', '10.0.0.1'], { port: 70000 });
+    expect(() => new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop', apiServer: server })).toThrow(
+      "ProductionNamespace 'test/Shop' has 3 invalid props:\n"
+      + "  - 'apiServer(KubernetesApiServer.endpoints).cidrs[0]' (\"0.0.0.0/0\") opens the API server port to every address. Fix: give the API server endpoint addresses\n"
+      + "  - 'apiServer(KubernetesApiServer.endpoints).cidrs[1]' (\"10.0.0.1\") is not a CIDR. Fix: write it as address/prefix, e.g. \"10.0.0.10/32\"\n"
+      + "  - 'apiServer(KubernetesApiServer.endpoints).port' (70000) is not a port number. Fix: use an integer from 1 to 65535");
+    expect(() => KubernetesApiServer.use(chartFor(Profile.PROD), server)).toThrow(/^KubernetesApiServer\.use 'test' has 3 invalid props/);
   });
 });
