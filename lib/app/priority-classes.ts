@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PRIORITY_CLASSES } from '../defaults';
+import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { _uniqueId } from '../internal/scope';
 import { assertPropTypes } from '../internal/prop-types';
@@ -33,6 +34,7 @@ export class PriorityClasses extends Construct {
 
   public constructor(scope: Construct, id: string, props: PriorityClassesProps = {}) {
     super(scope, _uniqueId(scope, id, 'PriorityClasses'));
+    _registerAppChecks(this);
     assertPropTypes(new PropErrors(this, 'PriorityClasses'), props, 'PriorityClassesProps');
     const names = PRIORITY_CLASSES.map((c) => c.name);
     if (props.globalDefault !== undefined && !names.includes(props.globalDefault)) {

@@ -15,6 +15,7 @@ import {
 } from '../../imports/calicoglobalnetworkpolicy-projectcalico.org';
 import { CLUSTER_DNS } from '../defaults';
 import { ObjectMetadata, objectMetadata } from '../workload/_metadata';
+import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { isDns1123Label, isDns1123Subdomain, isLabelValue } from '../internal/names';
@@ -155,6 +156,7 @@ export class ClusterDefaultDeny extends Construct {
 
   public constructor(scope: Construct, id: string, props: ClusterDefaultDenyProps) {
     super(scope, _uniqueId(scope, id, 'ClusterDefaultDeny'));
+    _registerAppChecks(this);
     const errors = new PropErrors(this, 'ClusterDefaultDeny');
     assertPropTypes(errors, props, 'ClusterDefaultDenyProps');
 

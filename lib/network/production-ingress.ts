@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
 import { NetworkPeer } from '../workload/network-peer';
+import { _registerAppChecks } from '../internal/app-checks';
 import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost, isInt32 } from '../internal/names';
@@ -401,6 +402,7 @@ export class ProductionIngress extends Construct {
 
   public constructor(scope: Construct, id: string, props: ProductionIngressProps = {}) {
     super(scope, _uniqueId(scope, id, 'ProductionIngress'));
+    _registerAppChecks(this);
     this.profile = Profile.of(this);
     const errors = new PropErrors(this, 'ProductionIngress', this.profile);
     assertPropTypes(errors, props, 'ProductionIngressProps');

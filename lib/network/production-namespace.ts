@@ -7,6 +7,7 @@ import { validateResources } from '../workload/_resolve';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
 import { CLUSTER_DNS, DEFAULT_SIZE, SIZES } from '../defaults';
 import { objectMetadata } from '../workload/_metadata';
+import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { NAMESPACE_NAME_LABEL, isDns1123Label, isInt32 } from '../internal/names';
@@ -232,6 +233,7 @@ export class ProductionNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: ProductionNamespaceProps = {}) {
     super(scope, _uniqueId(scope, id, 'ProductionNamespace'));
+    _registerAppChecks(this);
     this.profile = Profile.of(this);
     const profile = this.profile;
     const errors = new PropErrors(this, 'ProductionNamespace', profile);

@@ -9,6 +9,7 @@ import type { AppPort } from './hardened-pod';
 import { INetworkPeer, NetworkPeer } from './network-peer';
 import { PropErrors } from '../internal/errors';
 import { checkPropTypes } from '../internal/prop-types';
+import { _registerAppChecks } from '../internal/app-checks';
 import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 
@@ -110,6 +111,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    */
   protected constructor(scope: Construct, id: string, private readonly kind: string) {
     super(scope, _uniqueId(scope, id, kind));
+    _registerAppChecks(this);
     this.profile = Profile.of(this);
   }
 

@@ -1,0 +1,82 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { collectWarnings } from '../warnings';
+
+/**
+ * The environment variable that silences the dev-profile warnings printed on every synthesis (`1` or `true`).
+ *
+ * @internal
+ */
+export const QUIET_ENV = 'CDK8S_PRODUCTION_QUIET';
+
+/** The roots (apps) the checks are registered on, once each. */
+const REGISTERED = new WeakSet<IConstruct>();
+
+/**
+ * Registers, once per app, the checks that need the whole app: the same object emitted twice, and printing the
+ * dev-profile warnings. cdk8s runs them with every other validation, once per synthesis.
+ *
+ * @internal
+ */
+export function _registerAppChecks(scope: IConstruct): void {
+  const root = scope.node.root;
+  if (REGISTERED.has(root)) {
+    return;
+  }
+  REGISTERED.add(root);
+  root.node.addValidation({
+    validate: () => {
+      printWarnings(root);
+      return duplicateObjects(root);
+    },
+  });
+}
+
+/**
+ * Two ApiObjects with the same apiVersion, kind, namespace and name: at apply time the API server keeps one (or
+ * refuses the second create) and the other is silently lost.
+ */
+function duplicateObjects(root: IConstruct): string[] {
+  const first = new Map<string, ApiObject>();
+  const problems: string[] = [];
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) {
+      continue;
+    }
+    const namespace = c.metadata.namespace;
+    const key = `${c.apiVersion} ${c.kind} ${namespace ?? ''}/${c.name}`;
+    const other = first.get(key);
+    if (other === undefined) {
+      first.set(key, c);
+      continue;
+    }
+    problems.push(`'${ownerPath(other)}' and '${ownerPath(c)}' both emit ${c.apiVersion} ${c.kind} `
+      + `${namespace ? `${namespace}/` : ''}${c.name}; at apply time one would overwrite or block the other. `
+      + 'Fix: give one of the constructs another \'name\' (or namespace)');
+  }
+  return problems;
+}
+
+/** The path of the construct that owns an ApiObject: the cdk8s-plus object for its inner `Resource`. */
+function ownerPath(object: ApiObject): string {
+  return object.node.id === 'Resource' && object.node.scope ? object.node.scope.node.path : object.node.path;
+}
+
+/** The warnings already printed, per app: cdk8s validates more than once per synthesis. */
+const PRINTED = new WeakMap<IConstruct, Set<string>>();
+
+/** Prints every dev-profile warning of the app to stderr once, unless silenced with `CDK8S_PRODUCTION_QUIET`. */
+function printWarnings(root: IConstruct): void {
+  const quiet = (process.env[QUIET_ENV] ?? '').toLowerCase();
+  if (quiet === '1' || quiet === 'true') {
+    return;
+  }
+  const printed = PRINTED.get(root) ?? new Set<string>();
+  PRINTED.set(root, printed);
+  for (const warning of collectWarnings(root)) {
+    if (!printed.has(warning)) {
+      printed.add(warning);
+      process.stderr.write(`[cdk8s-production] warning: ${warning}\n`);
+    }
+  }
+}
