@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { propsError } from './internal/errors';
 
 /**
  * How strictly a production rule is enforced in a profile.
@@ -47,7 +48,7 @@ export class Profile {
   public static named(name: string): Profile {
     const found = Profile.all().find((p) => p.name === name);
     if (!found) {
-      throw new Error(`Unknown profile '${name}': use one of ${Profile.all().map((p) => `'${p.name}'`).join(', ')}`);
+      throw propsError(`Unknown profile '${name}': use one of ${Profile.all().map((p) => `'${p.name}'`).join(', ')}`);
     }
     return found;
   }
@@ -61,10 +62,10 @@ export class Profile {
     if (!(profile instanceof Profile)) {
       const named = typeof profile === 'string' && Profile.all().some((p) => p.name === profile)
         ? `Profile.${String(profile).toUpperCase()} (or Profile.named('${profile}'))` : 'Profile.DEV, Profile.STAGING or Profile.PROD';
-      throw new Error(`${scope.node.path || '<app>'}: Profile.use was given ${JSON.stringify(profile) ?? String(profile)}, not a Profile. Fix: use ${named}`);
+      throw propsError(`${scope.node.path || '<app>'}: Profile.use was given ${JSON.stringify(profile) ?? String(profile)}, not a Profile. Fix: use ${named}`);
     }
     if (scope.node.children.length > 0) {
-      throw new Error(`${scope.node.path || '<app>'}: Profile.use('${profile.name}') was called after constructs were added; set the profile once per chart, before adding constructs`);
+      throw propsError(`${scope.node.path || '<app>'}: Profile.use('${profile.name}') was called after constructs were added; set the profile once per chart, before adding constructs`);
     }
     scope.node.setContext(Profile.CONTEXT_KEY, profile.name);
   }

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PRIORITY_CLASSES } from '../defaults';
 import { _registerAppChecks } from '../internal/app-checks';
-import { PropErrors } from '../internal/errors';
+import { PropErrors, propsError } from '../internal/errors';
 import { _uniqueId } from '../internal/scope';
 import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
@@ -38,7 +38,7 @@ export class PriorityClasses extends Construct {
     assertPropTypes(new PropErrors(this, 'PriorityClasses'), props, 'PriorityClassesProps');
     const names = PRIORITY_CLASSES.map((c) => c.name);
     if (props.globalDefault !== undefined && !names.includes(props.globalDefault)) {
-      throw new Error(`PriorityClasses '${this.node.path}' has 1 invalid prop:\n  - 'globalDefault' ("${props.globalDefault}") is not one of the classes. Fix: use one of ${names.map((n) => `'${n}'`).join(', ')}`);
+      throw propsError(`PriorityClasses '${this.node.path}' has 1 invalid prop:\n  - 'globalDefault' ("${props.globalDefault}") is not one of the classes. Fix: use one of ${names.map((n) => `'${n}'`).join(', ')}`);
     }
     for (const c of PRIORITY_CLASSES) {
       this.classes[c.name] = new k8s.KubePriorityClass(this, c.name, {

@@ -115,7 +115,7 @@ export class PropErrors {
     }
     const count = this.problems.length === 1 ? '1 invalid prop' : `${this.problems.length} invalid props`;
     const lines = this.problems.map((p) => `  - '${p.prop}' (${renderValue(p.value)}) ${p.problem}. Fix: ${p.fix}`);
-    throw new Error(`${this.kind} '${this.scope.node.path}' has ${count}:\n${lines.join('\n')}`);
+    throw propsError(`${this.kind} '${this.scope.node.path}' has ${count}:\n${lines.join('\n')}`);
   }
 }
 
@@ -161,4 +161,48 @@ export class FactoryProblems {
       this.problems.push({ prop, value, problem, fix });
     }
   }
+}
+
+/**
+ * An error in the props a user gave a construct of the library. When nothing catches it, the process ends with its
+ * message alone (as the README shows it) and exit code 1, without the stack of library frames; set
+ * `CDK8S_PRODUCTION_STACK=1` to see the stack.
+ *
+ * @internal
+ */
+export class ProductionPropsError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ProductionPropsError';
+  }
+}
+
+/** The environment variable that keeps the stack of an uncaught props error (`1` or `true`). @internal */
+export const STACK_ENV = 'CDK8S_PRODUCTION_STACK';
+
+let cleanExitInstalled = false;
+
+/**
+ * A props error, ready to throw. The first one installs the handler that prints an uncaught props error cleanly
+ * (its message, exit code 1); any other uncaught error is printed with its stack and exit code 1, as Node does.
+ * An app that listens for uncaught exceptions itself keeps full control.
+ *
+ * @internal
+ */
+export function propsError(message: string): ProductionPropsError {
+  if (!cleanExitInstalled && typeof process !== 'undefined' && typeof process.on === 'function') {
+    cleanExitInstalled = true;
+    process.on('uncaughtException', (error: unknown) => {
+      if (process.listenerCount('uncaughtException') > 1) {
+        // The app handles uncaught errors itself.
+        return;
+      }
+      const keep = (process.env[STACK_ENV] ?? '').toLowerCase();
+      const clean = error instanceof ProductionPropsError && keep !== '1' && keep !== 'true';
+      // Any other error is reported as Node reports it: its stack, and exit code 1.
+      process.stderr.write(`${clean ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
+      process.exit(1);
+    });
+  }
+  return new ProductionPropsError(message);
 }

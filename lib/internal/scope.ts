@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { propsError } from './errors';
 
 /**
  * The context key a ProductionNamespace sets on itself, so that constructs created inside it land in it.
@@ -35,7 +36,7 @@ export function _uniqueId(scope: IConstruct, id: string, kind: string): string {
   if (taken !== undefined) {
     const holder = taken.constructor?.name ?? 'a construct';
     const path = scope.node.path || '<app>';
-    throw new Error(`${kind} '${path ? `${path}/` : ''}${id}' has 1 invalid prop:\n  - 'id' ("${id}") is already used in '${path}' by ${holder} '${taken.node.path}'`
+    throw propsError(`${kind} '${path ? `${path}/` : ''}${id}' has 1 invalid prop:\n  - 'id' ("${id}") is already used in '${path}' by ${holder} '${taken.node.path}'`
       + `${LIBRARY_CHILDREN.has(taken) ? ', which the library created there' : ''}. Fix: give the ${kind} another id`);
   }
   return id;

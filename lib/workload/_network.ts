@@ -8,7 +8,7 @@ import type { AppAllowOptions, IHardenedWorkload } from './hardened-workload';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, INetworkPeer, NetworkPeer } from './network-peer';
 import { CLUSTER_DNS } from '../defaults';
 import { NAMESPACE_NAME_LABEL } from '../internal/names';
-import { PropErrors } from '../internal/errors';
+import { PropErrors, propsError } from '../internal/errors';
 
 /** Marks an object as a hardened workload, so pairing can recognise one without knowing its class. */
 const HARDENED_WORKLOAD = Symbol.for('@platform/cdk8s-production.HardenedWorkload');
@@ -63,7 +63,7 @@ export class WorkloadNetworkPolicy {
   /** See `IHardenedWorkload.allowFrom`. */
   public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
     if (this.owner.ports.length === 0) {
-      throw new Error(`${this.kind} '${this.owner.node.path}': 'allowFrom' (${peer.peerDescription}) cannot admit traffic: the workload serves no port, so nothing may reach it. Fix: remove the allow; for traffic the workload starts, use 'connectsTo' on it`);
+      throw propsError(`${this.kind} '${this.owner.node.path}': 'allowFrom' (${peer.peerDescription}) cannot admit traffic: the workload serves no port, so nothing may reach it. Fix: remove the allow; for traffic the workload starts, use 'connectsTo' on it`);
     }
     const ports = options.ports ?? [this.owner.ports[0].port];
     this.checkOwnPorts('allowFrom', ports);
@@ -82,11 +82,11 @@ export class WorkloadNetworkPolicy {
     }
     const path = this.owner.node.path;
     if (!options.ports || options.ports.length === 0) {
-      throw new Error(`${this.kind} '${path}': 'connectsTo' (${peer.peerDescription}) needs 'ports'. Fix: list the destination ports, e.g. { ports: [5432] }`);
+      throw propsError(`${this.kind} '${path}': 'connectsTo' (${peer.peerDescription}) needs 'ports'. Fix: list the destination ports, e.g. { ports: [5432] }`);
     }
     const bad = options.ports.filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
     if (bad.length > 0) {
-      throw new Error(`${this.kind} '${path}': 'connectsTo' ports (${bad.join(', ')}) are not port numbers. Fix: use integers from 1 to 65535`);
+      throw propsError(`${this.kind} '${path}': 'connectsTo' ports (${bad.join(', ')}) are not port numbers. Fix: use integers from 1 to 65535`);
     }
     this.addEgress(peer, options.ports, [options.protocol ?? kplus.Protocol.TCP]);
   }
@@ -114,7 +114,7 @@ export class WorkloadNetworkPolicy {
     const own = this.owner.ports;
     const unknown = ports.filter((p) => !own.some((q) => q.port === p));
     if (unknown.length > 0) {
-      throw new Error(`${this.kind} '${this.owner.node.path}': '${method}' ports (${unknown.join(', ')}) are not ports of the app. Fix: use one of ${own.map((p) => p.port).join(', ')}`);
+      throw propsError(`${this.kind} '${this.owner.node.path}': '${method}' ports (${unknown.join(', ')}) are not ports of the app. Fix: use one of ${own.map((p) => p.port).join(', ')}`);
     }
   }
 
