@@ -299,3 +299,9 @@ export const INT32_MAX = 2147483647;
 export function isInt32(value: number, min = 0): boolean {
   return Number.isInteger(value) && value >= min && value <= INT32_MAX;
 }
+
+/** Sequences the API server refuses in an Ingress path of type Prefix or Exact (Kubernetes 1.28 validation). @internal */
+export const INGRESS_PATH_INVALID_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
+
+/** Suffixes the API server refuses in an Ingress path of type Prefix or Exact. @internal */
+export const INGRESS_PATH_INVALID_SUFFIXES = ['/..', '/.'];

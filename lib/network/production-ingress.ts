@@ -7,7 +7,9 @@ import { NetworkPeer } from '../workload/network-peer';
 import { _registerAppChecks } from '../internal/app-checks';
 import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
-import { hostCovers, isDns1123Label, isDns1123Subdomain, isHost, isInt32 } from '../internal/names';
+import {
+  INGRESS_PATH_INVALID_SEQUENCES, INGRESS_PATH_INVALID_SUFFIXES, hostCovers, isDns1123Label, isDns1123Subdomain, isHost, isInt32,
+} from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf, _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -577,7 +579,9 @@ export class ProductionIngress extends Construct {
     const validHost = isHost(host);
     errors.check(!validHost, 'addRoute.host', host, 'is not a valid DNS name',
       'use lowercase letters, digits, \'-\' and \'.\' (e.g. \'shop.example.com\'), optionally starting with \'*.\'');
-    errors.check(!path.startsWith('/'), 'addRoute.path', path, 'is not an absolute path', `start it with '/', e.g. '/${path}'`);
+    errors.check(typeof path !== 'string' || !path.startsWith('/'), 'addRoute.path', path, 'is not an absolute path', `start it with '/', e.g. '/${path}'`);
+    errors.check(typeof path === 'string' && ingressPathProblem(path) !== undefined, 'addRoute.path', path,
+      `${ingressPathProblem(String(path))}, which the API server refuses for Prefix and Exact paths`, 'write the path without empty, \'.\' or \'..\' segments and without an encoded \'/\'');
     errors.check(this.routes.some((r) => r.host === host && r.path === path), 'addRoute.path', `${host}${path}`,
       'is already routed', 'route each host and path once');
     if (this.gateway) {
@@ -645,4 +649,14 @@ export class ProductionIngress extends Construct {
     });
     this.httpRoutes.push(route);
   }
+}
+
+/** What the API server refuses in an Ingress path of type Prefix or Exact, or undefined when it is fine. */
+function ingressPathProblem(path: string): string | undefined {
+  const sequence = INGRESS_PATH_INVALID_SEQUENCES.find((s) => path.includes(s));
+  if (sequence !== undefined) {
+    return `contains '${sequence}'`;
+  }
+  const suffix = INGRESS_PATH_INVALID_SUFFIXES.find((s) => path.endsWith(s));
+  return suffix !== undefined ? `ends with '${suffix}'` : undefined;
 }

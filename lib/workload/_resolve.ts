@@ -14,7 +14,7 @@ import { PropErrors } from '../internal/errors';
 import { checkPropTypes } from '../internal/prop-types';
 import { mebibytesOf, millicoresOf } from '../internal/quantity';
 import {
-  MAX_ANNOTATIONS_BYTES, TAINT_EFFECTS, TOLERATION_OPERATORS, isDns1035Label, isDns1123Label, isEnvVarName, isLabelValue,
+  MAX_ANNOTATIONS_BYTES, TAINT_EFFECTS, TOLERATION_OPERATORS, isDns1035Label, isDns1123Label, isDns1123Subdomain, isEnvVarName, isLabelValue,
   isInt32, isQualifiedName, looksSecret, parseImage,
 } from '../internal/names';
 import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
@@ -271,9 +271,30 @@ export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profi
     shutdown,
     exemptions: resolveExemptions(props, access),
     scheduling: resolveScheduling(errors, props),
-    imagePullSecrets: (props.imagePullSecrets ?? []).map((secret) => secret.name),
+    imagePullSecrets: resolvePullSecrets(errors, props),
     extraMetadata: resolveExtraMetadata(errors, props),
   };
+}
+
+/**
+ * The names of the image pull secrets.
+ *
+ * @internal
+ */
+export function resolvePullSecrets(errors: PropErrors, props: Pick<HardenedPodProps, 'imagePullSecrets'>): string[] {
+  const names = (props.imagePullSecrets ?? []).map((secret) => secret.name);
+  names.forEach((name, i) => checkReferenceName(errors, `imagePullSecrets[${i}]`, name, 'Secret'));
+  return names;
+}
+
+/**
+ * An object the pod refers to by name must have a name the API server accepts (an empty name is refused).
+ *
+ * @internal
+ */
+export function checkReferenceName(errors: PropErrors, prop: string, name: string | undefined, kind: string): void {
+  errors.check(typeof name !== 'string' || !isDns1123Subdomain(name), prop, name, `does not have a valid ${kind} name`,
+    `refer to the ${kind} by its name: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')`);
 }
 
 /**
@@ -683,6 +704,9 @@ export function resolveMounts(errors: PropErrors, props: Pick<HardenedPodProps, 
     errors.check(!m.path.startsWith('/'), propNames[i], m.path, 'is not an absolute path', 'start it with \'/\'');
     errors.check(mounts.findIndex((o) => o.path === m.path) < i, propNames[i], m.path, 'is mounted twice', 'mount each path once');
   });
+  (props.configFiles ?? []).forEach((f, i) => checkReferenceName(errors, `configFiles[${i}].configMap`, f.configMap.name, 'ConfigMap'));
+  (props.volumeMounts ?? []).forEach((m, i) => errors.check(!isDns1123Label(m.volume.name), `volumeMounts[${i}].volume`, m.volume.name,
+    'is not a valid volume name', 'name the volume with a DNS-1123 label: lowercase letters, digits and \'-\', at most 63 characters'));
   return mounts;
 }
 
@@ -810,6 +834,10 @@ export function validateResources(errors: PropErrors, prop: string, r: kplus.Con
 function validateEnv(errors: PropErrors, prop: string, env: { [name: string]: kplus.EnvValue }): void {
   for (const [name, value] of Object.entries(env)) {
     errors.check(!isEnvVarName(name), `${prop}.${name}`, name, 'is not a valid environment variable name', 'use letters, digits, \'_\', \'-\' and \'.\', not starting with a digit');
+    const ref = value.valueFrom?.secretKeyRef ?? value.valueFrom?.configMapKeyRef;
+    if (ref !== undefined) {
+      checkReferenceName(errors, `${prop}.${name}`, ref.name, value.valueFrom?.secretKeyRef ? 'Secret' : 'ConfigMap');
+    }
     const literal = value.value;
     if (typeof literal !== 'string') {
       continue;

@@ -92,3 +92,43 @@ describe('static factories report their problems where their value is used, with
     expect(() => app.connectsTo(NetworkPeer.cidr('fd00::/48', { except: ['fd00:0:0:1::/64'] }), { ports: [443] })).not.toThrow();
   });
 });
+
+describe('references and paths the API server would refuse', () => {
+  const kplus = require('cdk8s-plus-28');
+  const { TlsCertificate, CertManagerIssuer } = require('../../lib');
+  const appWith = (extra: (c: Chart) => object) => {
+    const chart = chartFor(Profile.PROD);
+    return () => new ProductionApp(chart, 'Web', { ...APP, ...extra(chart) });
+  };
+  const cases: Array<[string, () => unknown, RegExp]> = [
+    ['an empty ConfigMap name', appWith((c) => ({ configFiles: [{ configMap: kplus.ConfigMap.fromConfigMapName(c, 'C', ''), mountPath: '/etc/web' }] })),
+      /'configFiles\[0\]\.configMap' \(""\) does not have a valid ConfigMap name/],
+    ['a pull secret name with an underscore', appWith((c) => ({ imagePullSecrets: [kplus.Secret.fromSecretName(c, 'S', 'registry_creds')] })),
+      /'imagePullSecrets\[0\]' \("registry_creds"\) does not have a valid Secret name/],
+    ['an env secret reference with an uppercase name', appWith((c) => ({ env: { DB_URL: kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(c, 'S', 'DB'), key: 'url' }) } })),
+      /'env\.DB_URL' \("DB"\) does not have a valid Secret name/],
+    ['a volume name that is not a DNS label', appWith((c) => ({ volumeMounts: [{ volume: kplus.Volume.fromEmptyDir(c, 'V', 'Data'), path: '/data' }] })),
+      /'volumeMounts\[0\]\.volume' \("Data"\) is not a valid volume name/],
+  ];
+  test.each(cases)('%s', (_title, fn, expected) => {
+    expect(errorOf(fn)).toMatch(expected);
+  });
+
+  test.each(['//x', '/a//b', '/a/./b', '/a/../b', '/a/..', '/a/.', '/a%2Fb', '/a%2fb'])('the ingress path %s', (path) => {
+    const chart = chartFor(Profile.PROD);
+    const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+    const web = new ProductionApp(ns, 'Web', APP);
+    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }] });
+    expect(errorOf(() => ingress.addRoute('shop.example.com', path, web))).toMatch(/'addRoute\.path' \(".*"\) (contains|ends with) '.*', which the API server refuses for Prefix and Exact paths/);
+  });
+
+  test('ordinary paths pass', () => {
+    const chart = chartFor(Profile.PROD);
+    const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+    const web = new ProductionApp(ns, 'Web', APP);
+    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }] });
+    for (const path of ['/', '/api', '/api/v1/', '/a.b/c..d', '/.well-known/acme']) {
+      expect(() => ingress.addRoute('shop.example.com', path, web)).not.toThrow();
+    }
+  });
+});
