@@ -18,3 +18,6 @@ export * from './warnings';
 export * from './rules';
 export * from './validation';
 export * from './network/cluster-default-deny';
+export * from './storage/production-storage-class';
+export * from './storage/production-volume-snapshot-class';
+export * from './storage/production-stateful-app';
