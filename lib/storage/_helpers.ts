@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
 import { createHash } from 'crypto';
+import { MIN_BACKUP_TTL } from './defaults';
+import type { PropErrors } from '../internal/errors';
 
 // Small helpers shared by the storage constructs.
 
@@ -43,4 +45,46 @@ export function shortHash(text: string, length = 8): string {
 export function isWholePositiveSeconds(d: Duration): boolean {
   const ms = d.toMilliseconds();
   return Number.isFinite(ms) && ms > 0 && ms % 1000 === 0;
+}
+
+/**
+ * What a Velero backup of an app or a namespace covers, as every Backup, Schedule and Restore of the library
+ * writes it.
+ *
+ * @internal
+ */
+export interface VeleroBackupScope {
+  readonly includedNamespaces: string[];
+  readonly labelSelector?: { readonly matchLabels: { [key: string]: string } };
+  readonly snapshotVolumes: boolean;
+  readonly snapshotMoveData: boolean;
+  readonly defaultVolumesToFsBackup: boolean;
+  readonly storageLocation?: string;
+}
+
+/**
+ * Checks a backup retention: set, whole seconds, at least an hour.
+ *
+ * @internal
+ */
+export function validateTtl(errors: PropErrors, prop: string, ttl: Duration): void {
+  const seconds = ttl.toSeconds();
+  errors.check(!isWholePositiveSeconds(ttl), prop, `${seconds}s`, 'is not a positive whole number of seconds, so backups have no retention',
+    'use Duration.days(n) or Duration.hours(n)');
+  errors.check(isWholePositiveSeconds(ttl) && seconds < MIN_BACKUP_TTL.toSeconds(), prop, `${seconds}s`,
+    `is below ${MIN_BACKUP_TTL.toHours()}h: backups would expire before anyone could restore from them`, 'keep backups for days, e.g. Duration.days(7)');
+}
+
+/**
+ * A DNS label made of the parts, shortened with a hash of the whole when it is longer than 63 characters.
+ *
+ * @internal
+ */
+export function boundedName(parts: string[], max = 63): string {
+  const full = parts.filter((p) => p !== '').join('-');
+  if (full.length <= max) {
+    return full;
+  }
+  const hash = shortHash(full);
+  return `${full.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }

@@ -142,6 +142,9 @@ export const HELM_HOOK = {
   deletePolicyAnnotation: 'helm.sh/hook-delete-policy', deletePolicy: 'before-hook-creation,hook-succeeded',
 };
 
+/** The namespace of Flux's own objects (Kustomizations, GitRepositories). */
+export const FLUX_NAMESPACE = 'flux-system';
+
 /** How long the pre-upgrade Job waits for the Backup, and how often it looks. */
 export const PRE_UPGRADE_WAIT = { timeout: Duration.hours(1), pollInterval: Duration.seconds(10) };
 
@@ -150,6 +153,9 @@ export const DRILL_EXCLUDED_RESOURCES = [
   'ingresses.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'servicemonitors.monitoring.coreos.com',
   'podmonitors.monitoring.coreos.com', 'certificates.cert-manager.io',
 ];
+
+/** The run id of a restore drill when none is given (a Restore runs once: the next drill needs a new one). */
+export const DRILL_FIRST_RUN = '1';
 
 /** The suffix of a restore drill's scratch namespace. */
 export const DRILL_NAMESPACE_SUFFIX = '-drill';
