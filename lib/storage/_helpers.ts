@@ -38,6 +38,15 @@ export function shortHash(text: string, length = 8): string {
 }
 
 /**
+ * The duration in seconds, fractions included (cdk8s's `toSeconds` throws on a fraction).
+ *
+ * @internal
+ */
+export function secondsOf(d: Duration): number {
+  return d.toMilliseconds() / 1000;
+}
+
+/**
  * True when the duration is a whole number of seconds and positive.
  *
  * @internal
@@ -68,7 +77,7 @@ export interface VeleroBackupScope {
  * @internal
  */
 export function validateTtl(errors: PropErrors, prop: string, ttl: Duration): void {
-  const seconds = ttl.toSeconds();
+  const seconds = secondsOf(ttl);
   errors.check(!isWholePositiveSeconds(ttl), prop, `${seconds}s`, 'is not a positive whole number of seconds, so backups have no retention',
     'use Duration.days(n) or Duration.hours(n)');
   errors.check(isWholePositiveSeconds(ttl) && seconds < MIN_BACKUP_TTL.toSeconds(), prop, `${seconds}s`,
