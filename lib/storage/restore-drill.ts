@@ -7,6 +7,7 @@ import { Restore } from '../../imports/restore-velero.io';
 import { ProductionJob } from '../app/production-job';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label } from '../internal/names';
+import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import { NetworkPeer } from '../workload/network-peer';
@@ -98,6 +99,8 @@ export class RestoreDrill extends Construct {
     errors.checkDnsLabel('drillNamespace', this.drillNamespace);
     errors.check(this.drillNamespace === policy.namespace, 'drillNamespace', this.drillNamespace,
       'is the namespace of the live app: the drill would restore over it', 'use a scratch namespace');
+    // What the drill creates for the copy (the check) lands in the drill namespace, even inside a ProductionNamespace.
+    this.node.setContext(NAMESPACE_CONTEXT_KEY, this.drillNamespace);
     const run = props.run ?? DRILL_FIRST_RUN;
     this.name = boundedName([policy.name, 'drill', run]);
     errors.check(!isDns1123Label(run) || !isDns1123Label(this.name), 'run', run, 'does not make a valid Restore name',

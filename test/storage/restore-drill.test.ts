@@ -58,6 +58,15 @@ describe('RestoreDrill', () => {
     expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
   });
 
+  test('inside the app\'s ProductionNamespace, the check still lands in the drill namespace', () => {
+    const { chart, ns, policy } = setup();
+    new RestoreDrill(ns, 'Drill', { policy, verification: { image: 'registry.example.com/pg:16.4', command: ['/bin/true'] } });
+    const manifests = Testing.synth(chart);
+    expect(manifests.filter((m) => m.kind === 'Job' || m.metadata.name === 'shop-orders-db-daily-verify-1').map((m) => m.metadata.namespace))
+      .toEqual(['shop-drill', 'shop-drill', 'shop-drill']);
+    expect(one(manifests, 'Restore').metadata.namespace).toBe('velero');
+  });
+
   test('throws for a drill into the live namespace, a run that makes no valid name and an empty check, in one error', () => {
     const { chart, policy } = setup();
     const msg = errorOf(() => new RestoreDrill(chart, 'Drill', { policy, drillNamespace: 'shop', run: 'Dec 2026',
