@@ -88,6 +88,15 @@ export const CLAIM_ACCESS_MODE = 'ReadWriteOnce';
 /** A quorum app's pods never pile into one zone: the zone spread waits rather than give way. */
 export const QUORUM_ZONE_SPREAD = 'DoNotSchedule';
 
+/** The API group of VolumeSnapshots, which a restored claim names as its data source. */
+export const SNAPSHOT_API_GROUP = 'snapshot.storage.k8s.io';
+
+/** A claim restored from a snapshot is never pruned by Argo CD or Flux when the restore prop is removed later. */
+export const RESTORED_CLAIM_ANNOTATIONS = {
+  'argocd.argoproj.io/sync-options': 'Prune=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};
+
 /** A stateful app's disruption budget: one pod at a time, so a quorum is kept through node drains. */
 export const STATEFUL_MAX_UNAVAILABLE = 1;
 

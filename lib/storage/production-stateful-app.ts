@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   BACKUP_HOOK, CLAIM_ACCESS_MODE, STATEFUL_COMPONENT, STATEFUL_MAX_UNAVAILABLE, STATEFUL_REPLICAS, STATEFUL_ROLLOUT,
-  STATEFUL_SHUTDOWN, VELERO_POD_ANNOTATIONS, QUORUM_ZONE_SPREAD,
+  STATEFUL_SHUTDOWN, VELERO_POD_ANNOTATIONS, QUORUM_ZONE_SPREAD, RESTORED_CLAIM_ANNOTATIONS, SNAPSHOT_API_GROUP,
 } from './defaults';
 import { ProductionStorageClass } from './production-storage-class';
 import { isWholePositiveSeconds, secondsOf } from './_helpers';
@@ -12,7 +12,7 @@ import { createDisruptionBudget } from '../app/_deployment';
 import { resolvePorts } from '../app/_resolve';
 import { DEV_RELAXATION_REASONS, MAIN_CONTAINER_NAME, MIN_HA_REPLICAS, MIN_REPLICAS, TOPOLOGY, WRITABLE_PATHS } from '../defaults';
 import { PropErrors } from '../internal/errors';
-import { isDns1123Label } from '../internal/names';
+import { isDns1123Label, isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
 import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
 import { createMounts, createServiceAccount, renderPodTemplate } from '../workload/_render';
@@ -70,6 +70,16 @@ export interface StatefulAppVolumeClaim {
    * @default kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE
    */
   readonly accessMode?: kplus.PersistentVolumeAccessMode;
+  /**
+   * Restore the claims from VolumeSnapshots (in the app's namespace), one per pod, by ordinal: the claim of pod `i`
+   * (`<name>-<app>-<i>`) is created from `restoreFromSnapshots[i]` before the StatefulSet adopts it by name. The
+   * claims carry prune-protection annotations, so removing this prop later never deletes them. Each snapshot's
+   * restore size must fit in `storage`.
+   *
+   * @default - new, empty volumes
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#volume-populators-and-data-sources
+   */
+  readonly restoreFromSnapshots?: string[];
 }
 
 /**
@@ -257,6 +267,8 @@ export class ProductionStatefulApp extends HardenedWorkload {
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The headless Service that gives each pod its DNS name. */
   public readonly service: kplus.Service;
+  /** The claims restored from snapshots (`restoreFromSnapshots`), created before the StatefulSet adopts them. */
+  public readonly restoredClaims: k8s.KubePersistentVolumeClaim[];
   /** The PodDisruptionBudget. */
   public readonly disruptionBudget: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy that isolates the pods. */
@@ -309,6 +321,15 @@ export class ProductionStatefulApp extends HardenedWorkload {
     }
     const mounts = createMounts(this, pod);
     const template = renderPodTemplate(pod, mounts, selector, this.serviceAccount.name, kplus.RestartPolicy.ALWAYS, claims.map((c) => c.name));
+    this.restoredClaims = claims.flatMap((c, ci) => (c.restoreFromSnapshots ?? []).map((snapshot, ordinal) =>
+      new k8s.KubePersistentVolumeClaim(this, `Restore${ci}-${ordinal}`, {
+        metadata: { name: this.claimNameOf(c.name, ordinal), namespace: this.namespace, labels: { ...this.claimLabels },
+          annotations: { ...metadata.annotations, ...RESTORED_CLAIM_ANNOTATIONS } },
+        spec: {
+          ...claimSpecOf(c),
+          dataSourceRef: { apiGroup: SNAPSHOT_API_GROUP, kind: 'VolumeSnapshot', name: snapshot },
+        },
+      })));
     const exemptions = [...pod.exemptions];
     if (this.replicas < MIN_HA_REPLICAS) {
       // Only the dev profile lets a replica count below the floor through validation.
@@ -329,11 +350,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
         // Plain claim props, never ApiObjects: an ApiObject here would serialize chart internals.
         volumeClaimTemplates: claims.map((c) => ({
           metadata: { name: c.name, labels: { ...this.claimLabels } },
-          spec: {
-            accessModes: [c.accessMode ?? CLAIM_ACCESS_MODE],
-            storageClassName: c.storageClass?.name ?? c.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(quantityOf(c.storage)) } },
-          },
+          spec: claimSpecOf(c),
         })),
       },
     });
@@ -441,6 +458,11 @@ function validateStateful(errors: PropErrors, profile: Profile, props: Productio
     errors.check(!claimNames.includes(v), 'fsBackupVolumes', v, 'is not a claim of the app', `use one of ${claimNames.map((c) => `'${c}'`).join(', ')}`);
   }
   (props.volumeClaims ?? []).forEach((c, i) => {
+    const snapshots = c.restoreFromSnapshots ?? [];
+    errors.check(snapshots.length > n, `volumeClaims[${i}].restoreFromSnapshots`, snapshots,
+      `lists ${snapshots.length} snapshots for ${n} pods, so some claims would never be used`, 'give at most one snapshot per pod, by ordinal');
+    snapshots.forEach((name, j) => errors.check(typeof name !== 'string' || !isDns1123Subdomain(name), `volumeClaims[${i}].restoreFromSnapshots[${j}]`, name,
+      'is not a VolumeSnapshot name', 'give the name of a VolumeSnapshot in the app\'s namespace'));
     errors.enforce(app.whenDeleted === ClaimRetentionPolicy.DELETE && c.storageClass?.reclaimPolicy === kplus.PersistentVolumeReclaimPolicy.DELETE,
       'whenDeleted', app.whenDeleted,
       `deletes the claims with the StatefulSet, and the StorageClass of 'volumeClaims[${i}]' ('${c.storageClass?.name}') deletes their volumes: one prune destroys the data`,
@@ -464,6 +486,15 @@ function withQuorumScheduling(template: k8s.PodTemplateSpec, selector: Record<st
         },
       },
     },
+  };
+}
+
+/** The spec of a claim template, and of a claim restored for it. */
+function claimSpecOf(c: StatefulAppVolumeClaim): k8s.PersistentVolumeClaimSpec {
+  return {
+    accessModes: [c.accessMode ?? CLAIM_ACCESS_MODE],
+    storageClassName: c.storageClass?.name ?? c.storageClassName,
+    resources: { requests: { storage: k8s.Quantity.fromString(quantityOf(c.storage)) } },
   };
 }
 

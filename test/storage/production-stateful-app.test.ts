@@ -144,6 +144,21 @@ describe('ProductionStatefulApp options', () => {
       resources: { requests: { storage: '1536Mi' } } });
   });
 
+  test('restoreFromSnapshots pre-creates each pod\'s claim from its snapshot, before the StatefulSet, protected from prunes', () => {
+    const { app, manifests } = synth({ volumeClaims: [{ ...CLAIM, restoreFromSnapshots: ['data-db-0-nightly', 'data-db-1-nightly'] }] });
+    const kinds = manifests.map((m) => m.kind);
+    expect(kinds.indexOf('PersistentVolumeClaim')).toBeLessThan(kinds.indexOf('StatefulSet'));
+    const claims = manifests.filter((m) => m.kind === 'PersistentVolumeClaim');
+    expect(claims.map((c) => c.metadata.name)).toEqual([app.claimNameOf('data', 0), app.claimNameOf('data', 1)]);
+    expect(claims[1].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'ssd-retain', resources: { requests: { storage: '20Gi' } },
+      dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'data-db-1-nightly' } });
+    expect(claims[0].metadata.labels).toEqual(app.claimLabels);
+    expect(claims[0].metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(one(manifests, 'StatefulSet').spec.volumeClaimTemplates[0].spec.dataSourceRef).toBeUndefined();
+    expectValidManifests(manifests);
+    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+  });
+
   test('backup hooks and file-system backup become Velero pod annotations, commands as JSON arrays', () => {
     const { manifests } = synth({
       backupHook: { pre: ['/bin/sh', '-c', 'psql -c CHECKPOINT'], post: ['/bin/true'], timeout: Duration.minutes(5), onError: HookErrorMode.CONTINUE },
@@ -277,6 +292,12 @@ describe('ProductionStatefulApp bad input', () => {
     expect(msg).toContain("'replicas' (1) is below 2, so one lost node takes the app down, which is not allowed in prod");
     expect(msg).toContain("'replicas' (1) is below 3, and a quorum of fewer than 3 cannot survive the loss of one member");
     expect(msg).toContain("'partition' (-1) is not a non-negative integer");
+  });
+
+  test('throws for more snapshots than pods and a snapshot name that is not a name', () => {
+    const msg = appError({ replicas: 2, volumeClaims: [{ ...CLAIM, restoreFromSnapshots: ['a', 'B_2', 'c'] }] });
+    expect(msg).toContain("'volumeClaims[0].restoreFromSnapshots' ([\"a\",\"B_2\",\"c\"]) lists 3 snapshots for 2 pods");
+    expect(msg).toContain("'volumeClaims[0].restoreFromSnapshots[1]' (\"B_2\") is not a VolumeSnapshot name");
   });
 
   test('throws for a grace period below 30 seconds', () => {
