@@ -97,3 +97,15 @@ export function boundedName(parts: string[], max = 63): string {
   const hash = shortHash(full);
   return `${full.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
+
+/**
+ * A problem with a driver preset's options, reported by the construct that uses it.
+ *
+ * @internal
+ */
+export interface StorageDriverProblem {
+  readonly prop: string;
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}

@@ -6,6 +6,8 @@ import {
 import { VeleroBackupScope, boundedName, goDuration, stableOffset, validateTtl } from './_helpers';
 import { Schedule } from '../../imports/schedule-velero.io';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
+import { _uniqueId } from '../internal/scope';
 import { isDns1123Label } from '../internal/names';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -123,9 +125,10 @@ export class BackupPolicy extends Construct {
   private readonly scope: VeleroBackupScope;
 
   public constructor(scope: Construct, id: string, props: BackupPolicyProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'BackupPolicy'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'BackupPolicy', profile);
+    assertPropTypes(errors, props, 'BackupPolicyProps');
     errors.check(props.app === undefined && props.namespace === undefined, 'app', undefined, 'and \'namespace\' are both unset, so nothing is backed up',
       'give \'app\' (one app) or \'namespace\' (a whole namespace)');
     errors.check(props.app !== undefined && props.namespace !== undefined, 'namespace', props.namespace, 'is set together with \'app\'',

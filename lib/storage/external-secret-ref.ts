@@ -12,8 +12,9 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
 } from '../../imports/externalsecret-external-secrets.io';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { isDns1123Subdomain } from '../internal/names';
-import { _namespaceOf } from '../internal/scope';
+import { _namespaceOf, _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import { validateLabels } from '../workload/_resolve';
@@ -165,9 +166,10 @@ export class ExternalSecretRef extends Construct {
   public readonly resource: ExternalSecret;
 
   public constructor(scope: Construct, id: string, props: ExternalSecretRefProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ExternalSecretRef'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'ExternalSecretRef', profile);
+    assertPropTypes(errors, props, 'ExternalSecretRefProps');
     this.secretName = props.secretName ?? Names.toDnsLabel(this);
     this.namespace = props.namespace ?? _namespaceOf(this);
     const data = props.data ?? {};

@@ -8,6 +8,8 @@ import { Backup } from '../../imports/backup-velero.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomization-kustomize.toolkit.fluxcd.io';
 import { ProductionJob } from '../app/production-job';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
+import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 
@@ -144,9 +146,10 @@ export class PreUpgradeBackup extends Construct {
   private readonly policy: BackupPolicy;
 
   public constructor(scope: Construct, id: string, props: PreUpgradeBackupProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'PreUpgradeBackup'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'PreUpgradeBackup', profile);
+    assertPropTypes(errors, props, 'PreUpgradeBackupProps');
     this.policy = props.policy;
     this.mode = props.mode ?? PreUpgradeBackupMode.ARGOCD;
     this.ttl = props.ttl ?? PRE_UPGRADE_BACKUP_TTL;

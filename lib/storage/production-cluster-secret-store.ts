@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { SecretStoreProvider } from './secret-store-provider';
 import { ClusterSecretStore, ClusterSecretStoreSpecProvider } from '../../imports/clustersecretstore-external-secrets.io';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
+import { _uniqueId } from '../internal/scope';
 import { isDns1123Label } from '../internal/names';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -52,9 +54,10 @@ export class ProductionClusterSecretStore extends Construct {
   public readonly resource: ClusterSecretStore;
 
   public constructor(scope: Construct, id: string, props: ProductionClusterSecretStoreProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ProductionClusterSecretStore'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'ProductionClusterSecretStore', profile);
+    assertPropTypes(errors, props, 'ProductionClusterSecretStoreProps');
     this.name = props.name ?? Names.toDnsLabel(this);
     this.namespaces = [...(props.namespaces ?? [])];
     const selector = props.namespaceSelector ?? {};

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { SecretStoreProvider } from './secret-store-provider';
 import { SecretStore } from '../../imports/secretstore-external-secrets.io';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
-import { _namespaceOf } from '../internal/scope';
+import { _namespaceOf, _uniqueId } from '../internal/scope';
 
 /**
  * Props of a `ProductionSecretStore`.
@@ -44,9 +45,10 @@ export class ProductionSecretStore extends Construct {
   public readonly resource: SecretStore;
 
   public constructor(scope: Construct, id: string, props: ProductionSecretStoreProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ProductionSecretStore'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'ProductionSecretStore', profile);
+    assertPropTypes(errors, props, 'ProductionSecretStoreProps');
     this.name = props.name ?? Names.toDnsLabel(this);
     this.namespace = props.namespace ?? _namespaceOf(this);
     errors.checkDnsLabel('name', this.name);

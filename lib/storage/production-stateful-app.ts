@@ -12,6 +12,7 @@ import { createDisruptionBudget } from '../app/_deployment';
 import { resolvePorts } from '../app/_resolve';
 import { DEV_RELAXATION_REASONS, MAIN_CONTAINER_NAME, MIN_HA_REPLICAS, MIN_REPLICAS, TOPOLOGY, WRITABLE_PATHS } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { isDns1123Label, isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
 import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
@@ -279,6 +280,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
   public constructor(scope: Construct, id: string, props: ProductionStatefulAppProps) {
     super(scope, id, 'ProductionStatefulApp');
     const errors = new PropErrors(this, 'ProductionStatefulApp', this.profile);
+    assertPropTypes(errors, props, 'ProductionStatefulAppProps');
     const ports = resolvePorts(errors, props);
     const claims = props.volumeClaims ?? [];
     const claimMounts = claimMountsOf(this, errors, props, claims);

@@ -5,7 +5,10 @@ import { Construct, IConstruct } from 'constructs';
 import {
   ALLOW_VOLUME_EXPANSION, DEFAULT_FS_TYPE, DEFAULT_STORAGE_CLASS_ANNOTATION, DRIVERS, VOLUME_BINDING_MODE,
 } from './defaults';
+import { StorageDriverProblem } from './_helpers';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
+import { _uniqueId } from '../internal/scope';
 import { isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -225,18 +228,6 @@ export class StorageDriver {
   }
 }
 
-/**
- * A problem with a driver preset's options, reported by the construct that uses it.
- *
- * @internal
- */
-export interface StorageDriverProblem {
-  readonly prop: string;
-  readonly value: unknown;
-  readonly problem: string;
-  readonly fix: string;
-}
-
 function setIf(params: Record<string, string>, key: string, value: string | number | undefined): void {
   if (value !== undefined) {
     params[key] = String(value);
@@ -324,9 +315,10 @@ export class ProductionStorageClass extends Construct {
   public readonly resource: k8s.KubeStorageClass;
 
   public constructor(scope: Construct, id: string, props: ProductionStorageClassProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ProductionStorageClass'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'ProductionStorageClass', profile);
+    assertPropTypes(errors, props, 'ProductionStorageClassProps');
     this.driver = props.driver;
     this.name = props.name ?? Names.toDnsLabel(this);
     this.reclaimPolicy = props.reclaimPolicy ?? kplus.PersistentVolumeReclaimPolicy.RETAIN;

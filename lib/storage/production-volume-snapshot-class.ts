@@ -4,6 +4,8 @@ import { DEFAULT_SNAPSHOT_CLASS_ANNOTATION, VELERO_SNAPSHOT_CLASS_LABEL } from '
 import { StorageDriver } from './production-storage-class';
 import { VolumeSnapshotClass, VolumeSnapshotClassDeletionPolicy } from '../../imports/volumesnapshotclass-snapshot.storage.k8s.io';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
+import { _uniqueId } from '../internal/scope';
 import { isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -86,9 +88,10 @@ export class ProductionVolumeSnapshotClass extends Construct {
   public readonly resource: VolumeSnapshotClass;
 
   public constructor(scope: Construct, id: string, props: ProductionVolumeSnapshotClassProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'ProductionVolumeSnapshotClass'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'ProductionVolumeSnapshotClass', profile);
+    assertPropTypes(errors, props, 'ProductionVolumeSnapshotClassProps');
     this.name = props.name ?? Names.toDnsLabel(this);
     this.driver = props.driver;
     this.deletionPolicy = props.deletionPolicy ?? SnapshotDeletionPolicy.RETAIN;

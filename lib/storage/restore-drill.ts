@@ -6,8 +6,9 @@ import { DRILL_EXCLUDED_RESOURCES, DRILL_FIRST_RUN, DRILL_NAMESPACE_SUFFIX } fro
 import { Restore } from '../../imports/restore-velero.io';
 import { ProductionJob } from '../app/production-job';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
 import { isDns1123Label } from '../internal/names';
-import { NAMESPACE_CONTEXT_KEY } from '../internal/scope';
+import { NAMESPACE_CONTEXT_KEY, _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import { NetworkPeer } from '../workload/network-peer';
@@ -91,9 +92,10 @@ export class RestoreDrill extends Construct {
   public readonly verification?: ProductionJob;
 
   public constructor(scope: Construct, id: string, props: RestoreDrillProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'RestoreDrill'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'RestoreDrill', profile);
+    assertPropTypes(errors, props, 'RestoreDrillProps');
     const policy = props.policy;
     this.drillNamespace = props.drillNamespace ?? `${policy.namespace}${DRILL_NAMESPACE_SUFFIX}`;
     errors.checkDnsLabel('drillNamespace', this.drillNamespace);

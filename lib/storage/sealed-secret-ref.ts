@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { MIN_SEALED_VALUE_LENGTH, SEALED_SECRET_SCOPE_ANNOTATIONS, VELERO_EXCLUDE_LABEL } from './defaults';
 import { SealedSecret } from '../../imports/sealedsecret-bitnami.com';
 import { PropErrors } from '../internal/errors';
+import { assertPropTypes } from '../internal/prop-types';
+import { _uniqueId } from '../internal/scope';
 import { isDns1123Label, isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -75,9 +77,10 @@ export class SealedSecretRef extends Construct {
   public readonly resource: SealedSecret;
 
   public constructor(scope: Construct, id: string, props: SealedSecretRefProps) {
-    super(scope, id);
+    super(scope, _uniqueId(scope, id, 'SealedSecretRef'));
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'SealedSecretRef', profile);
+    assertPropTypes(errors, props, 'SealedSecretRefProps');
     this.name = props.name;
     this.namespace = props.namespace;
     this.scope = props.scope ?? SealingScope.STRICT;

@@ -114,7 +114,7 @@ describe('BackupPolicy', () => {
 
   test('throws for a TTL that is not whole seconds (what Velero cannot parse back)', () => {
     expect(errorOf(() => new BackupPolicy(chartFor(Profile.PROD), 'A', { namespace: 'shop', ttl: Duration.millis(3_600_500) })))
-      .toContain("'ttl' (\"3600.5s\") is not a positive whole number of seconds");
+      .toContain("'ttl' (\"3600.5s\") is not a whole number of seconds");
   });
 
   test('throws when neither or both of app and namespace are given, and for an app without a namespace', () => {

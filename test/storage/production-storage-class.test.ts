@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ProductionStorageClass, Profile, StorageDriver, checkManifests, formatFinding,
+  ProductionStorageClass, ProductionStorageClassProps, Profile, StorageDriver, checkManifests, formatFinding,
 } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
@@ -73,6 +73,14 @@ describe('ProductionStorageClass', () => {
     new ProductionStorageClass(a, 'One', { driver: StorageDriver.awsEbs(), isDefault: true });
     expect(errorOf(() => new ProductionStorageClass(b, 'Two', { driver: StorageDriver.gcePd(), isDefault: true })))
       .toContain("'isDefault' (true) makes a second default StorageClass beside 'a/One'");
+  });
+
+  test('throws for a driver given as a string (a plain JavaScript user), naming the prop', () => {
+    const chart = chartFor(Profile.PROD);
+    const msg = errorOf(() => new ProductionStorageClass(chart, 'Ssd', { driver: 'ebs.csi.aws.com' } as unknown as ProductionStorageClassProps));
+    expect(msg).toContain("ProductionStorageClass 'test/Ssd' has 1 invalid prop");
+    expect(msg).toContain("'driver' (\"ebs.csi.aws.com\")");
+    expect(msg).toContain('StorageDriver');
   });
 
   test('throws for zones with Rook (no zones), empty Rook options and a bad name, all at once', () => {

@@ -34,9 +34,13 @@ describe('SealedSecretRef', () => {
 
   test('throws for a SealedSecret without an explicit name and namespace', () => {
     const chart = chartFor(Profile.PROD);
-    const msg = errorOf(() => new SealedSecretRef(chart, 'Db', { encryptedData: { password: CIPHER } } as unknown as SealedSecretRefProps));
-    expect(msg).toContain("'name' (not set) is not an explicit Secret name, and the ciphertext is bound to the name it was sealed with");
-    expect(msg).toContain("'namespace' (not set) is not an explicit namespace, and the ciphertext is bound to the namespace it was sealed with");
+    // Missing (a plain JavaScript user), and empty.
+    const missing = errorOf(() => new SealedSecretRef(chart, 'Db', { encryptedData: { password: CIPHER } } as unknown as SealedSecretRefProps));
+    expect(missing).toContain("'name' (not set) is required");
+    expect(missing).toContain("'namespace' (not set) is required");
+    const msg = errorOf(() => new SealedSecretRef(chart, 'Empty', { name: '', namespace: '', encryptedData: { password: CIPHER } }));
+    expect(msg).toContain("'name' (\"\") is not an explicit Secret name, and the ciphertext is bound to the name it was sealed with");
+    expect(msg).toContain("'namespace' (\"\") is not an explicit namespace, and the ciphertext is bound to the namespace it was sealed with");
   });
 
   test('throws for a value that is not ciphertext, never printing it', () => {
