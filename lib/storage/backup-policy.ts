@@ -162,7 +162,7 @@ export class BackupPolicy extends Construct {
     };
     const labels = this._backupLabels('schedule');
     this.resource = new Schedule(this, 'Resource', {
-      metadata: objectMetadata(profile, this.name, this.veleroNamespace, labels),
+      metadata: objectMetadata(profile, this.name, this.veleroNamespace, { ...labels, [INSTANCE_LABEL]: this.name }),
       spec: {
         schedule: this.schedule,
         useOwnerReferencesInBackup: false,
@@ -182,13 +182,14 @@ export class BackupPolicy extends Construct {
   }
 
   /**
-   * The labels of a backup made for this policy.
+   * The labels of a backup made for this policy. No `app.kubernetes.io/instance`: GitOps tools that track by that
+   * label would take the backups for their own, and prune them.
    *
    * @internal
    */
   public _backupLabels(kind: string): Record<string, string> {
     const subject = this.appInstance ?? this.namespace;
-    return { [NAME_LABEL]: subject, [INSTANCE_LABEL]: this.name, [BACKUP_POLICY_LABEL]: this.name, [BACKUP_KIND_LABEL]: kind };
+    return { [NAME_LABEL]: subject, [BACKUP_POLICY_LABEL]: this.name, [BACKUP_KIND_LABEL]: kind };
   }
 }
 

@@ -166,6 +166,9 @@ export const DRILL_EXCLUDED_RESOURCES = [
 /** The run id of a restore drill when none is given (a Restore runs once: the next drill needs a new one). */
 export const DRILL_FIRST_RUN = '1';
 
+/** The Pod Security level of a restore drill's scratch namespace. */
+export const DRILL_POD_SECURITY = 'restricted';
+
 /** The suffix of a restore drill's scratch namespace. */
 export const DRILL_NAMESPACE_SUFFIX = '-drill';
 

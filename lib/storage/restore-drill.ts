@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupPolicy } from './backup-policy';
 import { boundedName } from './_helpers';
-import { DRILL_EXCLUDED_RESOURCES, DRILL_FIRST_RUN, DRILL_NAMESPACE_SUFFIX } from './defaults';
+import { DRILL_EXCLUDED_RESOURCES, DRILL_FIRST_RUN, DRILL_NAMESPACE_SUFFIX, DRILL_POD_SECURITY } from './defaults';
+import { POD_SECURITY_LABEL_PREFIX, POD_SECURITY_VERSION } from '../network/defaults';
 import { Restore } from '../../imports/restore-velero.io';
 import { ProductionJob } from '../app/production-job';
 import { PropErrors } from '../internal/errors';
@@ -112,8 +113,11 @@ export class RestoreDrill extends Construct {
     errors.throwIfAny();
 
     const labels = policy._backupLabels('drill');
+    // The copy runs under Pod Security "restricted", like the app it was taken from.
+    const podSecurity = Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [
+      [`${POD_SECURITY_LABEL_PREFIX}/${mode}`, DRILL_POD_SECURITY], [`${POD_SECURITY_LABEL_PREFIX}/${mode}-version`, POD_SECURITY_VERSION]]));
     this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: objectMetadata(profile, this.drillNamespace, undefined, labels),
+      metadata: objectMetadata(profile, this.drillNamespace, undefined, { ...labels, ...podSecurity }),
     });
     const scope_ = policy._scope();
     this.restore = new Restore(this, 'Resource', {

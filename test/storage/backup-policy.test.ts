@@ -41,8 +41,8 @@ describe('BackupPolicy', () => {
       defaultVolumesToFsBackup: false,
       ttl: '720h0m0s',
       // Explicit, so that Velero does not copy the Schedule's labels (and a GitOps tool's tracking label) onto each backup.
-      metadata: { labels: { 'app.kubernetes.io/name': 'orders-db', 'app.kubernetes.io/instance': 'shop-orders-db-daily',
-        'backup.platform.io/policy': 'shop-orders-db-daily', 'backup.platform.io/kind': 'schedule' } },
+      // No app.kubernetes.io/instance on the backups either: Argo CD label tracking would take them for its own.
+      metadata: { labels: { 'app.kubernetes.io/name': 'orders-db', 'backup.platform.io/policy': 'shop-orders-db-daily', 'backup.platform.io/kind': 'schedule' } },
     });
     expect(schedule.metadata.labels).toMatchObject({ 'backup.platform.io/policy': 'shop-orders-db-daily', 'backup.platform.io/kind': 'schedule' });
     expect(policy.ttl.toDays()).toBe(30);

@@ -38,7 +38,9 @@ describe('RestoreDrill', () => {
         'podmonitors.monitoring.coreos.com', 'certificates.cert-manager.io'],
     });
     expect(drill.drillNamespace).toBe('shop-drill');
-    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name)).toContain('shop-drill');
+    const scratch = manifests.find((m) => m.kind === 'Namespace' && m.metadata.name === 'shop-drill');
+    expect(scratch.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28',
+      'backup.platform.io/kind': 'drill' });
     expectValidManifests(manifests);
     expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
   });
