@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  AppProbe, ClaimRetentionPolicy, HookErrorMode, ProductionApp, ProductionNamespace, ProductionStatefulApp, ProductionStatefulAppProps,
+  AppProbe, CertManagerIssuer, ClaimRetentionPolicy, ProductionIngress, TlsCertificate, HookErrorMode, ProductionApp, ProductionNamespace, ProductionStatefulApp, ProductionStatefulAppProps,
   ProductionStorageClass, Profile, StorageDriver, checkManifests, collectWarnings, formatFinding,
 } from '../../lib';
 import { errorOf } from '../helpers/errors';
@@ -199,6 +199,19 @@ describe('ProductionStatefulApp options', () => {
     const manifests = Testing.synth(chart);
     const dbPolicy = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === db.name);
     expect(JSON.stringify(dbPolicy.spec.ingress)).toContain(JSON.stringify(api.podSelector));
+    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+  });
+
+  test('takes ingress routes like any hardened workload: the Ingress targets the headless Service, with no finding', () => {
+    const chart = chartFor(Profile.PROD);
+    const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+    const search = new ProductionStatefulApp(ns, 'Search', props({ name: 'search', port: 9200, portName: 'http', healthPath: '/_cluster/health', readiness: undefined }));
+    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt-prod')) }] });
+    ingress.addRoute('search.example.com', '/', search);
+    const manifests = Testing.synth(chart);
+    const backend = one(manifests, 'Ingress').spec.rules[0].http.paths[0].backend.service;
+    expect(backend).toEqual({ name: search.service.name, port: { number: 9200 } });
+    expectValidManifests(manifests);
     expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
   });
 
