@@ -7,6 +7,7 @@ import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
 import { RBAC_RULES } from './rbac';
 import { Rule } from './rule';
+import { STORAGE_RULES } from './storage';
 import { Exemption, Finding, KubeObject, LocatedObject, ObjectRef, ProfileName, Report } from './types';
 
 /**
@@ -16,7 +17,7 @@ import { Exemption, Finding, KubeObject, LocatedObject, ObjectRef, ProfileName, 
  */
 export const DEFAULT_RULES: readonly Rule[] = [
   ...CONTAINER_RULES, ...POD_SECURITY_RULES, ...AVAILABILITY_RULES, ...NETWORK_RULES, ...METADATA_RULES, ...RBAC_RULES,
-  exemptionAnnotation,
+  ...STORAGE_RULES, exemptionAnnotation,
 ];
 
 /** The profile names, in order of strictness. */

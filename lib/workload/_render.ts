@@ -172,10 +172,12 @@ function podSpecExtras(pod: ResolvedPod): Record<string, unknown> {
  * The pod as a plain `k8s` pod template, for L1 objects. It is the same pod `applyPod` gives a cdk8s-plus workload.
  *
  * @param restartPolicy `Always` for long-running workloads
+ * @param claimTemplates names of mounted volumes that a StatefulSet's volumeClaimTemplates supply: they are mounted,
+ *   but not listed under `volumes` (the StatefulSet controller adds one claim per pod)
  * @internal
  */
 export function renderPodTemplate(pod: ResolvedPod, mounts: PodMount[], selector: PodSelector, serviceAccountName: string,
-  restartPolicy: string): k8s.PodTemplateSpec {
+  restartPolicy: string, claimTemplates: readonly string[] = []): k8s.PodTemplateSpec {
   const main = new kplus.Container(mainContainerProps(pod));
   for (const m of mounts) {
     main.mount(m.path, m.volume, { readOnly: m.readOnly });
@@ -200,6 +202,9 @@ export function renderPodTemplate(pod: ResolvedPod, mounts: PodMount[], selector
     for (const m of helper.volumeMounts) {
       volumes.set(m.volume.name, m.volume);
     }
+  }
+  for (const name of claimTemplates) {
+    volumes.delete(name);
   }
   const { security } = pod;
   const metadata = podMetadataOf(pod);
