@@ -6,7 +6,7 @@ import { PropErrors, propsError } from '../internal/errors';
 import { _uniqueId } from '../internal/scope';
 import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
-import { objectMetadata } from '../workload/_metadata';
+import { clusterScoped, objectMetadata } from '../workload/_metadata';
 
 /**
  * Props of `PriorityClasses`.
@@ -48,6 +48,7 @@ export class PriorityClasses extends Construct {
         preemptionPolicy: 'PreemptLowerPriority',
         description: c.description,
       });
+      clusterScoped(this.classes[c.name]);
     }
   }
 }

@@ -90,7 +90,7 @@ export interface ProductionJobProps extends HardenedJobProps {
  *
  * @example
  * const migrate = new ProductionJob(chart, 'Migrate', { image: 'registry.example.com/shop/migrate:2.1.0', activeDeadline: Duration.minutes(30) });
- * migrate.connectsTo(database);
+ * migrate.connectsTo(database, { ports: [5432] });
  */
 export class ProductionJob extends HardenedWorkload {
   /** The name of every object of the job. */

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { CLUSTER_SCOPED_KINDS } from './names';
 import { collectWarnings } from '../warnings';
 
 /**
@@ -43,7 +44,7 @@ function duplicateObjects(root: IConstruct): string[] {
     if (!ApiObject.isApiObject(c)) {
       continue;
     }
-    const namespace = c.metadata.namespace;
+    const namespace = CLUSTER_SCOPED_KINDS.includes(c.kind) ? undefined : c.metadata.namespace;
     const key = `${c.apiVersion} ${c.kind} ${namespace ?? ''}/${c.name}`;
     const other = first.get(key);
     if (other === undefined) {

@@ -305,3 +305,15 @@ export const INGRESS_PATH_INVALID_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'
 
 /** Suffixes the API server refuses in an Ingress path of type Prefix or Exact. @internal */
 export const INGRESS_PATH_INVALID_SUFFIXES = ['/..', '/.'];
+
+/**
+ * Kinds that are cluster-scoped, by `apiVersion/kind` group-less kind name: an object of these kinds has no namespace.
+ *
+ * @internal
+ */
+export const CLUSTER_SCOPED_KINDS = [
+  'Namespace', 'Node', 'PersistentVolume', 'PriorityClass', 'StorageClass', 'CSIDriver', 'IngressClass', 'RuntimeClass',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'VolumeSnapshotClass', 'VolumeSnapshotContent',
+  'ClusterIssuer', 'ClusterSecretStore', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy', 'GatewayClass',
+];

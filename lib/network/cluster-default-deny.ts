@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch, Names } from 'cdk8s';
+import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   CiliumClusterwideNetworkPolicy,
@@ -14,7 +14,7 @@ import {
   GlobalNetworkPolicySpecTypes,
 } from '../../imports/calicoglobalnetworkpolicy-projectcalico.org';
 import { CLUSTER_DNS } from '../defaults';
-import { ObjectMetadata, objectMetadata } from '../workload/_metadata';
+import { ObjectMetadata, clusterScoped, objectMetadata } from '../workload/_metadata';
 import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
@@ -214,10 +214,7 @@ export class ClusterDefaultDeny extends Construct {
       this.resource = this.calicoPolicy;
     }
 
-    // cdk8s puts the chart's namespace on every object; a cluster-scoped object must not carry one.
-    if (Chart.of(this).namespace !== undefined) {
-      this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
+    clusterScoped(this.resource);
   }
 
   private ciliumObject(metadata: ObjectMetadata, description: string): CiliumClusterwideNetworkPolicy {

@@ -1,4 +1,4 @@
-import { Names, Size } from 'cdk8s';
+import { ApiObject, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -6,7 +6,7 @@ import { mebibytesOf, millicoresOf } from '../internal/quantity';
 import { validateResources } from '../workload/_resolve';
 import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
 import { CLUSTER_DNS, DEFAULT_SIZE, SIZES } from '../defaults';
-import { objectMetadata } from '../workload/_metadata';
+import { clusterScoped, objectMetadata } from '../workload/_metadata';
 import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
@@ -196,7 +196,7 @@ export interface ProductionNamespaceProps {
  *
  * @example
  * const shop = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
- * new ProductionApp(shop, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080 });
+ * new ProductionApp(shop, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
  */
 export class ProductionNamespace extends Construct {
   /** The profile in force. */
@@ -341,6 +341,7 @@ export class ProductionNamespace extends Construct {
     this.namespace = new kplus.Namespace(this, 'Resource', {
       metadata: objectMetadata(profile, this.name, undefined, labels, reason !== '' ? { [POD_SECURITY_REASON_ANNOTATION]: reason } : {}),
     });
+    clusterScoped(ApiObject.of(this.namespace));
 
     const objectMeta = (name: string) => objectMetadata(profile, name, this.name);
     this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {

@@ -151,7 +151,10 @@ export interface ExternalSecretRefProps {
  *
  * @example
  * const db = new ExternalSecretRef(ns, 'DbPassword', { store: SecretStoreReference.named('aws'), data: { password: { key: 'prod/db' } } });
- * new ProductionApp(ns, 'Api', { ..., env: { DB_PASSWORD: db.envValue('password') } });
+ * new ProductionApp(ns, 'Api', {
+ *   image: 'registry.example.com/shop/api:2.0.0', port: 9000, healthPath: '/healthz',
+ *   env: { DB_PASSWORD: db.envValue('password') },
+ * });
  */
 export class ExternalSecretRef extends Construct {
   /** The Secret's name. */

@@ -7,7 +7,7 @@ import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { isDns1123Label } from '../internal/names';
 import { Profile } from '../profile';
-import { objectMetadata } from '../workload/_metadata';
+import { clusterScoped, objectMetadata } from '../workload/_metadata';
 import { validateLabels } from '../workload/_resolve';
 
 /**
@@ -88,5 +88,6 @@ export class ProductionClusterSecretStore extends Construct {
         conditions,
       },
     });
+    clusterScoped(this.resource);
   }
 }

@@ -233,6 +233,7 @@ export interface ProductionStatefulAppProps extends HardenedPodProps {
  * @example
  * new ProductionStatefulApp(chart, 'Db', {
  *   image: 'registry.example.com/db:16.4', port: 5432,
+ *   readiness: AppProbe.exec(['pg_isready', '-q']), liveness: AppProbe.tcpSocket(),
  *   volumeClaims: [{ name: 'data', mountPath: '/var/lib/db', storage: Size.gibibytes(50), storageClassName: 'ssd-retain' }],
  * });
  */

@@ -11,7 +11,7 @@ import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
-import { objectMetadata } from '../workload/_metadata';
+import { clusterScoped, objectMetadata } from '../workload/_metadata';
 
 /**
  * Options of the AWS EBS CSI driver preset.
@@ -355,6 +355,7 @@ export class ProductionStorageClass extends Construct {
       allowedTopologies: zones.length > 0 && topologyKey !== undefined
         ? [{ matchLabelExpressions: [{ key: topologyKey, values: [...zones] }] }] : undefined,
     });
+    clusterScoped(this.resource);
   }
 }
 

@@ -8,7 +8,7 @@ import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
-import { objectMetadata } from '../workload/_metadata';
+import { clusterScoped, objectMetadata } from '../workload/_metadata';
 
 /**
  * What happens to a snapshot's data when its VolumeSnapshot object is deleted.
@@ -117,6 +117,7 @@ export class ProductionVolumeSnapshotClass extends Construct {
       deletionPolicy: this.deletionPolicy === SnapshotDeletionPolicy.RETAIN ? VolumeSnapshotClassDeletionPolicy.RETAIN : VolumeSnapshotClassDeletionPolicy.DELETE,
       parameters: props.parameters && Object.keys(props.parameters).length > 0 ? { ...props.parameters } : undefined,
     });
+    clusterScoped(this.resource);
   }
 }
 

@@ -80,6 +80,7 @@ export interface ProductionReadinessValidationProps {
  * root (read by cdk8s-cli) or next to the manifests.
  *
  * @example
+ * ```yaml
  * # cdk8s.yaml
  * validations:
  *   - package: ./node_modules/@platform/cdk8s-production
@@ -87,6 +88,7 @@ export interface ProductionReadinessValidationProps {
  *     version: 0.1.0
  *     properties:
  *       profile: prod
+ * ```
  */
 export class ProductionReadinessValidation {
   /** The profile in force. */

@@ -1,3 +1,4 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type { ResolvedExemption } from './_resolve';
 import { EXEMPTION_CHECKS, MANAGED_BY, MANAGED_BY_LABEL } from '../defaults';
 import type { Profile } from '../profile';
@@ -65,4 +66,17 @@ export function exemptionAnnotations(exemptions: ResolvedExemption[]): Record<st
     for (const c of checks.kubeLinter) out[`ignore-check.kube-linter.io/${c}`] = reason;
   }
   return out;
+}
+
+/**
+ * Keeps a cluster-scoped object (Namespace, PriorityClass, StorageClass, ...) free of the namespace cdk8s copies onto
+ * every object of a chart that has one.
+ *
+ * @internal
+ */
+export function clusterScoped<T extends ApiObject>(object: T): T {
+  if (Chart.of(object).namespace !== undefined) {
+    object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+  return object;
 }

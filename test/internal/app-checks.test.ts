@@ -72,3 +72,29 @@ describe('dev-profile warnings are printed on every synthesis, without user code
     expect(written).toEqual([]);
   });
 });
+
+describe('cluster-scoped objects never carry the chart\'s namespace', () => {
+  test('GIVEN a chart with a namespace THEN the Namespace, PriorityClasses, StorageClass and cluster-wide policy have none', () => {
+    const { PriorityClasses, ProductionStorageClass, StorageDriver, ClusterDefaultDeny, Cni } = require('../../lib');
+    const chart = new Chart(Testing.app(), 'apps', { namespace: 'apps' });
+    new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+    new PriorityClasses(chart, 'PriorityClasses');
+    new ProductionStorageClass(chart, 'Ssd', { name: 'ssd', driver: StorageDriver.awsEbs() });
+    new ClusterDefaultDeny(chart, 'Deny', { cni: Cni.CILIUM });
+    const manifests = Testing.synth(chart);
+    const clusterScoped = manifests.filter((m) => ['Namespace', 'PriorityClass', 'StorageClass', 'CiliumClusterwideNetworkPolicy'].includes(m.kind));
+    expect(clusterScoped.map((m) => m.kind).sort()).toEqual(['CiliumClusterwideNetworkPolicy', 'Namespace', 'PriorityClass', 'PriorityClass', 'PriorityClass', 'StorageClass']);
+    for (const m of clusterScoped) {
+      expect(m.metadata.namespace).toBeUndefined();
+    }
+    // namespaced objects keep theirs
+    expect(manifests.find((m) => m.kind === 'ResourceQuota').metadata.namespace).toBe('shop');
+  });
+
+  test('GIVEN two ProductionNamespaces named shop in charts with different namespaces THEN the duplicate Namespace is reported', () => {
+    const app = Testing.app();
+    new ProductionNamespace(new Chart(app, 'one', { namespace: 'a' }), 'Shop', { name: 'shop' });
+    new ProductionNamespace(new Chart(app, 'two', { namespace: 'b' }), 'Shop', { name: 'shop' });
+    expect(() => app.synth()).toThrow(/'one\/Shop\/Resource' and 'two\/Shop\/Resource' both emit v1 Namespace shop;/);
+  });
+});
