@@ -14,7 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PKG_NAME='@platform/cdk8s-production'
 # The peer dependency versions the library is developed and tested with (package.json devDependencies).
 PEERS=(cdk8s@2.70.106 cdk8s-plus-28@2.5.6 constructs@10.8.1)
-TOOLS=(typescript@5.9.3 @types/node@20.19.43)
+TOOLS=(typescript@5.9.3 @types/node@20.19.43 @types/jest@30.0.0)
 
 failures=0
 pass() { echo "PASS: $*"; }
@@ -130,6 +130,31 @@ cat > tsconfig.node16.json <<'EOF'
   "compilerOptions": { "module": "node16", "moduleResolution": "node16", "noEmit": true }
 }
 EOF
+# The README's matcher snippet, compiled under each module resolution a cdk8s app uses: node (node10, the
+# `cdk8s init typescript-app` template), node16 and bundler.
+cat > matchers.ts <<'EOF'
+import { Chart, Testing } from 'cdk8s';
+import { ProductionApp } from '@platform/cdk8s-production';
+import '@platform/cdk8s-production/testing';
+
+export function checkChart(chart: Chart): void {
+  new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.2.3', port: 8080, healthPath: '/healthz' });
+  expect(chart).toBeProductionReady();
+  expect(Testing.synth(chart)).toPassRule('ingress-tls');
+}
+EOF
+for resolution in node node16 bundler; do
+  module=commonjs
+  [[ "$resolution" == node16 ]] && module=node16
+  [[ "$resolution" == bundler ]] && module=esnext
+  cat > "tsconfig.matchers.$resolution.json" <<EOF2
+{
+  "extends": "./tsconfig.json",
+  "compilerOptions": { "module": "$module", "moduleResolution": "$resolution", "noEmit": true, "types": ["node", "jest"] },
+  "files": ["matchers.ts"]
+}
+EOF2
+done
 cat > main.ts <<'EOF'
 import { App, Chart } from 'cdk8s';
 import { ProductionApp } from '@platform/cdk8s-production';
@@ -168,6 +193,14 @@ if npx --no-install tsc -p tsconfig.node16.json; then
 else
   fail "consumer does not compile (moduleResolution node16, through the exports map)"
 fi
+
+for resolution in node node16 bundler; do
+  if npx --no-install tsc -p "tsconfig.matchers.$resolution.json"; then
+    pass "the README's matcher snippet compiles (moduleResolution $resolution)"
+  else
+    fail "the README's matcher snippet does not compile (moduleResolution $resolution)"
+  fi
+done
 
 step "synthesize the consumer (node out/main.js)"
 rm -rf dist
