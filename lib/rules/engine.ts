@@ -155,6 +155,7 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
       findings.push({
         ruleId: rule.id, severity: level, object: refOf(v.object), constructPath: loc?.constructPath, file: loc?.file,
         line: loc?.line, column: loc?.column, path: v.path, message: v.message, fix: v.fix ?? rule.fix, sources: rule.sources,
+        ...(v.checks ? { checks: v.checks } : {}),
       });
     }
   }

@@ -217,6 +217,13 @@ export interface Finding {
   readonly fix: string;
   /** The scanners' and standards' checks that the rule implements. */
   readonly sources: readonly RuleSource[];
+  /**
+   * The checks (`tool:check`) that report this finding, when only some of the rule's sources do
+   * (a missing CPU request is Polaris cpuRequestsMissing, not memoryLimitsMissing).
+   *
+   * @default - every source of the rule
+   */
+  readonly checks?: readonly string[];
 }
 
 /**
