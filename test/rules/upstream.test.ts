@@ -436,3 +436,53 @@ describe('rule configuration (applyRuleConfig, shared by the four entry points)'
     expect(rules).toHaveLength(DEFAULT_RULES.length - 1);
   });
 });
+
+describe('objects the pack cannot judge are findings of manifest-input, and the others are judged (API and matchers)', () => {
+  test.each([
+    ['a Deployment in v1', { apiVersion: 'v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }, "Deployment is not served by apiVersion 'v1': use apps/v1"],
+    ['an HPA in apps/v1', { apiVersion: 'apps/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web' } }, "HorizontalPodAutoscaler is not served by apiVersion 'apps/v1': use autoscaling/v1"],
+    ['an object without a name', { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }, 'ConfigMap has no metadata.name'],
+    ['an object with an empty name', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '' } }, 'ConfigMap has no metadata.name'],
+    ['an object without a kind', { apiVersion: 'v1', metadata: { name: 'web' } }, 'not a Kubernetes object (no kind)'],
+  ])('%s', (_name, object, message) => {
+    // GIVEN the hardened app and one object the pack cannot judge
+    const objects = [...web(), object as KubeObject];
+    // WHEN checked
+    const report = checkManifests(objects);
+    // THEN that object is one manifest-input error, and nothing else is reported (the app was judged and is clean)
+    expect(report.findings.map((f) => `${f.ruleId} ${f.severity}: ${f.message}`)).toEqual([`manifest-input error: ${message}`]);
+    expect(report.objectCount).toBe(objects.length);
+  });
+
+  test('an object named only by generateName is judged', () => {
+    const report = checkManifests([...web(), { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'migrate-', namespace: 'shop' }, spec: {} } as KubeObject]);
+    expect(report.findings.map((f) => f.ruleId)).not.toContain('manifest-input');
+    expect(report.findings.map((f) => f.object.name)).toContain('migrate-*');
+  });
+});
+
+describe('PSS v1.28 container-only fields: set, unset, empty securityContext and null', () => {
+  test.each([
+    ['no-privilege-escalation', { allowPrivilegeEscalation: true }, 1],
+    ['no-privilege-escalation', {}, 1],
+    ['no-privilege-escalation', { allowPrivilegeEscalation: null }, 1],
+    ['no-privileged', { privileged: true }, 1],
+    ['no-privileged', {}, 0],
+    ['no-privileged', { privileged: null }, 0],
+    ['proc-mount', { procMount: 'Unmasked' }, 1],
+    ['proc-mount', { procMount: 'Default' }, 0],
+    ['proc-mount', {}, 0],
+    ['drop-all-capabilities', { capabilities: {} }, 1],
+    ['drop-all-capabilities', { capabilities: { drop: ['ALL'] } }, 0],
+    ['no-added-capabilities', { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } }, 0],
+    ['no-added-capabilities', { capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }, 1],
+    ['no-added-capabilities', { capabilities: { drop: ['ALL'], add: [] } }, 0],
+  ])('%s with container securityContext %j: %d', (ruleId, securityContext, count) => {
+    expect(after(ruleId, (o) => { app(o).securityContext = securityContext; })).toHaveLength(count);
+  });
+
+  test('kube-score container-security-context-user-group-id reads a null container field as unset and falls back to the pod', () => {
+    expect(after('high-user-group-id', (o) => { app(o).securityContext.runAsUser = null; app(o).securityContext.runAsGroup = null; })).toEqual([]);
+    expect(after('high-user-group-id', (o) => { app(o).securityContext.runAsUser = 1000; })).toEqual(["container 'app' runAsUser is 1000; both must be above 10000"]);
+  });
+});
