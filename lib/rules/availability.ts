@@ -253,13 +253,13 @@ function spreadsOverHosts(w: Workload): boolean {
  * select the workload's own pods.
  *
  * Sources: kube-score deployment-has-host-podantiaffinity, statefulset-has-host-podantiaffinity;
- * kube-linter no-anti-affinity; Polaris topologySpreadConstraint.
+ * kube-linter no-anti-affinity.
  */
 export const spreadOverNodes: Rule = {
   id: 'spread-over-nodes',
   description: 'Replicas are spread over nodes by host anti-affinity or a hostname topology spread constraint',
   sources: src('kube-score:deployment-has-host-podantiaffinity', 'kube-score:statefulset-has-host-podantiaffinity',
-    'kube-linter:no-anti-affinity', 'polaris:topologySpreadConstraint'),
+    'kube-linter:no-anti-affinity'),
   severity: HA,
   fix: "Add a topologySpreadConstraint with topologyKey 'kubernetes.io/hostname' and a labelSelector matching the pod labels",
   check: (ctx) => perPod(ctx, (w) => {
@@ -385,6 +385,23 @@ export const deploymentStrategy: Rule = {
 };
 
 /**
+ * Pods of every controller but Jobs and CronJobs declare at least one topology spread
+ * constraint (any topology key), as Polaris asks.
+ *
+ * Sources: Polaris topologySpreadConstraint.
+ */
+export const topologySpreadDeclared: Rule = {
+  id: 'topology-spread-declared',
+  description: 'Pods (other than Jobs and CronJobs) declare at least one topology spread constraint',
+  sources: src('polaris:topologySpreadConstraint'),
+  severity: HA,
+  fix: "Add a topologySpreadConstraint, e.g. topologyKey 'kubernetes.io/hostname' with a labelSelector matching the pod labels",
+  check: (ctx) => perPod(ctx, (w) => asArray(w.podSpec.topologySpreadConstraints).length > 0 ? undefined
+    : [{ message: 'pod declares no topologySpreadConstraints', path: `${w.podSpecPath}.topologySpreadConstraints` }],
+  (w) => !['Job', 'CronJob'].includes(w.object.kind)),
+};
+
+/**
  * Topology spread constraints are valid: each has a labelSelector, a maxSkew above 0, a
  * minDomains (when set) above 0, a topologyKey, and whenUnsatisfiable DoNotSchedule or
  * ScheduleAnyway.
@@ -433,6 +450,6 @@ export const jobTtl: Rule = {
 /** Every availability rule, in report order. */
 export const AVAILABILITY_RULES: readonly Rule[] = [
   replicas, deploymentStrategy, pdbExists, pdbAllowsDisruption, pdbHasPolicy, pdbUnhealthyEviction, pdbAlwaysAllow, hpaReplicas,
-  hpaTarget, hpaNoStaticReplicas, spreadOverNodes, topologySpreadConstraints, selectorMatchesTemplate, statefulSetServiceName,
+  hpaTarget, hpaNoStaticReplicas, spreadOverNodes, topologySpreadDeclared, topologySpreadConstraints, selectorMatchesTemplate, statefulSetServiceName,
   cronJobDeadline, cronJobRestartPolicy, jobTtl,
 ];

@@ -5,7 +5,7 @@ import { loadFixture } from './_load';
 // Each test names the upstream check it reproduces and the version read:
 // - Pod Security Standards, policy version v1.28 (kubernetes.io/docs/concepts/security/pod-security-standards)
 // - Polaris checks at FairwindsOps/polaris c0e23a2 (copied to shared/checkers/polaris)
-// - kube-score at zegl/kube-score f05d0ee (README_CHECKS.md) and score/* 98b697f
+// - kube-score at zegl/kube-score f05d0ee (README_CHECKS.md), score/* 98b697f, scorecard/scorecard.go (impliedIgnoreAnnotations)
 // - kube-linter docs/generated/checks.md at stackrox/kube-linter 8d68919, job-ttl-seconds-after-finished at 5187aa3
 // Every case starts from the fully hardened web app (zero findings) and changes one thing.
 
@@ -204,6 +204,20 @@ describe('Polaris c0e23a2 sensitiveContainerEnvVar / sensitiveConfigmapContent a
     app(objects).env = [{ name: 'STRIPE_API_KEY', value: 'abc' }];
     const report = checkManifests(objects);
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['secret-looking-values warning']);
+  });
+});
+
+describe('Polaris c0e23a2 topologySpreadConstraint: every pod but Jobs and CronJobs declares one', () => {
+  test.each([
+    ['a Deployment without constraints', (o: Json[]) => { delete pod(o).topologySpreadConstraints; }, 1],
+    ['a Deployment with an empty list', (o: Json[]) => { pod(o).topologySpreadConstraints = []; }, 1],
+    ['a Deployment with a zone constraint', (o: Json[]) => { pod(o).topologySpreadConstraints[0].topologyKey = 'topology.kubernetes.io/zone'; }, 0],
+  ])('%s', (_name, change, count) => {
+    expect(after('topology-spread-declared', change)).toHaveLength(count);
+  });
+  test('a Job is not asked', () => {
+    expect(hits([{ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: { template: { spec: { containers: [] } } } } as KubeObject],
+      'topology-spread-declared')).toEqual([]);
   });
 });
 
