@@ -126,6 +126,8 @@ export const exemptionAnnotation: Rule = {
           }
         } else if (key.startsWith(KUBE_LINTER) && value.trim() === '') {
           out.push({ object, path, message: `annotation '${key}' exempts a check without a reason` });
+        } else if (((key === POLARIS_ALL && value.toLowerCase() === 'true') || (key === KUBE_LINTER_ALL && value.trim() === '')) && sharedReason === '') {
+          out.push({ object, path, message: `annotation '${key}' exempts every check of its tool without a reason; add ${EXEMPTION_REASON_ANNOTATION}` });
         } else if (key === PROFILE_ANNOTATION && !PROFILES.includes(value)) {
           out.push({ object, path, message: `annotation '${key}' is '${value}', not one of ${PROFILES.join(', ')}` });
         } else if (sharedReason === '') {

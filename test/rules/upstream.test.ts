@@ -398,6 +398,16 @@ describe("exemptions as each tool reads its own annotation, never widened to a s
     expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['drop-all-capabilities']);
   });
 
+  test('the tool-wide forms need a written reason like every other exemption', () => {
+    const objects = web();
+    pod(objects).hostIPC = true;
+    ofKind(objects, 'Deployment').metadata.annotations = { 'polaris.fairwinds.com/exempt': 'true', 'kube-linter.io/ignore-all': '' };
+    expect(checkManifests(objects).findings.map((f) => f.message)).toEqual([
+      "annotation 'polaris.fairwinds.com/exempt' exempts every check of its tool without a reason; add production.platform.io/exemption-reason",
+      "annotation 'kube-linter.io/ignore-all' exempts every check of its tool without a reason; add production.platform.io/exemption-reason",
+    ]);
+  });
+
   test('polaris.fairwinds.com/exempt exempts every Polaris check and nothing that only another tool reports', () => {
     const objects = web();
     pod(objects).hostIPC = true; // Polaris hostIPCSet
