@@ -129,16 +129,6 @@ export function perPod(ctx: RuleContext, fn: (w: Workload) => string | undefined
 }
 
 /**
- * The container's security context field, falling back to the pod's.
- *
- * @internal
- */
-export function effective(c: ContainerInfo, w: Workload, field: string): unknown {
-  const own = asObject(c.spec.securityContext)[field];
-  return own !== undefined ? own : asObject(w.podSpec.securityContext)[field];
-}
-
-/**
  * The container's own security context.
  *
  * @internal
