@@ -138,12 +138,13 @@ export function securityContext(c: ContainerInfo): JsonObject {
 }
 
 /**
- * Upper-cased capability names without a `CAP_` prefix.
+ * Capability names exactly as written: Pod Security compares them as strings, so `all` or
+ * `CAP_SYS_ADMIN` are not `ALL` or `SYS_ADMIN`.
  *
  * @internal
  */
 export function capabilities(list: unknown): string[] {
-  return asArray(list).map((x) => String(x).toUpperCase().replace(/^CAP_/, ''));
+  return asArray(list).map((x) => String(x));
 }
 
 /**

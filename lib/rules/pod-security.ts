@@ -144,8 +144,9 @@ export const dropAllCapabilities: Rule = {
     }
     // kube-linter reads only NET_RAW; Polaris and PSS ask for ALL
     const checks = ['polaris:insecureCapabilities', 'polaris:linuxHardening', 'pss-restricted:Capabilities',
-      ...(dropped.includes('NET_RAW') ? [] : ['kube-linter:drop-net-raw-capability'])];
-    return [{ message: 'does not drop ALL capabilities', checks }];
+      ...(dropped.some((x) => ['NET_RAW', 'ALL'].includes(x.toUpperCase().replace(/^CAP_/, ''))) ? [] : ['kube-linter:drop-net-raw-capability'])];
+    const near = dropped.filter((x) => x.toUpperCase().replace(/^CAP_/, '') === 'ALL');
+    return [{ message: near.length ? `drops '${near[0]}', which Pod Security does not read as 'ALL'` : 'does not drop ALL capabilities', checks }];
   }),
 };
 

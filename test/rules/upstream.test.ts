@@ -501,8 +501,19 @@ describe('PSS v1.28 container-only fields: set, unset, empty securityContext and
     ['no-added-capabilities', { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } }, 0],
     ['no-added-capabilities', { capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }, 1],
     ['no-added-capabilities', { capabilities: { drop: ['ALL'], add: [] } }, 0],
+    // Pod Security compares capability names as written
+    ['drop-all-capabilities', { capabilities: { drop: ['all'] } }, 1],
+    ['drop-all-capabilities', { capabilities: { drop: ['CAP_ALL'] } }, 1],
+    ['no-added-capabilities', { capabilities: { drop: ['ALL'], add: ['CAP_NET_BIND_SERVICE'] } }, 1],
   ])('%s with container securityContext %j: %d', (ruleId, securityContext, count) => {
     expect(after(ruleId, (o) => { app(o).securityContext = securityContext; })).toHaveLength(count);
+  });
+
+  test("a lower-case 'all' is named in the message, since it looks right and is not", () => {
+    expect(after('drop-all-capabilities', (o) => { app(o).securityContext.capabilities.drop = ['all']; }))
+      .toEqual(["container 'app' drops 'all', which Pod Security does not read as 'ALL'"]);
+    expect(after('no-added-capabilities', (o) => { app(o).securityContext.capabilities.add = ['chown']; }))
+      .toEqual(["container 'app' adds capabilities chown (chown break even the baseline policy)"]);
   });
 
   test('kube-score container-security-context-user-group-id reads a null container field as unset and falls back to the pod', () => {
