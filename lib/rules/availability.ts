@@ -1,5 +1,5 @@
-import { ADVISORY, HA, minReplicas, numberOr, Part, perPod, src, STRICT } from './_helpers';
-import { asArray, asObject, asStringMap, isEmptySelector, JsonObject, LabelSelector, mapSelectorMatches, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
+import { ADVISORY, HA, minReplicas, numberOr, perPod, src, STRICT } from './_helpers';
+import { asArray, asObject, asStringMap, isEmptySelector, JsonObject, LabelSelector, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
 import { Rule } from './rule';
 import { KubeObject, Violation } from './types';
 
@@ -304,7 +304,7 @@ export const selectorMatchesTemplate: Rule = {
  */
 export const statefulSetServiceName: Rule = {
   id: 'statefulset-service-name',
-  description: "StatefulSets name an existing headless Service that selects their pods",
+  description: 'StatefulSets name an existing headless Service',
   sources: src('kube-score:statefulset-has-servicename'),
   severity: STRICT,
   fix: 'Set spec.serviceName to a Service with clusterIP: None that selects the StatefulSet pods',
@@ -317,14 +317,9 @@ export const statefulSetServiceName: Rule = {
     if (!svc) {
       return [{ message: `spec.serviceName '${String(name)}' is not a defined Service`, path: 'spec.serviceName' }];
     }
-    const out: Part[] = [];
-    if (asObject(svc.spec).clusterIP !== 'None') {
-      out.push({ message: `Service '${String(name)}' is not headless (clusterIP: None)`, path: 'spec.serviceName' });
-    }
-    if (!mapSelectorMatches(asStringMap(asObject(svc.spec).selector), w.podLabels)) {
-      out.push({ message: `Service '${String(name)}' does not select the StatefulSet's pods`, path: 'spec.serviceName' });
-    }
-    return out;
+    // whether the headless Service selects the pods is statefulset-service-selects-pods
+    return asObject(svc.spec).clusterIP === 'None' ? undefined
+      : [{ message: `Service '${String(name)}' is not headless (clusterIP: None)`, path: 'spec.serviceName' }];
   }, (w) => w.object.kind === 'StatefulSet'),
 };
 

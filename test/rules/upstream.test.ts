@@ -274,11 +274,11 @@ describe('kube-score ed77d6e ingress-targets-service', () => {
 describe('kube-score statefulset-has-servicename: the headless Service must select the StatefulSet\'s pods', () => {
   const headless = (o: Json[]) => o.find((x) => x.kind === 'Service' && x.spec.clusterIP === 'None');
   test('a headless Service selecting other pods is reported', () => {
-    expect(after('statefulset-service-name', (o) => { headless(o).spec.selector = { 'app.kubernetes.io/name': 'other' }; }, statefulSet))
-      .toEqual([`Service '${headless(statefulSet()).metadata.name}' does not select the StatefulSet's pods`]);
+    expect(after('statefulset-service-selects-pods', (o) => { headless(o).spec.selector = { 'app.kubernetes.io/name': 'other' }; }, statefulSet))
+      .toEqual([`headless Service '${headless(statefulSet()).metadata.name}' does not select the StatefulSet's pods`]);
   });
   test('a Service without a selector selects nothing', () => {
-    expect(after('statefulset-service-name', (o) => { delete headless(o).spec.selector; }, statefulSet)).toHaveLength(1);
+    expect(after('statefulset-service-selects-pods', (o) => { delete headless(o).spec.selector; }, statefulSet)).toHaveLength(1);
   });
 });
 
