@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import * as path from 'path';
 import { applyRuleConfig, checkManifests, DEFAULT_RULES, KubeObject } from '../../lib/rules';
 import { loadFixture } from './_load';
@@ -519,5 +520,30 @@ describe('PSS v1.28 container-only fields: set, unset, empty securityContext and
   test('kube-score container-security-context-user-group-id reads a null container field as unset and falls back to the pod', () => {
     expect(after('high-user-group-id', (o) => { app(o).securityContext.runAsUser = null; app(o).securityContext.runAsGroup = null; })).toEqual([]);
     expect(after('high-user-group-id', (o) => { app(o).securityContext.runAsUser = 1000; })).toEqual(["container 'app' runAsUser is 1000; both must be above 10000"]);
+  });
+});
+
+describe('robustness: any JSON in any field never aborts the run', () => {
+  // Fields hold the wrong JSON type as often as the right one; the pack must judge or report, never throw.
+  const anyJson = fc.jsonValue({ maxDepth: 3 });
+  const kinds = ['Deployment', 'StatefulSet', 'CronJob', 'Job', 'Pod', 'Service', 'Ingress', 'NetworkPolicy', 'PodDisruptionBudget',
+    'HorizontalPodAutoscaler', 'Role', 'ClusterRole', 'RoleBinding', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'];
+  const apiVersions: { [kind: string]: string } = {
+    Deployment: 'apps/v1', StatefulSet: 'apps/v1', CronJob: 'batch/v1', Job: 'batch/v1', Ingress: 'networking.k8s.io/v1',
+    NetworkPolicy: 'networking.k8s.io/v1', PodDisruptionBudget: 'policy/v1', HorizontalPodAutoscaler: 'autoscaling/v2',
+    Role: 'rbac.authorization.k8s.io/v1', ClusterRole: 'rbac.authorization.k8s.io/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
+  };
+  const object = fc.record({
+    kind: fc.constantFrom(...kinds),
+    metadata: fc.oneof(fc.record({ name: fc.constantFrom('web', 'db'), namespace: fc.constantFrom('shop', undefined), labels: anyJson, annotations: anyJson }), anyJson),
+    spec: fc.oneof(anyJson, fc.record({ selector: anyJson, template: fc.record({ metadata: anyJson, spec: anyJson }), ports: anyJson, rules: anyJson })),
+    rules: anyJson, roleRef: anyJson, data: anyJson,
+  }).map((o) => ({ apiVersion: apiVersions[o.kind] ?? 'v1', ...o }));
+
+  test('checkManifests judges or reports every object, in every profile, without throwing', () => {
+    fc.assert(fc.property(fc.array(object, { maxLength: 6 }), fc.constantFrom('dev', 'staging', 'prod'), (objects, profile) => {
+      const report = checkManifests(objects as KubeObject[], { profile: profile as 'dev' | 'staging' | 'prod' });
+      expect(report.objectCount).toBe(objects.length);
+    }), { seed: 10, numRuns: 300 });
   });
 });
