@@ -1,49 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { KubeObject, LocatedObject } from '../rules';
 
 /**
- * A problem with the checker's input: a missing path, an empty folder, a file that is not YAML
- * or a document that is not a Kubernetes object.
+ * A problem with the checker's input that stops it: a missing path, or a folder without YAML
+ * files. (A document that is not a Kubernetes object is a finding, not an error.)
  */
 export class InputError extends Error {}
-
-/** Kinds of the built-in API groups; a kind outside these, in one of these groups, is a typo. */
-const BUILT_IN_KINDS: { readonly [group: string]: readonly string[] } = {
-  '': ['Pod', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'PersistentVolumeClaim', 'PersistentVolume',
-    'Endpoints', 'LimitRange', 'ResourceQuota', 'ReplicationController', 'Node', 'Event', 'PodTemplate', 'Binding', 'List'],
-  'apps': ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'],
-  'batch': ['Job', 'CronJob'],
-  'autoscaling': ['HorizontalPodAutoscaler'],
-  'policy': ['PodDisruptionBudget', 'PodSecurityPolicy', 'Eviction'],
-  'networking.k8s.io': ['Ingress', 'IngressClass', 'NetworkPolicy'],
-  'rbac.authorization.k8s.io': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
-  'storage.k8s.io': ['StorageClass', 'VolumeAttachment', 'CSIDriver', 'CSINode', 'CSIStorageCapacity'],
-  'admissionregistration.k8s.io': ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
-  'apiextensions.k8s.io': ['CustomResourceDefinition'],
-  'apiregistration.k8s.io': ['APIService'],
-  'scheduling.k8s.io': ['PriorityClass'],
-  'coordination.k8s.io': ['Lease'],
-  'discovery.k8s.io': ['EndpointSlice'],
-  'node.k8s.io': ['RuntimeClass'],
-  'certificates.k8s.io': ['CertificateSigningRequest', 'ClusterTrustBundle'],
-  'events.k8s.io': ['Event'],
-  'flowcontrol.apiserver.k8s.io': ['FlowSchema', 'PriorityLevelConfiguration'],
-  'extensions': ['Deployment', 'DaemonSet', 'ReplicaSet', 'Ingress', 'NetworkPolicy', 'PodSecurityPolicy'],
-};
-
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}
 
 /**
  * Finds the YAML files under the given paths: files as given, folders recursively
@@ -87,68 +51,61 @@ function walk(dir: string): string[] {
 }
 
 /**
- * Reads every Kubernetes object of a YAML file (multi-document files and `kind: List`
- * included).
+ * Reads every document of a YAML file (multi-document files and `kind: List` included), each
+ * with its file and the line and column where it starts.
+ *
+ * Never refuses the file for its content: a document that does not parse, or is not a mapping,
+ * comes back with a `problem` (reported by the `manifest-input` rule), and every other document
+ * is read as usual.
  *
  * @param file the file to read
  * @param display how to name the file in messages and findings
- * @throws InputError when the file is not YAML or a document is not a Kubernetes object
  */
 export function loadYamlFile(file: string, display: string): LocatedObject[] {
   const text = fs.readFileSync(file, 'utf-8');
-  const docs = parseAllDocuments(text, { prettyErrors: true });
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { prettyErrors: true, lineCounter });
   const result: LocatedObject[] = [];
   let index = 0;
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     index++;
+    const where = (offset: number) => {
+      const pos = lineCounter.linePos(offset);
+      return { file: display, line: pos.line, column: pos.col };
+    };
+    // the document's first content, past comments and the '---' marker
+    const start = where(doc.contents?.range?.[0] ?? doc.range[0]);
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
-      const line = e.linePos?.[0]?.line;
-      throw new InputError(`${display}${line ? `:${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
+      const at = e.linePos?.[0] ? { file: display, line: e.linePos[0].line, column: e.linePos[0].col } : start;
+      result.push({ ...at, object: standIn(index), problem: `document ${index} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      continue;
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) {
       continue;
     }
-    for (const object of expandList(value, `${display} (document ${index})`)) {
-      result.push({ object, file: display });
-    }
+    result.push(...expandList(value, `document ${index}`, index).map((l) => ({ ...start, ...l })));
   }
   return result;
 }
 
-function expandList(value: unknown, where: string): KubeObject[] {
-  const object = asKubeObject(value, where);
-  if (object.kind === 'List' || object.kind.endsWith('List')) {
-    const items = (object as { items?: unknown }).items;
-    if (!Array.isArray(items)) {
-      throw new InputError(`${where}: a ${object.kind} without an items array`);
-    }
-    return items.flatMap((item, i) => expandList(item, `${where}, item ${i}`));
-  }
-  return [object];
+/** An object that stands for a document that is not one, so that findings can name it. */
+function standIn(index: number): KubeObject {
+  return { apiVersion: '', kind: 'Document', metadata: { name: `#${index}` } };
 }
 
-function asKubeObject(value: unknown, where: string): KubeObject {
+function expandList(value: unknown, where: string, index: number): LocatedObject[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError(`${where}: not a Kubernetes object (expected a mapping with apiVersion, kind and metadata, got ${Array.isArray(value) ? 'a list' : typeof value})`);
+    return [{ object: standIn(index), problem: `${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata, got ${Array.isArray(value) ? 'a list' : typeof value})` }];
   }
-  const o = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; generateName?: unknown } };
-  const missing = [typeof o.apiVersion !== 'string' || o.apiVersion === '' ? 'apiVersion' : undefined,
-    typeof o.kind !== 'string' || o.kind === '' ? 'kind' : undefined].filter((x) => x);
-  if (missing.length > 0) {
-    throw new InputError(`${where}: not a Kubernetes object (no ${missing.join(' and ')})`);
+  const object = value as KubeObject;
+  if (typeof object.kind === 'string' && object.kind.endsWith('List') && typeof object.apiVersion === 'string') {
+    const items = (object as { items?: unknown }).items;
+    if (!Array.isArray(items)) {
+      return [{ object, problem: `${where}: a ${object.kind} without an items array` }];
+    }
+    return items.flatMap((item, i) => expandList(item, `${where}, item ${i}`, index));
   }
-  const apiVersion = o.apiVersion as string;
-  const kind = o.kind as string;
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  const known = BUILT_IN_KINDS[group];
-  if (known && !known.includes(kind) && !kind.endsWith('List')) {
-    const near = known.filter((k) => distance(k, kind) <= 3).sort((a, b) => distance(a, kind) - distance(b, kind))[0];
-    throw new InputError(`${where}: unknown kind '${kind}' for apiVersion '${apiVersion}'${near ? `. Did you mean '${near}'?` : ''}`);
-  }
-  if (!kind.endsWith('List') && typeof o.metadata?.name !== 'string' && typeof o.metadata?.generateName !== 'string') {
-    throw new InputError(`${where}: ${kind} has no metadata.name`);
-  }
-  return value as KubeObject;
+  return [{ object }];
 }

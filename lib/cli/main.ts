@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { checkManifests, formatReport, LocatedObject, PROFILE_NAMES, ProfileName } from '../rules';
+import { checkManifests, formatReport, loadRuleConfig, LocatedObject, PROFILE_NAMES, ProfileName, RuleConfig } from '../rules';
 import { findYamlFiles, InputError, loadYamlFile } from './load';
 
 /**
@@ -28,7 +28,11 @@ export const ExitCode = {
   FINDINGS: 1,
   /** The command line was wrong: unknown option, bad profile, no path. */
   USAGE: 2,
-  /** The input was wrong: missing path, empty folder, not YAML, not a Kubernetes object, unknown kind. */
+  /**
+   * The input could not be read at all: a missing path, an empty folder, no object in any file,
+   * an invalid rule configuration. (A document that is not valid YAML or not a Kubernetes object
+   * is a `manifest-input` finding, and every other object is still judged.)
+   */
   INPUT: 3,
   /** The checker itself failed; please report it. */
   INTERNAL: 4,
@@ -44,12 +48,20 @@ Options:
   --profile <dev|staging|prod>  severities to apply (default: prod)
   --json                        print the report as JSON
   --strict                      fail on warnings too
+  --config <file>               rule configuration (YAML or JSON): severity per rule and
+                                profile, disabled rules with reasons, custom rule modules
   -h, --help                    show this help
+
+Documents that are not valid YAML or not Kubernetes objects are reported as findings (rule
+manifest-input) with their file and line; every other object is still checked.
 
 Exit codes: 0 passed, 1 findings at error severity, 2 usage error, 3 input error, 4 internal error
 `;
 
-interface Args { readonly paths: string[]; readonly profile: ProfileName; readonly json: boolean; readonly strict: boolean; readonly help: boolean }
+interface Args {
+  readonly paths: string[]; readonly profile: ProfileName; readonly json: boolean; readonly strict: boolean; readonly help: boolean;
+  readonly config?: string;
+}
 
 class UsageError extends Error {}
 
@@ -59,6 +71,7 @@ function parseArgs(argv: readonly string[]): Args {
   let json = false;
   let strict = false;
   let help = false;
+  let config: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') {
@@ -73,6 +86,12 @@ function parseArgs(argv: readonly string[]): Args {
         throw new UsageError("'--profile' needs a value: dev, staging or prod");
       }
       profile = value;
+    } else if (arg === '--config' || arg.startsWith('--config=')) {
+      const value = arg === '--config' ? argv[++i] : arg.slice('--config='.length);
+      if (value === undefined || value === '') {
+        throw new UsageError("'--config' needs a file: the rule configuration (YAML or JSON)");
+      }
+      config = value;
     } else if (arg === '--') {
       paths.push(...argv.slice(i + 1));
       break;
@@ -88,7 +107,7 @@ function parseArgs(argv: readonly string[]): Args {
   if (!help && paths.length === 0) {
     throw new UsageError('no file or folder given');
   }
-  return { paths, profile: profile as ProfileName, json, strict, help };
+  return { paths, profile: profile as ProfileName, json, strict, help, config };
 }
 
 /**
@@ -111,6 +130,14 @@ export function main(argv: readonly string[], io: CliIo): number {
   }
   try {
     const cwd = io.cwd ?? process.cwd();
+    let config: RuleConfig | undefined;
+    if (args.config !== undefined) {
+      try {
+        config = loadRuleConfig(path.resolve(cwd, args.config));
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+    }
     const objects: LocatedObject[] = [];
     for (const file of findYamlFiles(args.paths, cwd)) {
       objects.push(...loadYamlFile(file, path.relative(cwd, file) || file));
@@ -118,7 +145,15 @@ export function main(argv: readonly string[], io: CliIo): number {
     if (objects.length === 0) {
       throw new InputError(`no Kubernetes objects found in ${args.paths.join(', ')}`);
     }
-    const report = checkManifests(objects, { profile: args.profile });
+    let report;
+    try {
+      report = checkManifests(objects, { profile: args.profile, config });
+    } catch (e) {
+      if ((e as Error).message.startsWith('Rule configuration')) {
+        throw new InputError(`${args.config}: ${(e as Error).message}`);
+      }
+      throw e;
+    }
     io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
     const failed = !report.passed || (args.strict && report.warningCount > 0);
     return failed ? ExitCode.FINDINGS : ExitCode.OK;

@@ -109,6 +109,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     veleroNamespace: { optional: true, shape: { kind: 'string' } },
   },
   CheckOptions: {
+    config: { optional: true, shape: { kind: 'struct', name: 'RuleConfig' } },
     profile: { optional: true, shape: { kind: 'enum', values: ["dev","prod","staging"] } },
     rules: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'Rule' } } },
   },
@@ -125,6 +126,10 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     name: { optional: false, shape: { kind: 'string' } },
     path: { optional: false, shape: { kind: 'string' } },
     spec: { optional: false, shape: { kind: 'map', of: { kind: 'object' } } },
+  },
+  DisabledRule: {
+    reason: { optional: false, shape: { kind: 'string' } },
+    ruleId: { optional: false, shape: { kind: 'string' } },
   },
   Exemption: {
     annotation: { optional: false, shape: { kind: 'string' } },
@@ -146,9 +151,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     type: { optional: true, shape: { kind: 'string' } },
   },
   Finding: {
+    checks: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    column: { optional: true, shape: { kind: 'number' } },
     constructPath: { optional: true, shape: { kind: 'string' } },
     file: { optional: true, shape: { kind: 'string' } },
     fix: { optional: false, shape: { kind: 'string' } },
+    line: { optional: true, shape: { kind: 'number' } },
     message: { optional: false, shape: { kind: 'string' } },
     object: { optional: false, shape: { kind: 'struct', name: 'ObjectRef' } },
     path: { optional: true, shape: { kind: 'string' } },
@@ -344,9 +352,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     values: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
   },
   LocatedObject: {
+    column: { optional: true, shape: { kind: 'number' } },
     constructPath: { optional: true, shape: { kind: 'string' } },
     file: { optional: true, shape: { kind: 'string' } },
+    line: { optional: true, shape: { kind: 'number' } },
     object: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },
+    problem: { optional: true, shape: { kind: 'string' } },
   },
   NamespaceQuotaOptions: {
     limitsCpu: { optional: true, shape: { kind: 'instance', name: 'Cpu', type: () => cdk8s_plus_28.Cpu } },
@@ -566,8 +577,10 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     quota: { optional: true, shape: { kind: 'struct', name: 'NamespaceQuotaOptions' } },
   },
   ProductionReadinessValidationProps: {
+    config: { optional: true, shape: { kind: 'string' } },
     failOn: { optional: true, shape: { kind: 'enum', values: ["error","warning"] } },
     profile: { optional: true, shape: { kind: 'enum', values: ["dev","prod","staging"] } },
+    rules: { optional: true, shape: { kind: 'struct', name: 'RuleConfig' } },
   },
   ProductionSecretStoreProps: {
     name: { optional: true, shape: { kind: 'string' } },
@@ -687,12 +700,17 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     volumeMounts: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppVolumeMount' } } },
     writablePaths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
   },
+  RejectedInput: {
+    object: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },
+    reason: { optional: false, shape: { kind: 'string' } },
+  },
   RemoteSecretKey: {
     key: { optional: false, shape: { kind: 'string' } },
     property: { optional: true, shape: { kind: 'string' } },
     version: { optional: true, shape: { kind: 'string' } },
   },
   Report: {
+    disabled: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'DisabledRule' } } },
     errorCount: { optional: false, shape: { kind: 'number' } },
     exemptions: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'Exemption' } } },
     findings: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'Finding' } } },
@@ -701,6 +719,10 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     profile: { optional: false, shape: { kind: 'enum', values: ["dev","prod","staging"] } },
     rulesRun: { optional: false, shape: { kind: 'array', of: { kind: 'string' } } },
     warningCount: { optional: false, shape: { kind: 'number' } },
+  },
+  ResolvedRules: {
+    disabled: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'DisabledRule' } } },
+    rules: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'Rule' } } },
   },
   RestoreDrillProps: {
     drillNamespace: { optional: true, shape: { kind: 'string' } },
@@ -725,11 +747,19 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     description: { optional: false, shape: { kind: 'string' } },
     fix: { optional: false, shape: { kind: 'string' } },
     id: { optional: false, shape: { kind: 'string' } },
+    opinion: { optional: true, shape: { kind: 'boolean' } },
     severity: { optional: false, shape: { kind: 'struct', name: 'SeverityByProfile' } },
     sources: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'RuleSource' } } },
   },
+  RuleConfig: {
+    baseDir: { optional: true, shape: { kind: 'string' } },
+    customRules: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    disabled: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    severity: { optional: true, shape: { kind: 'map', of: { kind: 'object' } } },
+  },
   RuleSource: {
     check: { optional: false, shape: { kind: 'string' } },
+    optional: { optional: true, shape: { kind: 'boolean' } },
     tool: { optional: false, shape: { kind: 'string' } },
   },
   SealedSecretRefProps: {
@@ -787,6 +817,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     serviceAccountNamespace: { optional: true, shape: { kind: 'string' } },
   },
   Violation: {
+    checks: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
     fix: { optional: true, shape: { kind: 'string' } },
     message: { optional: false, shape: { kind: 'string' } },
     object: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },

@@ -125,20 +125,30 @@ export function parseImage(image: string): ImageReference | undefined {
 }
 
 /**
- * Environment variable names and ConfigMap keys whose literal value is taken to be a secret
- * (`AWS_SECRET_ACCESS_KEY` and `GOOGLE_APPLICATION_CREDENTIALS` are caught by the first).
+ * Environment variable names and ConfigMap keys that Polaris's default checks
+ * (sensitiveContainerEnvVar, sensitiveConfigmapContent) refuse with any literal value, the empty
+ * one included; kube-linter's env-var-secret (`(?i).*secret.*` with a non-empty value) is a
+ * subset.
  */
-const SECRET_LOOKING_NAMES: readonly RegExp[] = [
-  /password|passwd|secret|token|bearer|credential/i,
-  /(?:api|private|access)[-_.]?key/i,
-  /^AZURE_.+KEY$/i,
-  /^OCI_CLI_KEY_CONTENT$/i,
+const SCANNER_SECRET_NAMES: readonly RegExp[] = [
+  /^AWS_SECRET_ACCESS_KEY$/i, /^GOOGLE_APPLICATION_CREDENTIALS$/i, /^AZURE_.+KEY$/i, /^OCI_CLI_KEY_CONTENT$/i,
+  /password/i, /token/i, /bearer/i, /secret/i,
 ];
 
-/** Values that are secret material whatever their name. */
-const SECRET_LOOKING_VALUES: readonly RegExp[] = [
-  // PEM private key header: any run of five or more dashes, spaces allowed inside
-  /-{5,} *BEGIN +(?:[A-Z0-9]+ +)*PRIVATE KEY *-{5,}/,
+/**
+ * A PEM private key, as Polaris matches it: a dash, BEGIN, anything, PRIVATE KEY, a dash, in any
+ * case; so any number of dashes, any key type (RSA, EC, OPENSSH, ENCRYPTED, PGP ... BLOCK).
+ */
+const PRIVATE_KEY = /-\s*BEGIN\s+.*PRIVATE KEY.*?-/i;
+
+/** Names the library also takes for secrets (our opinion, beyond the scanners' defaults). */
+const OPINION_SECRET_NAMES: readonly RegExp[] = [
+  /passwd|credential/i,
+  /(?:api|private|access)[-_.]?key/i,
+];
+
+/** Values that are secret material whatever their name (our opinion, beyond the scanners' defaults). */
+const OPINION_SECRET_VALUES: readonly RegExp[] = [
   // AWS access key id (long-term AKIA, temporary ASIA)
   /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/,
   // GitHub tokens: classic personal, OAuth, user-to-server, server-to-server, refresh; fine-grained
@@ -149,17 +159,30 @@ const SECRET_LOOKING_VALUES: readonly RegExp[] = [
 ];
 
 /**
+ * Whether a literal environment variable or ConfigMap entry is secret material as the
+ * scanners' default checks see it: a name Polaris refuses (whatever the value), or a value
+ * holding a PEM private key.
+ *
+ * @internal
+ */
+export function looksSecretToScanners(name: string, value: string): boolean {
+  return SCANNER_SECRET_NAMES.some((re) => re.test(name)) || PRIVATE_KEY.test(value);
+}
+
+/**
  * Whether a name and its literal value look like secret material.
  *
- * True when the name suggests a secret and the value is not blank, or when the value itself looks
- * like a private key or a cloud, GitHub or Slack token. Used for environment variables and for
- * ConfigMap entries alike.
+ * True when the scanners would say so (`looksSecretToScanners`), when a name of our own list
+ * carries a non-blank value, or when the value itself looks like a cloud, GitHub or Slack token.
+ * Used for environment variables and for ConfigMap entries alike, by the constructs (which refuse
+ * such literals) and by the rule pack.
  *
  * @internal
  */
 export function looksSecret(name: string, value: string): boolean {
-  return (value.trim() !== '' && SECRET_LOOKING_NAMES.some((re) => re.test(name)))
-    || SECRET_LOOKING_VALUES.some((re) => re.test(value));
+  return looksSecretToScanners(name, value)
+    || (value.trim() !== '' && OPINION_SECRET_NAMES.some((re) => re.test(name)))
+    || OPINION_SECRET_VALUES.some((re) => re.test(value));
 }
 
 /**
@@ -317,3 +340,82 @@ export const CLUSTER_SCOPED_KINDS = [
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'VolumeSnapshotClass', 'VolumeSnapshotContent',
   'ClusterIssuer', 'ClusterSecretStore', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy', 'GatewayClass',
 ];
+
+/**
+ * The kinds each built-in API group serves; a kind outside these, in one of these groups, is a
+ * typo or the wrong group (a Deployment in `v1`).
+ *
+ * @internal
+ */
+export const BUILT_IN_KINDS: { readonly [group: string]: readonly string[] } = {
+  '': ['Pod', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'PersistentVolumeClaim', 'PersistentVolume',
+    'Endpoints', 'LimitRange', 'ResourceQuota', 'ReplicationController', 'Node', 'Event', 'PodTemplate', 'Binding', 'List'],
+  'apps': ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'],
+  'batch': ['Job', 'CronJob'],
+  'autoscaling': ['HorizontalPodAutoscaler'],
+  'policy': ['PodDisruptionBudget', 'PodSecurityPolicy', 'Eviction'],
+  'networking.k8s.io': ['Ingress', 'IngressClass', 'NetworkPolicy'],
+  'rbac.authorization.k8s.io': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+  'storage.k8s.io': ['StorageClass', 'VolumeAttachment', 'CSIDriver', 'CSINode', 'CSIStorageCapacity'],
+  'admissionregistration.k8s.io': ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+  'apiextensions.k8s.io': ['CustomResourceDefinition'],
+  'apiregistration.k8s.io': ['APIService'],
+  'scheduling.k8s.io': ['PriorityClass'],
+  'coordination.k8s.io': ['Lease'],
+  'discovery.k8s.io': ['EndpointSlice'],
+  'node.k8s.io': ['RuntimeClass'],
+  'certificates.k8s.io': ['CertificateSigningRequest', 'ClusterTrustBundle'],
+  'events.k8s.io': ['Event'],
+  'flowcontrol.apiserver.k8s.io': ['FlowSchema', 'PriorityLevelConfiguration'],
+  'extensions': ['Deployment', 'DaemonSet', 'ReplicaSet', 'Ingress', 'NetworkPolicy', 'PodSecurityPolicy'],
+};
+
+/** The edit distance of two names, ignoring case. @internal */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * Why a manifest object cannot be judged, or undefined when it can: no apiVersion or kind, a
+ * kind its built-in API group does not serve (with the group that does, or a "Did you mean"),
+ * or no `metadata.name` (nor `generateName`).
+ *
+ * @internal
+ */
+export function whyUnjudgeable(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return `not a Kubernetes object (expected a mapping with apiVersion, kind and metadata, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value})`;
+  }
+  const o = value as { apiVersion?: unknown; kind?: unknown; metadata?: unknown };
+  const missing = [typeof o.apiVersion !== 'string' || o.apiVersion === '' ? 'apiVersion' : undefined,
+    typeof o.kind !== 'string' || o.kind === '' ? 'kind' : undefined].filter((x) => x);
+  if (missing.length > 0) {
+    return `not a Kubernetes object (no ${missing.join(' and ')})`;
+  }
+  const apiVersion = o.apiVersion as string;
+  const kind = o.kind as string;
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const known = BUILT_IN_KINDS[group];
+  if (known && !known.includes(kind) && !kind.endsWith('List')) {
+    const home = Object.entries(BUILT_IN_KINDS).filter(([g, kinds]) => g !== 'extensions' && kinds.includes(kind)).map(([g]) => g)[0];
+    if (home !== undefined) {
+      return `${kind} is not served by apiVersion '${apiVersion}': use ${home === '' ? 'v1' : `${home}/v1`}`;
+    }
+    const near = known.filter((k) => editDistance(k, kind) <= 3).sort((a, b) => editDistance(a, kind) - editDistance(b, kind))[0];
+    return `unknown kind '${kind}' for apiVersion '${apiVersion}'${near ? `. Did you mean '${near}'?` : ''}`;
+  }
+  const meta = o.metadata;
+  const m = (meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta : {}) as { name?: unknown; generateName?: unknown };
+  if (!kind.endsWith('List') && (typeof m.name !== 'string' || m.name === '') && (typeof m.generateName !== 'string' || m.generateName === '')) {
+    return `${kind} has no metadata.name`;
+  }
+  return undefined;
+}

@@ -27,11 +27,8 @@ export const HA: SeverityByProfile = { dev: 'off', staging: 'error', prod: 'erro
  *
  * @internal
  */
-export function src(...pairs: string[]): { tool: string; check: string }[] {
-  return pairs.map((p) => {
-    const i = p.indexOf(':');
-    return { tool: p.slice(0, i), check: p.slice(i + 1) };
-  });
+export function src(...pairs: string[]): { tool: string; check: string; optional?: boolean }[] {
+  return sources(...pairs);
 }
 
 /**
@@ -42,12 +39,51 @@ export function src(...pairs: string[]): { tool: string; check: string }[] {
 export const APP_LISTS = ['initContainers', 'containers'];
 
 /**
+ * One violation found inside a workload: what, where, and which scanners' checks report it.
+ *
+ * @internal
+ */
+export interface Part {
+  readonly message: string;
+  readonly path?: string;
+  /** `tool:check` names; default: every source of the rule. */
+  readonly checks?: readonly string[];
+}
+
+/**
+ * Shorthand for a default source, and for one that is optional in its tool (`?tool:check`).
+ *
+ * @internal
+ */
+export function sources(...pairs: string[]): { tool: string; check: string; optional?: boolean }[] {
+  return pairs.map((p) => {
+    const optional = p.startsWith('?');
+    const q = optional ? p.slice(1) : p;
+    const i = q.indexOf(':');
+    return { tool: q.slice(0, i), check: q.slice(i + 1), ...(optional ? { optional: true } : {}) };
+  });
+}
+
+/**
+ * The security-context field as the Pod Security Standards read it for one container: the
+ * container's own field when it sets it (an empty object or a null does not count as set),
+ * else the pod's.
+ *
+ * @internal
+ */
+export function fieldOf(c: ContainerInfo, w: Workload, ...pathParts: string[]): unknown {
+  const read = (root: unknown) => pathParts.reduce<unknown>((v, k) => asObject(v)[k], root);
+  const own = read(c.spec.securityContext);
+  return own !== undefined && own !== null ? own : read(w.podSpec.securityContext);
+}
+
+/**
  * Runs `fn` on every container of every workload and collects the violations.
  *
  * @internal
  */
 export function perContainer(ctx: RuleContext, lists: readonly string[],
-  fn: (c: ContainerInfo, w: Workload) => string | undefined | Array<{ message: string; path?: string }>,
+  fn: (c: ContainerInfo, w: Workload) => string | undefined | Part[],
   filter: (w: Workload) => boolean = () => true): Violation[] {
   const out: Violation[] = [];
   for (const w of ctx.workloads()) {
@@ -60,7 +96,7 @@ export function perContainer(ctx: RuleContext, lists: readonly string[],
         out.push({ object: w.object, message: `container '${c.name}' ${r}`, path: c.path });
       } else if (Array.isArray(r)) {
         for (const v of r) {
-          out.push({ object: w.object, message: `container '${c.name}' ${v.message}`, path: v.path ?? c.path });
+          out.push({ object: w.object, message: `container '${c.name}' ${v.message}`, path: v.path ?? c.path, checks: v.checks });
         }
       }
     }
@@ -73,7 +109,7 @@ export function perContainer(ctx: RuleContext, lists: readonly string[],
  *
  * @internal
  */
-export function perPod(ctx: RuleContext, fn: (w: Workload) => string | undefined | Array<{ message: string; path?: string }>,
+export function perPod(ctx: RuleContext, fn: (w: Workload) => string | undefined | Part[],
   filter: (w: Workload) => boolean = () => true): Violation[] {
   const out: Violation[] = [];
   for (const w of ctx.workloads()) {
@@ -85,21 +121,11 @@ export function perPod(ctx: RuleContext, fn: (w: Workload) => string | undefined
       out.push({ object: w.object, message: r, path: w.podSpecPath });
     } else if (Array.isArray(r)) {
       for (const v of r) {
-        out.push({ object: w.object, message: v.message, path: v.path ?? w.podSpecPath });
+        out.push({ object: w.object, message: v.message, path: v.path ?? w.podSpecPath, checks: v.checks });
       }
     }
   }
   return out;
-}
-
-/**
- * The container's security context field, falling back to the pod's.
- *
- * @internal
- */
-export function effective(c: ContainerInfo, w: Workload, field: string): unknown {
-  const own = asObject(c.spec.securityContext)[field];
-  return own !== undefined ? own : asObject(w.podSpec.securityContext)[field];
 }
 
 /**
@@ -112,12 +138,13 @@ export function securityContext(c: ContainerInfo): JsonObject {
 }
 
 /**
- * Upper-cased capability names without a `CAP_` prefix.
+ * Capability names exactly as written: Pod Security compares them as strings, so `all` or
+ * `CAP_SYS_ADMIN` are not `ALL` or `SYS_ADMIN`.
  *
  * @internal
  */
 export function capabilities(list: unknown): string[] {
-  return asArray(list).map((x) => String(x).toUpperCase().replace(/^CAP_/, ''));
+  return asArray(list).map((x) => String(x));
 }
 
 /**

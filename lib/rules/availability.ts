@@ -1,26 +1,26 @@
-import { HA, minReplicas, numberOr, perPod, src, STRICT } from './_helpers';
-import { asArray, asObject, LabelSelector, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
+import { ADVISORY, HA, minReplicas, numberOr, perPod, src, STRICT } from './_helpers';
+import { asArray, asObject, asStringMap, isEmptySelector, JsonObject, LabelSelector, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
 import { Rule } from './rule';
 import { KubeObject, Violation } from './types';
 
-/** The PodDisruptionBudgets whose selector matches the workload's pods. */
+/** The PodDisruptionBudgets whose selector matches the workload's pods (indexed: linear over all workloads). */
 function budgetsOf(ctx: RuleContext, w: Workload): KubeObject[] {
-  return ctx.ofKind('PodDisruptionBudget').filter((pdb) => {
+  return ctx.selectingObjects('pdb', 'PodDisruptionBudget', (pdb) => {
     const sel = asObject(pdb.spec).selector;
-    return namespaceOf(pdb) === w.namespace && sel !== undefined && sel !== null
-      && selectorMatches(sel as LabelSelector, w.podLabels);
-  });
+    return sel === undefined || sel === null ? undefined : sel as LabelSelector;
+  }).get(w) ?? [];
 }
 
 /**
  * Replicated workloads run at least two replicas (unless an autoscaler owns the count).
  *
- * Sources: Polaris deploymentMissingReplicas; kube-linter minimum-three-replicas (optional there).
+ * Sources: Polaris deploymentMissingReplicas; kube-score deployment-replicas (Deployments a Service
+ * targets); kube-linter minimum-three-replicas (optional there).
  */
 export const replicas: Rule = {
   id: 'deployment-replicas',
   description: 'Deployments, StatefulSets, ReplicaSets and Rollouts run at least 2 replicas',
-  sources: src('polaris:deploymentMissingReplicas', 'kube-linter:minimum-three-replicas'),
+  sources: src('polaris:deploymentMissingReplicas', 'kube-score:deployment-replicas', '?kube-linter:minimum-three-replicas'),
   severity: HA,
   fix: 'Set spec.replicas to 2 or more, or scale with a HorizontalPodAutoscaler whose minReplicas is 2 or more',
   check: (ctx) => perPod(ctx, (w) => {
@@ -75,11 +75,13 @@ export const pdbAllowsDisruption: Rule = {
       const spec = asObject(pdb.spec);
       const { maxUnavailable, minAvailable } = spec;
       if (maxUnavailable === 0 || percent(maxUnavailable) === 0) {
-        out.push({ object: pdb, message: `maxUnavailable is ${String(maxUnavailable)}: no pod can ever be evicted`, path: 'spec.maxUnavailable' });
+        out.push({ object: pdb, message: `maxUnavailable is ${String(maxUnavailable)}: no pod can ever be evicted`, path: 'spec.maxUnavailable',
+          checks: ['polaris:pdbDisruptionsIsZero', 'kube-linter:pdb-max-unavailable'] });
         continue;
       }
       if (percent(minAvailable) === 100) {
-        out.push({ object: pdb, message: 'minAvailable is 100%: no pod can ever be evicted', path: 'spec.minAvailable' });
+        out.push({ object: pdb, message: 'minAvailable is 100%: no pod can ever be evicted', path: 'spec.minAvailable',
+          checks: ['polaris:pdbDisruptionsIsZero', 'kube-linter:pdb-min-available'] });
         continue;
       }
       if (spec.selector === undefined) {
@@ -91,7 +93,8 @@ export const pdbAllowsDisruption: Rule = {
         const needed = typeof minAvailable === 'number' ? minAvailable : pct !== undefined ? Math.ceil((n * pct) / 100) : undefined;
         if (needed !== undefined && needed >= n) {
           const hpa = ctx.autoscalersOf(w.object).length > 0 ? "its autoscaler's minReplicas" : 'its replicas';
-          out.push({ object: pdb, message: `minAvailable ${String(minAvailable)} leaves no eviction for ${w.object.kind} '${w.object.metadata?.name}' (${hpa}: ${n})`, path: 'spec.minAvailable' });
+          out.push({ object: pdb, message: `minAvailable ${String(minAvailable)} leaves no eviction for ${w.object.kind} '${w.object.metadata?.name}' (${hpa}: ${n})`, path: 'spec.minAvailable',
+            checks: ctx.autoscalersOf(w.object).length > 0 ? ['polaris:pdbMinAvailableGreaterThanHPAMinReplicas', 'kube-linter:pdb-min-available'] : ['kube-linter:pdb-min-available'] });
         }
       }
     }
@@ -116,24 +119,38 @@ export const pdbHasPolicy: Rule = {
 };
 
 /**
- * PodDisruptionBudgets let unhealthy pods be evicted, so that a crash-looping pod cannot block
- * a node drain.
+ * PodDisruptionBudgets set unhealthyPodEvictionPolicy explicitly, so that the behaviour for
+ * crash-looping pods is a decision, not a default.
  *
- * Sources: kube-linter pdb-unhealthy-pod-eviction-policy.
+ * Sources: kube-linter pdb-unhealthy-pod-eviction-policy (which asks only that the field is set).
  */
 export const pdbUnhealthyEviction: Rule = {
   id: 'pdb-unhealthy-pod-eviction-policy',
-  description: 'PodDisruptionBudgets set unhealthyPodEvictionPolicy: AlwaysAllow',
+  description: 'PodDisruptionBudgets set unhealthyPodEvictionPolicy',
   sources: src('kube-linter:pdb-unhealthy-pod-eviction-policy'),
   severity: STRICT,
+  fix: 'Set spec.unhealthyPodEvictionPolicy (AlwaysAllow lets a node drain evict crash-looping pods)',
+  check: (ctx) => ctx.ofKind('PodDisruptionBudget')
+    .filter((pdb) => asObject(pdb.spec).unhealthyPodEvictionPolicy === undefined || asObject(pdb.spec).unhealthyPodEvictionPolicy === null)
+    .map((pdb) => ({ object: pdb, message: 'unhealthyPodEvictionPolicy is not set (IfHealthyBudget by default)', path: 'spec.unhealthyPodEvictionPolicy' })),
+};
+
+/**
+ * PodDisruptionBudgets let unhealthy pods be evicted (AlwaysAllow), so that a crash-looping pod
+ * cannot block a node drain.
+ *
+ * Sources: our opinion (kube-linter's remediation, not its check).
+ */
+export const pdbAlwaysAllow: Rule = {
+  id: 'pdb-unhealthy-pod-eviction-always-allow',
+  description: 'PodDisruptionBudgets use unhealthyPodEvictionPolicy AlwaysAllow',
+  sources: src('platform:pdb-unhealthy-pod-eviction-always-allow'),
+  severity: ADVISORY,
+  opinion: true,
   fix: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow',
   check: (ctx) => ctx.ofKind('PodDisruptionBudget')
-    .filter((pdb) => asObject(pdb.spec).unhealthyPodEvictionPolicy !== 'AlwaysAllow')
-    .map((pdb) => ({
-      object: pdb,
-      message: `unhealthyPodEvictionPolicy is ${String(asObject(pdb.spec).unhealthyPodEvictionPolicy ?? 'unset (IfHealthyBudget)')}`,
-      path: 'spec.unhealthyPodEvictionPolicy',
-    })),
+    .filter((pdb) => { const p = asObject(pdb.spec).unhealthyPodEvictionPolicy; return p !== undefined && p !== null && p !== 'AlwaysAllow'; })
+    .map((pdb) => ({ object: pdb, message: `unhealthyPodEvictionPolicy is ${String(asObject(pdb.spec).unhealthyPodEvictionPolicy)}`, path: 'spec.unhealthyPodEvictionPolicy' })),
 };
 
 /**
@@ -145,7 +162,7 @@ export const pdbUnhealthyEviction: Rule = {
 export const hpaReplicas: Rule = {
   id: 'hpa-replicas',
   description: 'HorizontalPodAutoscalers have minReplicas of at least 2 and maxReplicas above minReplicas',
-  sources: src('polaris:hpaMinAvailability', 'polaris:hpaMaxAvailability', 'kube-linter:hpa-minimum-three-replicas'),
+  sources: src('polaris:hpaMinAvailability', 'polaris:hpaMaxAvailability', '?kube-linter:hpa-minimum-three-replicas'),
   severity: HA,
   fix: 'Set spec.minReplicas to 2 or more and spec.maxReplicas above it',
   check: (ctx) => {
@@ -155,10 +172,10 @@ export const hpaReplicas: Rule = {
       const min = numberOr(spec.minReplicas, 1);
       const max = numberOr(spec.maxReplicas, 0);
       if (min < 2) {
-        out.push({ object: hpa, message: `minReplicas is ${min}`, path: 'spec.minReplicas' });
+        out.push({ object: hpa, message: `minReplicas is ${min}`, path: 'spec.minReplicas', checks: ['polaris:hpaMinAvailability', 'kube-linter:hpa-minimum-three-replicas'] });
       }
       if (max <= min) {
-        out.push({ object: hpa, message: `maxReplicas (${max}) is not above minReplicas (${min}): it cannot scale`, path: 'spec.maxReplicas' });
+        out.push({ object: hpa, message: `maxReplicas (${max}) is not above minReplicas (${min}): it cannot scale`, path: 'spec.maxReplicas', checks: ['polaris:hpaMaxAvailability'] });
       }
     }
     return out;
@@ -174,7 +191,7 @@ export const hpaReplicas: Rule = {
 export const hpaTarget: Rule = {
   id: 'hpa-target-exists',
   description: 'HorizontalPodAutoscalers target an existing workload',
-  sources: src('kube-score:horizontalpodautoscaler-has-target', 'kube-linter:dangling-horizontalpodautoscaler'),
+  sources: src('kube-score:horizontalpodautoscaler-has-target', '?kube-linter:dangling-horizontalpodautoscaler'),
   severity: STRICT,
   fix: 'Point spec.scaleTargetRef at the kind and name of a workload in the same namespace',
   check: (ctx) => ctx.ofKind('HorizontalPodAutoscaler').flatMap((hpa) => {
@@ -211,8 +228,18 @@ function spreadsOverHosts(w: Workload): boolean {
     ...asArray(anti.requiredDuringSchedulingIgnoredDuringExecution).map(asObject),
     ...asArray(anti.preferredDuringSchedulingIgnoredDuringExecution).map((p) => asObject(asObject(p).podAffinityTerm)),
   ];
-  const own = (sel: unknown) => sel !== undefined && selectorMatches(sel as LabelSelector, w.podLabels);
-  if (terms.some((t) => t.topologyKey === HOSTNAME && own(t.labelSelector))) {
+  const own = (sel: unknown) => sel !== undefined && sel !== null && selectorMatches(sel as LabelSelector, w.podLabels);
+  // a term looks at its own namespace only when it names no namespaces and has no namespaceSelector;
+  // an empty namespaceSelector means every namespace
+  const ownNamespace = (t: JsonObject) => {
+    const names = asArray(t.namespaces).map(String);
+    const nsSel = t.namespaceSelector;
+    if (nsSel !== undefined && nsSel !== null) {
+      return names.includes(w.namespace) || isEmptySelector(nsSel as LabelSelector);
+    }
+    return names.length === 0 || names.includes(w.namespace);
+  };
+  if (terms.some((t) => t.topologyKey === HOSTNAME && own(t.labelSelector) && ownNamespace(t))) {
     return true;
   }
   return asArray(w.podSpec.topologySpreadConstraints).map(asObject)
@@ -226,13 +253,13 @@ function spreadsOverHosts(w: Workload): boolean {
  * select the workload's own pods.
  *
  * Sources: kube-score deployment-has-host-podantiaffinity, statefulset-has-host-podantiaffinity;
- * kube-linter no-anti-affinity; Polaris topologySpreadConstraint.
+ * kube-linter no-anti-affinity.
  */
 export const spreadOverNodes: Rule = {
   id: 'spread-over-nodes',
   description: 'Replicas are spread over nodes by host anti-affinity or a hostname topology spread constraint',
   sources: src('kube-score:deployment-has-host-podantiaffinity', 'kube-score:statefulset-has-host-podantiaffinity',
-    'kube-linter:no-anti-affinity', 'polaris:topologySpreadConstraint'),
+    'kube-linter:no-anti-affinity'),
   severity: HA,
   fix: "Add a topologySpreadConstraint with topologyKey 'kubernetes.io/hostname' and a labelSelector matching the pod labels",
   check: (ctx) => perPod(ctx, (w) => {
@@ -290,6 +317,7 @@ export const statefulSetServiceName: Rule = {
     if (!svc) {
       return [{ message: `spec.serviceName '${String(name)}' is not a defined Service`, path: 'spec.serviceName' }];
     }
+    // whether the headless Service selects the pods is statefulset-service-selects-pods
     return asObject(svc.spec).clusterIP === 'None' ? undefined
       : [{ message: `Service '${String(name)}' is not headless (clusterIP: None)`, path: 'spec.serviceName' }];
   }, (w) => w.object.kind === 'StatefulSet'),
@@ -326,8 +354,97 @@ export const cronJobRestartPolicy: Rule = {
   (w) => w.object.kind === 'CronJob'),
 };
 
+/**
+ * Deployments that a Service targets roll out with the RollingUpdate strategy, so that an
+ * update never takes every pod down at once.
+ *
+ * Sources: kube-score deployment-strategy.
+ */
+export const deploymentStrategy: Rule = {
+  id: 'deployment-strategy',
+  description: 'Deployments behind a Service use the RollingUpdate strategy',
+  sources: src('kube-score:deployment-strategy'),
+  severity: STRICT,
+  fix: 'Set spec.strategy.type to RollingUpdate (or leave it unset)',
+  check: (ctx) => {
+    const served = new Set<Workload>();
+    for (const svc of ctx.ofKind('Service')) {
+      ctx.workloadsSelectedByMap(namespaceOf(svc), asStringMap(asObject(svc.spec).selector)).forEach((w) => served.add(w));
+    }
+    return perPod(ctx, (w) => {
+      const type = asObject(asObject(w.object.spec).strategy).type;
+      return served.has(w) && type !== undefined && type !== null && type !== '' && type !== 'RollingUpdate'
+        ? [{ message: `uses strategy ${String(type)} although a Service sends it traffic`, path: 'spec.strategy.type' }] : undefined;
+    }, (w) => w.object.kind === 'Deployment');
+  },
+};
+
+/**
+ * Pods of every controller but Jobs and CronJobs declare at least one topology spread
+ * constraint (any topology key), as Polaris asks.
+ *
+ * Sources: Polaris topologySpreadConstraint.
+ */
+export const topologySpreadDeclared: Rule = {
+  id: 'topology-spread-declared',
+  description: 'Pods (other than Jobs and CronJobs) declare at least one topology spread constraint',
+  sources: src('polaris:topologySpreadConstraint'),
+  severity: HA,
+  fix: "Add a topologySpreadConstraint, e.g. topologyKey 'kubernetes.io/hostname' with a labelSelector matching the pod labels",
+  check: (ctx) => perPod(ctx, (w) => asArray(w.podSpec.topologySpreadConstraints).length > 0 ? undefined
+    : [{ message: 'pod declares no topologySpreadConstraints', path: `${w.podSpecPath}.topologySpreadConstraints` }],
+  (w) => !['Job', 'CronJob'].includes(w.object.kind)),
+};
+
+/**
+ * Topology spread constraints are valid: each has a labelSelector, a maxSkew above 0, a
+ * minDomains (when set) above 0, a topologyKey, and whenUnsatisfiable DoNotSchedule or
+ * ScheduleAnyway.
+ *
+ * Sources: kube-score pod-topology-spread-constraints.
+ */
+export const topologySpreadConstraints: Rule = {
+  id: 'pod-topology-spread-constraints',
+  description: 'Topology spread constraints have a labelSelector, maxSkew > 0, minDomains > 0, a topologyKey and a valid whenUnsatisfiable',
+  sources: src('kube-score:pod-topology-spread-constraints'),
+  severity: STRICT,
+  fix: "Give each constraint a labelSelector matching the pods, maxSkew >= 1, a topologyKey and whenUnsatisfiable DoNotSchedule or ScheduleAnyway",
+  check: (ctx) => perPod(ctx, (w) => asArray(w.podSpec.topologySpreadConstraints).map(asObject).flatMap((t, i) => {
+    const bad: string[] = [];
+    if (t.labelSelector === undefined || t.labelSelector === null) bad.push('has no labelSelector');
+    if (!(typeof t.maxSkew === 'number' && t.maxSkew > 0)) bad.push(`has maxSkew ${String(t.maxSkew ?? 'unset (0)')}`);
+    if (t.minDomains !== undefined && t.minDomains !== null && !(typeof t.minDomains === 'number' && t.minDomains > 0)) bad.push(`has minDomains ${String(t.minDomains)}`);
+    if (typeof t.topologyKey !== 'string' || t.topologyKey === '') bad.push('has no topologyKey');
+    if (t.whenUnsatisfiable !== 'DoNotSchedule' && t.whenUnsatisfiable !== 'ScheduleAnyway') bad.push(`has whenUnsatisfiable ${String(t.whenUnsatisfiable ?? 'unset')}`);
+    return bad.length ? [{ message: `topology spread constraint ${i} ${bad.join(', ')}`, path: `${w.podSpecPath}.topologySpreadConstraints[${i}]` }] : [];
+  })),
+};
+
+/**
+ * Standalone Jobs clean up after themselves (ttlSecondsAfterFinished), and Jobs a CronJob
+ * creates leave that to the CronJob's history limits.
+ *
+ * Sources: kube-linter job-ttl-seconds-after-finished.
+ */
+export const jobTtl: Rule = {
+  id: 'job-ttl-seconds-after-finished',
+  description: 'Standalone Jobs set ttlSecondsAfterFinished; CronJob job templates do not',
+  sources: src('kube-linter:job-ttl-seconds-after-finished'),
+  severity: STRICT,
+  fix: 'Set spec.ttlSecondsAfterFinished on a Job; remove it from a CronJob\'s jobTemplate (use successfulJobsHistoryLimit)',
+  check: (ctx) => [
+    ...ctx.ofKind('Job', 'batch').filter((j) => asObject(j.spec).ttlSecondsAfterFinished === undefined || asObject(j.spec).ttlSecondsAfterFinished === null)
+      .map((j) => ({ object: j, message: 'sets no ttlSecondsAfterFinished: the finished Job and its pods stay forever', path: 'spec.ttlSecondsAfterFinished' })),
+    ...ctx.ofKind('CronJob', 'batch').filter((c) => {
+      const ttl = asObject(asObject(asObject(c.spec).jobTemplate).spec).ttlSecondsAfterFinished;
+      return ttl !== undefined && ttl !== null;
+    }).map((c) => ({ object: c, message: 'sets ttlSecondsAfterFinished on its jobTemplate: Jobs vanish before the CronJob history keeps them', path: 'spec.jobTemplate.spec.ttlSecondsAfterFinished' })),
+  ],
+};
+
 /** Every availability rule, in report order. */
 export const AVAILABILITY_RULES: readonly Rule[] = [
-  replicas, pdbExists, pdbAllowsDisruption, pdbHasPolicy, pdbUnhealthyEviction, hpaReplicas, hpaTarget, hpaNoStaticReplicas,
-  spreadOverNodes, selectorMatchesTemplate, statefulSetServiceName, cronJobDeadline, cronJobRestartPolicy,
+  replicas, deploymentStrategy, pdbExists, pdbAllowsDisruption, pdbHasPolicy, pdbUnhealthyEviction, pdbAlwaysAllow, hpaReplicas,
+  hpaTarget, hpaNoStaticReplicas, spreadOverNodes, topologySpreadDeclared, topologySpreadConstraints, selectorMatchesTemplate, statefulSetServiceName,
+  cronJobDeadline, cronJobRestartPolicy, jobTtl,
 ];

@@ -1,12 +1,19 @@
-import { ADVISORY, APP_LISTS, perContainer, perPod, src, STRICT } from './_helpers';
-import { asArray, asObject, ContainerInfo, Workload } from './context';
-import { looksSecret, parseImage } from '../internal/names';
+import { ADVISORY, APP_LISTS, Part, perContainer, perPod, src, STRICT } from './_helpers';
+import { asArray, asObject, asStringMap, ContainerInfo, Workload } from './context';
+import { looksSecret, looksSecretToScanners, parseImage } from '../internal/names';
 import { Rule } from './rule';
 
 function resourceProblems(c: ContainerInfo, kind: 'requests' | 'limits', names: readonly string[]): string[] {
   const set = asObject(asObject(c.spec.resources)[kind]);
   return names.filter((n) => set[n] === undefined || set[n] === '' || set[n] === null).map((n) => `${kind}.${n}`);
 }
+
+/** Which scanners' checks report each missing resource field. */
+const RESOURCE_CHECKS: { [field: string]: string[] } = {
+  'requests.cpu': ['polaris:cpuRequestsMissing', 'kube-score:container-resources', 'kube-linter:unset-cpu-requirements'],
+  'requests.memory': ['polaris:memoryRequestsMissing', 'kube-score:container-resources'],
+  'limits.memory': ['polaris:memoryLimitsMissing', 'kube-score:container-resources', 'kube-linter:unset-memory-requirements'],
+};
 
 /**
  * Containers set CPU and memory requests and a memory limit.
@@ -24,10 +31,10 @@ export const containerResources: Rule = {
     'kube-score:container-resources', 'kube-linter:unset-cpu-requirements', 'kube-linter:unset-memory-requirements'),
   severity: STRICT,
   fix: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory',
-  check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
-    const missing = [...resourceProblems(c, 'requests', ['cpu', 'memory']), ...resourceProblems(c, 'limits', ['memory'])];
-    return missing.length ? `does not set resources ${missing.join(', ')}` : undefined;
-  }),
+  // one violation per missing field, so that a scanner's exemption covers only the field its check reads
+  check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
+    [...resourceProblems(c, 'requests', ['cpu', 'memory']), ...resourceProblems(c, 'limits', ['memory'])]
+      .map((field) => ({ message: `does not set resources ${field}`, checks: RESOURCE_CHECKS[field] }))),
 };
 
 /**
@@ -60,7 +67,9 @@ export const ephemeralStorage: Rule = {
   fix: "Set resources.requests['ephemeral-storage'] and resources.limits['ephemeral-storage']",
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
     const missing = [...resourceProblems(c, 'requests', ['ephemeral-storage']), ...resourceProblems(c, 'limits', ['ephemeral-storage'])];
-    return missing.length ? `does not set resources ${missing.join(', ')}` : undefined;
+    // kube-score skips this check too when container-resources is ignored on the object
+    return missing.length ? [{ message: `does not set resources ${missing.join(', ')}`,
+      checks: ['kube-score:container-ephemeral-storage-request-and-limit', 'kube-score:container-resources'] }] : undefined;
   }),
 };
 
@@ -79,11 +88,11 @@ function servingContainer(c: ContainerInfo): boolean {
 export const readinessProbe: Rule = {
   id: 'readiness-probe',
   description: 'Long-running containers have a readiness probe',
-  sources: src('polaris:readinessProbeMissing', 'kube-score:pod-probes', 'kube-linter:no-readiness-probe'),
+  sources: src('polaris:readinessProbeMissing', 'kube-score:pod-probes', '?kube-linter:no-readiness-probe'),
   severity: STRICT,
   fix: 'Add a readinessProbe that checks the container can serve traffic',
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
-    servingContainer(c) && c.spec.readinessProbe === undefined ? 'has no readiness probe' : undefined,
+    servingContainer(c) && (c.spec.readinessProbe === undefined || c.spec.readinessProbe === null) ? 'has no readiness probe' : undefined,
   (w) => !['Job', 'CronJob'].includes(w.object.kind)),
 };
 
@@ -95,11 +104,11 @@ export const readinessProbe: Rule = {
 export const livenessProbe: Rule = {
   id: 'liveness-probe',
   description: 'Long-running containers have a liveness probe',
-  sources: src('polaris:livenessProbeMissing', 'kube-score:pod-probes', 'kube-linter:no-liveness-probe'),
+  sources: src('polaris:livenessProbeMissing', 'kube-score:pod-probes', '?kube-linter:no-liveness-probe'),
   severity: STRICT,
   fix: 'Add a livenessProbe that fails only when the process is stuck and must be restarted',
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
-    servingContainer(c) && c.spec.livenessProbe === undefined ? 'has no liveness probe' : undefined,
+    servingContainer(c) && (c.spec.livenessProbe === undefined || c.spec.livenessProbe === null) ? 'has no liveness probe' : undefined,
   (w) => !['Job', 'CronJob'].includes(w.object.kind)),
 };
 
@@ -148,17 +157,21 @@ export const probePorts: Rule = {
   fix: 'Declare the port in the container\'s ports, or point the probe at a declared port',
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) => {
     const ports = asArray(c.spec.ports).map(asObject);
-    const out: { message: string; path: string }[] = [];
+    const out: Part[] = [];
     for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
       const probe = asObject(c.spec[kind]);
       const port = asObject(probe.httpGet).port ?? asObject(probe.tcpSocket).port ?? asObject(probe.grpc).port;
       if (port === undefined) {
         continue;
       }
-      const found = ports.some((p) => p.containerPort === port || p.name === port
+      const check = [`kube-linter:${kind.replace('Probe', '')}-port`];
+      const matching = ports.filter((p) => p.containerPort === port || p.name === port
         || (typeof port === 'string' && String(p.containerPort) === port));
-      if (!found) {
-        out.push({ message: `${kind} targets port ${JSON.stringify(port)}, which the container does not declare`, path: `${c.path}.${kind}` });
+      if (matching.length === 0) {
+        out.push({ message: `${kind} targets port ${JSON.stringify(port)}, which the container does not declare`, path: `${c.path}.${kind}`, checks: check });
+      } else if (!matching.some((p) => (p.protocol ?? 'TCP') === 'TCP')) {
+        // HTTP, TCP and gRPC probes all connect over TCP
+        out.push({ message: `${kind} connects over TCP to port ${JSON.stringify(port)}, which the container declares only for ${String(matching[0].protocol)}`, path: `${c.path}.${kind}`, checks: check });
       }
     }
     return out;
@@ -233,8 +246,41 @@ export const envSecrets: Rule = {
   fix: 'Move the value into a Secret and use valueFrom.secretKeyRef, or mount the Secret as a file',
   check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) =>
     asArray(c.spec.env).map(asObject).map((e, i) => ({ e, i }))
-      .filter(({ e }) => typeof e.value === 'string' && looksSecret(String(e.name), e.value))
-      .map(({ e, i }) => ({ message: `sets '${String(e.name)}' to a plaintext value that looks secret`, path: `${c.path}.env[${i}]` }))),
+      .filter(({ e }) => typeof e.value === 'string' && looksSecretToScanners(String(e.name), e.value))
+      .map(({ e, i }) => ({
+        message: `sets '${String(e.name)}' to a plaintext value that looks secret`, path: `${c.path}.env[${i}]`,
+        // kube-linter env-var-secret: a name containing 'secret' with a non-empty value
+        checks: /secret/i.test(String(e.name)) && e.value !== '' ? ['polaris:sensitiveContainerEnvVar', 'kube-linter:env-var-secret'] : ['polaris:sensitiveContainerEnvVar'],
+      }))),
+};
+
+/**
+ * Literal environment variables and ConfigMap entries hold nothing that looks like a secret by
+ * the library's own, wider patterns (names with passwd, credential or api/private/access key;
+ * AWS access key ids, GitHub and Slack tokens in values). Entries the scanners already catch
+ * are reported by `no-secrets-in-env` and `no-secrets-in-configmap` instead.
+ *
+ * Sources: our opinion (beyond Polaris sensitiveContainerEnvVar and sensitiveConfigmapContent,
+ * and kube-linter env-var-secret).
+ */
+export const secretLookingValues: Rule = {
+  id: 'secret-looking-values',
+  description: 'Literal env values and ConfigMap entries match none of the library\'s extra secret patterns',
+  sources: src('platform:secret-looking-values'),
+  severity: ADVISORY,
+  opinion: true,
+  fix: 'Move the value into a Secret and reference it, or rename the entry if it is not secret',
+  check: (ctx) => {
+    const extra = (n: string, v: string) => looksSecret(n, v) && !looksSecretToScanners(n, v);
+    return [
+      ...perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) =>
+        asArray(c.spec.env).map(asObject).map((e, i) => ({ e, i }))
+          .filter(({ e }) => typeof e.value === 'string' && extra(String(e.name), e.value))
+          .map(({ e, i }) => ({ message: `sets '${String(e.name)}' to a plaintext value that looks secret`, path: `${c.path}.env[${i}]` }))),
+      ...ctx.ofKind('ConfigMap').flatMap((cm) => Object.entries(asStringMap(cm.data)).filter(([k, v]) => extra(k, v))
+        .map(([k]) => ({ object: cm, message: `key '${k}' looks like secret material`, path: `data.${k}` }))),
+    ];
+  },
 };
 
 /**
@@ -293,5 +339,5 @@ export const priorityClass: Rule = {
 /** Every container rule, in report order. */
 export const CONTAINER_RULES: readonly Rule[] = [
   containerResources, cpuLimits, ephemeralStorage, readinessProbe, livenessProbe, distinctProbes, probePorts, imageTag, pullPolicy,
-  envSecrets, duplicateEnv, sshPort, priorityClass,
+  envSecrets, secretLookingValues, duplicateEnv, sshPort, priorityClass,
 ];

@@ -68,37 +68,90 @@ const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'Rollout', 'ReplicationController']);
 
 /**
+ * An object the pack cannot judge, or a document that is not an object: reported by the
+ * `manifest-input` rule, and kept away from every other rule.
+ */
+export interface RejectedInput {
+  /** The object as read (a stand-in naming the document when it was not a mapping). */
+  readonly object: KubeObject;
+  /** Why it cannot be judged. */
+  readonly reason: string;
+}
+
+/** The key of an object: API group, kind, namespace and name. */
+function objectKey(group: string, kind: string, namespace: string, name: string): string {
+  return `${group}\u0000${kind}\u0000${namespace}\u0000${name}`;
+}
+
+/**
  * What a rule's check sees: all objects, plus helpers for the questions rules keep asking
  * (which objects run pods, which pods a selector matches, which object a reference names).
+ *
+ * Lookups are indexed (by kind, by kind, namespace and name, and by namespace and pod label),
+ * so that cross-object rules stay linear in the number of objects.
  */
 export class RuleContext {
   private _workloads?: Workload[];
+  private _byObject?: Map<KubeObject, Workload>;
+  private _byKind?: Map<string, KubeObject[]>;
+  private _byName?: Map<string, KubeObject[]>;
+  private _byNamespace?: Map<string, Workload[]>;
+  private _byLabel?: Map<string, Workload[]>;
+  private _autoscalers?: Map<string, KubeObject[]>;
+  private readonly _memo = new Map<string, unknown>();
 
   /**
    * @param objects every object being checked, in input order
    * @param rules every rule being run (lets rules such as `exemption-annotation` see the others)
+   * @param rejected the inputs that cannot be judged (reported by `manifest-input`)
    */
-  public constructor(public readonly objects: readonly KubeObject[], public readonly rules: readonly Rule[] = []) {}
+  public constructor(public readonly objects: readonly KubeObject[], public readonly rules: readonly Rule[] = [],
+    public readonly rejected: readonly RejectedInput[] = []) {}
 
   /** The objects of one kind (and, when given, API group, e.g. `networking.k8s.io`). */
   public ofKind(kind: string, group?: string): KubeObject[] {
-    return this.objects.filter((o) => o.kind === kind && (group === undefined || apiGroup(o) === group));
+    if (!this._byKind) {
+      this._byKind = new Map();
+      for (const o of this.objects) {
+        push(this._byKind, o.kind, o);
+      }
+    }
+    const all = this._byKind.get(kind) ?? [];
+    return group === undefined ? [...all] : all.filter((o) => apiGroup(o) === group);
   }
 
-  /** The object of this kind, namespace and name, if it is among the checked objects. */
+  /**
+   * The object of this kind, namespace and name, if it is among the checked objects.
+   *
+   * @param namespace the namespace, or undefined to match any (cluster-scoped kinds)
+   */
   public find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.objects.find((o) => o.kind === kind && nameOf(o) === name
-      && (namespace === undefined || namespaceOf(o) === namespace));
+    if (!this._byName) {
+      this._byName = new Map();
+      for (const o of this.objects) {
+        push(this._byName, objectKey('', o.kind, '', nameOf(o)), o);
+      }
+    }
+    return (this._byName.get(objectKey('', kind, '', name)) ?? [])
+      .find((o) => namespace === undefined || namespaceOf(o) === namespace);
   }
 
   /** Every object that runs pods, with its pod template resolved. */
   public workloads(): Workload[] {
     if (!this._workloads) {
       this._workloads = [];
+      this._byObject = new Map();
+      this._byNamespace = new Map();
+      this._byLabel = new Map();
       for (const object of this.objects) {
         const w = workloadOf(object);
         if (w) {
           this._workloads.push(w);
+          this._byObject.set(object, w);
+          push(this._byNamespace, w.namespace, w);
+          for (const [k, v] of Object.entries(w.podLabels)) {
+            push(this._byLabel, labelKey(w.namespace, k, v), w);
+          }
         }
       }
     }
@@ -107,12 +160,48 @@ export class RuleContext {
 
   /** The workload whose object is `object`, if it runs pods. */
   public workloadOf(object: KubeObject): Workload | undefined {
-    return this.workloads().find((w) => w.object === object);
+    this.workloads();
+    return this._byObject!.get(object);
   }
 
   /** The workloads in `namespace` whose pods the selector matches. An empty selector matches all. */
   public workloadsSelectedBy(namespace: string, selector: LabelSelector | undefined): Workload[] {
-    return this.workloads().filter((w) => w.namespace === namespace && selectorMatches(selector, w.podLabels));
+    return this.candidates(namespace, asStringMap(asObject(selector).matchLabels)).filter((w) => selectorMatches(selector, w.podLabels));
+  }
+
+  /** The workloads in `namespace` whose pods a Service-style selector (a label map) matches; an empty one matches none. */
+  public workloadsSelectedByMap(namespace: string, selector: { readonly [key: string]: string }): Workload[] {
+    if (Object.keys(selector).length === 0) {
+      return [];
+    }
+    return this.candidates(namespace, selector).filter((w) => mapSelectorMatches(selector, w.podLabels));
+  }
+
+  /**
+   * For every workload, the objects of `kind` whose selector (read by `selectorOf`) matches its
+   * pods in its namespace; computed once per key and indexed, so asking for every workload is
+   * linear.
+   *
+   * @param key a name for the memo (one per kind and selector reading)
+   */
+  public selectingObjects(key: string, kind: string, selectorOf: (o: KubeObject) => LabelSelector | undefined,
+    group?: string): Map<Workload, KubeObject[]> {
+    const memo = this._memo.get(key) as Map<Workload, KubeObject[]> | undefined;
+    if (memo) {
+      return memo;
+    }
+    const result = new Map<Workload, KubeObject[]>();
+    for (const o of this.ofKind(kind, group)) {
+      const sel = selectorOf(o);
+      if (sel === undefined) {
+        continue;
+      }
+      for (const w of this.workloadsSelectedBy(namespaceOf(o), sel)) {
+        push(result, w, o);
+      }
+    }
+    this._memo.set(key, result);
+    return result;
   }
 
   /** The object's labels (empty when none). */
@@ -124,10 +213,40 @@ export class RuleContext {
    * The HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
    */
   public autoscalersOf(object: KubeObject): KubeObject[] {
-    return this.ofKind('HorizontalPodAutoscaler').filter((hpa) => {
-      const ref = asObject(asObject(hpa.spec).scaleTargetRef);
-      return ref.kind === object.kind && ref.name === nameOf(object) && namespaceOf(hpa) === namespaceOf(object);
-    });
+    if (!this._autoscalers) {
+      this._autoscalers = new Map();
+      for (const hpa of this.ofKind('HorizontalPodAutoscaler')) {
+        const ref = asObject(asObject(hpa.spec).scaleTargetRef);
+        push(this._autoscalers, objectKey('', String(ref.kind), namespaceOf(hpa), String(ref.name)), hpa);
+      }
+    }
+    return this._autoscalers.get(objectKey('', object.kind, namespaceOf(object), nameOf(object))) ?? [];
+  }
+
+  /** The workloads of the namespace that carry every label of `required` (the shortest posting list). */
+  private candidates(namespace: string, required: { readonly [key: string]: string }): Workload[] {
+    this.workloads();
+    let best = this._byNamespace!.get(namespace) ?? [];
+    for (const [k, v] of Object.entries(required)) {
+      const list = this._byLabel!.get(labelKey(namespace, k, String(v))) ?? [];
+      if (list.length < best.length) {
+        best = list;
+      }
+    }
+    return best;
+  }
+}
+
+function labelKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\u0000${key}\u0000${value}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
   }
 }
 

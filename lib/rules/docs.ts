@@ -19,7 +19,7 @@ const TOOL_NAMES: { [tool: string]: string } = {
 export function renderSources(sources: readonly RuleSource[]): string {
   const byTool = new Map<string, string[]>();
   for (const s of sources) {
-    byTool.set(s.tool, [...(byTool.get(s.tool) ?? []), s.check]);
+    byTool.set(s.tool, [...(byTool.get(s.tool) ?? []), s.optional ? `${s.check} (optional)` : s.check]);
   }
   return [...byTool].map(([tool, checks]) => `${TOOL_NAMES[tool] ?? tool}: ${checks.join(', ')}`).join('; ');
 }
@@ -29,14 +29,15 @@ function cell(text: string): string {
 }
 
 /**
- * Renders the rules as a Markdown table: id, what it asks, severity per profile, sources, fix.
+ * Renders the rules as a Markdown table: id, what it asks, severity per profile, whether it is
+ * the library's opinion, sources (checks that are optional in their tool are marked), fix.
  */
 export function renderRulesTable(rules: readonly Rule[]): string {
   const lines = [
-    '| Rule | Asks for | dev | staging | prod | Sources | Fix |',
-    '|---|---|---|---|---|---|---|',
+    '| Rule | Asks for | dev | staging | prod | Opinion | Sources | Fix |',
+    '|---|---|---|---|---|---|---|---|',
     ...rules.map((r) => `| \`${r.id}\` | ${cell(r.description)} | ${r.severity.dev} | ${r.severity.staging} | ${r.severity.prod} | `
-      + `${cell(renderSources(r.sources))} | ${cell(r.fix)} |`),
+      + `${r.opinion ? 'opinion' : ''} | ${cell(renderSources(r.sources))} | ${cell(r.fix)} |`),
   ];
   return lines.join('\n');
 }

@@ -1,6 +1,9 @@
 import { AVAILABILITY_RULES } from './availability';
 import { CONTAINER_RULES } from './containers';
-import { nameOf, RuleContext } from './context';
+import { applyRuleConfig, RuleConfig } from './config';
+import { asObject, RejectedInput, RuleContext } from './context';
+import { INPUT_RULES, manifestInput } from './input';
+import { whyUnjudgeable } from '../internal/names';
 import { exemptionAnnotation, findExemption, PROFILE_ANNOTATION } from './exemptions';
 import { METADATA_RULES } from './metadata';
 import { NETWORK_RULES } from './network';
@@ -16,8 +19,8 @@ import { Exemption, Finding, KubeObject, LocatedObject, ObjectRef, ProfileName, 
  * version 1.28), merged where they ask the same thing.
  */
 export const DEFAULT_RULES: readonly Rule[] = [
-  ...CONTAINER_RULES, ...POD_SECURITY_RULES, ...AVAILABILITY_RULES, ...NETWORK_RULES, ...METADATA_RULES, ...RBAC_RULES,
-  ...STORAGE_RULES, exemptionAnnotation,
+  ...INPUT_RULES, ...CONTAINER_RULES, ...POD_SECURITY_RULES, ...AVAILABILITY_RULES, ...NETWORK_RULES, ...METADATA_RULES,
+  ...RBAC_RULES, ...STORAGE_RULES, exemptionAnnotation,
 ];
 
 /** The profile names, in order of strictness. */
@@ -40,10 +43,18 @@ export interface CheckOptions {
    * @default DEFAULT_RULES
    */
   readonly rules?: readonly Rule[];
+  /**
+   * The platform team's rule configuration: severity overrides per profile, disabled rules
+   * with reasons, custom rules (applied on top of `rules`).
+   *
+   * @default - the rules as they are
+   */
+  readonly config?: RuleConfig;
 }
 
 function isLocated(x: KubeObject | LocatedObject): x is LocatedObject {
-  return (x as { kind?: unknown }).kind === undefined && typeof (x as LocatedObject).object === 'object';
+  return x !== null && typeof x === 'object' && (x as { kind?: unknown }).kind === undefined
+    && typeof (x as LocatedObject).object === 'object';
 }
 
 /**
@@ -52,25 +63,35 @@ function isLocated(x: KubeObject | LocatedObject): x is LocatedObject {
  * @internal
  */
 export function refOf(object: KubeObject): ObjectRef {
-  return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace, name: nameOf(object) };
+  const meta = asObject(object.metadata);
+  return {
+    apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
+    kind: typeof object.kind === 'string' ? object.kind : '',
+    namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+    name: typeof meta.name === 'string' && meta.name !== '' ? meta.name
+      : typeof meta.generateName === 'string' && meta.generateName !== '' ? `${meta.generateName}*` : '<unnamed>',
+  };
 }
 
 /**
  * Checks Kubernetes objects against the rules and returns every finding and exemption.
  *
- * Pure: it reads the objects and nothing else, so it serves the validation plugin, the jest
- * matchers, the command line and custom tooling alike.
+ * Pure but for loading the custom-rule modules a configuration names: it reads the objects and
+ * nothing else, so it serves the validation plugin, the jest matchers, the command line and
+ * custom tooling alike. Inputs the pack cannot judge (a document with a `problem`, an object
+ * without a name, a kind its API group does not serve) are reported by `manifest-input` and
+ * kept from every other rule.
  *
  * @param objects plain Kubernetes objects, or objects with their construct path and file
- * @param options the profile and the rules
- * @throws if the profile is unknown or two rules share an id
+ * @param options the profile, the rules and the rule configuration
+ * @throws if the profile is unknown, two rules share an id, or the configuration is invalid
  */
 export function checkManifests(objects: readonly (KubeObject | LocatedObject)[], options: CheckOptions = {}): Report {
   const profile = options.profile ?? 'prod';
   if (!PROFILE_NAMES.includes(profile)) {
     throw new Error(`Unknown profile '${String(profile)}': use one of ${PROFILE_NAMES.map((p) => `'${p}'`).join(', ')}`);
   }
-  const rules = options.rules ?? DEFAULT_RULES;
+  const { rules, disabled } = applyRuleConfig(options.rules ?? DEFAULT_RULES, options.config);
   const ids = new Set<string>();
   for (const r of rules) {
     if (ids.has(r.id)) {
@@ -79,12 +100,25 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
     ids.add(r.id);
   }
   const located = objects.map((o) => (isLocated(o) ? o : { object: o }));
-  const where = new Map<KubeObject, LocatedObject>(located.map((l) => [l.object, l]));
-  const ctx = new RuleContext(located.map((l) => l.object), rules);
+  const where = new Map<KubeObject, { loc: LocatedObject; index: number }>(located.map((l, index) => [l.object, { loc: l, index }]));
+  const judged: KubeObject[] = [];
+  const rejected: RejectedInput[] = [];
+  for (const l of located) {
+    const reason = l.problem ?? whyUnjudgeable(l.object);
+    if (reason === undefined) {
+      judged.push(l.object);
+    } else {
+      rejected.push({ object: typeof l.object === 'object' && l.object !== null && !Array.isArray(l.object) ? l.object : { apiVersion: '', kind: 'Document', metadata: { name: '#?' } }, reason });
+      if (!where.has(rejected[rejected.length - 1].object)) {
+        where.set(rejected[rejected.length - 1].object, { loc: l, index: located.indexOf(l) });
+      }
+    }
+  }
+  const ctx = new RuleContext(judged, rules, rejected);
 
   // An object may name its own profile (set by the construct that made it); the others use the run's.
   const profileOf = (o: KubeObject): ProfileName => {
-    const p = o.metadata?.annotations?.[PROFILE_ANNOTATION];
+    const p = asObject(asObject(o.metadata).annotations)[PROFILE_ANNOTATION];
     return PROFILE_NAMES.includes(p as ProfileName) ? p as ProfileName : profile;
   };
   const profiles = new Set<ProfileName>([profile, ...ctx.objects.map(profileOf)]);
@@ -102,10 +136,11 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
       if (level === 'off') {
         continue;
       }
-      const loc = where.get(v.object);
-      const exemption = rule === exemptionAnnotation ? undefined : findExemption(rule, v.object);
+      const at = where.get(v.object);
+      const loc = at?.loc;
+      const exemption = rule === exemptionAnnotation || rule === manifestInput ? undefined : findExemption(rule, v.object, v.checks);
       if (exemption) {
-        const key = `${rule.id}\u0000${exemption.annotation}\u0000${located.indexOf(loc ?? { object: v.object })}`;
+        const key = `${rule.id}\u0000${exemption.annotation}\u0000${at?.index ?? -1}`;
         const existing = exemptions.get(key);
         if (existing) {
           existing.suppressed.push(v.message);
@@ -119,7 +154,8 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
       }
       findings.push({
         ruleId: rule.id, severity: level, object: refOf(v.object), constructPath: loc?.constructPath, file: loc?.file,
-        path: v.path, message: v.message, fix: v.fix ?? rule.fix, sources: rule.sources,
+        line: loc?.line, column: loc?.column, path: v.path, message: v.message, fix: v.fix ?? rule.fix, sources: rule.sources,
+        ...(v.checks ? { checks: v.checks } : {}),
       });
     }
   }
@@ -129,6 +165,7 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
     profile,
     findings: sorted,
     exemptions: [...exemptions.values()],
+    disabled,
     objectCount: located.length,
     rulesRun,
     errorCount,

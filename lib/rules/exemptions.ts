@@ -1,4 +1,4 @@
-import { src, STRICT } from './_helpers';
+import { ADVISORY, src } from './_helpers';
 import { asStringMap, RuleContext, workloadOf } from './context';
 import { Rule } from './rule';
 import { KubeObject, Violation } from './types';
@@ -22,6 +22,8 @@ export const PROFILE_ANNOTATION = 'production.platform.io/profile';
 const PROFILES = ['dev', 'staging', 'prod'];
 const KUBE_LINTER = 'ignore-check.kube-linter.io/';
 const KUBE_SCORE = 'kube-score/ignore';
+const KUBE_LINTER_ALL = 'kube-linter.io/ignore-all';
+const POLARIS_ALL = 'polaris.fairwinds.com/exempt';
 
 /**
  * An exemption annotation that applies to one rule on one object.
@@ -40,28 +42,43 @@ function annotationsOf(object: KubeObject): { [key: string]: string } {
 }
 
 /**
- * Finds the annotation, if any, that exempts `object` from `rule`.
+ * Finds the annotation, if any, that exempts `object` from `rule` (or from one violation of it).
  *
- * Our form names the rule id; the scanners' forms name one of the rule's recorded sources, and
- * exempting any source of a merged rule exempts the whole rule on that object.
+ * Our form names the rule id and exempts the whole rule. The scanners' forms are read as each
+ * scanner reads them, and apply only to the violations that scanner's named check reports
+ * (`checks`, by default every source of the rule): exempting Polaris `cpuRequestsMissing`
+ * never exempts a missing memory limit. `polaris.fairwinds.com/exempt: "true"` exempts every
+ * Polaris check, `kube-linter.io/ignore-all` every kube-linter check.
  *
+ * @param checks the `tool:check` names that report the violation
  * @internal
  */
-export function findExemption(rule: Rule, object: KubeObject): MatchedExemption | undefined {
+export function findExemption(rule: Rule, object: KubeObject, checks?: readonly string[]): MatchedExemption | undefined {
   const ann = annotationsOf(object);
   const ours = ann[EXEMPT_PREFIX + rule.id];
   if (ours !== undefined) {
     return { annotation: EXEMPT_PREFIX + rule.id, reason: ours.trim() };
   }
   const sharedReason = (ann[EXEMPTION_REASON_ANNOTATION] ?? '').trim();
-  for (const s of rule.sources) {
-    if (s.tool === 'kube-linter' && ann[KUBE_LINTER + s.check] !== undefined) {
-      return { annotation: KUBE_LINTER + s.check, reason: ann[KUBE_LINTER + s.check].trim() };
+  const named = checks ?? rule.sources.map((s) => `${s.tool}:${s.check}`);
+  const kubeScoreIgnored = (ann[KUBE_SCORE] ?? '').split(',').map((x) => x.trim());
+  for (const c of named) {
+    const i = c.indexOf(':');
+    const tool = c.slice(0, i);
+    const check = c.slice(i + 1);
+    if (tool === 'kube-linter' && ann[KUBE_LINTER + check] !== undefined) {
+      return { annotation: KUBE_LINTER + check, reason: ann[KUBE_LINTER + check].trim() };
     }
-    if (s.tool === 'polaris' && (ann[`polaris.fairwinds.com/${s.check}-exempt`] ?? '').toLowerCase() === 'true') {
-      return { annotation: `polaris.fairwinds.com/${s.check}-exempt`, reason: sharedReason };
+    if (tool === 'kube-linter' && ann[KUBE_LINTER_ALL] !== undefined) {
+      return { annotation: KUBE_LINTER_ALL, reason: ann[KUBE_LINTER_ALL].trim() || sharedReason };
     }
-    if (s.tool === 'kube-score' && (ann[KUBE_SCORE] ?? '').split(',').map((x) => x.trim()).includes(s.check)) {
+    if (tool === 'polaris' && (ann[`polaris.fairwinds.com/${check}-exempt`] ?? '').toLowerCase() === 'true') {
+      return { annotation: `polaris.fairwinds.com/${check}-exempt`, reason: sharedReason };
+    }
+    if (tool === 'polaris' && (ann[POLARIS_ALL] ?? '').toLowerCase() === 'true') {
+      return { annotation: POLARIS_ALL, reason: sharedReason };
+    }
+    if (tool === 'kube-score' && kubeScoreIgnored.includes(check)) {
       return { annotation: KUBE_SCORE, reason: sharedReason };
     }
   }
@@ -89,7 +106,8 @@ export const exemptionAnnotation: Rule = {
   id: 'exemption-annotation',
   description: 'Exemption annotations name a known rule and carry a written reason; profile annotations name a profile',
   sources: src('platform:exemption-annotation'),
-  severity: STRICT,
+  severity: ADVISORY,
+  opinion: true,
   fix: `Write the reason as the annotation's value (${EXEMPT_PREFIX}<rule-id>: "<why>"), or in ${EXEMPTION_REASON_ANNOTATION} for the Polaris and kube-score forms`,
   check: (ctx: RuleContext) => {
     const out: Violation[] = [];
@@ -108,6 +126,8 @@ export const exemptionAnnotation: Rule = {
           }
         } else if (key.startsWith(KUBE_LINTER) && value.trim() === '') {
           out.push({ object, path, message: `annotation '${key}' exempts a check without a reason` });
+        } else if (((key === POLARIS_ALL && value.toLowerCase() === 'true') || (key === KUBE_LINTER_ALL && value.trim() === '')) && sharedReason === '') {
+          out.push({ object, path, message: `annotation '${key}' exempts every check of its tool without a reason; add ${EXEMPTION_REASON_ANNOTATION}` });
         } else if (key === PROFILE_ANNOTATION && !PROFILES.includes(value)) {
           out.push({ object, path, message: `annotation '${key}' is '${value}', not one of ${PROFILES.join(', ')}` });
         } else if (sharedReason === '') {

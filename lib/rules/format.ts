@@ -4,14 +4,15 @@ import { Finding, ObjectRef, Report } from './types';
  * Renders an object reference: `Deployment shop/web`.
  */
 export function describeObject(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  return `${ref.kind || 'object'} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
 /**
  * Renders one finding on one line, followed by its fix.
  */
 export function formatFinding(f: Finding): string {
-  const where = f.constructPath ? ` [${f.constructPath}]` : f.file ? ` [${f.file}]` : '';
+  const pos = f.line !== undefined ? `:${f.line}${f.column !== undefined ? `:${f.column}` : ''}` : '';
+  const where = f.constructPath ? ` [${f.constructPath}]` : f.file ? ` [${f.file}${pos}]` : '';
   return `${f.severity.toUpperCase()} ${f.ruleId}: ${describeObject(f.object)}${where}: ${f.message}${f.path ? ` (at ${f.path})` : ''}\n    fix: ${f.fix}`;
 }
 
@@ -24,6 +25,12 @@ export function formatReport(report: Report): string {
     + `${report.warningCount} warning(s), ${report.exemptions.length} exemption(s)`);
   for (const f of report.findings) {
     lines.push(`  ${formatFinding(f).replace(/\n/g, '\n  ')}`);
+  }
+  if (report.disabled.length > 0) {
+    lines.push('Disabled by configuration:');
+    for (const d of report.disabled) {
+      lines.push(`  ${d.ruleId}: ${d.reason}`);
+    }
   }
   if (report.exemptions.length > 0) {
     lines.push('Exemptions:');

@@ -1,6 +1,6 @@
 import { ADVISORY, perPod, src, STRICT } from './_helpers';
 import { apiGroup, asStringMap, nameOf } from './context';
-import { looksSecret } from '../internal/names';
+import { looksSecretToScanners } from '../internal/names';
 import { Rule } from './rule';
 import { Violation } from './types';
 
@@ -56,7 +56,8 @@ export const recommendedLabels: Rule = {
   id: 'recommended-labels',
   description: 'Workloads and their pod templates carry app.kubernetes.io/name and app.kubernetes.io/instance',
   sources: src('platform:recommended-labels'),
-  severity: STRICT,
+  severity: ADVISORY,
+  opinion: true,
   fix: "Add the labels 'app.kubernetes.io/name' and 'app.kubernetes.io/instance' to the object and its pod template",
   check: (ctx) => perPod(ctx, (w) => {
     const out: { message: string; path: string }[] = [];
@@ -135,7 +136,7 @@ export const configMapSecrets: Rule = {
   severity: STRICT,
   fix: 'Move the entry into a Secret (ideally synced by an ExternalSecret) and reference it from there',
   check: (ctx) => ctx.ofKind('ConfigMap').flatMap((cm) => Object.entries(asStringMap(cm.data))
-    .filter(([k, v]) => looksSecret(k, v))
+    .filter(([k, v]) => looksSecretToScanners(k, v))
     .map(([k]) => ({ object: cm, message: `key '${k}' looks like secret material`, path: `data.${k}` }))),
 };
 

@@ -1,29 +1,24 @@
-import { perPod, src, STRICT } from './_helpers';
-import { apiGroup, asArray, asObject, asStringMap, isEmptySelector, LabelSelector, mapSelectorMatches, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
+import { ADVISORY, perPod, src, STRICT } from './_helpers';
+import { apiGroup, asArray, asObject, asStringMap, isEmptySelector, LabelSelector, namespaceOf, RuleContext, Workload } from './context';
 import { effectivePolicyTypes, hostCovers, isPortName } from '../internal/names';
 import { Rule } from './rule';
 import { KubeObject, Violation } from './types';
 
-/** Which directions the policies selecting a workload's pods restrict. */
+/** Which directions the policies selecting a workload's pods restrict (policies indexed once per check). */
 function isolation(ctx: RuleContext, w: Workload): { ingress: boolean; egress: boolean; any: boolean } {
   let ingress = false;
   let egress = false;
   let any = false;
-  for (const np of ctx.ofKind('NetworkPolicy', 'networking.k8s.io')) {
-    const spec = asObject(np.spec);
-    if (namespaceOf(np) !== w.namespace || !selectorMatches(asObject(spec.podSelector) as LabelSelector, w.podLabels)) {
-      continue;
-    }
+  const nps = ctx.selectingObjects('networkpolicy', 'NetworkPolicy', (np) => asObject(asObject(np.spec).podSelector) as LabelSelector, 'networking.k8s.io');
+  for (const np of nps.get(w) ?? []) {
     any = true;
-    const types = effectivePolicyTypes(spec);
+    const types = effectivePolicyTypes(asObject(np.spec));
     ingress = ingress || types.includes('Ingress');
     egress = egress || types.includes('Egress');
   }
-  for (const cnp of ctx.ofKind('CiliumNetworkPolicy', 'cilium.io')) {
+  const cnps = ctx.selectingObjects('ciliumnetworkpolicy', 'CiliumNetworkPolicy', (cnp) => asObject(asObject(cnp.spec).endpointSelector) as LabelSelector, 'cilium.io');
+  for (const cnp of cnps.get(w) ?? []) {
     const spec = asObject(cnp.spec);
-    if (namespaceOf(cnp) !== w.namespace || !selectorMatches(asObject(spec.endpointSelector) as LabelSelector, w.podLabels)) {
-      continue;
-    }
     any = true;
     ingress = ingress || spec.ingress !== undefined || spec.ingressDeny !== undefined;
     egress = egress || spec.egress !== undefined || spec.egressDeny !== undefined;
@@ -43,7 +38,7 @@ function isolation(ctx: RuleContext, w: Workload): { ingress: boolean; egress: b
 export const podNetworkPolicy: Rule = {
   id: 'pod-network-policy',
   description: 'Every pod is selected by NetworkPolicies that restrict ingress and egress',
-  sources: src('kube-score:pod-networkpolicy', 'polaris:missingNetworkPolicy', 'kube-linter:non-isolated-pod'),
+  sources: src('kube-score:pod-networkpolicy', 'polaris:missingNetworkPolicy', '?kube-linter:non-isolated-pod'),
   severity: STRICT,
   fix: 'Add a NetworkPolicy whose podSelector matches the pod labels, with policyTypes [Ingress, Egress]',
   check: (ctx) => perPod(ctx, (w) => {
@@ -66,7 +61,7 @@ export const podNetworkPolicy: Rule = {
 export const networkPolicyTargets: Rule = {
   id: 'network-policy-targets-pods',
   description: 'NetworkPolicies select at least one pod',
-  sources: src('kube-score:networkpolicy-targets-pod', 'kube-linter:dangling-networkpolicy'),
+  sources: src('kube-score:networkpolicy-targets-pod', '?kube-linter:dangling-networkpolicy'),
   severity: STRICT,
   fix: "Correct spec.podSelector to match the pods' labels, or delete the policy",
   check: (ctx) => ctx.ofKind('NetworkPolicy', 'networking.k8s.io').flatMap((np) => {
@@ -79,8 +74,7 @@ export const networkPolicyTargets: Rule = {
 };
 
 function selectedBy(ctx: RuleContext, svc: KubeObject): Workload[] {
-  const sel = asStringMap(asObject(svc.spec).selector);
-  return ctx.workloads().filter((w) => w.namespace === namespaceOf(svc) && mapSelectorMatches(sel, w.podLabels));
+  return ctx.workloadsSelectedByMap(namespaceOf(svc), asStringMap(asObject(svc.spec).selector));
 }
 
 function selectsPods(svc: KubeObject): boolean {
@@ -105,38 +99,66 @@ export const serviceTargets: Rule = {
 };
 
 /**
- * Service target ports exist on the pods they select, and port names are valid.
+ * Port names are valid IANA service names: Service targetPorts given as names (on every
+ * Service, with a selector or without) and container port names.
  *
- * Sources: kube-linter invalid-target-ports; our own cross-check of Service and pod ports.
+ * Sources: kube-linter invalid-target-ports.
  */
 export const serviceTargetPort: Rule = {
   id: 'service-target-port',
-  description: 'Service targetPorts name or number a port the selected pods declare, and port names are valid',
-  sources: src('kube-linter:invalid-target-ports', 'platform:service-target-port'),
+  description: 'Service targetPort names and container port names are valid port names',
+  sources: src('kube-linter:invalid-target-ports'),
   severity: STRICT,
-  fix: 'Make each targetPort the name or number of a declared container port; names are at most 15 lowercase letters, digits and dashes',
+  fix: 'Use a port name of at most 15 lowercase letters, digits and dashes, with at least one letter',
   check: (ctx) => {
     const out: Violation[] = [];
     for (const w of ctx.workloads()) {
       asArray(w.podSpec.containers).map(asObject).forEach((c, ci) => asArray(c.ports).map(asObject).forEach((p, pi) => {
-        if (p.name !== undefined && !isPortName(String(p.name))) {
+        if (p.name !== undefined && p.name !== null && !isPortName(String(p.name))) {
           out.push({ object: w.object, message: `container port name '${String(p.name)}' is not a valid port name`, path: `${w.podSpecPath}.containers[${ci}].ports[${pi}].name` });
         }
       }));
     }
+    for (const svc of ctx.ofKind('Service')) {
+      asArray(asObject(svc.spec).ports).map(asObject).forEach((port, i) => {
+        const target = port.targetPort;
+        if (typeof target === 'string' && !/^\d+$/.test(target) && !isPortName(target)) {
+          out.push({ object: svc, message: `targetPort '${target}' is not a valid port name`, path: `spec.ports[${i}].targetPort` });
+        }
+      });
+    }
+    return out;
+  },
+};
+
+/**
+ * Service targetPorts (by name or number) are declared by the pods the Service selects.
+ *
+ * Sources: our opinion (a cross-check no scanner makes by default).
+ */
+export const serviceTargetPortDeclared: Rule = {
+  id: 'service-target-port-declared',
+  description: 'Service targetPorts name or number a port the selected pods declare',
+  sources: src('platform:service-target-port-declared'),
+  severity: ADVISORY,
+  opinion: true,
+  fix: 'Make each targetPort the name or number of a container port of the selected pods',
+  check: (ctx) => {
+    const out: Violation[] = [];
     for (const svc of ctx.ofKind('Service').filter(selectsPods)) {
       const pods = selectedBy(ctx, svc);
+      if (pods.length === 0) {
+        continue;
+      }
       const declared = pods.flatMap((w) => asArray(w.podSpec.containers).flatMap((c) => asArray(asObject(c).ports).map(asObject)));
       asArray(asObject(svc.spec).ports).map(asObject).forEach((port, i) => {
         const target = port.targetPort ?? port.port;
         const path = `spec.ports[${i}].targetPort`;
         if (typeof target === 'string' && !/^\d+$/.test(target)) {
-          if (!isPortName(target)) {
-            out.push({ object: svc, message: `targetPort '${target}' is not a valid port name`, path });
-          } else if (pods.length > 0 && !declared.some((p) => p.name === target)) {
+          if (isPortName(target) && !declared.some((p) => p.name === target)) {
             out.push({ object: svc, message: `targetPort '${target}' is not a port name of the selected pods`, path });
           }
-        } else if (pods.length > 0 && declared.length > 0 && !declared.some((p) => String(p.containerPort) === String(target))) {
+        } else if (declared.length > 0 && !declared.some((p) => String(p.containerPort) === String(target))) {
           out.push({ object: svc, message: `targetPort ${String(target)} is not declared by the selected pods`, path });
         }
       });
@@ -160,7 +182,7 @@ export const serviceType: Rule = {
     .map((s) => ({ object: s, message: 'is of type NodePort', path: 'spec.type' })),
 };
 
-interface Backend { readonly service: string; readonly port?: number | string; readonly path: string }
+interface Backend { readonly service: string; readonly port?: number | string; readonly path: string; readonly legacy?: boolean }
 
 function ingressBackends(ing: KubeObject): Backend[] {
   const spec = asObject(ing.spec);
@@ -172,7 +194,7 @@ function ingressBackends(ing: KubeObject): Backend[] {
       const port = asObject(svc.port);
       result.push({ service: String(svc.name), port: (port.number ?? port.name) as number | string | undefined, path });
     } else if (backend.serviceName !== undefined) {
-      result.push({ service: String(backend.serviceName), port: backend.servicePort as number | string | undefined, path });
+      result.push({ service: String(backend.serviceName), port: backend.servicePort as number | string | undefined, path, legacy: true });
     }
   };
   if (spec.defaultBackend !== undefined) add(spec.defaultBackend, 'spec.defaultBackend');
@@ -190,10 +212,15 @@ function ingressBackends(ing: KubeObject): Backend[] {
 export const ingressTargets: Rule = {
   id: 'ingress-targets-service',
   description: 'Ingress backends name an existing Service and one of its ports',
-  sources: src('kube-score:ingress-targets-service', 'kube-linter:dangling-ingress'),
+  sources: src('kube-score:ingress-targets-service', '?kube-linter:dangling-ingress'),
   severity: STRICT,
   fix: 'Point the backend at a Service in the same namespace, by one of its port numbers or names',
   check: (ctx) => ctx.ofKind('Ingress').flatMap((ing) => ingressBackends(ing).flatMap((b) => {
+    if (b.legacy && ing.apiVersion === 'networking.k8s.io/v1') {
+      // networking.k8s.io/v1 has only backend.service.{name,port}; the v1beta1 fields route nowhere
+      return [{ object: ing, message: `backend uses the v1beta1 fields serviceName/servicePort ('${b.service}'), which networking.k8s.io/v1 does not have`, path: b.path,
+        fix: 'Write the backend as service: { name, port: { number } } (or port.name)' }];
+    }
     const svc = ctx.find('Service', namespaceOf(ing), b.service);
     if (!svc) {
       return [{ object: ing, message: `backend Service '${b.service}' is not defined`, path: b.path }];
@@ -234,5 +261,6 @@ export const ingressTls: Rule = {
 
 /** Every network rule, in report order. */
 export const NETWORK_RULES: readonly Rule[] = [
-  podNetworkPolicy, networkPolicyTargets, serviceTargets, serviceTargetPort, serviceType, ingressTargets, ingressTls,
+  podNetworkPolicy, networkPolicyTargets, serviceTargets, serviceTargetPort, serviceTargetPortDeclared, serviceType, ingressTargets,
+  ingressTls,
 ];

@@ -1,5 +1,7 @@
-import { ADVISORY, capabilities, effective, perContainer, perPod, securityContext, src, STRICT } from './_helpers';
-import { asArray, asObject, asStringMap } from './context';
+import { ADVISORY, capabilities, fieldOf, Part, perContainer, perPod, securityContext, src, STRICT } from './_helpers';
+import { asArray, asObject, asStringMap, containersOf, JsonObject, Workload } from './context';
+
+const ALL_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
 import { Rule } from './rule';
 
 /**
@@ -18,18 +20,32 @@ export const runAsNonRoot: Rule = {
     'pss-restricted:Running as Non-root user'),
   severity: STRICT,
   fix: 'Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser',
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c, w) => {
-    const user = effective(c, w, 'runAsUser');
-    if (user === 0) {
-      return 'runs as user 0 (root)';
-    }
-    if (effective(c, w, 'runAsNonRoot') !== true) {
-      return typeof user === 'number' && user > 0
-        ? 'does not set runAsNonRoot: true'
-        : 'may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set';
-    }
-    return undefined;
-  }),
+  check: (ctx) => [
+    // PSS reads the pod level on its own: runAsUser 0 or runAsNonRoot false there fails even when every container overrides it
+    ...perPod(ctx, (w) => {
+      const pod = asObject(w.podSpec.securityContext);
+      const out: Part[] = [];
+      if (pod.runAsUser === 0) {
+        out.push({ message: 'pod sets runAsUser 0 (root)', path: `${w.podSpecPath}.securityContext.runAsUser` });
+      }
+      if (pod.runAsNonRoot === false) {
+        out.push({ message: 'pod sets runAsNonRoot: false', path: `${w.podSpecPath}.securityContext.runAsNonRoot` });
+      }
+      return out;
+    }),
+    ...perContainer(ctx, ALL_LISTS, (c, w) => {
+      if (securityContext(c).runAsUser === 0) {
+        return 'runs as user 0 (root)';
+      }
+      if (fieldOf(c, w, 'runAsNonRoot') !== true) {
+        const user = fieldOf(c, w, 'runAsUser');
+        return typeof user === 'number' && user > 0
+          ? 'does not set runAsNonRoot: true'
+          : 'may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set';
+      }
+      return undefined;
+    }),
+  ],
 };
 
 /**
@@ -45,8 +61,8 @@ export const highUserGroupId: Rule = {
   fix: 'Set securityContext.runAsUser and runAsGroup to values above 10000 (e.g. 10001)',
   check: (ctx) => perContainer(ctx, ['initContainers', 'containers'], (c, w) => {
     const problems: string[] = [];
-    const user = effective(c, w, 'runAsUser');
-    const group = effective(c, w, 'runAsGroup');
+    const user = fieldOf(c, w, 'runAsUser');
+    const group = fieldOf(c, w, 'runAsGroup');
     if (!(typeof user === 'number' && user > 10000)) {
       problems.push(`runAsUser is ${user ?? 'not set'}`);
     }
@@ -121,8 +137,17 @@ export const dropAllCapabilities: Rule = {
     'pss-restricted:Capabilities'),
   severity: STRICT,
   fix: "Set securityContext.capabilities.drop: ['ALL'] and add back only NET_BIND_SERVICE if needed",
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) =>
-    capabilities(asObject(securityContext(c).capabilities).drop).includes('ALL') ? undefined : "does not drop ALL capabilities"),
+  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
+    const dropped = capabilities(asObject(securityContext(c).capabilities).drop);
+    if (dropped.includes('ALL')) {
+      return undefined;
+    }
+    // kube-linter reads only NET_RAW; Polaris and PSS ask for ALL
+    const checks = ['polaris:insecureCapabilities', 'polaris:linuxHardening', 'pss-restricted:Capabilities',
+      ...(dropped.some((x) => ['NET_RAW', 'ALL'].includes(x.toUpperCase().replace(/^CAP_/, ''))) ? [] : ['kube-linter:drop-net-raw-capability'])];
+    const near = dropped.filter((x) => x.toUpperCase().replace(/^CAP_/, '') === 'ALL');
+    return [{ message: near.length ? `drops '${near[0]}', which Pod Security does not read as 'ALL'` : 'does not drop ALL capabilities', checks }];
+  }),
 };
 
 /** Capabilities PSS baseline lets a container add. */
@@ -163,16 +188,21 @@ export const restrictedCapabilities: Rule = {
 export const seccompProfile: Rule = {
   id: 'seccomp-profile',
   description: 'Containers run with the RuntimeDefault or a Localhost seccomp profile',
-  sources: src('pss-restricted:Seccomp', 'pss-baseline:Seccomp', 'polaris:linuxHardening', 'kube-score:container-seccomp-profile'),
+  sources: src('pss-restricted:Seccomp', 'pss-baseline:Seccomp', 'polaris:linuxHardening', '?kube-score:container-seccomp-profile'),
   severity: STRICT,
   fix: 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod',
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c, w) => {
-    const type = asObject(effective(c, w, 'seccompProfile')).type;
-    if (type === 'RuntimeDefault' || type === 'Localhost') {
-      return undefined;
-    }
-    return type === undefined ? 'has no seccomp profile (pod or container)' : `uses seccomp profile '${String(type)}'`;
-  }),
+  check: (ctx) => [
+    // baseline forbids Unconfined at the pod level even when every container sets its own profile
+    ...perPod(ctx, (w) => asObject(asObject(w.podSpec.securityContext).seccompProfile).type === 'Unconfined'
+      ? [{ message: "pod uses seccomp profile 'Unconfined'", path: `${w.podSpecPath}.securityContext.seccompProfile` }] : undefined),
+    ...perContainer(ctx, ALL_LISTS, (c, w) => {
+      const type = fieldOf(c, w, 'seccompProfile', 'type');
+      if (type === 'RuntimeDefault' || type === 'Localhost') {
+        return undefined;
+      }
+      return type === undefined || type === null ? 'has no seccomp profile (pod or container)' : `uses seccomp profile '${String(type)}'`;
+    }),
+  ],
 };
 
 /**
@@ -190,7 +220,10 @@ export const hostNamespaces: Rule = {
   fix: 'Remove hostNetwork, hostPID and hostIPC from the pod spec',
   check: (ctx) => perPod(ctx, (w) => ['hostNetwork', 'hostPID', 'hostIPC']
     .filter((f) => w.podSpec[f] === true)
-    .map((f) => ({ message: `pod sets ${f}: true`, path: `${w.podSpecPath}.${f}` }))),
+    .map((f) => ({
+      message: `pod sets ${f}: true`, path: `${w.podSpecPath}.${f}`,
+      checks: [`polaris:${f}Set`, `kube-linter:host-${f.slice(4).toLowerCase()}`, 'pss-baseline:Host Namespaces'],
+    }))),
 };
 
 /**
@@ -229,7 +262,10 @@ export const hostPathVolumes: Rule = {
     const path = String(asObject(v.hostPath).path ?? '');
     const note = /docker\.sock$|containerd\.sock$|crio\.sock$/.test(path) ? ' (a container runtime socket: full control of the node)'
       : /^\/(boot|dev|etc|lib|proc|sys|usr)?$/.test(path) ? ' (a sensitive host directory)' : '';
-    return [{ message: `volume '${String(v.name)}' mounts host path '${path}'${note}`, path: `${w.podSpecPath}.volumes[${i}]` }];
+    const checks = ['polaris:hostPathSet', 'pss-baseline:HostPath Volumes',
+      ...(/docker\.sock$/.test(path) ? ['kube-linter:docker-sock'] : []),
+      ...(/^\/(boot|dev|etc|lib|proc|sys|usr)?$/.test(path) ? ['kube-linter:sensitive-host-mounts'] : [])];
+    return [{ message: `volume '${String(v.name)}' mounts host path '${path}'${note}`, path: `${w.podSpecPath}.volumes[${i}]`, checks }];
   })),
 };
 
@@ -267,8 +303,13 @@ export const hostProcess: Rule = {
   sources: src('polaris:hostProcess', 'pss-baseline:HostProcess'),
   severity: STRICT,
   fix: 'Remove securityContext.windowsOptions.hostProcess',
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c, w) =>
-    asObject(effective(c, w, 'windowsOptions')).hostProcess === true ? 'runs as a Windows HostProcess container' : undefined),
+  // each level is read on its own: a container's empty windowsOptions does not hide the pod's hostProcess
+  check: (ctx) => [
+    ...perPod(ctx, (w) => asObject(asObject(w.podSpec.securityContext).windowsOptions).hostProcess === true
+      ? [{ message: 'pod sets windowsOptions.hostProcess: true', path: `${w.podSpecPath}.securityContext.windowsOptions.hostProcess` }] : undefined),
+    ...perContainer(ctx, ALL_LISTS, (c) =>
+      asObject(securityContext(c).windowsOptions).hostProcess === true ? 'runs as a Windows HostProcess container' : undefined),
+  ],
 };
 
 /**
@@ -279,7 +320,7 @@ export const hostProcess: Rule = {
 export const procMount: Rule = {
   id: 'proc-mount',
   description: 'Containers keep the default /proc mount type',
-  sources: src('polaris:procMount', 'kube-linter:unsafe-proc-mount', 'pss-baseline:/proc Mount Type'),
+  sources: src('polaris:procMount', '?kube-linter:unsafe-proc-mount', 'pss-baseline:/proc Mount Type'),
   severity: STRICT,
   fix: 'Remove securityContext.procMount (or set it to Default)',
   check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
@@ -310,14 +351,16 @@ export const appArmor: Rule = {
         out.push({ message: `annotation '${key}' sets AppArmor profile '${value}'` });
       }
     }
+    const allowed = (t: unknown) => t === undefined || t === null || t === 'RuntimeDefault' || t === 'Localhost';
     const podType = asObject(asObject(w.podSpec.securityContext).appArmorProfile).type;
-    if (podType === 'Unconfined') {
-      out.push({ message: 'pod sets appArmorProfile Unconfined' });
+    if (!allowed(podType)) {
+      out.push({ message: `pod sets appArmorProfile ${String(podType)}` });
     }
-    for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+    for (const list of ALL_LISTS) {
       for (const c of asArray(w.podSpec[list]).map(asObject)) {
-        if (asObject(asObject(c.securityContext).appArmorProfile).type === 'Unconfined') {
-          out.push({ message: `container '${String(c.name)}' sets appArmorProfile Unconfined` });
+        const t = asObject(asObject(c.securityContext).appArmorProfile).type;
+        if (!allowed(t)) {
+          out.push({ message: `container '${String(c.name)}' sets appArmorProfile ${String(t)}` });
         }
       }
     }
@@ -325,11 +368,22 @@ export const appArmor: Rule = {
   }),
 };
 
-/** SELinux types PSS baseline allows. */
+/** SELinux types PSS baseline allows (policy 1.28); '' is the same as unset. */
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 
+/** The seLinuxOptions of the pod and of each container, each read on its own, as PSS reads them. */
+function seLinuxLevels(w: Workload): { who: string; path: string; opts: JsonObject }[] {
+  const levels = [{ who: 'pod', path: `${w.podSpecPath}.securityContext.seLinuxOptions`, opts: asObject(asObject(w.podSpec.securityContext).seLinuxOptions) }];
+  for (const c of containersOf(w.podSpec, w.podSpecPath, ALL_LISTS)) {
+    levels.push({ who: `container '${c.name}'`, path: `${c.path}.securityContext.seLinuxOptions`, opts: asObject(securityContext(c).seLinuxOptions) });
+  }
+  return levels;
+}
+
 /**
- * SELinux options do not set a custom user or role, nor a type outside the container types.
+ * SELinux options set no custom user or role, nor a type outside the container types, at the
+ * pod level or on any container (an empty container-level `seLinuxOptions: {}` does not hide
+ * the pod's).
  *
  * Sources: PSS baseline "SELinux".
  */
@@ -339,14 +393,30 @@ export const seLinux: Rule = {
   sources: src('pss-baseline:SELinux'),
   severity: STRICT,
   fix: 'Remove seLinuxOptions.user and role, and use type container_t (or leave it unset)',
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c, w) => {
-    const opts = asObject(effective(c, w, 'seLinuxOptions'));
+  check: (ctx) => perPod(ctx, (w) => seLinuxLevels(w).flatMap(({ who, path, opts }) => {
     const bad: string[] = [];
-    if (opts.type !== undefined && !SELINUX_TYPES.has(String(opts.type))) bad.push(`type '${String(opts.type)}'`);
-    if (opts.user !== undefined) bad.push(`user '${String(opts.user)}'`);
-    if (opts.role !== undefined) bad.push(`role '${String(opts.role)}'`);
-    return bad.length ? `sets SELinux ${bad.join(', ')}` : undefined;
-  }),
+    if (opts.type !== undefined && opts.type !== null && !SELINUX_TYPES.has(String(opts.type))) bad.push(`type '${String(opts.type)}'`);
+    if (opts.user !== undefined && opts.user !== null && opts.user !== '') bad.push(`user '${String(opts.user)}'`);
+    if (opts.role !== undefined && opts.role !== null && opts.role !== '') bad.push(`role '${String(opts.role)}'`);
+    return bad.length ? [{ message: `${who} sets SELinux ${bad.join(', ')}`, path }] : [];
+  })),
+};
+
+/**
+ * SELinux options do not write an empty user or role: PSS allows `''` (it means unset), but
+ * an empty field is noise that reads like an override.
+ *
+ * Sources: our opinion (beyond PSS baseline "SELinux", which allows the empty string).
+ */
+export const seLinuxEmpty: Rule = {
+  id: 'selinux-empty-user-role',
+  description: "SELinux options do not write an empty user or role ('' means unset)",
+  sources: src('platform:selinux-empty-user-role'),
+  severity: ADVISORY,
+  opinion: true,
+  fix: 'Remove the empty seLinuxOptions.user and role fields',
+  check: (ctx) => perPod(ctx, (w) => seLinuxLevels(w).flatMap(({ who, path, opts }) =>
+    ['user', 'role'].filter((f) => opts[f] === '').map((f) => ({ message: `${who} sets an empty SELinux ${f}`, path })))),
 };
 
 /** Sysctls PSS baseline allows in policy version 1.28. */
@@ -445,5 +515,5 @@ export const deprecatedServiceAccountField: Rule = {
 export const POD_SECURITY_RULES: readonly Rule[] = [
   runAsNonRoot, highUserGroupId, readOnlyRootFilesystem, noPrivilegeEscalation, noPrivileged, dropAllCapabilities,
   restrictedCapabilities, seccompProfile, hostNamespaces, hostPorts, hostPathVolumes, volumeTypes, hostProcess, procMount,
-  appArmor, seLinux, safeSysctls, serviceAccountToken, serviceAccountExists, deprecatedServiceAccountField,
+  appArmor, seLinux, seLinuxEmpty, safeSysctls, serviceAccountToken, serviceAccountExists, deprecatedServiceAccountField,
 ];

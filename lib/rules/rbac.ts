@@ -1,13 +1,19 @@
-import { src, STRICT } from './_helpers';
+import { ADVISORY, src, STRICT } from './_helpers';
 import { asArray, asObject, namespaceOf, nameOf, RuleContext } from './context';
 import { Rule } from './rule';
 import { KubeObject, Violation } from './types';
 
-/** Roles that Kubernetes itself ships; not ours to judge. */
-function isBuiltIn(role: KubeObject): boolean {
-  const n = nameOf(role);
-  return n.startsWith('system:') || (role.kind === 'ClusterRole' && ['cluster-admin', 'admin', 'edit', 'view'].includes(n));
+/**
+ * Roles and bindings that Kubernetes itself ships, recognised by the label the API server's
+ * bootstrap policy puts on them; not ours to judge. A name is no proof: anyone can write a role
+ * called `system:anything` or `edit`.
+ */
+function isBuiltIn(object: KubeObject): boolean {
+  return asObject(asObject(object.metadata).labels)['kubernetes.io/bootstrapping'] === 'rbac-defaults';
 }
+
+/** The verbs whose full list grants the same as '*' on a resource (Polaris's cluster-admin test). */
+const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
 interface PolicyRule { readonly apiGroups: string[]; readonly resources: string[]; readonly verbs: string[]; readonly resourceNames: string[] }
 
@@ -40,8 +46,9 @@ function grants(rule: PolicyRule, resources: string[], verbs: string[]): boolean
 export const rbacWildcards: Rule = {
   id: 'rbac-no-wildcards',
   description: 'Roles and ClusterRoles use no wildcard in apiGroups, resources or verbs',
-  sources: src('kube-linter:wildcard-in-rules'),
-  severity: STRICT,
+  sources: src('?kube-linter:wildcard-in-rules'),
+  severity: ADVISORY,
+  opinion: true,
   fix: 'List the API groups, resources and verbs the subject needs',
   check: (ctx) => roles(ctx).flatMap((role) => rulesOf(role).flatMap((r, i) => {
     const fields = (['apiGroups', 'resources', 'verbs'] as const).filter((f) => r[f].includes('*'));
@@ -50,7 +57,8 @@ export const rbacWildcards: Rule = {
 };
 
 function isFullAdmin(role: KubeObject | undefined): boolean {
-  return role !== undefined && rulesOf(role).some((r) => r.apiGroups.includes('*') && r.resources.includes('*') && r.verbs.includes('*'));
+  return role !== undefined && rulesOf(role).some((r) => r.apiGroups.includes('*') && r.resources.includes('*')
+    && (r.verbs.includes('*') || ALL_VERBS.every((v) => r.verbs.includes(v))));
 }
 
 function roleOfBinding(ctx: RuleContext, binding: KubeObject): KubeObject | undefined {
@@ -61,7 +69,7 @@ function roleOfBinding(ctx: RuleContext, binding: KubeObject): KubeObject | unde
 }
 
 function bindings(ctx: RuleContext): KubeObject[] {
-  return [...ctx.ofKind('RoleBinding'), ...ctx.ofKind('ClusterRoleBinding')].filter((b) => !nameOf(b).startsWith('system:'));
+  return [...ctx.ofKind('RoleBinding'), ...ctx.ofKind('ClusterRoleBinding')].filter((b) => !isBuiltIn(b));
 }
 
 /**
@@ -74,16 +82,18 @@ export const rbacClusterAdmin: Rule = {
   id: 'rbac-no-cluster-admin-binding',
   description: 'No RoleBinding or ClusterRoleBinding grants cluster-admin or a full-wildcard role',
   sources: src('polaris:clusterrolebindingClusterAdmin', 'polaris:rolebindingClusterAdminClusterRole',
-    'polaris:rolebindingClusterAdminRole', 'kube-linter:cluster-admin-role-binding'),
+    'polaris:rolebindingClusterAdminRole', '?kube-linter:cluster-admin-role-binding'),
   severity: STRICT,
   fix: 'Bind a role that grants only what the subject needs',
   check: (ctx) => bindings(ctx).flatMap((b) => {
     const ref = asObject(b.roleRef);
+    const polaris = b.kind === 'ClusterRoleBinding' ? 'polaris:clusterrolebindingClusterAdmin'
+      : ref.kind === 'ClusterRole' ? 'polaris:rolebindingClusterAdminClusterRole' : 'polaris:rolebindingClusterAdminRole';
     if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin') {
-      return [{ object: b, message: 'binds the cluster-admin ClusterRole', path: 'roleRef' }];
+      return [{ object: b, message: 'binds the cluster-admin ClusterRole', path: 'roleRef', checks: [polaris, 'kube-linter:cluster-admin-role-binding'] }];
     }
     return isFullAdmin(roleOfBinding(ctx, b))
-      ? [{ object: b, message: `binds ${String(ref.kind)} '${String(ref.name)}', which grants every verb on every resource`, path: 'roleRef' }] : [];
+      ? [{ object: b, message: `binds ${String(ref.kind)} '${String(ref.name)}', which grants every verb on every resource`, path: 'roleRef', checks: [polaris] }] : [];
   }),
 };
 
@@ -95,8 +105,9 @@ export const rbacClusterAdmin: Rule = {
 export const rbacSecrets: Rule = {
   id: 'rbac-secrets-access',
   description: 'Roles grant access to Secrets only by resourceNames',
-  sources: src('kube-linter:access-to-secrets'),
-  severity: STRICT,
+  sources: src('?kube-linter:access-to-secrets'),
+  severity: ADVISORY,
+  opinion: true,
   fix: 'Restrict the rule to the Secrets needed with resourceNames, or mount the Secret instead of reading it from the API',
   check: (ctx) => roles(ctx).flatMap((role) => rulesOf(role).flatMap((r, i) =>
     grants(r, ['secrets'], ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']) && r.resourceNames.length === 0
@@ -124,13 +135,16 @@ export const rbacPodExec: Rule = {
     const out: Violation[] = [];
     for (const role of roles(ctx)) {
       if (grantsExec(role)) {
-        out.push({ object: role, message: 'grants exec or attach into pods', path: 'rules' });
+        out.push({ object: role, message: 'grants exec or attach into pods', path: 'rules',
+          checks: [role.kind === 'ClusterRole' ? 'polaris:clusterrolePodExecAttach' : 'polaris:rolePodExecAttach'] });
       }
     }
     for (const b of bindings(ctx)) {
       const role = roleOfBinding(ctx, b);
       if (role && !isBuiltIn(role) && grantsExec(role)) {
-        out.push({ object: b, message: `binds ${role.kind} '${nameOf(role)}', which grants exec or attach into pods`, path: 'roleRef' });
+        out.push({ object: b, message: `binds ${role.kind} '${nameOf(role)}', which grants exec or attach into pods`, path: 'roleRef',
+          checks: [b.kind === 'ClusterRoleBinding' ? 'polaris:clusterrolebindingPodExecAttach'
+            : role.kind === 'ClusterRole' ? 'polaris:rolebindingClusterRolePodExecAttach' : 'polaris:rolebindingRolePodExecAttach'] });
       }
     }
     return out;

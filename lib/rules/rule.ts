@@ -33,6 +33,14 @@ export interface Rule {
   readonly sources: readonly RuleSource[];
   /** The rule's severity in each profile. */
   readonly severity: SeverityByProfile;
+  /**
+   * True when the rule asks for more than any scanner's default checks and the Pod Security
+   * Standards: the library's opinion. Opinions are warnings by default; a platform team may
+   * raise them to errors in its rule configuration.
+   *
+   * @default false
+   */
+  readonly opinion?: boolean;
   /** How to fix a violation, in general terms. */
   readonly fix: string;
   /** Checks all objects and returns every violation. Must not modify the objects. */

@@ -1,4 +1,4 @@
-import { perPod, src, STRICT } from './_helpers';
+import { ADVISORY, perPod, src, STRICT } from './_helpers';
 import { apiGroup, asArray, asObject, asStringMap, mapSelectorMatches } from './context';
 import { Rule } from './rule';
 import { Violation } from './types';
@@ -37,7 +37,8 @@ export const statefulSetClaimRetention: Rule = {
   id: 'statefulset-pvc-retention',
   description: 'StatefulSets with claim templates set persistentVolumeClaimRetentionPolicy to Retain on delete and on scale-down',
   sources: src('platform:statefulset-pvc-retention'),
-  severity: STRICT,
+  severity: ADVISORY,
+  opinion: true,
   fix: 'Set spec.persistentVolumeClaimRetentionPolicy to { whenDeleted: Retain, whenScaled: Retain }',
   check: (ctx) => perPod(ctx, (w) => {
     const spec = asObject(w.object.spec);
@@ -66,7 +67,8 @@ export const claimStorageClass: Rule = {
   id: 'pvc-storage-class',
   description: 'PersistentVolumeClaims and StatefulSet claim templates set storageClassName explicitly',
   sources: src('platform:pvc-storage-class'),
-  severity: STRICT,
+  severity: ADVISORY,
+  opinion: true,
   fix: 'Set spec.storageClassName to a StorageClass with reclaimPolicy Retain and encryption',
   check: (ctx) => {
     const out: Violation[] = [];
@@ -98,7 +100,8 @@ export const noPlainSecretData: Rule = {
   id: 'no-plain-secret-data',
   description: 'Secrets in manifests carry no data or stringData',
   sources: src('platform:no-plain-secret-data'),
-  severity: STRICT,
+  severity: ADVISORY,
+  opinion: true,
   fix: 'Write the Secret from a secret manager with an ExternalSecret (ExternalSecretRef) or seal it (SealedSecretRef)',
   check: (ctx) => ctx.ofKind('Secret').filter((s) => apiGroup(s) === '').flatMap((s) => ['data', 'stringData']
     .filter((field) => Object.keys(asStringMap(s[field])).length > 0)

@@ -49,6 +49,25 @@ export interface LocatedObject {
    * @default - not known (objects synthesized in memory)
    */
   readonly file?: string;
+  /**
+   * The line (1-based) of the file where the object's document starts.
+   *
+   * @default - not known
+   */
+  readonly line?: number;
+  /**
+   * The column (1-based) of that line.
+   *
+   * @default - not known
+   */
+  readonly column?: number;
+  /**
+   * Why the input cannot be judged (a YAML document that does not parse, or is not a mapping);
+   * the `manifest-input` rule reports it and no other rule sees it.
+   *
+   * @default - the object is judged
+   */
+  readonly problem?: string;
 }
 
 /**
@@ -96,6 +115,12 @@ export interface RuleSource {
   readonly tool: string;
   /** The check's id in that tool, or the control's name in the Pod Security Standards. */
   readonly check: string;
+  /**
+   * True when the check is not on by default in that tool (the README marks it optional).
+   *
+   * @default false
+   */
+  readonly optional?: boolean;
 }
 
 /**
@@ -136,6 +161,14 @@ export interface Violation {
    * @default - the rule's `fix`
    */
   readonly fix?: string;
+  /**
+   * The scanners' checks (`tool:check`, as in the rule's sources) that report this violation,
+   * when a merged rule's violation belongs to only some of them; a scanner's exemption
+   * annotation suppresses the violation only when it names one of these.
+   *
+   * @default - every source of the rule
+   */
+  readonly checks?: readonly string[];
 }
 
 /**
@@ -161,6 +194,18 @@ export interface Finding {
    */
   readonly file?: string;
   /**
+   * The line (1-based) in `file` where the object's document starts.
+   *
+   * @default - not known
+   */
+  readonly line?: number;
+  /**
+   * The column (1-based) in `file`.
+   *
+   * @default - not known
+   */
+  readonly column?: number;
+  /**
    * The field at fault.
    *
    * @default - the object as a whole
@@ -172,6 +217,13 @@ export interface Finding {
   readonly fix: string;
   /** The scanners' and standards' checks that the rule implements. */
   readonly sources: readonly RuleSource[];
+  /**
+   * The checks (`tool:check`) that report this finding, when only some of the rule's sources do
+   * (a missing CPU request is Polaris cpuRequestsMissing, not memoryLimitsMissing).
+   *
+   * @default - every source of the rule
+   */
+  readonly checks?: readonly string[];
 }
 
 /**
@@ -206,6 +258,8 @@ export interface Report {
   readonly findings: readonly Finding[];
   /** Every exemption that suppressed at least one violation. */
   readonly exemptions: readonly Exemption[];
+  /** The rules the configuration turned off, with the reason it gives. */
+  readonly disabled: readonly DisabledRule[];
   /** How many objects were checked. */
   readonly objectCount: number;
   /** The ids of the rules that ran (not `off` in this profile, or in a profile an object names). */
@@ -216,4 +270,14 @@ export interface Report {
   readonly warningCount: number;
   /** True when there is no finding at `error` severity. */
   readonly passed: boolean;
+}
+
+/**
+ * A rule the configuration disabled, and why.
+ */
+export interface DisabledRule {
+  /** The rule's id. */
+  readonly ruleId: string;
+  /** The reason written in the configuration. */
+  readonly reason: string;
 }

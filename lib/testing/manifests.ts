@@ -24,7 +24,8 @@ export function manifestsOf(input: unknown): LocatedObject[] {
     }
     return objects.map((o) => ({ object: o, constructPath: paths.get(keyOf(o.kind, o.metadata?.namespace, o.metadata?.name)) }));
   }
-  if (Array.isArray(input) && input.every((o) => o !== null && typeof o === 'object' && typeof o.kind === 'string')) {
+  // objects the pack cannot judge (no kind, no name) are its findings (manifest-input), not a refusal here
+  if (Array.isArray(input) && input.every((o) => o !== null && typeof o === 'object' && !Array.isArray(o))) {
     return input.map((o: KubeObject) => ({ object: o }));
   }
   throw new Error(`Expected a cdk8s Chart or an array of Kubernetes objects (e.g. Testing.synth(chart)), got ${describe(input)}`);
@@ -36,7 +37,7 @@ function keyOf(kind: string, namespace: string | undefined, name: string | undef
 
 function describe(x: unknown): string {
   if (Array.isArray(x)) {
-    return 'an array with an element that is not a Kubernetes object';
+    return 'an array with an element that is not an object';
   }
   return x === null ? 'null' : typeof x === 'object' ? `an object (${(x as object).constructor?.name ?? 'Object'})` : typeof x;
 }

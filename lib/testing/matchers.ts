@@ -1,4 +1,4 @@
-import { checkManifests, DEFAULT_RULES, Finding, formatFinding, ProfileName, Report, Rule } from '../rules';
+import { applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatFinding, ProfileName, Report, Rule, RuleConfig } from '../rules';
 import { manifestsOf } from './manifests';
 
 /**
@@ -17,6 +17,13 @@ export interface ProductionMatcherOptions {
    * @default DEFAULT_RULES
    */
   readonly rules?: readonly Rule[];
+  /**
+   * The platform team's rule configuration (the same as the cdk8s.yaml plugin's `rules`
+   * property and the command line's `--config` file).
+   *
+   * @default - the rules as they are
+   */
+  readonly config?: RuleConfig;
   /**
    * Fail on warnings too, not only on errors.
    *
@@ -49,7 +56,7 @@ function exemptionsText(report: Report): string {
  * `strict`).
  */
 export function toBeProductionReady(received: unknown, options: ProductionMatcherOptions = {}): MatcherResult {
-  const report = checkManifests(manifestsOf(received), { profile: options.profile, rules: options.rules });
+  const report = checkManifests(manifestsOf(received), { profile: options.profile, rules: options.rules, config: options.config });
   const failing = report.findings.filter((f) => f.severity === 'error' || options.strict === true);
   const profile = report.profile;
   if (failing.length === 0) {
@@ -71,7 +78,7 @@ export function toBeProductionReady(received: unknown, options: ProductionMatche
  * @throws if no rule has that id
  */
 export function toPassRule(received: unknown, ruleId: string, options: ProductionMatcherOptions = {}): MatcherResult {
-  const rules = options.rules ?? DEFAULT_RULES;
+  const rules = applyRuleConfig(options.rules ?? DEFAULT_RULES, options.config).rules;
   const rule = rules.find((r) => r.id === ruleId);
   if (!rule) {
     throw new Error(`toPassRule: unknown rule '${ruleId}'; known rules: ${rules.map((r) => r.id).join(', ')}`);

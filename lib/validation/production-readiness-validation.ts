@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError, loadYamlFile } from '../cli/load';
-import { checkManifests, DEFAULT_RULES, Finding, formatReport, LocatedObject, PROFILE_NAMES, ProfileName, Report } from '../rules';
+import { loadYamlFile } from '../cli/load';
+import {
+  applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatReport, loadRuleConfig, LocatedObject, PROFILE_NAMES, ProfileName, Report,
+  Rule, RuleConfig,
+} from '../rules';
 
 /**
  * A resource that violates a rule, as cdk8s-cli's `ValidationViolatingResource`.
@@ -68,6 +71,20 @@ export interface ProductionReadinessValidationProps {
    * @default 'error'
    */
   readonly failOn?: 'error' | 'warning';
+  /**
+   * The rule configuration, inline: `severity`, `disabled` and `customRules` (module paths
+   * resolved from the folder `cdk8s synth` runs in).
+   *
+   * @default - the rules as they are
+   */
+  readonly rules?: RuleConfig;
+  /**
+   * A rule configuration file (YAML or JSON, as for the command line's `--config`), resolved
+   * from the folder `cdk8s synth` runs in. Not together with `rules`.
+   *
+   * @default - none
+   */
+  readonly config?: string;
 }
 
 /**
@@ -95,6 +112,9 @@ export class ProductionReadinessValidation {
   public readonly profile: ProfileName;
   /** The lowest severity that fails the synth. */
   public readonly failOn: 'error' | 'warning';
+  /** The rule configuration in force (from `rules` or the `config` file). */
+  public readonly config: RuleConfig;
+  private readonly _rules: readonly Rule[];
 
   public constructor(props: ProductionReadinessValidationProps = {}) {
     const problems: string[] = [];
@@ -106,11 +126,29 @@ export class ProductionReadinessValidation {
     if (failOn !== 'error' && failOn !== 'warning') {
       problems.push(`'failOn' (${JSON.stringify(failOn)}) must be 'error' or 'warning'`);
     }
+    let config: RuleConfig = props.rules ?? {};
+    if (props.rules !== undefined && props.config !== undefined) {
+      problems.push(`'rules' and 'config' (${JSON.stringify(props.config)}) are both set: write the configuration in one place`);
+    } else if (props.config !== undefined) {
+      try {
+        config = loadRuleConfig(path.resolve(props.config));
+      } catch (e) {
+        problems.push(`'config': ${(e as Error).message}`);
+      }
+    }
+    let rules: readonly Rule[] = DEFAULT_RULES;
+    try {
+      rules = applyRuleConfig(DEFAULT_RULES, config).rules;
+    } catch (e) {
+      problems.push(`'${props.config !== undefined ? 'config' : 'rules'}': ${(e as Error).message.replace(/\n\s*/g, ' ')}`);
+    }
     if (problems.length > 0) {
       throw new Error(`ProductionReadinessValidation properties in cdk8s.yaml are invalid:\n  - ${problems.join('\n  - ')}`);
     }
     this.profile = profile;
     this.failOn = failOn;
+    this.config = config;
+    this._rules = rules;
   }
 
   /**
@@ -131,21 +169,11 @@ export class ProductionReadinessValidation {
     const logs: string[] = [];
     for (const [dir, manifests] of groups) {
       const names = { ...(context.metadata ?? {}), ...readConstructMetadata(dir) };
-      let located: LocatedObject[];
-      try {
-        located = manifests.flatMap((m) => loadYamlFile(m, m)).map((l) => ({
-          ...l, constructPath: names[l.object.metadata?.name ?? '']?.path,
-        }));
-      } catch (e) {
-        if (!(e instanceof InputError)) {
-          throw e;
-        }
-        context.logger.log(`production readiness: cannot read the synthesized manifests: ${e.message}`);
-        context.report.addViolation({ ruleName: 'manifest-input (error)', recommendation: e.message, fix: 'Synthesize valid Kubernetes objects', violatingResources: [] });
-        errors++;
-        continue;
-      }
-      const report: Report = checkManifests(located, { profile: this.profile });
+      // a document that cannot be read is a manifest-input finding; the others are still judged
+      const located: LocatedObject[] = manifests.flatMap((m) => loadYamlFile(m, m)).map((l) => ({
+        ...l, constructPath: l.problem ? undefined : names[String(l.object.metadata?.name ?? '')]?.path,
+      }));
+      const report: Report = checkManifests(located, { profile: this.profile, config: this.config });
       objects += report.objectCount;
       errors += report.errorCount;
       warnings += report.warningCount;
@@ -158,7 +186,7 @@ export class ProductionReadinessValidation {
       logs.push(`${path.relative(process.cwd(), dir) || '.'}: ${formatReport(report)}`);
     }
     for (const [ruleName, hits] of byRule) {
-      const rule = DEFAULT_RULES.find((r) => r.id === hits[0].finding.ruleId);
+      const rule = this._rules.find((r) => r.id === hits[0].finding.ruleId);
       context.report.addViolation({
         ruleName,
         recommendation: rule?.description ?? hits[0].finding.message,
@@ -166,7 +194,7 @@ export class ProductionReadinessValidation {
         violatingResources: hits.map(({ finding, manifest }) => ({
           resourceName: finding.object.name,
           manifestPath: manifest,
-          locations: [`${finding.object.kind} ${finding.object.name}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
+          locations: [`${finding.object.kind} ${finding.object.name}${finding.line !== undefined ? ` (line ${finding.line})` : ''}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
             + `${finding.constructPath ? ` [${finding.constructPath}]` : ''}`],
         })),
       });

@@ -37,7 +37,7 @@ describe('exit code 0 and 1', () => {
   test('a bad manifest fails with exit code 1 and names the rule, object, file and fix', () => {
     const r = run('bad/host-ports.yaml');
     expect(r.code).toBe(ExitCode.FINDINGS);
-    expect(r.out).toContain("ERROR host-ports: Deployment shop/bad-host-ports [bad/host-ports.yaml]: container 'app' binds host port 8080");
+    expect(r.out).toContain("ERROR host-ports: Deployment shop/bad-host-ports [bad/host-ports.yaml:13:1]: container 'app' binds host port 8080");
     expect(r.out).toContain('fix: Remove hostPort');
     expect(r.out).toContain('Result: failed');
   });
@@ -49,7 +49,7 @@ describe('exit code 0 and 1', () => {
     expect(report.profile).toBe('prod');
     expect(report.passed).toBe(false);
     expect(report.findings).toEqual([expect.objectContaining({
-      ruleId: 'host-ports', severity: 'error', file: 'bad/host-ports.yaml',
+      ruleId: 'host-ports', severity: 'error', file: 'bad/host-ports.yaml', line: 13, column: 1,
       object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'bad-host-ports' },
     })]);
   });
@@ -102,18 +102,11 @@ describe('exit code 2: usage errors', () => {
   });
 });
 
-describe('exit code 3: input errors, with a clear message and no stack trace', () => {
+describe('exit code 3: input that cannot be read at all, with a clear message and no stack trace', () => {
   test.each([
     ['a missing path', () => path.join(tmp, 'nope.yaml'), /nope\.yaml: no such file or folder/],
     ['an empty folder', () => { const d = path.join(tmp, 'empty'); fs.mkdirSync(d, { recursive: true }); write('empty/readme.txt', 'hi'); return d; },
       /empty: the folder has no \.yaml or \.yml files/],
-    ['a file that is not YAML', () => write('broken.yaml', 'kind: Deployment\n  metadata: [unclosed\n'), /broken\.yaml(:\d+)?: not valid YAML: /],
-    ['YAML that is not a Kubernetes object', () => write('config.yaml', 'replicas: 3\nimage: nginx\n'),
-      /config\.yaml \(document 1\): not a Kubernetes object \(no apiVersion and kind\)/],
-    ['a YAML list', () => write('array.yaml', '- a\n- b\n'), /array\.yaml \(document 1\): not a Kubernetes object \(expected a mapping .* got a list\)/],
-    ['an unknown kind in a built-in group', () => write('typo.yaml', 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: web}\n'),
-      /typo\.yaml \(document 1\): unknown kind 'Deploymnet' for apiVersion 'apps\/v1'. Did you mean 'Deployment'\?/],
-    ['an object without a name', () => write('noname.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata: {}\n'), /noname\.yaml \(document 1\): ConfigMap has no metadata\.name/],
     ['a file with only empty documents', () => write('blank.yaml', '---\n---\n'), /no Kubernetes objects found/],
   ])('%s', (_name, make, message) => {
     const r = run(make());
@@ -123,9 +116,83 @@ describe('exit code 3: input errors, with a clear message and no stack trace', (
     expectNoStackTrace(r.err);
   });
 
+  test('an invalid rule configuration names the file, the key and the fix', () => {
+    const config = write('bad-config.yaml', 'disabled:\n  host-port: ""\n');
+    const r = run('--config', config, 'bad/host-ports.yaml');
+    expect(r.code).toBe(ExitCode.INPUT);
+    expect(r.err).toContain("'disabled' names rule 'host-port', which does not exist. Did you mean 'host-ports'?");
+    expectNoStackTrace(r.err);
+  });
+});
+
+describe('documents the pack cannot judge are findings with file and position; the rest is judged', () => {
+  const GOOD_CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine, namespace: shop}\ndata: {a: b}\n';
+  test.each([
+    ['a document that is not YAML', 'kind: Deployment\n  metadata: [unclosed\n', /ERROR manifest-input: Document #2 \[.*mixed-broken\.yaml:7:\d+\]: document 2 is not valid YAML: /, 'broken'],
+    ['YAML that is not a Kubernetes object', 'replicas: 3\nimage: nginx\n', /ERROR manifest-input: object <unnamed> \[.*:7:1\]: not a Kubernetes object \(no apiVersion and kind\)/, 'config'],
+    ['a YAML list', '- a\n- b\n', /ERROR manifest-input: Document #2 \[.*:7:1\]: document 2 is not a Kubernetes object \(expected a mapping .* got a list\)/, 'array'],
+    ['an unknown kind in a built-in group', 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: web}\n',
+      /ERROR manifest-input: Deploymnet web \[.*:7:1\]: unknown kind 'Deploymnet' for apiVersion 'apps\/v1'. Did you mean 'Deployment'\?/, 'typo'],
+    ['a Deployment in v1', 'apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n',
+      /ERROR manifest-input: Deployment web \[.*:7:1\]: Deployment is not served by apiVersion 'v1': use apps\/v1/, 'v1'],
+    ['an object without a name', 'apiVersion: v1\nkind: ConfigMap\ndata: {}\n', /ERROR manifest-input: ConfigMap <unnamed> \[.*:7:1\]: ConfigMap has no metadata\.name/, 'noname'],
+    ['a List without items', 'apiVersion: v1\nkind: List\n', /ERROR manifest-input: List <unnamed> \[.*:7:1\]: document 2: a List without an items array/, 'list'],
+  ])('%s', (_name, doc, message, stem) => {
+    // GIVEN a good object, then the bad document, then another good object, in one file
+    const file = write(`mixed-${stem}.yaml`, `# two good objects around a bad one\n${GOOD_CM}---\n${doc}---\n${GOOD_CM.replace('fine', 'also-fine')}`);
+    // WHEN checked
+    const r = run('--json', file);
+    const report = JSON.parse(r.out);
+    // THEN the bad document is one error, with its position, and both good objects were judged
+    expect(r.code).toBe(ExitCode.FINDINGS);
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['manifest-input']);
+    expect(report.findings[0].line).toBe(7);
+    expect(report.objectCount).toBe(3);
+    const text = run(file);
+    expect(text.out).toMatch(message);
+    expect(text.err).toBe('');
+  });
+
+  test('the good objects around a bad document are still judged (a finding on them is reported)', () => {
+    const file = write('mixed-judged.yaml', 'replicas: 3\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {type: NodePort}\n');
+    const report = JSON.parse(run('--json', file).out);
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['manifest-input', 'service-type']);
+  });
+
   test('custom resources of unknown groups are accepted', () => {
     const file = write('crd.yaml', 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web, namespace: shop}\nspec: {}\n');
     expect(run(file).code).toBe(ExitCode.OK);
+  });
+});
+
+describe('--config: the rule configuration file', () => {
+  test('disables a rule with its reason, lists it, and raises an opinion to an error', () => {
+    // GIVEN a configuration that turns host-ports off and recommended-labels into a prod error
+    const config = write('rules.yaml', 'disabled:\n  host-ports: "node-local agents (PLAT-12)"\nseverity:\n  recommended-labels: { prod: error }\n');
+    const unlabeled = write('unlabeled.yaml', fs.readFileSync(path.join(FIXTURES, 'bad', 'host-ports.yaml'), 'utf-8')
+      .replace(/ *app\.kubernetes\.io\/instance: bad-host-ports\n/g, ''));
+    // WHEN checked with it
+    const r = run('--json', '--config', config, unlabeled);
+    const report = JSON.parse(r.out);
+    // THEN host-ports is gone and listed as disabled, and the labels are errors
+    expect(report.disabled).toEqual([{ ruleId: 'host-ports', reason: 'node-local agents (PLAT-12)' }]);
+    expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'host-ports')).toEqual([]);
+    expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'recommended-labels').map((f: { severity: string }) => f.severity))
+      .toEqual(expect.arrayContaining(['error']));
+    expect(run('--config', config, unlabeled).out).toContain('Disabled by configuration:\n  host-ports: node-local agents (PLAT-12)');
+  });
+
+  test('loads custom rules from a module path relative to the configuration file', () => {
+    write('policy/team-label.js', `module.exports.rules = [{
+      id: 'team-label', description: 'Workloads name their team', sources: [{ tool: 'platform', check: 'team-label' }],
+      severity: { dev: 'warning', staging: 'error', prod: 'error' }, fix: 'Add platform.io/team',
+      check: (ctx) => ctx.workloads().filter((w) => !ctx.labelsOf(w.object)['platform.io/team'])
+        .map((w) => ({ object: w.object, message: 'has no team label' })),
+    }];\n`);
+    const config = write('custom.yaml', 'customRules:\n  - ./policy/team-label.js\n');
+    const report = JSON.parse(run('--json', '--config', config, 'good/hardened-web-app.yaml').out);
+    expect(report.rulesRun).toContain('team-label');
+    expect(report.findings.map((f: { ruleId: string; object: { name: string } }) => `${f.ruleId} ${f.object.name}`)).toEqual(['team-label web']);
   });
 });
 

@@ -89,9 +89,12 @@ export const SECRET_CASES: readonly SecretCase[] = [
   { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/gcp.json', secret: true },
   { name: 'AZURE_STORAGE_KEY', value: 'abc', secret: true },
   { name: 'OCI_CLI_KEY_CONTENT', value: 'abc', secret: true },
-  // a secret name with a blank value holds nothing
-  { name: 'DB_PASSWORD', value: '', secret: false },
-  { name: 'DB_PASSWORD', value: '   ', secret: false },
+  // Polaris sensitiveContainerEnvVar refuses its names whatever the value, the blank one included
+  { name: 'DB_PASSWORD', value: '', secret: true },
+  { name: 'DB_PASSWORD', value: '   ', secret: true },
+  // the library's own names (an opinion) need a value
+  { name: 'smtp_passwd', value: '', secret: false },
+  { name: 'S3_ACCESS_KEY', value: '  ', secret: false },
   // by value, whatever the name
   { name: 'UPSTREAM', value: 'AKIAIOSFODNN7EXAMPLE', secret: true },
   { name: 'UPSTREAM', value: 'ASIAIOSFODNN7EXAMPLE', secret: true },
@@ -103,12 +106,18 @@ export const SECRET_CASES: readonly SecretCase[] = [
   { name: 'CERT', value: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg', secret: true },
   { name: 'CERT', value: '--------BEGIN OPENSSH PRIVATE KEY--------\nb3BlbnNzaC1rZXkt', secret: true },
   { name: 'CERT', value: '----- BEGIN EC PRIVATE KEY -----\nMHcCAQEE', secret: true },
+  // Polaris matches any run of dashes and any case: -BEGIN ... PRIVATE KEY-
+  { name: 'CERT', value: '----BEGIN RSA PRIVATE KEY----', secret: true },
+  { name: 'CERT', value: '-BEGIN PRIVATE KEY-', secret: true },
+  { name: 'CERT', value: '---begin encrypted private key---', secret: true },
+  { name: 'CERT', value: '-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQdGBF', secret: true },
   // look-alikes
   { name: 'LOG_LEVEL', value: 'info', secret: false },
   { name: 'KEYCLOAK_URL', value: 'https://sso.example.com', secret: false },
   { name: 'CACHE_KEY_PREFIX', value: 'web', secret: false },
   { name: 'CA_BUNDLE', value: '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE', secret: false },
-  { name: 'CERT', value: '----BEGIN RSA PRIVATE KEY----', secret: false },
+  { name: 'CERT', value: 'BEGIN RSA PRIVATE KEY', secret: false },
+  { name: 'CERT', value: '-----BEGIN PUBLIC KEY-----\nMIIBIjAN', secret: false },
   { name: 'GREETING', value: 'ghp_short', secret: false },
   { name: 'GREETING', value: 'akiaiosfodnn7example', secret: false },
   { name: 'GREETING', value: 'xoxb-short', secret: false },

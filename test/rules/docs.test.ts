@@ -8,9 +8,23 @@ describe('rules documentation', () => {
   test('has one row per rule with its severity per profile, sources and fix', () => {
     const rows = table.split('\n').slice(2);
     expect(rows).toHaveLength(DEFAULT_RULES.length);
-    expect(rows).toContain('| `host-ports` | Containers do not bind ports on the host | warning | error | error | '
+    expect(rows).toContain('| `host-ports` | Containers do not bind ports on the host | warning | error | error |  | '
       + 'Polaris: hostPortSet; PSS baseline: Host Ports | Remove hostPort and expose the container through a Service |');
     expect(rows.find((r) => r.startsWith('| `deployment-replicas` '))).toContain('| off | error | error |');
+  });
+
+  test('marks opinions and the sources that are optional in their tool', () => {
+    const rows = table.split('\n').slice(2);
+    expect(rows.find((r) => r.startsWith('| `recommended-labels` '))).toContain('| warning | warning | warning | opinion |');
+    expect(rows.find((r) => r.startsWith('| `deployment-replicas` '))).toContain('kube-linter: minimum-three-replicas (optional)');
+    // every opinion is a warning by default; every rule that is not an opinion names a default check of some tool
+    for (const r of DEFAULT_RULES) {
+      if (r.opinion) {
+        expect([r.id, r.severity.prod]).toEqual([r.id, 'warning']);
+      } else if (!['manifest-input', 'duplicate-object'].includes(r.id)) {
+        expect([r.id, r.sources.some((s) => s.tool !== 'platform' && !s.optional)]).toEqual([r.id, true]);
+      }
+    }
   });
 
   test('groups sources by tool', () => {

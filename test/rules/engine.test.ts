@@ -37,12 +37,16 @@ describe('exemptions', () => {
     expect(formatReport(report)).toContain('node-local DNS cache must bind 53 on the host');
   });
 
-  test('our annotation without a reason is itself a finding (and still listed)', () => {
+  test('our annotation without a reason is itself a finding (a warning: an opinion a platform team may raise) and still listed', () => {
     const report = checkManifests(withHostPort({ 'production.platform.io/exempt-host-ports': '  ' }));
-    expect(report.findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
+    expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['exemption-annotation warning']);
     expect(report.findings[0].message).toContain('without a reason');
     expect(report.exemptions.map((e) => e.reason)).toEqual(['(no reason given)']);
-    expect(report.passed).toBe(false);
+    expect(report.passed).toBe(true);
+    // AND raised to an error by configuration, it fails the report
+    const raised = checkManifests(withHostPort({ 'production.platform.io/exempt-host-ports': '  ' }),
+      { config: { severity: { 'exemption-annotation': { prod: 'error' } } } });
+    expect(raised.passed).toBe(false);
   });
 
   test('an annotation naming an unknown rule is a finding and exempts nothing', () => {

@@ -53,16 +53,19 @@ describe('storage rules', () => {
       .toEqual(['spec.volumeClaimTemplates[1].spec.storageClassName']);
   });
 
-  test('no-plain-secret-data: a cdk8s-plus Secret with a literal is an error in prod and a warning in dev', () => {
+  test('no-plain-secret-data: a cdk8s-plus Secret with a literal is reported (an opinion: a warning unless the platform raises it)', () => {
     // GIVEN a plain Secret literal, written the way cdk8s-plus makes it easy to
     const chart = chartFor(Profile.PROD);
     new kplus.Secret(chart, 'Db', { stringData: { password: 'hunter2-hunter2' } });
     const manifests = Testing.synth(chart);
-    // THEN the rule pack refuses it in prod, and only warns in dev
+    // THEN the rule pack reports it in every profile, as a warning by default (issue 10: opinions beyond the tools' defaults)
     const prod = findings(manifests, 'no-plain-secret-data');
-    expect(prod.map((f) => [f.severity, f.message])).toEqual([['error', 'carries stringData in plain text in the manifest']]);
-    expect(checkManifests(manifests, { profile: 'prod' }).passed).toBe(false);
+    expect(prod.map((f) => [f.severity, f.message])).toEqual([['warning', 'carries stringData in plain text in the manifest']]);
     expect(findings(manifests, 'no-plain-secret-data', 'dev').map((f) => f.severity)).toEqual(['warning']);
+    // AND a platform team that raises it to an error in prod fails the check
+    const raised = checkManifests(manifests, { profile: 'prod', config: { severity: { 'no-plain-secret-data': { prod: 'error' } } } });
+    expect(raised.findings.filter((f) => f.ruleId === 'no-plain-secret-data').map((f) => f.severity)).toEqual(['error']);
+    expect(raised.passed).toBe(false);
     // AND a Secret without values (a name reference for a controller) is fine
     expect(findings([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls' }, type: 'kubernetes.io/tls' }], 'no-plain-secret-data')).toEqual([]);
   });

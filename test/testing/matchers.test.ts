@@ -54,6 +54,19 @@ describe('toBeProductionReady', () => {
     expect(toBeProductionReady(objects).message()).toContain('host-namespaces on Deployment web (production.platform.io/exempt-host-namespaces): CNI agent');
   });
 
+  test('takes the same rule configuration as the plugin and the command line', () => {
+    // GIVEN manifests whose only problem is an opinion (a warning by default)
+    const objects = good();
+    delete (objects.find((o) => o.kind === 'Deployment') as any).metadata.labels['app.kubernetes.io/instance'];
+    expect(objects).toBeProductionReady();
+    // WHEN a platform team raises the opinion to an error in prod, THEN the matcher fails on it
+    const config = { severity: { 'recommended-labels': { prod: 'error' as const } } };
+    expect(toBeProductionReady(objects, { config }).message()).toContain('ERROR recommended-labels');
+    // AND a disabled rule is gone for toPassRule, which says so
+    expect(() => toPassRule(objects, 'recommended-labels', { config: { disabled: { 'recommended-labels': 'labels come from Kustomize' } } }))
+      .toThrow("toPassRule: unknown rule 'recommended-labels'");
+  });
+
   test('throws a clear error on input that is not manifests', () => {
     expect(() => toBeProductionReady('deployment.yaml')).toThrow('Expected a cdk8s Chart or an array of Kubernetes objects (e.g. Testing.synth(chart)), got string');
   });

@@ -51,7 +51,7 @@ describe('ProductionReadinessValidation', () => {
       violatingResources: [{
         resourceName: 'bad-host-ports',
         manifestPath: path.join(FIXTURES, 'bad', 'host-ports.yaml'),
-        locations: ["Deployment bad-host-ports spec.template.spec.containers[0]: container 'app' binds host port 8080 [prod/Shop/Deployment/Resource]"],
+        locations: ["Deployment bad-host-ports (line 13) spec.template.spec.containers[0]: container 'app' binds host port 8080 [prod/Shop/Deployment/Resource]"],
       }],
     }]);
     expect(submitted[0].status).toBe('failure');
@@ -101,14 +101,48 @@ describe('ProductionReadinessValidation', () => {
     expect(submitted[0]).toEqual({ status: 'success', metadata: expect.objectContaining({ exemptions: '1: host-ports on Deployment bad-host-ports (node-local agent)' }) });
   });
 
-  test('reports manifests it cannot read instead of crashing', async () => {
+  test('reports a document it cannot read as a finding with its line, and judges the rest of the file', async () => {
+    // GIVEN a manifest with a stray config document after a NodePort Service
     const file = path.join(tmp, 'junk.yaml');
-    fs.writeFileSync(file, 'just: a config\n');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {type: NodePort}\n---\njust: a config\n');
     const { context, violations, submitted } = fakeContext([file]);
+    // WHEN validated
     await new ProductionReadinessValidation().validate(context);
-    expect(violations[0].ruleName).toBe('manifest-input (error)');
-    expect(violations[0].recommendation).toContain('not a Kubernetes object');
+    // THEN the document is a manifest-input error at line 6, and the Service was still judged
+    expect(violations.map((v) => v.ruleName)).toEqual(['manifest-input (error)', 'service-type (error)']);
+    expect(violations[0].violatingResources[0].locations[0]).toContain('(line 6)');
+    expect(violations[0].violatingResources[0].locations[0]).toContain('not a Kubernetes object');
     expect(submitted[0].status).toBe('failure');
+  });
+
+  test('applies the rule configuration from the rules property: disabled rules, severities, custom rules', async () => {
+    // GIVEN the NodePort Service, with service-type disabled and a custom rule from a module path
+    const file = path.join(tmp, 'svc.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {type: NodePort}\n');
+    const rulesModule = path.join(tmp, 'no-nodeport-name.js');
+    fs.writeFileSync(rulesModule, `module.exports = { rules: [{ id: 'service-name-suffix', description: 'Services end in -svc',
+      sources: [{ tool: 'platform', check: 'service-name-suffix' }], severity: { dev: 'off', staging: 'warning', prod: 'warning' }, fix: 'Rename',
+      check: (ctx) => ctx.ofKind('Service').filter((s) => !s.metadata.name.endsWith('-svc')).map((s) => ({ object: s, message: 'is not named -svc' })) }] };\n`);
+    const { context, violations, submitted, logs } = fakeContext([file]);
+    const plugin = new ProductionReadinessValidation({
+      rules: { disabled: { 'service-type': 'the edge proxy needs a node port (NET-4)' }, severity: { 'service-name-suffix': { prod: 'error' } }, customRules: [rulesModule] },
+    });
+    // WHEN validated
+    await plugin.validate(context);
+    // THEN the disabled rule is silent and listed, and the custom rule fails the synth at its configured severity
+    expect(violations.map((v) => v.ruleName)).toEqual(['service-name-suffix (error)']);
+    expect(violations[0].recommendation).toBe('Services end in -svc');
+    expect(submitted[0].status).toBe('failure');
+    expect(logs.join('\n')).toContain('service-type: the edge proxy needs a node port (NET-4)');
+  });
+
+  test('reads the rule configuration from a config file, and refuses rules and config together', () => {
+    const file = path.join(tmp, 'rules.yaml');
+    fs.writeFileSync(file, 'severity:\n  recommended-labels: { prod: error }\n');
+    expect(new ProductionReadinessValidation({ config: file }).config.severity).toEqual({ 'recommended-labels': { prod: 'error' } });
+    expect(() => new ProductionReadinessValidation({ config: file, rules: {} })).toThrow("'rules' and 'config'");
+    expect(() => new ProductionReadinessValidation({ rules: { disabled: { 'cpu-limits': '' } } }))
+      .toThrow("'disabled.cpu-limits' gives no reason");
   });
 
   test('throws on invalid properties, listing every problem', () => {

@@ -1,0 +1,62 @@
+/**
+ * Measures how the rule pack scales with the number of apps it judges.
+ *
+ * Usage: npm run bench:rules [-- <small> <large> <runs>]   (defaults: 500 5000 3)
+ *
+ * Synthesizes `small` and `large` ProductionApps into one chart each, all in one namespace (the
+ * worst case for cross-object rules: every selector, PDB, Service and NetworkPolicy shares it),
+ * then judges each output `runs` times, interleaved, and reports the median CPU time of
+ * `checkManifests` alone (synthesis is not timed). The target (issue 11): judging `large` apps
+ * costs at most (large / small) times judging `small`, i.e. linear. A benchmark only: nothing
+ * here is asserted by the test suite.
+ */
+import { Chart, Testing } from 'cdk8s';
+import { ProductionApp, Profile } from '../lib';
+import { checkManifests, KubeObject } from '../lib/rules';
+
+function appsOutput(count: number): KubeObject[] {
+  const chart = new Chart(Testing.app(), `bench-${count}`, { namespace: 'shop' });
+  Profile.use(chart, Profile.PROD);
+  for (let i = 0; i < count; i++) {
+    new ProductionApp(chart, `App${i}`, { image: 'registry.example.com/shop/app:1.4.2', port: 8080, healthPath: '/healthz' });
+  }
+  return chart.toJson() as KubeObject[];
+}
+
+function cpuMs(fn: () => void): number {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function main(argv: readonly string[]): number {
+  const [small, large, runs] = [Number(argv[0] ?? 500), Number(argv[1] ?? 5000), Number(argv[2] ?? 3)];
+  const sizes = [small, large];
+  const outputs = new Map(sizes.map((n) => [n, appsOutput(n)]));
+  const times = new Map<number, number[]>(sizes.map((n) => [n, []]));
+  const findings = new Map<number, number>();
+  for (let r = 0; r < runs; r++) {
+    for (const n of sizes) {
+      let count = 0;
+      times.get(n)!.push(cpuMs(() => { count = checkManifests(outputs.get(n)!).findings.length; }));
+      findings.set(n, count);
+    }
+  }
+  const rows = sizes.map((n) => ({ apps: n, objects: outputs.get(n)!.length, ms: median(times.get(n)!), findings: findings.get(n)! }));
+  process.stdout.write('| apps | objects | checkManifests CPU (median of ' + runs + ') | per app | findings |\n|---|---|---|---|---|\n');
+  for (const row of rows) {
+    process.stdout.write(`| ${row.apps} | ${row.objects} | ${row.ms.toFixed(0)} ms | ${(row.ms / row.apps).toFixed(3)} ms | ${row.findings} |\n`);
+  }
+  const ratio = rows[1].ms / rows[0].ms;
+  const allowed = large / small;
+  process.stdout.write(`\n${large} apps cost ${ratio.toFixed(2)}x ${small} apps (linear: ${allowed}x): ${ratio <= allowed ? 'PASS' : 'FAIL'}\n`);
+  return ratio <= allowed ? 0 : 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
