@@ -12,8 +12,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PKG_NAME='@platform/cdk8s-production'
-# The peer dependency versions the library is developed and tested with (package.json devDependencies).
+# The peer dependency versions the library is developed and tested with (package.json devDependencies), and the
+# floor of each peer range in package.json: the consumer is synthesized with both.
 PEERS=(cdk8s@2.70.106 cdk8s-plus-28@2.5.6 constructs@10.8.1)
+FLOOR_PEERS=(cdk8s@2.68.12 cdk8s-plus-28@2.5.6 constructs@10.3.0)
 TOOLS=(typescript@5.9.3 @types/node@20.19.43 @types/jest@30.0.0)
 
 failures=0
@@ -245,6 +247,25 @@ if check_out=$(cd "$APP_DIR" && npx --no-install cdk8s-production-check dist --p
 else
   echo "$check_out" | sed 's/^/   /'
   fail "cdk8s-production-check reported findings or failed"
+fi
+
+# ---------------------------------------------------------------------------------------------
+step "synthesize the same consumer with the floor of every peer range (${FLOOR_PEERS[*]})"
+FLOOR_DIR="$APP_DIR/floor"
+mkdir -p "$FLOOR_DIR/out"
+cp package.json "$FLOOR_DIR/" && cp out/main.js "$FLOOR_DIR/out/"
+if (cd "$FLOOR_DIR" && npm install --no-audit --no-fund --no-package-lock "$TARBALL" "${FLOOR_PEERS[@]}" > install.log 2>&1); then
+  versions=$(cd "$FLOOR_DIR" && node -e "console.log(['cdk8s', 'cdk8s-plus-28', 'constructs'].map((p) => p + '@' + require(p + '/package.json').version).join(' '))")
+  if (cd "$FLOOR_DIR" && env -u CDK8S_OUTDIR node out/main.js && ls dist/*.yaml > /dev/null \
+    && npx --no-install cdk8s-production-check dist --profile prod > check.log 2>&1); then
+    pass "consumer synthesizes and passes the checks with $versions"
+  else
+    sed 's/^/   /' "$FLOOR_DIR/check.log" 2>/dev/null
+    fail "consumer fails with $versions"
+  fi
+else
+  tail -20 "$FLOOR_DIR/install.log" | sed 's/^/   /'
+  fail "npm install of the tarball with the floor peer versions failed"
 fi
 
 echo
