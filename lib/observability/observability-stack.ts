@@ -17,7 +17,7 @@ import {
   ALERTMANAGER_IMAGE, ALERTMANAGER_REPLICAS, ALERTMANAGER_RESOURCES, ALERTMANAGER_VERSION, CADVISOR, EGRESS_ALL_REASONS, KSM_JOB,
   LONGEST_RULE_WINDOW, MONITORING_POD_SECURITY, OPERATOR_POD_NAME_LABEL, PORTS, PROMETHEUS_IMAGE, PROMETHEUS_REPLICAS, PROMETHEUS_RESOURCES,
   PROMETHEUS_RETENTION, PROMETHEUS_STORAGE, PROMETHEUS_VERSION, RETENTION_SIZE_SHARE, ROUTE_GROUP_BY, ROUTE_TIMING, RUNBOOK_BASE,
-  STACK_LABEL, STACK_NAME, STACK_NAMESPACE,
+  STACK_EXEMPTIONS, STACK_LABEL, STACK_NAME, STACK_NAMESPACE,
 } from './defaults';
 import type { RuleSpec } from './_rules';
 import { PDB_UNHEALTHY_POD_EVICTION_POLICY, PRIORITY_CLASS_NAME, SPREAD_WHEN_UNSATISFIABLE } from '../defaults';
@@ -28,6 +28,7 @@ import { _uniqueId } from '../internal/scope';
 import { _registerAppChecks } from '../internal/app-checks';
 import { ProductionNamespace } from '../network/production-namespace';
 import { Profile } from '../profile';
+import { EXEMPT_PREFIX } from '../rules';
 import { objectMetadata } from '../workload/_metadata';
 import { INetworkPeer, NetworkPeer } from '../workload/network-peer';
 
@@ -317,7 +318,7 @@ export class ObservabilityStack extends Construct {
     const alertmanagerName = `alertmanager-${this.name}`;
     const secrets = [...new Set(receivers.filter(([, r]) => r !== undefined).map(([, r]) => r!.secretName))].sort();
     this.alertmanagerConfig = new k8s.KubeSecret(this, 'AlertmanagerConfig', {
-      metadata: meta('alertmanager', alertmanagerName),
+      metadata: withExemption(meta('alertmanager', alertmanagerName), STACK_EXEMPTIONS.rootConfig),
       stringData: { 'alertmanager.yaml': stringify(rootConfig(props.watchdogReceiver, props.criticalReceiver, props.warningReceiver)) },
     });
     this.alertmanager = new Alertmanager(this, 'Alertmanager', {
@@ -418,9 +419,18 @@ function prometheusDuration(seconds: number): string {
   return `${seconds}s`;
 }
 
-/** Records on a NetworkPolicy why its pods may reach anywhere, for reviewers (no rule of the pack flags it). */
-function withExemptionReason(metadata: ReturnType<typeof objectMetadata>, reason: string): ReturnType<typeof objectMetadata> {
-  return { ...metadata, annotations: { ...metadata.annotations, 'production.platform.io/egress-reason': reason } };
+/**
+ * The metadata of a NetworkPolicy of operator-created pods: the exemption for its selector (the pods are not in the
+ * manifest), and why the pods may open connections anywhere, for reviewers (no rule of the pack flags it).
+ */
+function withExemptionReason(metadata: ReturnType<typeof objectMetadata>, egressReason: string): ReturnType<typeof objectMetadata> {
+  const exempt = withExemption(metadata, STACK_EXEMPTIONS.operatorPods);
+  return { ...exempt, annotations: { ...exempt.annotations, 'production.platform.io/egress-reason': egressReason } };
+}
+
+/** Records an exemption from one rule of the pack, with its reason, on an object. */
+function withExemption(metadata: ReturnType<typeof objectMetadata>, exemption: { ruleId: string; reason: string }): ReturnType<typeof objectMetadata> {
+  return { ...metadata, annotations: { ...metadata.annotations, [`${EXEMPT_PREFIX}${exemption.ruleId}`]: exemption.reason } };
 }
 
 /**
