@@ -6,6 +6,7 @@ import * as lib_network_production_ingress from '../network/production-ingress';
 import * as lib_network_production_namespace from '../network/production-namespace';
 import * as lib_observability_alert_receiver from '../observability/alert-receiver';
 import * as lib_observability_observability_stack from '../observability/observability-stack';
+import * as lib_observability_workload_monitoring from '../observability/workload-monitoring';
 import * as lib_storage_backup_policy from '../storage/backup-policy';
 import * as lib_storage_external_secret_ref from '../storage/external-secret-ref';
 import * as lib_storage_production_storage_class from '../storage/production-storage-class';
@@ -886,7 +887,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     durationMetric: { optional: true, shape: { kind: 'string' } },
     errorCodes: { optional: true, shape: { kind: 'string' } },
     latencyObjective: { optional: true, shape: { kind: 'number' } },
-    latencyThreshold: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    latencyThreshold: { optional: true, shape: { kind: 'instance', name: 'LatencyBucket', type: () => lib_observability_workload_monitoring.LatencyBucket } },
     requestsMetric: { optional: true, shape: { kind: 'string' } },
   },
 };

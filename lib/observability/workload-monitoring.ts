@@ -29,6 +29,35 @@ export enum AlertSeverity {
 }
 
 /**
+ * A bound of a latency histogram's buckets (its `le` label), e.g. `LatencyBucket.millis(300)`.
+ *
+ * A latency SLO counts the requests in the bucket at or below the bound, so the bound must be one of the histogram's
+ * buckets. The rules match an integer bound both as Prometheus 2 writes it (`le="1"`) and as Prometheus 3 does
+ * (`le="1.0"`).
+ */
+export class LatencyBucket {
+  /** A bound in milliseconds. */
+  public static millis(milliseconds: number): LatencyBucket {
+    return new LatencyBucket(milliseconds / 1000);
+  }
+
+  /** A bound in seconds. */
+  public static seconds(seconds: number): LatencyBucket {
+    return new LatencyBucket(seconds);
+  }
+
+  private constructor(
+    /** The bound in seconds, the unit of Prometheus histograms. */
+    public readonly seconds: number,
+  ) {}
+
+  /** The bound, as the `le` label writes it. */
+  public toString(): string {
+    return `${Number(this.seconds.toPrecision(12))}s`;
+  }
+}
+
+/**
  * Where Prometheus scrapes a workload's metrics.
  */
 export interface WorkloadMetricsOptions {
@@ -63,11 +92,11 @@ export interface WorkloadSloOptions {
    */
   readonly availability?: number;
   /**
-   * The latency a request must beat; must be a bucket bound of the duration histogram.
+   * The latency a request must beat: a bucket bound of the duration histogram.
    *
    * @default - no latency SLO
    */
-  readonly latencyThreshold?: Duration;
+  readonly latencyThreshold?: LatencyBucket;
   /**
    * The share of requests that must beat `latencyThreshold`, in (0, 1).
    *
@@ -198,7 +227,6 @@ export class WorkloadMonitoring extends Construct {
     const errors = new PropErrors(this, 'WorkloadMonitoring', this.profile);
     assertPropTypes(errors, props, 'WorkloadMonitoringProps');
     const { workload, stack } = props;
-    errors.check(!(stack instanceof ObservabilityStack), 'stack', stack, 'is not an ObservabilityStack', 'pass the ObservabilityStack that monitors the cluster');
     errors.check(typeof workload?.addIngressRule !== 'function', 'workload', workload, 'is not a hardened workload',
       'pass a ProductionApp, ProductionWorker, ProductionStatefulApp, ProductionJob or ProductionCronJob');
     errors.throwIfAny();
@@ -240,10 +268,10 @@ export class WorkloadMonitoring extends Construct {
         errors.check(v !== undefined && !(v > 0 && v < 1), `slo.${prop}`, v, 'is not in (0, 1)', 'write the objective as a share, e.g. 0.999 for 99.9%');
       }
       errors.check((slo.latencyThreshold === undefined) !== (slo.latencyObjective === undefined), 'slo.latencyThreshold',
-        slo.latencyThreshold?.toHumanString(), 'and \'slo.latencyObjective\' go together', 'set both, or neither');
-      const ms = slo.latencyThreshold?.toMilliseconds();
-      errors.check(ms !== undefined && !(Number.isInteger(ms) && ms > 0), 'slo.latencyThreshold', slo.latencyThreshold?.toHumanString(),
-        'is not a whole, positive number of milliseconds', 'use the bucket bound of the histogram, e.g. Duration.millis(300)');
+        slo.latencyThreshold?.toString(), 'and \'slo.latencyObjective\' go together', 'set both, or neither');
+      const bound = slo.latencyThreshold?.seconds;
+      errors.check(bound !== undefined && !(Number.isFinite(bound) && bound > 0), 'slo.latencyThreshold', slo.latencyThreshold?.toString(),
+        'is not a positive bucket bound', 'use a bucket bound of the histogram, e.g. LatencyBucket.millis(300)');
       for (const prop of ['requestsMetric', 'durationMetric'] as const) {
         errors.check(slo[prop] !== undefined && !metricName.test(slo[prop]!), `slo.${prop}`, slo[prop], 'is not a metric name', 'use letters, digits, \'_\' and \':\'');
       }
@@ -300,7 +328,7 @@ export class WorkloadMonitoring extends Construct {
         name: this.name, namespace: this.namespace, scrapeJob,
         requestsTotal: slo.requestsMetric ?? REQUEST_METRICS.total, errorCodes: slo.errorCodes ?? REQUEST_METRICS.errorCodes,
         durationHistogram: slo.durationMetric ?? REQUEST_METRICS.duration,
-        availability: slo.availability, latencyThresholdSeconds: slo.latencyThreshold === undefined ? undefined : slo.latencyThreshold.toMilliseconds() / 1000,
+        availability: slo.availability, latencyThresholdSeconds: slo.latencyThreshold?.seconds,
         latencyObjective: slo.latencyObjective,
       })) {
         groups.push({ name: `${set.name}.slo`, rules: set.rules });
