@@ -247,9 +247,15 @@ export class ObservabilityStack extends Construct {
       runAsNonRoot: security.runAsNonRoot, runAsUser: security.runAsUser, runAsGroup: security.runAsGroup, fsGroup: security.fsGroup,
       seccompProfile: { type: security.seccompProfile },
     };
-    const spread = (labels: Record<string, string>) => [{
-      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: SPREAD_WHEN_UNSATISFIABLE, labelSelector: { matchLabels: labels },
-    }];
+    // What the operator-created pods of Prometheus and Alertmanager share: security, labels, spread and priority.
+    const podFields = (labels: Record<string, string>) => ({
+      securityContext: podSecurity,
+      podMetadata: { labels: { 'app.kubernetes.io/part-of': 'observability' } },
+      topologySpreadConstraints: [{
+        maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: SPREAD_WHEN_UNSATISFIABLE, labelSelector: { matchLabels: labels },
+      }],
+      priorityClassName: profile.select(PRIORITY_CLASS_NAME),
+    });
     const selector = { matchLabels: this.selectorLabels };
     this.prometheus = new Prometheus(this, 'Prometheus', {
       metadata: meta('prometheus', this.name),
@@ -288,10 +294,7 @@ export class ObservabilityStack extends Construct {
           requests: { cpu: PrometheusSpecResourcesRequests.fromString(res.cpu), memory: PrometheusSpecResourcesRequests.fromString(res.memory) },
           limits: { memory: PrometheusSpecResourcesLimits.fromString(res.memory) },
         },
-        securityContext: podSecurity,
-        podMetadata: { labels: { 'app.kubernetes.io/part-of': 'observability' } },
-        topologySpreadConstraints: spread(this.prometheusPodLabels),
-        priorityClassName: profile.select(PRIORITY_CLASS_NAME),
+        ...podFields(this.prometheusPodLabels),
       },
     });
     this.prometheusDisruptionBudget = this.disruptionBudget('PrometheusDisruptionBudget', meta('prometheus', prometheusName),
@@ -336,10 +339,7 @@ export class ObservabilityStack extends Construct {
           requests: { cpu: AlertmanagerSpecResourcesRequests.fromString(ALERTMANAGER_RESOURCES.cpu), memory: AlertmanagerSpecResourcesRequests.fromString(ALERTMANAGER_RESOURCES.memory) },
           limits: { cpu: AlertmanagerSpecResourcesLimits.fromString(ALERTMANAGER_RESOURCES.cpuLimit), memory: AlertmanagerSpecResourcesLimits.fromString(ALERTMANAGER_RESOURCES.memory) },
         },
-        securityContext: podSecurity,
-        podMetadata: { labels: { 'app.kubernetes.io/part-of': 'observability' } },
-        topologySpreadConstraints: spread(this.alertmanagerPodLabels),
-        priorityClassName: profile.select(PRIORITY_CLASS_NAME),
+        ...podFields(this.alertmanagerPodLabels),
       },
     });
     this.alertmanagerDisruptionBudget = this.disruptionBudget('AlertmanagerDisruptionBudget', meta('alertmanager', alertmanagerName),
