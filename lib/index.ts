@@ -32,3 +32,4 @@ export * from './storage/sealed-secret-ref';
 export * from './observability/alert-receiver';
 export * from './observability/observability-stack';
 export * from './observability/workload-monitoring';
+export * from './observability/team-alert-routing';

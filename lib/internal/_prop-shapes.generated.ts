@@ -815,6 +815,13 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     storageClass: { optional: true, shape: { kind: 'instance', name: 'ProductionStorageClass', type: () => lib_storage_production_storage_class.ProductionStorageClass } },
     storageClassName: { optional: true, shape: { kind: 'string' } },
   },
+  TeamAlertRoutingProps: {
+    criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    name: { optional: true, shape: { kind: 'string' } },
+    namespace: { optional: true, shape: { kind: 'string' } },
+    receiver: { optional: false, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   ValidationContextLike: {
     logger: { optional: false, shape: { kind: 'object' } },
     manifests: { optional: false, shape: { kind: 'array', of: { kind: 'string' } } },

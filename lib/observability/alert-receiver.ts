@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import type { AlertmanagerConfigSpecReceivers } from '../../imports/alertmanagerconfig-monitoring.coreos.com';
 import { ALERTMANAGER_SECRETS_DIR } from './defaults';
 import { FactoryProblems, PropProblem } from '../internal/errors';
 
@@ -32,7 +33,8 @@ export class AlertReceiver {
    * A webhook (a dead-man's switch such as healthchecks.io, or any HTTP endpoint) whose URL is a Secret key.
    */
   public static webhook(urlSecret: kplus.ISecret, key: string): AlertReceiver {
-    return new AlertReceiver('webhook', urlSecret, key, (file) => ({ webhook_configs: [{ url_file: file, send_resolved: true }] }));
+    return new AlertReceiver('webhook', urlSecret, key, (file) => ({ webhook_configs: [{ url_file: file, send_resolved: true }] }),
+      (ref) => ({ webhookConfigs: [{ urlSecret: ref, sendResolved: true }] }));
   }
 
   /**
@@ -40,7 +42,8 @@ export class AlertReceiver {
    */
   public static slack(apiUrlSecret: kplus.ISecret, key: string, channel: string): AlertReceiver {
     const receiver = new AlertReceiver('slack', apiUrlSecret, key,
-      (file) => ({ slack_configs: [{ api_url_file: file, channel, send_resolved: true }] }));
+      (file) => ({ slack_configs: [{ api_url_file: file, channel, send_resolved: true }] }),
+      (ref) => ({ slackConfigs: [{ apiUrl: ref, channel, sendResolved: true }] }));
     receiver.problems.check(typeof channel !== 'string' || channel.trim() === '', 'channel', channel, 'is empty', 'name the channel, e.g. \'#alerts\'');
     return receiver;
   }
@@ -49,7 +52,8 @@ export class AlertReceiver {
    * A PagerDuty service, through an Events API v2 routing key that is a Secret key.
    */
   public static pagerDuty(routingKeySecret: kplus.ISecret, key: string): AlertReceiver {
-    return new AlertReceiver('pagerDuty', routingKeySecret, key, (file) => ({ pagerduty_configs: [{ routing_key_file: file, send_resolved: true }] }));
+    return new AlertReceiver('pagerDuty', routingKeySecret, key, (file) => ({ pagerduty_configs: [{ routing_key_file: file, send_resolved: true }] }),
+      (ref) => ({ pagerdutyConfigs: [{ routingKey: ref, sendResolved: true }] }));
   }
 
   /**
@@ -59,6 +63,8 @@ export class AlertReceiver {
     const o = options ?? ({} as EmailReceiverOptions);
     const receiver = new AlertReceiver('email', o.passwordSecret, o.passwordKey, (file) => ({
       email_configs: [{ to: o.to, from: o.from, smarthost: o.smarthost, auth_username: o.username, auth_password_file: file, require_tls: true, send_resolved: true }],
+    }), (ref) => ({
+      emailConfigs: [{ to: o.to, from: o.from, smarthost: o.smarthost, authUsername: o.username, authPassword: ref, requireTls: true, sendResolved: true }],
     }));
     for (const field of ['to', 'from', 'smarthost', 'username'] as const) {
       receiver.problems.check(typeof o[field] !== 'string' || o[field].trim() === '', field, o[field], 'is empty', `set '${field}'`);
@@ -76,6 +82,7 @@ export class AlertReceiver {
     private readonly secret: kplus.ISecret | undefined,
     private readonly key: string | undefined,
     private readonly render: (file: string) => Record<string, unknown>,
+    private readonly renderTeam: (ref: { name: string; key: string }) => Omit<AlertmanagerConfigSpecReceivers, 'name'>,
   ) {
     const secretName = (secret as { name?: unknown } | undefined)?.name;
     this.problems.check(typeof secretName !== 'string' || secretName === '', 'secret', secretName,
@@ -106,5 +113,14 @@ export class AlertReceiver {
    */
   public _toConfig(name: string): Record<string, unknown> {
     return { name, ...this.render(`${ALERTMANAGER_SECRETS_DIR}/${this.secretName}/${this.key}`) };
+  }
+
+  /**
+   * The receiver of a namespace-scoped AlertmanagerConfig, named `name`; the Secret must be in that namespace.
+   *
+   * @internal
+   */
+  public _toTeamConfig(name: string): AlertmanagerConfigSpecReceivers {
+    return { name, ...this.renderTeam({ name: this.secretName, key: this.key ?? '' }) };
   }
 }

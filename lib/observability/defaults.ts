@@ -83,6 +83,19 @@ export const STACK_EXEMPTIONS = {
   },
 };
 
+/**
+ * The kubelet and cAdvisor scrape (kube-prometheus `kubernetesControlPlane-serviceMonitorKubelet.yaml`): the Service
+ * the operator keeps for the kubelets (`--kubelet-service=kube-system/kubelet`), over HTTPS with the ServiceAccount
+ * token. The kubelets' serving certificates are self-signed on most clusters, hence no verification.
+ */
+export const KUBELET_SCRAPE = {
+  namespace: 'kube-system',
+  serviceLabels: { 'app.kubernetes.io/name': 'kubelet' },
+  port: 'https-metrics',
+  paths: ['/metrics', '/metrics/cadvisor'],
+  tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+};
+
 /** The scrape interval the library's monitors use (the CRD default is 30s too, written out for clarity). */
 export const SCRAPE_INTERVAL = Duration.seconds(30);
 

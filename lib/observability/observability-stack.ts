@@ -11,13 +11,13 @@ import {
   PrometheusSpecResourcesRequests, PrometheusSpecServiceDiscoveryRole, PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests,
 } from '../../imports/prometheus-monitoring.coreos.com';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrule-monitoring.coreos.com';
-import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { AlertReceiver } from './alert-receiver';
 import {
   ALERTMANAGER_IMAGE, ALERTMANAGER_REPLICAS, ALERTMANAGER_RESOURCES, ALERTMANAGER_VERSION, CADVISOR, EGRESS_ALL_REASONS, KSM_JOB,
   LONGEST_RULE_WINDOW, MONITORING_POD_SECURITY, OPERATOR_POD_NAME_LABEL, PORTS, PROMETHEUS_IMAGE, PROMETHEUS_REPLICAS, PROMETHEUS_RESOURCES,
   PROMETHEUS_RETENTION, PROMETHEUS_STORAGE, PROMETHEUS_VERSION, RETENTION_SIZE_SHARE, ROUTE_GROUP_BY, ROUTE_TIMING, RUNBOOK_BASE,
-  STACK_EXEMPTIONS, STACK_LABEL, STACK_NAME, STACK_NAMESPACE,
+  KUBELET_SCRAPE, STACK_EXEMPTIONS, STACK_LABEL, STACK_NAME, STACK_NAMESPACE,
 } from './defaults';
 import type { RuleSpec } from './_rules';
 import { PDB_UNHEALTHY_POD_EVICTION_POLICY, PRIORITY_CLASS_NAME, SPREAD_WHEN_UNSATISFIABLE } from '../defaults';
@@ -172,6 +172,8 @@ export class ObservabilityStack extends Construct {
   public readonly alertmanagerNetworkPolicy: k8s.KubeNetworkPolicy;
   /** Scrapes Prometheus and Alertmanager themselves. */
   public readonly selfMonitors: ServiceMonitor[];
+  /** Scrapes the kubelets and cAdvisor (`job="kubelet"`), which the workload alerts and dashboards read. */
+  public readonly kubeletMonitor: ServiceMonitor;
   /** The cluster-level alert rules. */
   public readonly clusterRules: PrometheusRule;
 
@@ -363,6 +365,24 @@ export class ObservabilityStack extends Construct {
       this.selfMonitor('PrometheusMonitor', 'prometheus', prometheusName, { 'operated-prometheus': 'true' }, meta),
       this.selfMonitor('AlertmanagerMonitor', 'alertmanager', alertmanagerName, { 'operated-alertmanager': 'true' }, meta),
     ];
+    const kubeletMeta = meta('prometheus', 'kubelet');
+    this.kubeletMonitor = new ServiceMonitor(this, 'KubeletMonitor', {
+      metadata: { ...kubeletMeta, labels: { ...kubeletMeta.labels, ...this.selectorLabels } },
+      spec: {
+        jobLabel: 'app.kubernetes.io/name',
+        namespaceSelector: { matchNames: [KUBELET_SCRAPE.namespace] },
+        selector: { matchLabels: KUBELET_SCRAPE.serviceLabels },
+        endpoints: KUBELET_SCRAPE.paths.map((path) => ({
+          port: KUBELET_SCRAPE.port,
+          path,
+          scheme: ServiceMonitorSpecEndpointsScheme.HTTPS,
+          bearerTokenFile: KUBELET_SCRAPE.tokenFile,
+          tlsConfig: { insecureSkipVerify: true },
+          honorLabels: true,
+          relabelings: [{ sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' }],
+        })),
+      },
+    });
     this.clusterRules = new PrometheusRule(this, 'ClusterRules', {
       metadata: { ...meta('prometheus', `${this.name}-cluster-rules`), labels: { ...meta('prometheus', '').labels, ...this.selectorLabels } },
       spec: { groups: clusterRuleGroups().map((g) => ({ name: g.name, rules: g.rules.map(toCrdRule) })) },

@@ -182,8 +182,21 @@ describe('ObservabilityStack defaults (prod)', () => {
       expect(m.metadata.labels[STACK_LABEL]).toBe('main');
     }
     expect(ofKind(manifests, 'ServiceMonitor').map((m) => m.spec.selector.matchLabels)).toEqual([
-      { 'operated-prometheus': 'true' }, { 'operated-alertmanager': 'true' },
+      { 'operated-prometheus': 'true' }, { 'operated-alertmanager': 'true' }, { 'app.kubernetes.io/name': 'kubelet' },
     ]);
+  });
+
+  test('the kubelets and cAdvisor are scraped as job="kubelet", with metrics_path, which the workload alerts read', () => {
+    const kubelet = ofKind(manifests, 'ServiceMonitor').find((m) => m.metadata.name === 'kubelet');
+    expect(kubelet.spec.jobLabel).toBe('app.kubernetes.io/name');
+    expect(kubelet.spec.namespaceSelector).toEqual({ matchNames: ['kube-system'] });
+    expect(kubelet.spec.endpoints.map((e: any) => e.path)).toEqual(['/metrics', '/metrics/cadvisor']);
+    for (const e of kubelet.spec.endpoints) {
+      expect(e).toMatchObject({ port: 'https-metrics', scheme: 'https', honorLabels: true,
+        bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+        relabelings: [{ sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' }] });
+    }
+    expect(stack.kubeletMonitor).toBeDefined();
   });
 
   test('cluster rules: Watchdog and the essentials, each with severity, summary and runbook', () => {
