@@ -3,7 +3,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertReceiver, AppProbe, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, WorkloadMonitoring,
+  AlertReceiver, AppProbe, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, TeamAlertRouting, WorkloadMonitoring,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -53,5 +53,13 @@ new WorkloadMonitoring(shop, 'ApiMonitoring', {
 });
 // The web frontend serves /metrics on its main port.
 new WorkloadMonitoring(shop, 'WebMonitoring', { workload: web, stack, metrics: { port: 8080 } });
+
+// The shop team gets its own alerts: to its Slack channel, critical ones to its pager.
+const shopAlerting = kplus.Secret.fromSecretName(shop, 'ShopAlerting', 'shop-alerting');
+new TeamAlertRouting(shop, 'ShopAlerts', {
+  stack,
+  receiver: AlertReceiver.slack(shopAlerting, 'slack-url', '#shop'),
+  criticalReceiver: AlertReceiver.pagerDuty(shopAlerting, 'pagerduty-routing-key'),
+});
 
 app.synth();
