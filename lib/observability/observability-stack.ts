@@ -137,6 +137,8 @@ export class ObservabilityStack extends Construct {
   public readonly selectorLabels: Record<string, string>;
   /** The labels of the Prometheus pods (set by the operator). */
   public readonly prometheusPodLabels: Record<string, string>;
+  /** The network peer of the Prometheus pods, for a workload's NetworkPolicy. */
+  public readonly prometheusPeer: INetworkPeer;
   /** The labels of the Alertmanager pods (set by the operator). */
   public readonly alertmanagerPodLabels: Record<string, string>;
   /** Prometheus replicas. */
@@ -216,6 +218,7 @@ export class ObservabilityStack extends Construct {
 
     this.selectorLabels = { [STACK_LABEL]: this.name };
     this.prometheusPodLabels = { 'app.kubernetes.io/name': 'prometheus', [OPERATOR_POD_NAME_LABEL]: this.name };
+    this.prometheusPeer = NetworkPeer.namespace(this.namespace, this.prometheusPodLabels);
     this.alertmanagerPodLabels = { 'app.kubernetes.io/name': 'alertmanager', [OPERATOR_POD_NAME_LABEL]: this.name };
     const meta = (component: string, name: string) => objectMetadata(profile, name, this.namespace,
       { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/part-of': 'observability' });
@@ -387,13 +390,6 @@ export class ObservabilityStack extends Construct {
       metadata: { ...meta('prometheus', `${this.name}-cluster-rules`), labels: { ...meta('prometheus', '').labels, ...this.selectorLabels } },
       spec: { groups: clusterRuleGroups().map((g) => ({ name: g.name, rules: g.rules.map(toCrdRule) })) },
     });
-  }
-
-  /**
-   * The network peer of the Prometheus pods, for a workload's NetworkPolicy.
-   */
-  public get prometheusPeer(): INetworkPeer {
-    return NetworkPeer.namespace(this.namespace, this.prometheusPodLabels);
   }
 
   private checkReplicas(errors: PropErrors, prop: string, value: number): void {

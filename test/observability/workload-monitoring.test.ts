@@ -245,6 +245,27 @@ describe('WorkloadMonitoring of every hardened workload kind', () => {
     for (const e of expressionsOf(manifests)) expect([e, promqlProblems(e)]).toEqual([e, []]);
   });
 
+  test('a workload whose metrics port is on no Service gets a PodMonitor selecting its pods, with the namespace/name job', () => {
+    const { chart, stack } = setup();
+    // A hardened workload kind without a Service (none of the library's kinds has ports without one yet).
+    const allowed: unknown[][] = [];
+    const worker = new ProductionWorker(chart, 'Exporter', { name: 'exporter', image: IMAGE, liveness: AppProbe.exec(['/bin/true']), readiness: AppProbe.exec(['cat', '/tmp/ready']) });
+    const noService = Object.assign(Object.create(Object.getPrototypeOf(worker)), worker, {
+      ports: [{ name: 'metrics', port: 9100 }],
+      addIngressRule: (peer: unknown, options: unknown) => allowed.push([peer, options]),
+    }) as IHardenedWorkload;
+    const monitoring = new WorkloadMonitoring(chart, 'Monitoring', { workload: noService, stack, metrics: { port: 9100 } });
+    const manifests = Testing.synth(chart);
+    const pm = one(manifests, 'PodMonitor');
+    expect(pm.spec.selector.matchLabels).toEqual(worker.podSelector);
+    expect(pm.spec.podMetricsEndpoints[0]).toMatchObject({ port: 'metrics', path: '/metrics', interval: '30s' });
+    expect(pm.metadata.labels[STACK_LABEL]).toBe('main');
+    expect(monitoring.scrapeJob).toBe('shop/exporter');
+    expect(ofKind(manifests, 'ServiceMonitor')).toEqual([]);
+    expect(allowed).toEqual([[stack.prometheusPeer, { ports: [9100] }]]);
+    expectValidManifests(manifests);
+  });
+
   test('custom alerts go into their own group with the workload label', () => {
     const { chart, stack, app } = setup();
     new WorkloadMonitoring(chart, 'Monitoring', {
