@@ -124,7 +124,8 @@ export interface ObservabilityStackProps {
  * `WorkloadMonitoring`.
  *
  * @example
- * const stack = new ObservabilityStack(chart, 'Observability', { storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(secret, 'url') });
+ * const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+ * new ObservabilityStack(platform, 'Observability', { storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url') });
  */
 export class ObservabilityStack extends Construct {
   /** The profile in force. */

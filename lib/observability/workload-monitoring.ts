@@ -197,7 +197,9 @@ export interface WorkloadMonitoringProps {
  * dashboard ConfigMap in the stack's namespace. Every monitor and rule carries the stack's selector label.
  *
  * @example
- * new WorkloadMonitoring(chart, 'WebMonitoring', { workload: web, stack, metrics: { port: 9090 }, slo: { availability: 0.999 } });
+ * const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+ * const stack = new ObservabilityStack(platform, 'Observability', { storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url') });
+ * new WorkloadMonitoring(shop, 'WebMonitoring', { workload: web, stack, metrics: { port: 8080 }, slo: { availability: 0.999 } });
  */
 export class WorkloadMonitoring extends Construct {
   /** The profile in force. */
