@@ -29,3 +29,7 @@ export * from './storage/production-secret-store';
 export * from './storage/production-cluster-secret-store';
 export * from './storage/external-secret-ref';
 export * from './storage/sealed-secret-ref';
+export * from './observability/alert-receiver';
+export * from './observability/observability-stack';
+export * from './observability/workload-monitoring';
+export * from './observability/team-alert-routing';

@@ -4,6 +4,9 @@ import * as lib_network_cluster_default_deny from '../network/cluster-default-de
 import * as lib_network_kubernetes_api_server from '../network/kubernetes-api-server';
 import * as lib_network_production_ingress from '../network/production-ingress';
 import * as lib_network_production_namespace from '../network/production-namespace';
+import * as lib_observability_alert_receiver from '../observability/alert-receiver';
+import * as lib_observability_observability_stack from '../observability/observability-stack';
+import * as lib_observability_workload_monitoring from '../observability/workload-monitoring';
 import * as lib_storage_backup_policy from '../storage/backup-policy';
 import * as lib_storage_external_secret_ref from '../storage/external-secret-ref';
 import * as lib_storage_production_storage_class from '../storage/production-storage-class';
@@ -130,6 +133,14 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
   DisabledRule: {
     reason: { optional: false, shape: { kind: 'string' } },
     ruleId: { optional: false, shape: { kind: 'string' } },
+  },
+  EmailReceiverOptions: {
+    from: { optional: false, shape: { kind: 'string' } },
+    passwordKey: { optional: false, shape: { kind: 'string' } },
+    passwordSecret: { optional: false, shape: { kind: 'object' } },
+    smarthost: { optional: false, shape: { kind: 'string' } },
+    to: { optional: false, shape: { kind: 'string' } },
+    username: { optional: false, shape: { kind: 'string' } },
   },
   Exemption: {
     annotation: { optional: false, shape: { kind: 'string' } },
@@ -376,6 +387,19 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     kind: { optional: false, shape: { kind: 'string' } },
     name: { optional: false, shape: { kind: 'string' } },
     namespace: { optional: true, shape: { kind: 'string' } },
+  },
+  ObservabilityStackProps: {
+    alertmanagerReplicas: { optional: true, shape: { kind: 'number' } },
+    clusterName: { optional: true, shape: { kind: 'string' } },
+    criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    name: { optional: true, shape: { kind: 'string' } },
+    namespace: { optional: true, shape: { kind: 'string' } },
+    prometheusReplicas: { optional: true, shape: { kind: 'number' } },
+    retention: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    storageClassName: { optional: false, shape: { kind: 'string' } },
+    storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
+    warningReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    watchdogReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
   },
   PolicyEndpoint: {
     ip: { optional: true, shape: { kind: 'string' } },
@@ -791,6 +815,13 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     storageClass: { optional: true, shape: { kind: 'instance', name: 'ProductionStorageClass', type: () => lib_storage_production_storage_class.ProductionStorageClass } },
     storageClassName: { optional: true, shape: { kind: 'string' } },
   },
+  TeamAlertRoutingProps: {
+    criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    name: { optional: true, shape: { kind: 'string' } },
+    namespace: { optional: true, shape: { kind: 'string' } },
+    receiver: { optional: false, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   ValidationContextLike: {
     logger: { optional: false, shape: { kind: 'object' } },
     manifests: { optional: false, shape: { kind: 'array', of: { kind: 'string' } } },
@@ -833,8 +864,37 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     podSpec: { optional: false, shape: { kind: 'map', of: { kind: 'object' } } },
     podSpecPath: { optional: false, shape: { kind: 'string' } },
   },
+  WorkloadAlertRule: {
+    expr: { optional: false, shape: { kind: 'string' } },
+    for: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    name: { optional: false, shape: { kind: 'string' } },
+    runbookUrl: { optional: true, shape: { kind: 'string' } },
+    severity: { optional: true, shape: { kind: 'enum', values: ["critical","info","warning"] } },
+    summary: { optional: false, shape: { kind: 'string' } },
+  },
+  WorkloadMetricsOptions: {
+    interval: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    path: { optional: true, shape: { kind: 'string' } },
+    port: { optional: false, shape: { kind: 'number' } },
+  },
+  WorkloadMonitoringProps: {
+    alerts: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'WorkloadAlertRule' } } },
+    memoryLimitThreshold: { optional: true, shape: { kind: 'number' } },
+    metrics: { optional: true, shape: { kind: 'struct', name: 'WorkloadMetricsOptions' } },
+    slo: { optional: true, shape: { kind: 'struct', name: 'WorkloadSloOptions' } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+    workload: { optional: false, shape: { kind: 'object' } },
+  },
   WorkloadRuleOptions: {
     ports: { optional: false, shape: { kind: 'array', of: { kind: 'number' } } },
     protocols: { optional: true, shape: { kind: 'array', of: { kind: 'enum', values: ["SCTP","TCP","UDP"] } } },
+  },
+  WorkloadSloOptions: {
+    availability: { optional: true, shape: { kind: 'number' } },
+    durationMetric: { optional: true, shape: { kind: 'string' } },
+    errorCodes: { optional: true, shape: { kind: 'string' } },
+    latencyObjective: { optional: true, shape: { kind: 'number' } },
+    latencyThreshold: { optional: true, shape: { kind: 'instance', name: 'LatencyBucket', type: () => lib_observability_workload_monitoring.LatencyBucket } },
+    requestsMetric: { optional: true, shape: { kind: 'string' } },
   },
 };
