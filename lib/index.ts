@@ -33,3 +33,4 @@ export * from './observability/alert-receiver';
 export * from './observability/observability-stack';
 export * from './observability/workload-monitoring';
 export * from './observability/team-alert-routing';
+export * from './synth';

@@ -1,0 +1,237 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import { ProductionApp, Profile, synthApp, synthAppManifests, synthAppYaml, SynthOptions, YamlEmitter } from '../lib';
+
+const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
+const examples = fs.readdirSync(EXAMPLES_DIR).filter((n) => fs.existsSync(path.join(EXAMPLES_DIR, n, 'main.ts'))).sort();
+
+/** Every file under `dir` (relative path -> text), sorted by path. */
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p); else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function tempDir(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `synth-${name}-`));
+}
+
+/**
+ * Runs an example as `cdk8s synth` runs it and returns its files. With `options`, the example's own
+ * `app.synth()` call is routed to `synthApp(app, options)` (both taken from the example's module
+ * registry, so that `instanceof` checks see the example's cdk8s classes).
+ */
+function runExample(name: string, options?: SynthOptions): Record<string, string> {
+  const outdir = tempDir(name);
+  const previous = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    jest.isolateModules(() => {
+      const cdk8s = require('cdk8s');
+      const lib = require('../lib');
+      const original = cdk8s.App.prototype.synth;
+      if (options) {
+        cdk8s.App.prototype.synth = function synth(this: App) { lib.synthApp(this, options); };
+      }
+      try {
+        require(path.join(EXAMPLES_DIR, name, 'main.ts'));
+      } finally {
+        cdk8s.App.prototype.synth = original;
+      }
+    });
+  } finally {
+    if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
+  }
+  const files = readTree(outdir);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return files;
+}
+
+/** The objects of a set of YAML files, read as cdk8s reads manifests (YAML 1.1). */
+function objectsOf(files: Record<string, string>): unknown[] {
+  return Object.keys(files).sort().flatMap((f) => parseAllDocuments(files[f], { version: '1.1' }).map((d) => d.toJS()));
+}
+
+/**
+ * An app of `charts` charts: a ProductionApp in every fifth chart, a plain Deployment with a Service
+ * in the others, a ConfigMap in each; every tenth chart depends on the chart before it, and one
+ * chart is nested in another, so the dependency inference and the indexed file names are exercised.
+ */
+function manyChartApp(outdir: string, charts: number, yamlOutputType?: YamlOutputType): App {
+  const app = new App({ outdir, yamlOutputType });
+  let previous: Chart | undefined;
+  for (let i = 0; i < charts; i++) {
+    const chart = new Chart(app, `team-${i}`, { namespace: `team-${i % 7}` });
+    Profile.use(chart, i % 3 === 0 ? Profile.PROD : Profile.DEV);
+    if (i % 5 === 0) {
+      new ProductionApp(chart, 'App', { image: `registry.example.com/team-${i}/app:1.${i}.0`, port: 8080 + (i % 3), healthPath: '/healthz' });
+    } else {
+      const deployment = new kplus.Deployment(chart, 'Deployment', { containers: [{ image: `registry.example.com/team-${i}:1.0.0`, portNumber: 80 }] });
+      deployment.exposeViaService();
+    }
+    const config = new kplus.ConfigMap(chart, 'Config', { data: { index: String(i), yes: 'yes', multi: 'a\nb\n' } });
+    if (previous && i % 10 === 0) {
+      chart.addDependency(previous);
+      config.node.addDependency(previous);
+    }
+    previous = chart;
+  }
+  const outer = app.node.findChild('team-1') as Chart;
+  new kplus.ConfigMap(new Chart(outer, 'nested'), 'Inner', { data: { a: 'b' } });
+  return app;
+}
+
+describe.each(examples)('example %s', (name) => {
+  const expected = runExample(name);
+
+  test('synthApp writes byte-identical files to app.synth()', () => {
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expect(runExample(name, {})).toEqual(expected);
+  });
+
+  test('YamlEmitter.JS_YAML output reads back to the same objects', () => {
+    const fast = runExample(name, { yamlEmitter: YamlEmitter.JS_YAML });
+    expect(Object.keys(fast)).toEqual(Object.keys(expected));
+    expect(objectsOf(fast)).toEqual(objectsOf(expected));
+  });
+});
+
+describe('a generated app of 200 charts', () => {
+  const reference = tempDir('reference');
+  const linear = tempDir('linear');
+  manyChartApp(reference, 200).synth();
+  const referenceFiles = readTree(reference);
+
+  afterAll(() => {
+    fs.rmSync(reference, { recursive: true, force: true });
+    fs.rmSync(linear, { recursive: true, force: true });
+  });
+
+  test('synthApp writes byte-identical files to app.synth()', () => {
+    // GIVEN the same app built twice (synthesis adds dependencies to the tree)
+    const app = manyChartApp(linear, 200);
+    // WHEN
+    synthApp(app);
+    // THEN the charts depend on each other, so the names are indexed, and every byte matches
+    expect(Object.keys(referenceFiles)).toContain('0000-team-0.k8s.yaml');
+    expect(Object.keys(referenceFiles).length).toBe(201);
+    expect(readTree(linear)).toEqual(referenceFiles);
+  });
+
+  test('synthAppYaml is app.synthYaml()', () => {
+    expect(synthAppYaml(manyChartApp(linear, 200))).toEqual(manyChartApp(linear, 200).synthYaml());
+  });
+
+  test('synthAppManifests returns every chart in output order with its objects', () => {
+    const manifests = synthAppManifests(manyChartApp(linear, 200));
+    // The files are named with a running index, so their sorted order is the charts' order.
+    expect(manifests).toHaveLength(Object.keys(referenceFiles).length);
+    expect(manifests.slice(0, 3).map((m) => m.chart.node.path)).toEqual(['team-0', 'team-1/nested', 'team-1']);
+    expect(manifests.flatMap((m) => m.objects)).toEqual(objectsOf(referenceFiles));
+  });
+});
+
+describe.each([
+  ['FILE_PER_APP', YamlOutputType.FILE_PER_APP],
+  ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE],
+  ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+])('yamlOutputType %s', (_name, type) => {
+  test('synthApp writes byte-identical files to app.synth()', () => {
+    const reference = tempDir('reference');
+    const linear = tempDir('linear');
+    manyChartApp(reference, 12, type).synth();
+    synthApp(manyChartApp(linear, 12, type));
+    const files = readTree(reference);
+    expect(Object.keys(files).length).toBeGreaterThan(0);
+    expect(readTree(linear)).toEqual(files);
+  });
+});
+
+test('construct metadata is written as app.synth() writes it', () => {
+  const reference = tempDir('reference');
+  const linear = tempDir('linear');
+  const build = (outdir: string) => {
+    const app = new App({ outdir, recordConstructMetadata: true });
+    new kplus.Deployment(new Chart(app, 'one'), 'Web', { containers: [{ image: 'registry.example.com/web:1.0.0' }] });
+    return app;
+  };
+  build(reference).synth();
+  synthApp(build(linear));
+  expect(readTree(reference)['construct-metadata.json']).toContain('one/Web/Resource');
+  expect(readTree(linear)).toEqual(readTree(reference));
+});
+
+describe('validation', () => {
+  /** An app of `charts` charts, each holding one construct that counts how often it is validated. */
+  function countingApp(charts: number, errorAt?: number): { app: App; calls: () => number } {
+    let calls = 0;
+    const app = new App({ outdir: tempDir('validation') });
+    for (let i = 0; i < charts; i++) {
+      const chart = new Chart(app, `c${i}`);
+      new ApiObject(chart, 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
+      const counted = new Construct(chart, 'Counted');
+      counted.node.addValidation({ validate: () => { calls++; return i === errorAt ? [`'replicas' (0) must be at least 1 in chart c${i}`] : []; } });
+    }
+    return { app, calls: () => calls };
+  }
+
+  test('runs each construct validation once, where app.synth() runs it once per chart and once more', () => {
+    const reference = countingApp(5);
+    reference.app.synth();
+    expect(reference.calls()).toBe(5 * (5 + 1));
+
+    const linear = countingApp(5);
+    synthApp(linear.app);
+    expect(linear.calls()).toBe(5);
+  });
+
+  test('throws the same error as app.synth()', () => {
+    const errorOf = (f: () => void) => {
+      try { f(); } catch (e) { return (e as Error).message; }
+      throw new Error('expected a validation error');
+    };
+    const expected = errorOf(() => countingApp(3, 1).app.synth());
+    expect(expected).toContain('[c1/Counted]');
+    expect(errorOf(() => synthApp(countingApp(3, 1).app))).toBe(expected);
+  });
+});
+
+test('a chart that overrides toJson() is rendered through its override', () => {
+  class Annotated extends Chart {
+    public toJson(): any[] {
+      return super.toJson().map((o) => ({ ...o, metadata: { ...o.metadata, annotations: { overridden: 'yes' } } }));
+    }
+  }
+  const app = new App({ outdir: tempDir('override') });
+  new ApiObject(new Annotated(app, 'a'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
+  new ApiObject(new Chart(app, 'b'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
+  const yaml = synthAppYaml(app);
+  expect(yaml.match(/overridden: "yes"/g)).toHaveLength(1);
+  expect(yaml).toBe(app.synthYaml());
+});
+
+describe('YamlEmitter.JS_YAML', () => {
+  test('writes strings that YAML 1.1 would read as other types so that they read back as strings', () => {
+    const values = ['yes', 'no', 'on', 'off', 'y', 'N', 'true', 'null', '~', '', '0775', '010', '0x1F', '1e3', '1_000', '12:30',
+      '190:20:30', '.inf', '.NaN', '2001-12-14', '+1', '0b101', '0o17', '=', '<<', '- x', 'a: b', '#x', '@x', '`x', '%x', '*x',
+      '!x', '&x', '|', '>', '"q"', "'s'", 'a\tb', '  lead', 'trail ', 'line1\nline2\n', 'é\u2028', 'x'.repeat(300)];
+    const doc = { apiVersion: 'v1', kind: 'ConfigMap', data: Object.fromEntries(values.map((v, i) => [`k${i}`, v])), numbers: [0, -1, 3.5, 1e21, null, true] };
+    const text = YamlEmitter.JS_YAML._stringify([doc, doc]);
+    expect(parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS())).toEqual([doc, doc]);
+  });
+
+  test('renders a missing document as cdk8s does', () => {
+    expect(YamlEmitter.JS_YAML._stringify([undefined, { a: 1 }])).toBe(YamlEmitter.CDK8S._stringify([undefined, { a: 1 }]));
+  });
+});
