@@ -1,32 +1,42 @@
 /**
- * Synthesis benchmark: ProductionApp against plain cdk8s-plus Deployment + Service pairs.
+ * Synthesis and checking benchmark: ProductionApp against plain cdk8s-plus Deployment + Service
+ * pairs, in one chart and in a chart per app, at 100, 1000 and 5000 apps, against the targets of
+ * issue 11.
  *
- * Run with `npm run bench` (compiles, then `node --expose-gc build/scripts/bench.js`).
+ * Run with `npm run bench` (compiles, then `node --expose-gc build/scripts/bench.js`). It takes
+ * about 5-10 minutes on a 2-core machine; `--quick` takes well under a minute.
  *
- * For each N in 10, 100 and 1000 and each variant, the parent process forks one child process per
- * measurement, so every number comes from a fresh heap and `resourceUsage().maxRSS` is a clean peak.
- * A child loads the library, warms the JIT up on throwaway apps of the same variant, then builds N
- * apps in ONE chart (the layout ARCHITECTURE.md recommends) and synthesizes them with
- * `app.synthYaml()`: the same resolve, validate, dependency ordering and YAML rendering as
- * `cdk8s synth`, without writing files. Nothing is written to disk. Small N is repeated in-process
- * and the best repetition kept.
+ * Every measurement runs in a fresh child process (a clean heap, and `maxRSS` is that measurement's
+ * peak). A child loads the library, warms the JIT up on throwaway apps of the same variant and
+ * layout, then times, in CPU time (user + system; other processes on a shared machine do not
+ * inflate it):
+ *   - construct: building the N apps;
+ *   - synth: `synthAppManifests` (dependencies, validation, resolution, once) plus YAML emission
+ *     with the default emitter: together exactly `synthAppYaml(app)`;
+ *   - floor: the `yaml` package stringifying the same objects again, as cdk8s calls it: the least
+ *     any synthesis that writes this YAML can cost;
+ *   - js-yaml: the same objects emitted by `YamlEmitter.JS_YAML` (synth with it = synth - emit + this);
+ *   - check: `checkManifests` (the rule pack's public API, profile prod) over all the objects;
+ *   - peak RSS: the child's maximum resident set after synthesis (before the check).
+ * N=100 is repeated 5 times inside the child and each phase keeps its least time. Each cell keeps
+ * the child with the least construct + synth CPU time (best of 3 children at N=100, of 2 at N=1000,
+ * one at N=5000). The check runs once per cell, and at N=5000 only when its time
+ * extrapolated from N=100 and N=1000 stays under CHECK_BUDGET_S; otherwise the cell says so.
  *
- * Prints a table (best of the runs), then two verdicts: ProductionApp/plain time per app at each N
- * (target <= 2x) and linearity, time per app at 1000 against 100 (target <= 1.5x). The verdicts use
- * CPU time (process.cpuUsage), which other processes on a shared machine do not inflate; wall time
- * is printed beside it. It always exits 0
- * when the measurements ran: it is a measurement, not a test.
+ * For reference it also times cdk8s's own `app.synthYaml()` once per variant on the chart-per-app
+ * layout at N=1000 (it resolves and validates the whole app once per chart).
+ *
+ * It always exits 0 when the measurements ran: it is a measurement, not a test.
  *
  * Options (after the script path):
- *   --quick                  one run per measurement, N = 10 and 100 only
- *   --runs <k>               runs per measurement (default 3; N = 1000 runs at most 3 times)
- *   --child <variant> <n>    run one measurement in this process and print it as JSON (used by the
- *                            parent)
- *   --profile <file>         with --child: CPU-profile only the measured construct + synth (not the
- *                            warm-up), write <file> (.cpuprofile, opens in Chrome DevTools) and print
- *                            where the time goes, by area, to stderr
+ *   --quick                               N = 100 and 1000, one run each, no reference
+ *   --child <variant> <layout> <n> [--check] [--reference]
+ *                                         run one measurement in this process and print it as JSON
+ *   --profile <file>                      with --child: CPU-profile only the measured construct +
+ *                                         synth, write <file> (.cpuprofile, opens in Chrome
+ *                                         DevTools) and print where the time goes to stderr
  *
- * Example: node --expose-gc build/scripts/bench.js --child production 1000 --profile /tmp/app.cpuprofile
+ * Example: node --expose-gc build/scripts/bench.js --child production chart 1000 --profile /tmp/app.cpuprofile
  */
 import { fork } from 'child_process';
 import * as fs from 'fs';
@@ -34,60 +44,70 @@ import { Session } from 'inspector';
 import * as os from 'os';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ProductionApp, Profile } from '../lib';
+import * as YAML from 'yaml';
+import { checkManifests, ProductionApp, Profile, synthAppManifests, YamlEmitter } from '../lib';
 
 const IMAGE = 'registry.example.com/app:1.0.0';
 const PORT = 8080;
-// The JIT needs several hundred apps before times settle (measured: 100 ProductionApps take ~570 ms
-// in the first round and ~240 ms from the sixth on).
+// The JIT needs several hundred apps before times settle.
 const WARMUP_APPS = 100;
 const WARMUP_ROUNDS = 6;
+/** The longest check the bench runs at N=5000, extrapolated, seconds. */
+const CHECK_BUDGET_S = 90;
+/** Targets of issue 11. */
+const TARGET_SYNTH_PER_FLOOR = 1.5;
+const TARGET_PER_OBJECT = 1.3;
+const TARGET_FLAT = 1.2;
 
 type Variant = 'production' | 'plain';
+type Layout = 'chart' | 'charts';
 const VARIANTS: Variant[] = ['production', 'plain'];
+const LAYOUTS: Layout[] = ['chart', 'charts'];
 const LABEL: Record<Variant, string> = { production: 'ProductionApp', plain: 'plain kplus' };
+const LAYOUT_LABEL: Record<Layout, string> = { chart: 'one chart', charts: 'chart per app' };
 
 interface Sample {
   readonly variant: Variant;
+  readonly layout: Layout;
   readonly n: number;
-  /** Building the construct tree, ms. */
-  readonly constructMs: number;
-  /** app.synthYaml(), ms. */
-  readonly synthMs: number;
-  readonly totalMs: number;
-  /** CPU time (user + system, all threads) of construct + synth, ms: unlike wall time, it does not grow when other processes take the CPU. */
-  readonly cpuMs: number;
-  /** Kubernetes objects in the synthesized YAML. */
+  /** CPU ms of building the construct tree. */
+  readonly construct: number;
+  /** CPU ms of synthAppManifests (resolve and validate) + YAML emission: synthAppYaml. */
+  readonly synth: number;
+  /** CPU ms of the emission alone, inside synth. */
+  readonly emit: number;
+  /** CPU ms of the yaml package stringifying the same objects. */
+  readonly floor: number;
+  /** CPU ms of YamlEmitter.JS_YAML emitting the same objects. */
+  readonly jsYaml: number;
+  /** Wall ms of construct + synth. */
+  readonly wall: number;
+  /** CPU ms of checkManifests over all objects, when asked. */
+  readonly check?: number;
+  /** CPU ms of cdk8s's app.synthYaml() on a second, identical app, when asked. */
+  readonly reference?: number;
   readonly objects: number;
-  /** Bytes of YAML. */
   readonly yamlBytes: number;
-  /** Peak resident set size of the child process, bytes. */
+  /** Peak resident set size after synthesis, bytes. */
   readonly maxRss: number;
-  /** Resident set size after loading and warm-up, before the measured work, bytes. */
-  readonly baseRss: number;
-  /** Heap still used by the app and its YAML after a full GC, minus the heap before, bytes. */
-  readonly retainedHeap: number;
 }
 
-function build(variant: Variant, n: number): { app: App; chart: Chart } {
+function build(variant: Variant, layout: Layout, n: number): App {
   const app = new App();
-  const chart = new Chart(app, 'Bench');
-  if (variant === 'production') {
-    Profile.use(chart, Profile.PROD);
-    for (let i = 0; i < n; i++) {
-      new ProductionApp(chart, 'App' + i, { image: IMAGE, port: PORT, healthPath: '/healthz' });
+  let chart: Chart | undefined;
+  for (let i = 0; i < n; i++) {
+    if (!chart || layout === 'charts') {
+      chart = new Chart(app, layout === 'charts' ? `app-${i}` : 'bench');
+      if (variant === 'production') Profile.use(chart, Profile.PROD);
     }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const deployment = new kplus.Deployment(chart, 'D' + i, { containers: [{ image: IMAGE, portNumber: PORT }] });
-      deployment.exposeViaService();
+    if (variant === 'production') {
+      new ProductionApp(chart, 'App' + i, { image: IMAGE, port: PORT, healthPath: '/healthz' });
+    } else {
+      new kplus.Deployment(chart, 'D' + i, { containers: [{ image: IMAGE, portNumber: PORT }] }).exposeViaService();
     }
   }
-  return { app, chart };
+  return app;
 }
-
-/** Holds the measured app and YAML so the GC before the retained-heap reading cannot free them. */
-const keepAlive: unknown[] = [];
 
 function gc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
@@ -97,68 +117,83 @@ function gc(): void {
   }
 }
 
-function countDocuments(yaml: string): number {
-  // Yaml.stringify separates documents with a line holding only '---'.
-  return yaml.split('\n').filter((line) => line === '---').length + (yaml.trim() === '' ? 0 : 1);
+/** CPU time (user + system) of `f`, ms, and its result. */
+function cpu<T>(f: () => T): [number, T] {
+  const c0 = process.cpuUsage();
+  const result = f();
+  const c = process.cpuUsage(c0);
+  return [(c.user + c.system) / 1000, result];
 }
 
-/**
- * In-process repetitions after the warm-up: small N is short enough for the JIT's and the GC's moods
- * to dominate one reading, so the child repeats it and keeps its best.
- */
+/** The yaml package, called as cdk8s's Yaml.stringify calls it. */
+function yamlFloor(docs: readonly unknown[]): string {
+  return docs.map((d) => YAML.stringify(d, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n');
+}
+
+/** In-process repetitions of the measured work (after the warm-up). */
 function innerRepetitions(n: number): number {
-  return n <= 10 ? 10 : n <= 100 ? 5 : 1;
+  return n <= 100 ? 5 : 1;
 }
 
 /** One measurement, in this process. */
-async function measure(variant: Variant, n: number, profileFile?: string): Promise<Sample> {
-  // Warm-up: load every module and JIT the hot paths on throwaway apps of the same variant.
+async function measure(variant: Variant, layout: Layout, n: number, check: boolean, reference: boolean, profileFile?: string): Promise<Sample> {
   for (let r = 0; r < WARMUP_ROUNDS; r++) {
-    build(variant, WARMUP_APPS).app.synthYaml();
+    const docs = synthAppManifests(build(variant, layout, WARMUP_APPS)).flatMap((c) => c.objects);
+    YamlEmitter.CDK8S._stringify(docs);
+    yamlFloor(docs);
+    YamlEmitter.JS_YAML._stringify(docs);
   }
   gc();
-  const baseRss = process.memoryUsage().rss;
-  const heapBefore = process.memoryUsage().heapUsed;
-  // A forced full GC makes the next run markedly slower (up to 2x at N=100; the young generation
-  // starts small again), so one more untimed round follows it and the timed repetitions never GC.
-  build(variant, WARMUP_APPS).app.synthYaml();
-  const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+  // A forced full GC makes the next run slower (the young generation starts small again): one more
+  // untimed round follows it.
+  YamlEmitter.CDK8S._stringify(synthAppManifests(build(variant, layout, WARMUP_APPS)).flatMap((c) => c.objects));
 
-  let best: { constructMs: number; synthMs: number; totalMs: number; cpuMs: number } | undefined;
-  let app: App | undefined;
-  let yaml = '';
+  // Small N is short enough for the JIT's and the GC's moods to dominate one reading: it is repeated
+  // in-process and each phase keeps its least time.
   const reps = profileFile ? 1 : innerRepetitions(n);
+  const best = { construct: Infinity, resolve: Infinity, emit: Infinity, floor: Infinity, jsYaml: Infinity, wall: Infinity };
+  let docs: any[] = [];
+  let yaml = '';
+  let maxRss = 0;
   for (let r = 0; r < reps; r++) {
-    app = undefined;
+    docs = [];
     yaml = '';
     const profiler = profileFile ? await startProfiler() : undefined;
-    const cpu0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    app = build(variant, n).app;
-    const t1 = process.hrtime.bigint();
-    yaml = app.synthYaml();
-    const t2 = process.hrtime.bigint();
-    const cpu = process.cpuUsage(cpu0);
+    const w0 = process.hrtime.bigint();
+    const [construct, app] = cpu(() => build(variant, layout, n));
+    const [resolve, objects] = cpu(() => synthAppManifests(app).flatMap((c) => c.objects));
+    const [emit, text] = cpu(() => YamlEmitter.CDK8S._stringify(objects));
+    const wall = Number(process.hrtime.bigint() - w0) / 1e6;
     if (profiler && profileFile) {
       const profile = await profiler.stop();
       fs.writeFileSync(profileFile, JSON.stringify(profile));
-      process.stderr.write(`CPU profile of ${LABEL[variant]} N=${n} (construct + synth only) written to ${profileFile}\n`);
+      process.stderr.write(`CPU profile of ${LABEL[variant]}, ${LAYOUT_LABEL[layout]}, N=${n} (construct + synth only) written to ${profileFile}\n`);
       process.stderr.write(summarizeProfile(profile) + '\n');
     }
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    if (!best || cpuMs < best.cpuMs) {
-      best = { constructMs: ms(t0, t1), synthMs: ms(t1, t2), totalMs: ms(t0, t2), cpuMs };
+    maxRss = Math.max(maxRss, process.resourceUsage().maxRSS * 1024);
+    const [floor, floorYaml] = cpu(() => yamlFloor(objects));
+    if (floorYaml !== text) {
+      throw new Error(`bench: the default emitter's YAML differs from the yaml package's for ${LABEL[variant]} N=${n}: the floor would not be of the same output`);
     }
+    const [jsYaml] = cpu(() => YamlEmitter.JS_YAML._stringify(objects));
+    const now = { construct, resolve, emit, floor, jsYaml, wall };
+    for (const k of Object.keys(best) as Array<keyof typeof best>) best[k] = Math.min(best[k], now[k]);
+    docs = objects;
+    yaml = text;
   }
-
-  const maxRss = process.resourceUsage().maxRSS * 1024;
-  keepAlive.push(app, yaml);
-  gc();
-  const retainedHeap = process.memoryUsage().heapUsed - heapBefore;
+  const [checkMs] = check ? cpu(() => checkManifests(docs, { profile: 'prod' })) : [undefined];
+  let referenceMs: number | undefined;
+  if (reference) {
+    const second = build(variant, layout, n);
+    const [ms, text] = cpu(() => second.synthYaml());
+    if (text !== yaml) {
+      throw new Error(`bench: synthAppYaml and app.synthYaml() disagree for ${LABEL[variant]}, ${LAYOUT_LABEL[layout]}, N=${n}`);
+    }
+    referenceMs = ms;
+  }
   return {
-    variant, n, ...best!,
-    objects: countDocuments(yaml), yamlBytes: Buffer.byteLength(yaml),
-    maxRss, baseRss, retainedHeap,
+    variant, layout, n, construct: best.construct, synth: best.resolve + best.emit, emit: best.emit, floor: best.floor, jsYaml: best.jsYaml, wall: best.wall,
+    check: checkMs, reference: referenceMs, objects: docs.length, yamlBytes: Buffer.byteLength(yaml), maxRss,
   };
 }
 
@@ -226,26 +261,39 @@ function summarizeProfile(profile: CpuProfile): string {
     areaOf.set(id, result);
     return result;
   };
+  const where = (id: number) => {
+    const { url, functionName, lineNumber } = byId.get(id)!.callFrame;
+    return `${functionName || '(anonymous)'} ${url.replace(/^.*\/node_modules\//, '').replace(/^.*\/build\//, 'build/')}:${lineNumber + 1}`;
+  };
   const time = new Map<string, number>();
   const self = new Map<string, number>();
+  // Time inside each of this library's functions, callees included (counted once per sample).
+  const inclusive = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     total += dt;
     time.set(area(id), (time.get(area(id)) ?? 0) + dt);
-    const { url, functionName, lineNumber } = byId.get(id)!.callFrame;
-    const where = `${functionName || '(anonymous)'} ${url.replace(/^.*\/node_modules\//, '').replace(/^.*\/build\//, 'build/')}:${lineNumber + 1}`;
-    self.set(where, (self.get(where) ?? 0) + dt);
+    self.set(where(id), (self.get(where(id)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const w = where(at);
+      if (byId.get(at)!.callFrame.url.includes('/build/lib/') && !seen.has(w)) {
+        seen.add(w);
+        inclusive.set(w, (inclusive.get(w) ?? 0) + dt);
+      }
+    }
   });
   const lines = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k)
     .map(([name, t]) => `  ${(t / 1000).toFixed(0).padStart(6)} ms ${(100 * t / total).toFixed(1).padStart(5)}%  ${name}`);
   return [`Time by area (${(total / 1000).toFixed(0)} ms sampled):`, ...lines(time, AREAS.length + 1),
-    'Top functions by self time:', ...lines(self, 15)].join('\n');
+    'Top functions by self time:', ...lines(self, 15),
+    'This library\'s functions by total time (callees included):', ...lines(inclusive, 12)].join('\n');
 }
 
-function runChild(variant: Variant, n: number): Promise<Sample> {
+function runChild(variant: Variant, layout: Layout, n: number, flags: string[]): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--child', variant, String(n)], {
+    const child = fork(__filename, ['--child', variant, layout, String(n), ...flags], {
       execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--expose-gc'],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
@@ -255,7 +303,7 @@ function runChild(variant: Variant, n: number): Promise<Sample> {
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !line.startsWith('{')) {
-        reject(new Error(`bench: measurement ${variant} N=${n} failed (exit ${code}): ${out.trim()}`));
+        reject(new Error(`bench: measurement ${variant} ${layout} N=${n} failed (exit ${code}): ${out.trim()}`));
         return;
       }
       resolve(JSON.parse(line) as Sample);
@@ -263,16 +311,9 @@ function runChild(variant: Variant, n: number): Promise<Sample> {
   });
 }
 
-/**
- * The run that used the least CPU time (so its columns belong together). Other processes only ever
- * add time, so on a shared machine the best run is the most repeatable; every run is printed too.
- */
-function bestSample(samples: Sample[]): Sample {
-  return samples.reduce((best, s) => (s.cpuMs < best.cpuMs ? s : best));
-}
-
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const f = (x: number, digits = 1) => x.toFixed(digits);
+const mb = (bytes: number) => f(bytes / 1024 / 1024);
+const verdict = (ok: boolean, fail = 'OVER TARGET') => (ok ? 'OK' : fail);
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -283,98 +324,137 @@ function table(header: string[], rows: string[][]): string {
 async function main(argv: string[]): Promise<void> {
   const childAt = argv.indexOf('--child');
   if (childAt >= 0) {
-    const variant = argv[childAt + 1] as Variant;
-    const n = Number(argv[childAt + 2]);
-    if (!VARIANTS.includes(variant) || !Number.isInteger(n) || n < 1) {
-      throw new Error(`bench: '--child' needs a variant (${VARIANTS.join(' or ')}) and a positive N, got '${argv.slice(childAt + 1).join(' ')}'`);
+    const [variant, layout, count] = argv.slice(childAt + 1, childAt + 4);
+    const n = Number(count);
+    if (!VARIANTS.includes(variant as Variant) || !LAYOUTS.includes(layout as Layout) || !Number.isInteger(n) || n < 1) {
+      throw new Error(`bench: '--child' needs a variant (${VARIANTS.join(' or ')}), a layout (${LAYOUTS.join(' or ')}) and a positive N, got '${argv.slice(childAt + 1, childAt + 4).join(' ')}'`);
     }
     const profileAt = argv.indexOf('--profile');
-    const profileFile = profileAt >= 0 ? argv[profileAt + 1] : undefined;
-    process.stdout.write(JSON.stringify(await measure(variant, n, profileFile)) + '\n');
+    const sample = await measure(variant as Variant, layout as Layout, n, argv.includes('--check'), argv.includes('--reference'),
+      profileAt >= 0 ? argv[profileAt + 1] : undefined);
+    process.stdout.write(JSON.stringify(sample) + '\n');
     return;
   }
 
   const quick = argv.includes('--quick');
-  const runsAt = argv.indexOf('--runs');
-  const smallRuns = quick ? 1 : (runsAt >= 0 ? Number(argv[runsAt + 1]) : 3);
-  const sizes = quick ? [10, 100] : [10, 100, 1000];
+  const sizes = quick ? [100, 1000] : [100, 1000, 5000];
+  const runsFor = (n: number) => (quick ? 1 : n <= 100 ? 3 : n <= 1000 ? 2 : 1);
   const started = Date.now();
 
   console.log(`Synthesis benchmark: node ${process.version}, ${process.platform}/${process.arch}, ${os.cpus().length} CPUs,`
     + ` load average ${os.loadavg().map((l) => f(l, 2)).join(' ')}`);
-  console.log(`Each run is a fresh child process: warm-up (${WARMUP_ROUNDS} x ${WARMUP_APPS} apps), then it builds N apps in one chart`);
-  console.log('and synthesizes them with app.synthYaml() (in memory, nothing written to disk), repeated in-process');
-  console.log(`${innerRepetitions(10)}x for N=10, ${innerRepetitions(100)}x for N=100, ${innerRepetitions(1000)}x for N=1000, keeping the best.`);
+  console.log(`Each run is a fresh child process: warm-up (${WARMUP_ROUNDS} x ${WARMUP_APPS} apps), then N apps built and synthesized`);
+  console.log('with synthAppYaml (in memory). All times are CPU ms (user + system) of the child; see the header of scripts/bench.ts.');
   console.log(`  ProductionApp: Profile.PROD, { image: '${IMAGE}', port: ${PORT}, healthPath: '/healthz' }`);
-  console.log(`  plain kplus:   kplus.Deployment { containers: [{ image, portNumber: ${PORT} }] } + exposeViaService()`);
+  console.log(`  plain kplus:   kplus.Deployment { containers: [{ image, portNumber: ${PORT}] } + exposeViaService()`);
+  console.log('  one chart: every app in one chart; chart per app: a chart for each app');
   console.log();
 
   const results = new Map<string, Sample>();
-  const runsUsed = new Map<string, number>();
+  const key = (variant: Variant, layout: Layout, n: number) => `${variant}:${layout}:${n}`;
+  const skippedCheck = new Map<string, string>();
   for (const n of sizes) {
-    for (const variant of VARIANTS) {
-      // N = 1000 takes several seconds per run; at most 3 runs keep the benchmark around a minute.
-      const runs = n >= 1000 ? Math.min(3, smallRuns) : smallRuns;
-      const samples: Sample[] = [];
-      for (let r = 0; r < runs; r++) {
-        samples.push(await runChild(variant, n));
+    for (const layout of LAYOUTS) {
+      for (const variant of VARIANTS) {
+        let check = true;
+        const c100 = results.get(key(variant, layout, 100))?.check;
+        const c1000 = results.get(key(variant, layout, 1000))?.check;
+        if (n > 1000 && c100 !== undefined && c1000 !== undefined) {
+          const exponent = Math.log(Math.max(c1000, 1) / Math.max(c100, 1)) / Math.log(10);
+          const estimate = c1000 * Math.pow(n / 1000, Math.max(exponent, 1)) / 1000;
+          if (estimate > CHECK_BUDGET_S) {
+            check = false;
+            skippedCheck.set(key(variant, layout, n), `skipped: ~${f(estimate, 0)} s (grows as N^${f(exponent, 1)})`);
+          }
+        }
+        const samples: Sample[] = [];
+        for (let r = 0; r < runsFor(n); r++) {
+          samples.push(await runChild(variant, layout, n, check && r === 0 ? ['--check'] : []));
+        }
+        const best = samples.reduce((a, b) => (b.construct + b.synth < a.construct + a.synth ? b : a));
+        results.set(key(variant, layout, n), { ...best, check: samples[0].check });
+        process.stdout.write(`  measured ${LABEL[variant].padEnd(13)} ${LAYOUT_LABEL[layout].padEnd(13)} N=${String(n).padStart(4)}: `
+          + samples.map((s) => `${f(s.construct + s.synth, 0)} ms`).join(', ')
+          + (samples[0].check !== undefined ? `; check ${f(samples[0].check, 0)} ms` : '') + '\n');
       }
-      const s = bestSample(samples);
-      results.set(`${variant}:${n}`, s);
-      runsUsed.set(`${variant}:${n}`, runs);
-      process.stdout.write(`  measured ${LABEL[variant].padEnd(13)} N=${String(n).padStart(4)}: `
-        + `${samples.map((x) => `${f(x.totalMs, 0)} ms wall / ${f(x.cpuMs, 0)} ms CPU`).join(', ')}\n`);
+    }
+  }
+  const references = new Map<Variant, Sample>();
+  if (!quick) {
+    for (const variant of VARIANTS) {
+      const s = await runChild(variant, 'charts', 1000, ['--reference']);
+      references.set(variant, s);
+      process.stdout.write(`  measured cdk8s app.synthYaml(), ${LABEL[variant]}, chart per app, N=1000: ${f(s.reference!, 0)} ms\n`);
     }
   }
   console.log();
 
-  const header = ['variant', 'N', 'runs', 'construct ms', 'synth ms', 'total ms', 'CPU ms', 'ms/app', 'CPU ms/app', 'objects', 'obj/app',
-    'YAML KiB', 'peak RSS MB', 'base RSS MB', 'retained heap MB'];
+  const header = ['variant', 'layout', 'N', 'runs', 'construct', 'synth', 'YAML floor', 'synth/floor', 'synth js-yaml', 'check',
+    'ms/app', 'ms/object', 'objects', 'YAML MiB', 'peak RSS MB'];
   const rows: string[][] = [];
-  for (const n of sizes) {
-    for (const variant of VARIANTS) {
-      const s = results.get(`${variant}:${n}`)!;
-      rows.push([LABEL[variant], String(n), String(runsUsed.get(`${variant}:${n}`)), f(s.constructMs), f(s.synthMs), f(s.totalMs), f(s.cpuMs),
-        f(s.totalMs / n, 3), f(s.cpuMs / n, 3), String(s.objects), f(s.objects / n, 1), f(s.yamlBytes / 1024, 0),
-        mb(s.maxRss), mb(s.baseRss), s.retainedHeap < 0.1 * 1024 * 1024 ? '< 0.1' : mb(s.retainedHeap)]);
+  for (const variant of VARIANTS) {
+    for (const layout of LAYOUTS) {
+      for (const n of sizes) {
+        const s = results.get(key(variant, layout, n))!;
+        rows.push([LABEL[variant], LAYOUT_LABEL[layout], String(n), String(runsFor(n)), f(s.construct, 0), f(s.synth, 0), f(s.floor, 0),
+          f(s.synth / s.floor, 2), f(s.synth - s.emit + s.jsYaml, 0),
+          s.check !== undefined ? f(s.check, 0) : (skippedCheck.get(key(variant, layout, n)) ?? '-'),
+          f((s.construct + s.synth) / n, 3), f((s.construct + s.synth) / s.objects, 3), String(s.objects), mb(s.yamlBytes), mb(s.maxRss)]);
+      }
     }
   }
-  console.log('Results (best run of each measurement, by CPU time):');
+  console.log('Results (CPU ms; best run of each cell by construct + synth):');
   console.log(table(header, rows));
   console.log();
-  console.log('  total = construct + synth, wall clock; CPU = user + system time of the process over the same span (all threads).');
-  console.log('  peak RSS = process.resourceUsage().maxRSS of the child (includes node, modules and the warm-up apps);');
-  console.log('  base RSS = RSS before the measured work; retained heap = heap held by the app and its YAML after a full GC.');
-  console.log(`  Load average during the run: ${os.loadavg().map((l) => f(l, 2)).join(' ')} on ${os.cpus().length} CPUs`
-    + ' (wall times are only as quiet as the machine; the verdicts use CPU time).');
+  console.log('  synth = synthAppYaml (resolve and validate once, then the default, byte-identical emitter); YAML floor = the yaml package');
+  console.log('  stringifying the same objects; synth js-yaml = synth with YamlEmitter.JS_YAML; check = checkManifests over all objects;');
+  console.log('  ms/app and ms/object = (construct + synth) / apps or objects; peak RSS = the child\'s maxRSS after synthesis.');
+  for (const [variant, s] of references) {
+    const ours = results.get(key(variant, 'charts', 1000))!;
+    console.log(`  cdk8s app.synthYaml(), ${LABEL[variant]}, chart per app, N=1000: ${f(s.reference!, 0)} ms CPU against synthAppYaml's ${f(ours.synth, 0)} ms`
+      + ` (${f(s.reference! / ours.synth, 1)}x; ${f(s.reference! / s.floor, 1)}x its YAML floor)`);
+  }
+  console.log(`  Load average during the run: ${os.loadavg().map((l) => f(l, 2)).join(' ')} on ${os.cpus().length} CPUs.`);
   console.log();
 
-  const get = (variant: Variant, n: number) => results.get(`${variant}:${n}`)!;
-  const cpuPerApp = (variant: Variant, n: number) => get(variant, n).cpuMs / n;
-  const wallPerApp = (variant: Variant, n: number) => get(variant, n).totalMs / n;
-  console.log('Verdict 1: ProductionApp / plain kplus, CPU time per app (target <= 2.0x)');
-  for (const n of sizes) {
-    const p = get('production', n);
-    const k = get('plain', n);
-    const ratio = cpuPerApp('production', n) / cpuPerApp('plain', n);
-    console.log(`  N=${String(n).padStart(4)}: ${f(ratio, 2)}x  ${ratio <= 2 ? 'OK' : 'OVER TARGET'}`
-      + `  (wall ${f(wallPerApp('production', n) / wallPerApp('plain', n), 2)}x; construct only ${f(p.constructMs / k.constructMs, 2)}x;`
-      + ` per object ${f((p.cpuMs / p.objects) / (k.cpuMs / k.objects), 2)}x; per KiB of YAML ${f((p.cpuMs / p.yamlBytes) / (k.cpuMs / k.yamlBytes), 2)}x;`
-      + ` output ${f(p.objects / k.objects, 1)}x the objects, ${f(p.yamlBytes / k.yamlBytes, 1)}x the YAML)`);
-  }
-  console.log();
-  if (sizes.includes(100) && sizes.includes(1000)) {
-    console.log('Verdict 2: linearity, CPU time per app at N=1000 / at N=100 (target <= 1.5x, flat is 1.0x)');
-    for (const variant of VARIANTS) {
-      const ratio = cpuPerApp(variant, 1000) / cpuPerApp(variant, 100);
-      console.log(`  ${LABEL[variant].padEnd(13)}: ${f(cpuPerApp(variant, 100), 3)} -> ${f(cpuPerApp(variant, 1000), 3)} ms/app = ${f(ratio, 2)}x`
-        + `  ${ratio <= 1.5 ? 'OK' : 'NOT LINEAR'}  (wall ${f(wallPerApp(variant, 1000) / wallPerApp(variant, 100), 2)}x)`);
+  console.log(`Verdict 1: synthesis within ${TARGET_SYNTH_PER_FLOOR}x the YAML floor of its own output`);
+  for (const variant of VARIANTS) {
+    for (const layout of LAYOUTS) {
+      const cells = sizes.map((n) => results.get(key(variant, layout, n))!);
+      const ratios = cells.map((s) => s.synth / s.floor);
+      console.log(`  ${LABEL[variant].padEnd(13)} ${LAYOUT_LABEL[layout].padEnd(13)}: ${ratios.map((r, i) => `N=${sizes[i]} ${f(r, 2)}x`).join(', ')}`
+        + `  ${verdict(ratios.every((r) => r <= TARGET_SYNTH_PER_FLOOR))}`
+        + `  (with js-yaml: ${cells.map((s) => `${f((s.synth - s.emit + s.jsYaml) / s.floor, 2)}x`).join(', ')})`);
     }
-  } else {
-    console.log('Verdict 2: linearity needs N=100 and N=1000 (skipped with --quick)');
   }
   console.log();
-  console.log(`Benchmark took ${f((Date.now() - started) / 1000)} s. It is a measurement, not a test: the exit code is 0 whatever the verdicts.`);
+  console.log(`Verdict 2: a ProductionApp at most ${TARGET_PER_OBJECT}x a plain cdk8s-plus pair per emitted object (construct + synth)`);
+  for (const layout of LAYOUTS) {
+    const ratios = sizes.map((n) => {
+      const p = results.get(key('production', layout, n))!;
+      const k = results.get(key('plain', layout, n))!;
+      return ((p.construct + p.synth) / p.objects) / ((k.construct + k.synth) / k.objects);
+    });
+    const p = results.get(key('production', layout, 1000))!;
+    const k = results.get(key('plain', layout, 1000))!;
+    console.log(`  ${LAYOUT_LABEL[layout].padEnd(13)}: ${ratios.map((r, i) => `N=${sizes[i]} ${f(r, 2)}x`).join(', ')}  ${verdict(ratios.every((r) => r <= TARGET_PER_OBJECT))}`
+      + `  (per app at N=1000 ${f((p.construct + p.synth) / (k.construct + k.synth), 2)}x; output ${f(p.objects / k.objects, 1)}x the objects, ${f(p.yamlBytes / k.yamlBytes, 1)}x the YAML)`);
+  }
+  console.log();
+  const [from, to] = sizes.length > 2 ? [1000, 5000] : [100, 1000];
+  console.log(`Verdict 3: per-app cost flat from ${from} to ${to} apps (construct + synth per app at ${to} / at ${from}, target <= ${TARGET_FLAT}x)`);
+  for (const variant of VARIANTS) {
+    for (const layout of LAYOUTS) {
+      const a = results.get(key(variant, layout, from))!;
+      const b = results.get(key(variant, layout, to))!;
+      const ratio = ((b.construct + b.synth) / to) / ((a.construct + a.synth) / from);
+      const checkRatio = a.check !== undefined && b.check !== undefined ? `; check ${f((b.check / to) / (a.check / from), 2)}x per app` : '';
+      console.log(`  ${LABEL[variant].padEnd(13)} ${LAYOUT_LABEL[layout].padEnd(13)}: ${f((a.construct + a.synth) / from, 3)} -> ${f((b.construct + b.synth) / to, 3)} ms/app = ${f(ratio, 2)}x`
+        + `  ${verdict(ratio <= TARGET_FLAT, 'NOT FLAT')}${checkRatio}`);
+    }
+  }
+  console.log();
+  console.log(`Benchmark took ${f((Date.now() - started) / 1000, 0)} s. It is a measurement, not a test: the exit code is 0 whatever the verdicts.`);
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
