@@ -3,6 +3,8 @@ import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dump as dumpJsYaml } from 'js-yaml';
+import { PropErrors } from './internal/errors';
+import { assertPropTypes } from './internal/prop-types';
 
 /**
  * Which YAML emitter writes the manifests.
@@ -98,7 +100,7 @@ export interface ChartManifests {
  * @param options how to write the manifests
  */
 export function synthApp(app: App, options: SynthOptions = {}): void {
-  const emitter = options.yamlEmitter ?? YamlEmitter.CDK8S;
+  const emitter = emitterOf('synthApp', app, options);
   fs.mkdirSync(app.outdir, { recursive: true });
   const session = new SynthSession(app);
   session.validate();
@@ -164,7 +166,7 @@ export function synthApp(app: App, options: SynthOptions = {}): void {
  * @returns every object of every chart, in `app.synthYaml()`'s order, separated by `---`
  */
 export function synthAppYaml(app: App, options: SynthOptions = {}): string {
-  const emitter = options.yamlEmitter ?? YamlEmitter.CDK8S;
+  const emitter = emitterOf('synthAppYaml', app, options);
   return emitter._stringify(synthAppManifests(app).flatMap((c) => c.objects));
 }
 
@@ -177,10 +179,25 @@ export function synthAppYaml(app: App, options: SynthOptions = {}): string {
  * @returns one entry per chart, in the order `app.synth()` writes the charts
  */
 export function synthAppManifests(app: App): ChartManifests[] {
+  checkApp('synthAppManifests', app);
   const session = new SynthSession(app);
   session.resolveDependencies();
   session.validate();
   return app.charts.map((chart) => ({ chart, objects: session.chartJson(chart) }));
+}
+
+/** Checks what a JavaScript caller passed, and returns the emitter to use. */
+function emitterOf(fn: string, app: App, options: SynthOptions): YamlEmitter {
+  checkApp(fn, app);
+  assertPropTypes(new PropErrors(app, fn), options, 'SynthOptions');
+  return options.yamlEmitter ?? YamlEmitter.CDK8S;
+}
+
+function checkApp(fn: string, app: unknown): void {
+  if (!(app instanceof App)) {
+    const what = app instanceof Chart ? `the chart '${app.node.path}'` : `${app === null ? 'null' : typeof app}`;
+    throw new Error(`${fn}: 'app' (${what}) is not a cdk8s App. Fix: pass the App that holds the charts (new App()), as app.synth() is called on it`);
+  }
 }
 
 /**

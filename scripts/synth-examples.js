@@ -2,7 +2,8 @@
 // The `app:` of cdk8s.yaml: synthesizes every example app into its own output folder.
 //
 // For each folder examples/<name>/ (sorted by name), runs the compiled app
-// `node build/examples/<name>/main.js` with CDK8S_OUTDIR=<CDK8S_OUTDIR or dist>/<name>. Every other
+// `node build/examples/<name>/main.js` (each ends with `synthApp(app)`, the library's drop-in for
+// `app.synth()`) with CDK8S_OUTDIR=<CDK8S_OUTDIR or dist>/<name>. Every other
 // environment variable (CDK8S_RECORD_CONSTRUCT_METADATA, ...) is passed through unchanged.
 //
 // `npm run synth` compiles first (`npm run compile`), then `cdk8s synth` empties the output folder
@@ -83,7 +84,7 @@ for (const name of names) {
     const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.status}`;
     failed.push(`example '${name}': node ${path.relative(root, compiled)} ${how} (see its output above)`);
   } else if (!fs.existsSync(target) || !fs.readdirSync(target).some((f) => f.endsWith('.yaml'))) {
-    failed.push(`example '${name}': wrote no manifest to ${show(target)} (does main.ts call app.synth()?)`);
+    failed.push(`example '${name}': wrote no manifest to ${show(target)} (does main.ts call synthApp(app) or app.synth()?)`);
   }
 }
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { expectValidManifests } from './helpers/schema';
 
-// Every app under examples/ is run here exactly as `cdk8s synth` runs it (its module calls app.synth()),
+// Every app under examples/ is run here exactly as `cdk8s synth` runs it (its module calls synthApp(app)),
 // with the output directed to a temporary folder.
 const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
 const examples = fs.readdirSync(EXAMPLES_DIR).filter((n) => fs.existsSync(path.join(EXAMPLES_DIR, n, 'main.ts'))).sort();

@@ -28,31 +28,42 @@ function tempDir(name: string): string {
 }
 
 /**
- * Runs an example as `cdk8s synth` runs it and returns its files. With `options`, the example's own
- * `app.synth()` call is routed to `synthApp(app, options)` (both taken from the example's module
- * registry, so that `instanceof` checks see the example's cdk8s classes).
+ * Runs an example as `cdk8s synth` runs it and returns its files. An example may call `app.synth()`
+ * or `synthApp(app)`; both are routed to one implementation: cdk8s's own `app.synth()` when
+ * `options` is undefined, `synthApp(app, options)` otherwise. Both are taken from the example's
+ * module registry, so that `instanceof` checks see the example's cdk8s classes.
  */
 function runExample(name: string, options?: SynthOptions): Record<string, string> {
   const outdir = tempDir(name);
   const previous = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = outdir;
+  let calls = 0;
   try {
     jest.isolateModules(() => {
       const cdk8s = require('cdk8s');
-      const lib = require('../lib');
-      const original = cdk8s.App.prototype.synth;
-      if (options) {
-        cdk8s.App.prototype.synth = function synth(this: App) { lib.synthApp(this, options); };
+      const synthModule = require('../lib/synth');
+      const original = { synth: cdk8s.App.prototype.synth, synthApp: synthModule.synthApp };
+      // The emitter of this registry, for the one the caller picked.
+      const isolated = options && { yamlEmitter: options.yamlEmitter === YamlEmitter.JS_YAML ? synthModule.YamlEmitter.JS_YAML : synthModule.YamlEmitter.CDK8S };
+      if (isolated) {
+        cdk8s.App.prototype.synth = function synth(this: App) { calls++; original.synthApp(this, isolated); };
+        synthModule.synthApp = (app: App) => { calls++; original.synthApp(app, isolated); };
+      } else {
+        cdk8s.App.prototype.synth = function synth(this: App) { calls++; original.synth.call(this); };
+        synthModule.synthApp = (app: App) => { calls++; original.synth.call(app); };
       }
       try {
         require(path.join(EXAMPLES_DIR, name, 'main.ts'));
       } finally {
-        cdk8s.App.prototype.synth = original;
+        cdk8s.App.prototype.synth = original.synth;
+        synthModule.synthApp = original.synthApp;
       }
     });
   } finally {
     if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
   }
+  // The routing took: the example synthesized through the path under test.
+  expect(calls).toBe(1);
   const files = readTree(outdir);
   fs.rmSync(outdir, { recursive: true, force: true });
   return files;
@@ -233,5 +244,27 @@ describe('YamlEmitter.JS_YAML', () => {
 
   test('renders a missing document as cdk8s does', () => {
     expect(YamlEmitter.JS_YAML._stringify([undefined, { a: 1 }])).toBe(YamlEmitter.CDK8S._stringify([undefined, { a: 1 }]));
+  });
+});
+
+describe('what a JavaScript caller passes is checked', () => {
+  const messageOf = (f: () => unknown) => {
+    try { f(); } catch (e) { return (e as Error).message; }
+    throw new Error('expected an error');
+  };
+
+  test('throws when given a chart instead of the app', () => {
+    const app = new App({ outdir: tempDir('wrong') });
+    const chart = new Chart(app, 'shop');
+    expect(messageOf(() => synthApp(chart as unknown as App)))
+      .toBe("synthApp: 'app' (the chart 'shop') is not a cdk8s App. Fix: pass the App that holds the charts (new App()), as app.synth() is called on it");
+  });
+
+  test('throws on an emitter given by name, and on a misspelled option', () => {
+    const app = new App({ outdir: tempDir('wrong') });
+    expect(messageOf(() => synthAppYaml(app, { yamlEmitter: 'js-yaml' } as unknown as SynthOptions)))
+      .toContain("'yamlEmitter' (\"js-yaml\") is a string, not a YamlEmitter. Fix: pass a YamlEmitter");
+    expect(messageOf(() => synthApp(app, { yamlEmiter: YamlEmitter.JS_YAML } as unknown as SynthOptions)))
+      .toContain("'yamlEmiter' ({\"name\":\"js-yaml\"}) is not a prop of SynthOptions, so it would be ignored. Fix: did you mean 'yamlEmitter'?");
   });
 });

@@ -2,7 +2,7 @@
 // public entry over TLS. Every pod is isolated; the only allowed paths are the ones the objects declare.
 import { App, Chart } from 'cdk8s';
 import {
-  CertManagerIssuer, KubernetesApiServer, ProductionApp, ProductionIngress, ProductionNamespace, Profile, TlsCertificate,
+  CertManagerIssuer, KubernetesApiServer, ProductionApp, ProductionIngress, ProductionNamespace, Profile, synthApp, TlsCertificate,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -44,4 +44,4 @@ const ingress = new ProductionIngress(shop, 'Ingress', {
 });
 ingress.addRoute('shop.example.com', '/', web);
 
-app.synth();
+synthApp(app);

@@ -5,7 +5,7 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AppProbe, NetworkPeer, PriorityClasses, ProductionApp, ProductionCronJob, ProductionJob, ProductionNamespace, ProductionWorker,
-  Profile,
+  Profile, synthApp,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -76,4 +76,4 @@ const migrate = new ProductionJob(orders, 'Migrate', {
 });
 migrate.connectsTo(NetworkPeer.cidr('10.30.0.0/24'), { ports: [5432] });
 
-app.synth();
+synthApp(app);

@@ -11,6 +11,7 @@ import * as lib_storage_backup_policy from '../storage/backup-policy';
 import * as lib_storage_external_secret_ref from '../storage/external-secret-ref';
 import * as lib_storage_production_storage_class from '../storage/production-storage-class';
 import * as lib_storage_secret_store_provider from '../storage/secret-store-provider';
+import * as lib_synth from '../synth';
 import * as lib_workload_app_probe from '../workload/app-probe';
 import * as lib_workload_app_size from '../workload/app-size';
 import * as cdk8s from 'cdk8s';
@@ -110,6 +111,10 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     storageLocation: { optional: true, shape: { kind: 'string' } },
     ttl: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
     veleroNamespace: { optional: true, shape: { kind: 'string' } },
+  },
+  ChartManifests: {
+    chart: { optional: false, shape: { kind: 'instance', name: 'Chart', type: () => cdk8s.Chart } },
+    objects: { optional: false, shape: { kind: 'array', of: { kind: 'object' } } },
   },
   CheckOptions: {
     config: { optional: true, shape: { kind: 'struct', name: 'RuleConfig' } },
@@ -814,6 +819,9 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     storage: { optional: false, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
     storageClass: { optional: true, shape: { kind: 'instance', name: 'ProductionStorageClass', type: () => lib_storage_production_storage_class.ProductionStorageClass } },
     storageClassName: { optional: true, shape: { kind: 'string' } },
+  },
+  SynthOptions: {
+    yamlEmitter: { optional: true, shape: { kind: 'instance', name: 'YamlEmitter', type: () => lib_synth.YamlEmitter } },
   },
   TeamAlertRoutingProps: {
     criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
