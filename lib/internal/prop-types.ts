@@ -7,9 +7,12 @@ import { editDistance } from './names';
  * one, so a load-time import would be circular.
  */
 function propShapes(): typeof import('./_prop-shapes.generated').PROP_SHAPES {
+  // Kept after the first load: every construct checks its props, and require() is not free.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./_prop-shapes.generated') as typeof import('./_prop-shapes.generated')).PROP_SHAPES;
+  loadedShapes ??= (require('./_prop-shapes.generated') as typeof import('./_prop-shapes.generated')).PROP_SHAPES;
+  return loadedShapes;
 }
+let loadedShapes: typeof import('./_prop-shapes.generated').PROP_SHAPES | undefined;
 
 /**
  * The run-time check of one declared type (see scripts/prop-shapes.ts, which writes them from the declarations).
@@ -52,7 +55,10 @@ export function checkPropTypes(errors: PropErrors, props: unknown, struct: strin
   for (const [name, field] of Object.entries(fields)) {
     const value = given[name];
     if (value === undefined) {
-      errors.check(!field.optional, `${prefix}${name}`, value, 'is required', `set '${prefix}${name}' to ${expected(field.shape)}`);
+      // Most props are optional and unset: the message is built only for a missing required one.
+      if (!field.optional) {
+        errors.add(`${prefix}${name}`, value, 'is required', `set '${prefix}${name}' to ${expected(field.shape)}`);
+      }
       continue;
     }
     checkValue(errors, value, field.shape, `${prefix}${name}`);

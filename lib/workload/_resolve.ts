@@ -677,6 +677,9 @@ function checkProbeOptions(errors: PropErrors, probe: AppProbe, prefix: string):
 
 /** Whether two rendered probes run the same check, whatever their timings. */
 function sameCheck(a: k8s.Probe | undefined, b: k8s.Probe | undefined): boolean {
+  // Probes of different handler kinds (the default: readiness over HTTP, liveness over TCP) differ without serializing.
+  const kindOf = (p: k8s.Probe | undefined) => [p?.httpGet, p?.tcpSocket, p?.grpc, p?.exec].map((h) => h !== undefined).join();
+  if (kindOf(a) !== kindOf(b)) return false;
   const checkOf = (p: k8s.Probe | undefined) => JSON.stringify([p?.httpGet, p?.tcpSocket, p?.grpc, p?.exec]);
   return checkOf(a) === checkOf(b);
 }
