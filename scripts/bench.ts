@@ -346,7 +346,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Each run is a fresh child process: warm-up (${WARMUP_ROUNDS} x ${WARMUP_APPS} apps), then N apps built and synthesized`);
   console.log('with synthAppYaml (in memory). All times are CPU ms (user + system) of the child; see the header of scripts/bench.ts.');
   console.log(`  ProductionApp: Profile.PROD, { image: '${IMAGE}', port: ${PORT}, healthPath: '/healthz' }`);
-  console.log(`  plain kplus:   kplus.Deployment { containers: [{ image, portNumber: ${PORT}] } + exposeViaService()`);
+  console.log(`  plain kplus:   kplus.Deployment { containers: [{ image, portNumber: ${PORT} }] } + exposeViaService()`);
   console.log('  one chart: every app in one chart; chart per app: a chart for each app');
   console.log();
 
