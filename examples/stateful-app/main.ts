@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AppProbe, BackupPolicy, ExternalSecretRef, PreUpgradeBackup, PriorityClasses, ProductionApp, ProductionNamespace, ProductionSecretStore,
   ProductionStatefulApp, ProductionStorageClass, ProductionVolumeSnapshotClass, Profile, RestoreDrill, SecretStoreProvider, SecretStoreReference,
-  StorageDriver,
+  StorageDriver, synthApp,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -74,4 +74,4 @@ new RestoreDrill(orders, 'Drill', {
   },
 });
 
-app.synth();
+synthApp(app);
