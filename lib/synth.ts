@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { dump as dumpJsYaml } from 'js-yaml';
+import { DEFAULT_SCALAR_STYLE_RULES, dump as dumpJsYaml, SCALAR_STYLE, ScalarLayout } from 'js-yaml';
 import { PropErrors } from './internal/errors';
 import { assertPropTypes } from './internal/prop-types';
 
@@ -18,12 +18,14 @@ export class YamlEmitter {
 
   /**
    * The `js-yaml` package (2-3x faster than the `yaml` package on manifests), set to write what the
-   * `yaml` package writes: double quotes where a string needs quotes, no line folding, no anchors.
+   * `yaml` package writes: double quotes where a string needs quotes, single quotes for a one-line
+   * string holding a double quote, no line folding, no anchors.
    *
    * On every example of this library and on the benchmark's apps its files are byte-identical to
    * `app.synth()`'s, and the `yaml` parser (YAML 1.1, as cdk8s loads manifests) reads them back to
-   * the same objects. It writes a few rare scalars differently (a string holding a tab or a double
-   * quote, `=`, `<<`, `0o17`, `-0`, `1e+21`), so a pipeline that diffs YAML text may see those once.
+   * the same objects. It writes a few rare scalars differently (a string holding a tab, a no-break
+   * space or a line separator; the strings `=`, `<<` and `0o17`; the numbers `-0` and those written
+   * with an exponent), so a pipeline that diffs YAML text may see those once.
    */
   public static readonly JS_YAML = new YamlEmitter('js-yaml');
 
@@ -52,7 +54,24 @@ export class YamlEmitter {
   }
 }
 
-const JS_YAML_OPTIONS = { lineWidth: -1, noRefs: true, quoteStyle: 'double' } as const;
+/**
+ * The `yaml` package single-quotes a one-line string that holds a double quote and no single quote
+ * (a JSON value in an annotation, say); js-yaml would double-quote and escape it.
+ */
+function singleQuoteLikeYaml(layout: ScalarLayout): void {
+  const value = layout.node.value;
+  if (layout.style === SCALAR_STYLE.DOUBLE_QUOTED && value.includes('"') && !value.includes('\'') && !/[\n\t\\]/.test(value)
+    && (layout.allowedStylesMask & (1 << SCALAR_STYLE.SINGLE_QUOTED)) !== 0) {
+    layout.style = SCALAR_STYLE.SINGLE_QUOTED;
+  }
+}
+
+const JS_YAML_OPTIONS = {
+  lineWidth: -1,
+  noRefs: true,
+  quoteStyle: 'double',
+  scalarStyleRules: [...Object.values(DEFAULT_SCALAR_STYLE_RULES), singleQuoteLikeYaml],
+} as const;
 
 /** Documents per Yaml.stringify call: far below any engine's argument limit. */
 const SLICE = 4096;

@@ -111,10 +111,11 @@ describe.each(examples)('example %s', (name) => {
     expect(runExample(name, {})).toEqual(expected);
   });
 
-  test('YamlEmitter.JS_YAML output reads back to the same objects', () => {
+  test('YamlEmitter.JS_YAML output reads back to the same objects, and here is byte-identical', () => {
     const fast = runExample(name, { yamlEmitter: YamlEmitter.JS_YAML });
     expect(Object.keys(fast)).toEqual(Object.keys(expected));
     expect(objectsOf(fast)).toEqual(objectsOf(expected));
+    expect(fast).toEqual(expected);
   });
 });
 
@@ -240,6 +241,13 @@ describe('YamlEmitter.JS_YAML', () => {
     const doc = { apiVersion: 'v1', kind: 'ConfigMap', data: Object.fromEntries(values.map((v, i) => [`k${i}`, v])), numbers: [0, -1, 3.5, 1e21, null, true] };
     const text = YamlEmitter.JS_YAML._stringify([doc, doc]);
     expect(parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS())).toEqual([doc, doc]);
+  });
+
+  test('quotes a string holding a double quote as the yaml package does', () => {
+    const doc = { metadata: { annotations: { hook: '["/bin/sh","-c","echo \'hi\'"]', json: '{"a": 1}', both: 'say "hi" it\'s' } } };
+    const text = YamlEmitter.JS_YAML._stringify([doc]);
+    expect(text).toContain(`json: '{"a": 1}'`);
+    expect(text).toBe(YamlEmitter.CDK8S._stringify([doc]));
   });
 
   test('renders a missing document as cdk8s does', () => {
