@@ -60,7 +60,7 @@ export class YamlEmitter {
  */
 function singleQuoteLikeYaml(layout: ScalarLayout): void {
   const value = layout.node.value;
-  if (layout.style === SCALAR_STYLE.DOUBLE_QUOTED && value.includes('"') && !value.includes('\'') && !/[\n\t\\]/.test(value)
+  if (layout.style === SCALAR_STYLE.DOUBLE_QUOTED && value.includes('"') && !value.includes('\'') && !/[\n\t]/.test(value)
     && (layout.allowedStylesMask & (1 << SCALAR_STYLE.SINGLE_QUOTED)) !== 0) {
     layout.style = SCALAR_STYLE.SINGLE_QUOTED;
   }
