@@ -3,7 +3,8 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertReceiver, AppProbe, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, TeamAlertRouting, WorkloadMonitoring,
+  AlertReceiver, AppProbe, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, synthApp, TeamAlertRouting,
+  WorkloadMonitoring,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -62,4 +63,4 @@ new TeamAlertRouting(shop, 'ShopAlerts', {
   criticalReceiver: AlertReceiver.pagerDuty(shopAlerting, 'pagerduty-routing-key'),
 });
 
-app.synth();
+synthApp(app);
