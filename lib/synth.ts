@@ -21,11 +21,12 @@ export class YamlEmitter {
    * `yaml` package writes: double quotes where a string needs quotes, single quotes for a one-line
    * string holding a double quote, no line folding, no anchors.
    *
-   * On every example of this library and on the benchmark's apps its files are byte-identical to
-   * `app.synth()`'s, and the `yaml` parser (YAML 1.1, as cdk8s loads manifests) reads them back to
-   * the same objects. It writes a few rare scalars differently (a string holding a tab, a no-break
-   * space or a line separator; the strings `=`, `<<` and `0o17`; the numbers `-0` and those written
-   * with an exponent), so a pipeline that diffs YAML text may see those once.
+   * The `yaml` parser (YAML 1.1, as cdk8s loads manifests) reads its files back to the same objects
+   * as `app.synth()`'s, and on the benchmark's apps and all examples but one they are byte-identical.
+   * It writes a few rare scalars differently: it quotes the strings `=` (an Alertmanager `matchType`,
+   * which PyYAML cannot load unquoted), `<<` and `0o17`, escapes a tab, a no-break space or a line
+   * separator, and writes `-0` and numbers with an exponent in another form; a pipeline that diffs
+   * YAML text may see those once.
    */
   public static readonly JS_YAML = new YamlEmitter('js-yaml');
 
