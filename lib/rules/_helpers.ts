@@ -1,5 +1,5 @@
-import { asArray, asObject, ContainerInfo, containersOf, JsonObject, RuleContext, Workload } from './context';
-import { KubeObject, SeverityByProfile, Violation } from './types';
+import { asArray, asObject, ContainerInfo, containersOf, JsonObject, RuleContext, Workload, workloadOf } from './context';
+import { KubeObject, RuleSource, SeverityByProfile, Violation } from './types';
 
 /**
  * Error in staging and prod, warning in dev: the default for production floors.
@@ -177,4 +177,34 @@ export function minReplicas(ctx: RuleContext, object: KubeObject): number {
  */
 export function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+/**
+ * True when the pod declares `spec.os.name: windows`, the field Pod Security reads (policy
+ * 1.25 and later) to skip the restricted controls that only mean something on Linux.
+ *
+ * @internal
+ */
+export function isWindowsPod(w: Workload): boolean {
+  return asObject(w.podSpec.os).name === 'windows';
+}
+
+/**
+ * Drops a Linux-only Pod Security control from the violations of Windows pods, as Pod Security
+ * 1.28 does: the control no longer reports them, and a violation no other check reports is
+ * dropped. The other tools' checks read no `spec.os` and still report theirs.
+ *
+ * @param sources the rule's sources, the checks of a violation that names none
+ * @param control the `pss-restricted:<control>` that Windows pods skip
+ * @internal
+ */
+export function skipOnWindows(sources: readonly RuleSource[], control: string, violations: Violation[]): Violation[] {
+  return violations.flatMap((v) => {
+    const w = workloadOf(v.object);
+    if (w === undefined || !isWindowsPod(w)) {
+      return [v];
+    }
+    const checks = (v.checks ?? sources.map((s) => `${s.tool}:${s.check}`)).filter((c) => c !== control);
+    return checks.length > 0 ? [{ ...v, checks }] : [];
+  });
 }

@@ -1,4 +1,4 @@
-import { ADVISORY, capabilities, fieldOf, Part, perContainer, perPod, securityContext, src, STRICT } from './_helpers';
+import { ADVISORY, capabilities, fieldOf, Part, perContainer, perPod, securityContext, skipOnWindows, src, STRICT } from './_helpers';
 import { asArray, asObject, asStringMap, containersOf, JsonObject, Workload } from './context';
 
 const ALL_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
@@ -93,6 +93,9 @@ export const readOnlyRootFilesystem: Rule = {
 /**
  * Containers cannot gain more privileges than their parent process.
  *
+ * Pod Security skips "Privilege Escalation" for a Windows pod (`spec.os.name: windows`, policy
+ * 1.25 and later); Polaris and kube-linter read no `spec.os` and still report it.
+ *
  * Sources: Polaris privilegeEscalationAllowed; kube-linter privilege-escalation-container;
  * PSS restricted "Privilege Escalation".
  */
@@ -103,8 +106,9 @@ export const noPrivilegeEscalation: Rule = {
     'pss-restricted:Privilege Escalation'),
   severity: STRICT,
   fix: 'Set securityContext.allowPrivilegeEscalation: false on every container',
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) =>
-    securityContext(c).allowPrivilegeEscalation === false ? undefined : 'does not set allowPrivilegeEscalation: false'),
+  check: (ctx) => skipOnWindows(noPrivilegeEscalation.sources, 'pss-restricted:Privilege Escalation',
+    perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) =>
+      securityContext(c).allowPrivilegeEscalation === false ? undefined : 'does not set allowPrivilegeEscalation: false')),
 };
 
 /**
@@ -127,6 +131,9 @@ export const noPrivileged: Rule = {
 /**
  * Containers drop all Linux capabilities.
  *
+ * Pod Security skips the restricted "Capabilities" control for a Windows pod (`spec.os.name:
+ * windows`); the other tools still report it.
+ *
  * Sources: Polaris insecureCapabilities and linuxHardening; kube-linter drop-net-raw-capability;
  * PSS restricted "Capabilities" (drop ALL).
  */
@@ -137,7 +144,7 @@ export const dropAllCapabilities: Rule = {
     'pss-restricted:Capabilities'),
   severity: STRICT,
   fix: "Set securityContext.capabilities.drop: ['ALL'] and add back only NET_BIND_SERVICE if needed",
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
+  check: (ctx) => skipOnWindows(dropAllCapabilities.sources, 'pss-restricted:Capabilities', perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
     const dropped = capabilities(asObject(securityContext(c).capabilities).drop);
     if (dropped.includes('ALL')) {
       return undefined;
@@ -147,7 +154,7 @@ export const dropAllCapabilities: Rule = {
       ...(dropped.some((x) => ['NET_RAW', 'ALL'].includes(x.toUpperCase().replace(/^CAP_/, ''))) ? [] : ['kube-linter:drop-net-raw-capability'])];
     const near = dropped.filter((x) => x.toUpperCase().replace(/^CAP_/, '') === 'ALL');
     return [{ message: near.length ? `drops '${near[0]}', which Pod Security does not read as 'ALL'` : 'does not drop ALL capabilities', checks }];
-  }),
+  })),
 };
 
 /** Capabilities PSS baseline lets a container add. */
@@ -160,6 +167,9 @@ const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', '
  * The message says when an added capability is also outside the baseline set (ALL, SYS_ADMIN,
  * NET_ADMIN ...), which is the dangerous case.
  *
+ * A Windows pod (`spec.os.name: windows`) skips the restricted "Capabilities" control; the
+ * baseline one still applies to it.
+ *
  * Sources: Polaris dangerousCapabilities; PSS baseline "Capabilities" (only the default set may
  * be added); PSS restricted "Capabilities" (only NET_BIND_SERVICE may be added).
  */
@@ -169,18 +179,22 @@ export const restrictedCapabilities: Rule = {
   sources: src('polaris:dangerousCapabilities', 'pss-baseline:Capabilities', 'pss-restricted:Capabilities'),
   severity: STRICT,
   fix: 'Remove the capability from securityContext.capabilities.add; only NET_BIND_SERVICE is allowed',
-  check: (ctx) => perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
-    const added = capabilities(asObject(securityContext(c).capabilities).add).filter((x) => x !== 'NET_BIND_SERVICE');
-    if (added.length === 0) {
-      return undefined;
-    }
-    const dangerous = added.filter((x) => !BASELINE_CAPABILITIES.has(x));
-    return `adds capabilities ${added.join(', ')}${dangerous.length ? ` (${dangerous.join(', ')} break even the baseline policy)` : ''}`;
-  }),
+  check: (ctx) => skipOnWindows(restrictedCapabilities.sources, 'pss-restricted:Capabilities',
+    perContainer(ctx, ['initContainers', 'containers', 'ephemeralContainers'], (c) => {
+      const added = capabilities(asObject(securityContext(c).capabilities).add).filter((x) => x !== 'NET_BIND_SERVICE');
+      if (added.length === 0) {
+        return undefined;
+      }
+      const dangerous = added.filter((x) => !BASELINE_CAPABILITIES.has(x));
+      return `adds capabilities ${added.join(', ')}${dangerous.length ? ` (${dangerous.join(', ')} break even the baseline policy)` : ''}`;
+    })),
 };
 
 /**
  * Pods run under a seccomp profile: RuntimeDefault or Localhost, on the pod or every container.
+ *
+ * A Windows pod (`spec.os.name: windows`) skips the restricted "Seccomp" control (a profile is
+ * required); the baseline one (never Unconfined) still applies to it.
  *
  * Sources: PSS restricted "Seccomp"; PSS baseline "Seccomp" (never Unconfined);
  * Polaris linuxHardening; kube-score container-seccomp-profile (optional there).
@@ -191,7 +205,7 @@ export const seccompProfile: Rule = {
   sources: src('pss-restricted:Seccomp', 'pss-baseline:Seccomp', 'polaris:linuxHardening', '?kube-score:container-seccomp-profile'),
   severity: STRICT,
   fix: 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod',
-  check: (ctx) => [
+  check: (ctx) => skipOnWindows(seccompProfile.sources, 'pss-restricted:Seccomp', [
     // baseline forbids Unconfined at the pod level even when every container sets its own profile
     ...perPod(ctx, (w) => asObject(asObject(w.podSpec.securityContext).seccompProfile).type === 'Unconfined'
       ? [{ message: "pod uses seccomp profile 'Unconfined'", path: `${w.podSpecPath}.securityContext.seccompProfile` }] : undefined),
@@ -200,9 +214,12 @@ export const seccompProfile: Rule = {
       if (type === 'RuntimeDefault' || type === 'Localhost') {
         return undefined;
       }
-      return type === undefined || type === null ? 'has no seccomp profile (pod or container)' : `uses seccomp profile '${String(type)}'`;
+      // baseline allows an unset profile: only the restricted control and the scanners ask for one
+      return type === undefined || type === null
+        ? [{ message: 'has no seccomp profile (pod or container)', checks: ['pss-restricted:Seccomp', 'polaris:linuxHardening', 'kube-score:container-seccomp-profile'] }]
+        : `uses seccomp profile '${String(type)}'`;
     }),
-  ],
+  ]),
 };
 
 /**

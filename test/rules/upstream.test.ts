@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import * as path from 'path';
 import { applyRuleConfig, checkManifests, DEFAULT_RULES, KubeObject } from '../../lib/rules';
+import { skipOnWindows } from '../../lib/rules/_helpers';
 import { loadFixture } from './_load';
 
 // Each test names the upstream check it reproduces and the version read:
@@ -131,6 +132,66 @@ describe('PSS restricted and baseline v1.28 "Seccomp": container type wins when 
     ['unset everywhere', (o: Json[]) => { delete pod(o).securityContext.seccompProfile; }, ["container 'app' has no seccomp profile (pod or container)"]],
   ])('%s', (_name, change, expected) => {
     expect(after('seccomp-profile', change)).toEqual(expected);
+  });
+});
+
+describe('PSS restricted v1.28 and spec.os.name: windows: "Privilege Escalation", "Seccomp" and "Capabilities" skip Windows pods', () => {
+  /** Every finding of the rule as `message <- checks`, the checks that report it. */
+  const reported = (objects: KubeObject[], ruleId: string) => checkManifests(objects).findings.filter((f) => f.ruleId === ruleId)
+    .map((f) => `${f.message} <- ${(f.checks ?? f.sources.map((x) => `${x.tool}:${x.check}`)).join(', ')}`);
+  const os = (name: string | undefined) => (o: Json[]) => { if (name !== undefined) pod(o).os = { name }; };
+  const change = (name: string | undefined, more: (o: Json[]) => void) => (o: Json[]) => { os(name)(o); more(o); };
+  const run = (ruleId: string, f: (o: Json[]) => void) => { const o = web(); f(o); return reported(o, ruleId); };
+
+  test.each([
+    ['windows', ["container 'app' does not set allowPrivilegeEscalation: false <- polaris:privilegeEscalationAllowed, kube-linter:privilege-escalation-container"]],
+    ['linux', ["container 'app' does not set allowPrivilegeEscalation: false <- polaris:privilegeEscalationAllowed, kube-linter:privilege-escalation-container, pss-restricted:Privilege Escalation"]],
+    [undefined, ["container 'app' does not set allowPrivilegeEscalation: false <- polaris:privilegeEscalationAllowed, kube-linter:privilege-escalation-container, pss-restricted:Privilege Escalation"]],
+  ])('"Privilege Escalation", spec.os.name %s, allowPrivilegeEscalation unset', (name, expected) => {
+    expect(run('no-privilege-escalation', change(name, (o) => { delete app(o).securityContext.allowPrivilegeEscalation; }))).toEqual(expected);
+  });
+
+  test.each([
+    ['windows', ["container 'app' does not drop ALL capabilities <- polaris:insecureCapabilities, polaris:linuxHardening, kube-linter:drop-net-raw-capability"]],
+    [undefined, ["container 'app' does not drop ALL capabilities <- polaris:insecureCapabilities, polaris:linuxHardening, pss-restricted:Capabilities, kube-linter:drop-net-raw-capability"]],
+  ])('restricted "Capabilities" (drop ALL), spec.os.name %s, capabilities unset', (name, expected) => {
+    expect(run('drop-all-capabilities', change(name, (o) => { delete app(o).securityContext.capabilities; }))).toEqual(expected);
+  });
+
+  test.each([
+    ['windows', ["container 'app' adds capabilities CHOWN <- polaris:dangerousCapabilities, pss-baseline:Capabilities"]],
+    [undefined, ["container 'app' adds capabilities CHOWN <- polaris:dangerousCapabilities, pss-baseline:Capabilities, pss-restricted:Capabilities"]],
+  ])('restricted "Capabilities" (add only NET_BIND_SERVICE), spec.os.name %s, add CHOWN; baseline still applies', (name, expected) => {
+    expect(run('no-added-capabilities', change(name, (o) => { app(o).securityContext.capabilities.add = ['CHOWN']; }))).toEqual(expected);
+  });
+
+  test.each([
+    ['windows', 'unset', (o: Json[]) => { delete pod(o).securityContext.seccompProfile; },
+      ["container 'app' has no seccomp profile (pod or container) <- polaris:linuxHardening, kube-score:container-seccomp-profile"]],
+    [undefined, 'unset', (o: Json[]) => { delete pod(o).securityContext.seccompProfile; },
+      ["container 'app' has no seccomp profile (pod or container) <- pss-restricted:Seccomp, polaris:linuxHardening, kube-score:container-seccomp-profile"]],
+    ['windows', 'pod Unconfined (baseline still applies)', (o: Json[]) => { pod(o).securityContext.seccompProfile = { type: 'Unconfined' }; }, [
+      "pod uses seccomp profile 'Unconfined' <- pss-baseline:Seccomp, polaris:linuxHardening, kube-score:container-seccomp-profile",
+      "container 'app' uses seccomp profile 'Unconfined' <- pss-baseline:Seccomp, polaris:linuxHardening, kube-score:container-seccomp-profile",
+    ]],
+  ])('"Seccomp", spec.os.name %s, profile %s', (name, _what, more, expected) => {
+    expect(run('seccomp-profile', change(name, more))).toEqual(expected);
+  });
+
+  test('"Running as Non-root" is not skipped: a Windows pod that may run as root still fails Pod Security', () => {
+    const mayRunAsRoot = (o: Json[]) => { delete pod(o).securityContext.runAsNonRoot; delete app(o).securityContext.runAsNonRoot; };
+    const windows = run('run-as-non-root', change('windows', mayRunAsRoot));
+    expect(windows).toEqual(run('run-as-non-root', mayRunAsRoot));
+    expect(windows).toHaveLength(1);
+    expect(windows[0]).toContain('pss-restricted:Running as Non-root');
+  });
+
+  test('a violation that only a skipped control reports is dropped for a Windows pod, kept for any other', () => {
+    const only = [{ tool: 'pss-restricted', check: 'Seccomp' }];
+    const of = (name: string | undefined) => { const o = web(); os(name)(o); return ofKind(o, 'Deployment'); };
+    for (const [name, kept] of [['windows', 0], ['linux', 1], ['Windows', 1], [undefined, 1]] as const) {
+      expect(skipOnWindows(only, 'pss-restricted:Seccomp', [{ object: of(name), message: 'm' }])).toHaveLength(kept);
+    }
   });
 });
 
