@@ -4,7 +4,7 @@ import { applyRuleConfig, RuleConfig } from './config';
 import { asObject, RejectedInput, RuleContext } from './context';
 import { INPUT_RULES, manifestInput } from './input';
 import { whyUnjudgeable } from '../internal/names';
-import { exemptionAnnotation, findExemption, PROFILE_ANNOTATION } from './exemptions';
+import { exemptionAnnotation, findExemption, PROFILE_ANNOTATION, reportingChecks } from './exemptions';
 import { METADATA_RULES } from './metadata';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
@@ -131,7 +131,9 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
       continue;
     }
     rulesRun.push(rule.id);
-    for (const v of rule.check(ctx)) {
+    for (const found of rule.check(ctx)) {
+      const checks = reportingChecks(rule, found.object, found.checks);
+      const v = checks === found.checks ? found : { ...found, checks };
       const level = rule.severity[profileOf(v.object)];
       if (level === 'off') {
         continue;

@@ -22,6 +22,7 @@ export const PROFILE_ANNOTATION = 'production.platform.io/profile';
 const PROFILES = ['dev', 'staging', 'prod'];
 const KUBE_LINTER = 'ignore-check.kube-linter.io/';
 const KUBE_SCORE = 'kube-score/ignore';
+const KUBE_SCORE_ENABLE = 'kube-score/enable';
 const KUBE_LINTER_ALL = 'kube-linter.io/ignore-all';
 const POLARIS_ALL = 'polaris.fairwinds.com/exempt';
 
@@ -41,12 +42,57 @@ function annotationsOf(object: KubeObject): { [key: string]: string } {
   return { ...(w && object.kind !== 'Pod' ? asStringMap(w.podMetadata.annotations) : {}), ...asStringMap(object.metadata?.annotations) };
 }
 
+/** The values of a comma-separated kube-score annotation, trimmed. */
+function csv(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((x) => x.trim());
+}
+
+/**
+ * Whether kube-score runs `check` on the object, as its `isEnabled` decides
+ * (zegl/kube-score `scorecard/enabled.go`): the pod template's annotations first, then the
+ * object's; at each level `kube-score/ignore` before `kube-score/enable`; else a default check
+ * runs and an optional one does not.
+ *
+ * @returns `false` with the annotation that turns the check off, `true` when it runs
+ * @internal
+ */
+export function kubeScoreRuns(object: KubeObject, check: string, optional: boolean): { runs: boolean; annotation?: string } {
+  const w = workloadOf(object);
+  const levels = [...(w && object.kind !== 'Pod' ? [asStringMap(w.podMetadata.annotations)] : []), asStringMap(object.metadata?.annotations)];
+  for (const ann of levels) {
+    if (csv(ann[KUBE_SCORE]).includes(check)) {
+      return { runs: false, annotation: KUBE_SCORE };
+    }
+    if (csv(ann[KUBE_SCORE_ENABLE]).includes(check)) {
+      return { runs: true, annotation: KUBE_SCORE_ENABLE };
+    }
+  }
+  return { runs: !optional };
+}
+
+/**
+ * The checks that report a violation on this object: the violation's own, or every source of
+ * the rule, less the optional kube-score checks the object does not turn on with
+ * `kube-score/enable` (kube-score runs them only then). A rule whose only sources are such
+ * checks keeps them: the pack asks for it on its own account.
+ *
+ * @returns the checks, or `undefined` when they are the rule's sources unchanged
+ * @internal
+ */
+export function reportingChecks(rule: Rule, object: KubeObject, checks?: readonly string[]): readonly string[] | undefined {
+  const named = checks ?? rule.sources.map((s) => `${s.tool}:${s.check}`);
+  const optional = new Set(rule.sources.filter((s) => s.optional && s.tool === 'kube-score').map((s) => `${s.tool}:${s.check}`));
+  const kept = named.filter((c) => !optional.has(c) || kubeScoreRuns(object, c.slice(c.indexOf(':') + 1), true).runs);
+  return kept.length === named.length || kept.length === 0 ? checks : kept;
+}
+
 /**
  * Finds the annotation, if any, that exempts `object` from `rule` (or from one violation of it).
  *
  * Our form names the rule id and exempts the whole rule. The scanners' forms are read as each
  * scanner reads them, and apply only to the violations that scanner's named check reports
- * (`checks`, by default every source of the rule): exempting Polaris `cpuRequestsMissing`
+ * (`checks`, by default every source of the rule; kube-score's `kube-score/ignore` and
+ * `kube-score/enable` are read by `kubeScoreRuns`): exempting Polaris `cpuRequestsMissing`
  * never exempts a missing memory limit. `polaris.fairwinds.com/exempt: "true"` exempts every
  * Polaris check, `kube-linter.io/ignore-all` every kube-linter check.
  *
@@ -61,7 +107,6 @@ export function findExemption(rule: Rule, object: KubeObject, checks?: readonly 
   }
   const sharedReason = (ann[EXEMPTION_REASON_ANNOTATION] ?? '').trim();
   const named = checks ?? rule.sources.map((s) => `${s.tool}:${s.check}`);
-  const kubeScoreIgnored = (ann[KUBE_SCORE] ?? '').split(',').map((x) => x.trim());
   for (const c of named) {
     const i = c.indexOf(':');
     const tool = c.slice(0, i);
@@ -78,7 +123,7 @@ export function findExemption(rule: Rule, object: KubeObject, checks?: readonly 
     if (tool === 'polaris' && (ann[POLARIS_ALL] ?? '').toLowerCase() === 'true') {
       return { annotation: POLARIS_ALL, reason: sharedReason };
     }
-    if (tool === 'kube-score' && kubeScoreIgnored.includes(check)) {
+    if (tool === 'kube-score' && !kubeScoreRuns(object, check, false).runs) {
       return { annotation: KUBE_SCORE, reason: sharedReason };
     }
   }

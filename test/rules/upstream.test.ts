@@ -167,12 +167,12 @@ describe('PSS restricted v1.28 and spec.os.name: windows: "Privilege Escalation"
 
   test.each([
     ['windows', 'unset', (o: Json[]) => { delete pod(o).securityContext.seccompProfile; },
-      ["container 'app' has no seccomp profile (pod or container) <- polaris:linuxHardening, kube-score:container-seccomp-profile"]],
+      ["container 'app' has no seccomp profile (pod or container) <- polaris:linuxHardening"]],
     [undefined, 'unset', (o: Json[]) => { delete pod(o).securityContext.seccompProfile; },
-      ["container 'app' has no seccomp profile (pod or container) <- pss-restricted:Seccomp, polaris:linuxHardening, kube-score:container-seccomp-profile"]],
+      ["container 'app' has no seccomp profile (pod or container) <- pss-restricted:Seccomp, polaris:linuxHardening"]],
     ['windows', 'pod Unconfined (baseline still applies)', (o: Json[]) => { pod(o).securityContext.seccompProfile = { type: 'Unconfined' }; }, [
-      "pod uses seccomp profile 'Unconfined' <- pss-baseline:Seccomp, polaris:linuxHardening, kube-score:container-seccomp-profile",
-      "container 'app' uses seccomp profile 'Unconfined' <- pss-baseline:Seccomp, polaris:linuxHardening, kube-score:container-seccomp-profile",
+      "pod uses seccomp profile 'Unconfined' <- pss-baseline:Seccomp, polaris:linuxHardening",
+      "container 'app' uses seccomp profile 'Unconfined' <- pss-baseline:Seccomp, polaris:linuxHardening",
     ]],
   ])('"Seccomp", spec.os.name %s, profile %s', (name, _what, more, expected) => {
     expect(run('seccomp-profile', change(name, more))).toEqual(expected);
@@ -476,6 +476,64 @@ describe("exemptions as each tool reads its own annotation, never widened to a s
     delete app(objects).resources.limits['ephemeral-storage']; // kube-score only
     annotate(objects, { 'polaris.fairwinds.com/exempt': 'true' });
     expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['container-ephemeral-storage']);
+  });
+});
+
+describe('kube-score kube-score/enable (scorecard/enabled.go at 9749393): an optional check runs only on the objects that enable it', () => {
+  const SECCOMP = 'kube-score:container-seccomp-profile';
+  /** The seccomp-profile findings as `checks`, and the annotations that exempted one. */
+  const seccomp = (deployment: Json, template: Json = {}) => {
+    const o = web();
+    delete pod(o).securityContext.seccompProfile;
+    ofKind(o, 'Deployment').metadata.annotations = { 'production.platform.io/exemption-reason': 'SEC-3', ...deployment };
+    ofKind(o, 'Deployment').spec.template.metadata.annotations = template;
+    const report = checkManifests(o);
+    return {
+      checks: report.findings.filter((f) => f.ruleId === 'seccomp-profile').map((f) => f.checks),
+      exemptedBy: report.exemptions.filter((e) => e.ruleId === 'seccomp-profile').map((e) => e.annotation),
+    };
+  };
+
+  test('not enabled: the optional container-seccomp-profile does not report, Pod Security and Polaris do', () => {
+    expect(seccomp({})).toEqual({ checks: [['pss-restricted:Seccomp', 'polaris:linuxHardening']], exemptedBy: [] });
+  });
+
+  test.each([
+    ['on the object', { 'kube-score/enable': 'container-seccomp-profile' }, {}],
+    ['on the pod template', {}, { 'kube-score/enable': 'container-seccomp-profile' }],
+    ['in a list, with spaces', { 'kube-score/enable': 'container-ports-check , container-seccomp-profile' }, {}],
+  ])('enabled %s: it reports too', (_where, deployment, template) => {
+    expect(seccomp(deployment, template)).toEqual({ checks: [['pss-restricted:Seccomp', 'polaris:linuxHardening', SECCOMP]], exemptedBy: [] });
+  });
+
+  test('kube-score/ignore of an optional check that is not enabled exempts nothing: kube-score never ran it', () => {
+    expect(seccomp({ 'kube-score/ignore': 'container-seccomp-profile' })).toEqual({ checks: [['pss-restricted:Seccomp', 'polaris:linuxHardening']], exemptedBy: [] });
+  });
+
+  // an ignored optional check does not run, so it reports nothing to exempt: Pod Security and Polaris still ask
+  test('ignore and enable on one level: ignore wins', () => {
+    expect(seccomp({ 'kube-score/ignore': 'container-seccomp-profile', 'kube-score/enable': 'container-seccomp-profile' }))
+      .toEqual({ checks: [['pss-restricted:Seccomp', 'polaris:linuxHardening']], exemptedBy: [] });
+  });
+
+  test('the pod template is read before the object: its enable overrides the object\'s ignore, its ignore the object\'s enable', () => {
+    expect(seccomp({ 'kube-score/ignore': 'container-seccomp-profile' }, { 'kube-score/enable': 'container-seccomp-profile' }))
+      .toEqual({ checks: [['pss-restricted:Seccomp', 'polaris:linuxHardening', SECCOMP]], exemptedBy: [] });
+    expect(seccomp({ 'kube-score/enable': 'container-seccomp-profile' }, { 'kube-score/ignore': 'container-seccomp-profile' }))
+      .toEqual({ checks: [['pss-restricted:Seccomp', 'polaris:linuxHardening']], exemptedBy: [] });
+  });
+
+  test('a default check: enable on the pod template overrides ignore on the object, as kube-score reads it', () => {
+    const objects = web();
+    delete app(objects).resources.limits['ephemeral-storage'];
+    ofKind(objects, 'Deployment').metadata.annotations = { 'production.platform.io/exemption-reason': 'SEC-3', 'kube-score/ignore': 'container-ephemeral-storage-request-and-limit' };
+    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual([]);
+    ofKind(objects, 'Deployment').spec.template.metadata.annotations = { 'kube-score/enable': 'container-ephemeral-storage-request-and-limit' };
+    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['container-ephemeral-storage']);
+  });
+
+  test('kube-score/optional, the name of older kube-score releases, enables nothing', () => {
+    expect(seccomp({ 'kube-score/optional': 'container-seccomp-profile' })).toEqual({ checks: [['pss-restricted:Seccomp', 'polaris:linuxHardening']], exemptedBy: [] });
   });
 });
 
