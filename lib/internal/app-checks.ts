@@ -1,4 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { CLUSTER_SCOPED_KINDS } from './names';
 import { collectWarnings } from '../warnings';
@@ -9,6 +11,26 @@ import { collectWarnings } from '../warnings';
  * @internal
  */
 export const QUIET_ENV = 'CDK8S_PRODUCTION_QUIET';
+
+/**
+ * The file, next to cdk8s's `construct-metadata.json`, that maps every object by apiVersion, kind,
+ * namespace and name to its construct path (cdk8s's own file is keyed by name alone, and the
+ * objects of one app often share a name).
+ *
+ * @internal
+ */
+export const CONSTRUCT_PATHS_FILE = 'production-construct-paths.json';
+
+/**
+ * The key of an object in `production-construct-paths.json`: `apiVersion/kind/namespace/name`,
+ * the namespace empty when the object has none.
+ *
+ * @internal
+ */
+export function constructPathKey(object: { apiVersion?: unknown; kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } }): string {
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  return [str(object.apiVersion), str(object.kind), str(object.metadata?.namespace), str(object.metadata?.name)].join('/');
+}
 
 /** The roots (apps) the checks are registered on, once each. */
 const REGISTERED = new WeakSet<IConstruct>();
@@ -28,6 +50,7 @@ export function _registerAppChecks(scope: IConstruct): void {
   root.node.addValidation({
     validate: () => {
       printWarnings(root);
+      recordConstructPaths(root);
       return duplicateObjects(root);
     },
   });
@@ -56,6 +79,28 @@ function duplicateObjects(root: IConstruct): string[] {
       + 'Fix: give one of the constructs another \'name\' (or namespace)');
   }
   return problems;
+}
+
+/**
+ * Writes `<outdir>/production-construct-paths.json` when the app records construct metadata (as
+ * cdk8s-cli asks when validation plugins are configured): every object as it is synthesized, keyed
+ * by `constructPathKey`, with the path cdk8s records for it.
+ */
+function recordConstructPaths(root: IConstruct): void {
+  // cdk8s keeps the flag private; it is the one that decides whether construct-metadata.json is written
+  const app = App.of(root) as unknown as { readonly recordConstructMetadata?: unknown; readonly outdir?: unknown };
+  if (app.recordConstructMetadata !== true || typeof app.outdir !== 'string') {
+    return;
+  }
+  const resources: { [key: string]: { path: string } } = {};
+  for (const c of root.node.findAll()) {
+    if (ApiObject.isApiObject(c)) {
+      // the rendered object, so that the key is the one a reader of the manifest computes
+      resources[constructPathKey(c.toJson())] = { path: c.node.path };
+    }
+  }
+  fs.mkdirSync(app.outdir, { recursive: true });
+  fs.writeFileSync(path.join(app.outdir, CONSTRUCT_PATHS_FILE), `${JSON.stringify({ version: '1.0.0', resources }, undefined, 2)}\n`);
 }
 
 /** The path of the construct that owns an ApiObject: the cdk8s-plus object for its inner `Resource`. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadYamlFile } from '../cli/load';
+import { CONSTRUCT_PATHS_FILE, constructPathKey } from '../internal/app-checks';
 import {
   applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatReport, loadRuleConfig, LocatedObject, PROFILE_NAMES, ProfileName, Report,
   Rule, RuleConfig,
@@ -10,7 +11,10 @@ import {
  * A resource that violates a rule, as cdk8s-cli's `ValidationViolatingResource`.
  */
 export interface ValidationResource {
-  /** The object's `metadata.name`; cdk8s-cli looks its construct path up by it. */
+  /**
+   * The object's `metadata.name`, which cdk8s-cli looks its construct path up by; `Kind/name`
+   * when cdk8s's name-keyed metadata would give it another object's path.
+   */
   readonly resourceName: string;
   /** Where in the object, and what is wrong. */
   readonly locations: readonly string[];
@@ -93,8 +97,11 @@ export interface ProductionReadinessValidationProps {
  *
  * Manifests are checked one output folder at a time (an app that synthesizes several examples
  * into `dist/<example>/` gets one check per example), so that cross-object rules compare
- * objects of the same app. Construct paths come from `construct-metadata.json`, at the output
- * root (read by cdk8s-cli) or next to the manifests.
+ * objects of the same app. Construct paths come from `production-construct-paths.json`, which
+ * the library writes next to the manifests when cdk8s records construct metadata (keyed by
+ * apiVersion, kind, namespace and name, so objects that share a name keep their own paths),
+ * else from cdk8s's `construct-metadata.json` (keyed by name), at the output root (read by
+ * cdk8s-cli) or next to the manifests.
  *
  * @example
  * ```yaml
@@ -168,10 +175,13 @@ export class ProductionReadinessValidation {
     const byRule = new Map<string, { finding: Finding; manifest: string }[]>();
     const logs: string[] = [];
     for (const [dir, manifests] of groups) {
-      const names = { ...(context.metadata ?? {}), ...readConstructMetadata(dir) };
+      const names = { ...(context.metadata ?? {}), ...readConstructMetadata(dir, 'construct-metadata.json') };
+      // the library's own map tells apart the objects of one app that share a name; cdk8s's is the fallback
+      const refs = readConstructMetadata(dir, CONSTRUCT_PATHS_FILE);
       // a document that cannot be read is a manifest-input finding; the others are still judged
       const located: LocatedObject[] = manifests.flatMap((m) => loadYamlFile(m, m)).map((l) => ({
-        ...l, constructPath: l.problem ? undefined : names[String(l.object.metadata?.name ?? '')]?.path,
+        ...l, constructPath: l.problem ? undefined
+          : (refs[constructPathKey(l.object)] ?? names[String(l.object.metadata?.name ?? '')])?.path,
       }));
       const report: Report = checkManifests(located, { profile: this.profile, config: this.config });
       objects += report.objectCount;
@@ -192,7 +202,7 @@ export class ProductionReadinessValidation {
         recommendation: rule?.description ?? hits[0].finding.message,
         fix: rule?.fix ?? hits[0].finding.fix,
         violatingResources: hits.map(({ finding, manifest }) => ({
-          resourceName: finding.object.name,
+          resourceName: resourceName(finding, context.metadata),
           manifestPath: manifest,
           locations: [`${finding.object.kind} ${finding.object.name}${finding.line !== undefined ? ` (line ${finding.line})` : ''}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
             + `${finding.constructPath ? ` [${finding.constructPath}]` : ''}`],
@@ -211,9 +221,19 @@ export class ProductionReadinessValidation {
   }
 }
 
-/** Reads `construct-metadata.json` from a folder, if there is one. */
-function readConstructMetadata(dir: string): { [name: string]: { path: string } } {
-  const file = path.join(dir, 'construct-metadata.json');
+/**
+ * The name cdk8s-cli looks the construct path up by: `metadata.name`, unless cdk8s's name map
+ * gives that name another object's path (objects of one app share names); then `Kind/name`,
+ * which it does not find, so that its table never shows a path that is not the object's own.
+ */
+function resourceName(finding: Finding, metadata: ValidationContextLike['metadata']): string {
+  const byName = metadata?.[finding.object.name]?.path;
+  return byName === undefined || byName === finding.constructPath ? finding.object.name : `${finding.object.kind}/${finding.object.name}`;
+}
+
+/** Reads a construct-metadata file (`resources`, each with a `path`) from a folder, if there is one. */
+function readConstructMetadata(dir: string, name: string): { [key: string]: { path: string } } {
+  const file = path.join(dir, name);
   if (!fs.existsSync(file)) {
     return {};
   }

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ValidationContext } from 'cdk8s-cli/plugins';
 import { parseAllDocuments, stringify } from 'yaml';
+import { _registerAppChecks } from '../../lib/internal/app-checks';
 import { ProductionReadinessValidation, ValidationContextLike, ValidationViolationReport } from '../../lib/validation';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -163,5 +165,72 @@ describe('ProductionReadinessValidation', () => {
     expect(text).toContain('ingress-tls (error)');
     expect(text).toContain('Construct Path: prod/Web/Ingress/Resource');
     expect(log).toHaveBeenCalled();
+  });
+});
+
+describe('construct paths: every finding carries its own object\'s path, though the objects of one app share a name', () => {
+  /** Synthesizes an app whose Deployment and NetworkPolicy are both named 'web', and validates it as cdk8s-cli does. */
+  async function synthAndValidate(record: boolean) {
+    // GIVEN a real app that records construct metadata (as cdk8s-cli asks when plugins are configured)
+    const outdir = fs.mkdtempSync(path.join(tmp, 'paths-'));
+    const app = new App({ outdir, recordConstructMetadata: record });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new ApiObject(chart, 'Web', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
+    });
+    new ApiObject(chart, 'Policy', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web' },
+      spec: { podSelector: { matchLabels: { app: 'nothing' } }, policyTypes: ['Ingress'] },
+    });
+    _registerAppChecks(chart);
+    // WHEN cdk8s synthesizes it and cdk8s-cli runs the plugin with the construct metadata it read
+    app.synth();
+    const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join(outdir, f));
+    const cdk8sMetadata = record ? JSON.parse(fs.readFileSync(path.join(outdir, 'construct-metadata.json'), 'utf-8')).resources : {};
+    const context = new ValidationContext(manifests, '@platform/cdk8s-production', '0.1.0', cdk8sMetadata);
+    jest.spyOn(context.logger, 'log').mockImplementation(() => undefined);
+    await new ProductionReadinessValidation().validate(context);
+    return { outdir, context, cdk8sMetadata };
+  }
+
+  test('with construct metadata recorded: the Deployment\'s findings name the Deployment, the NetworkPolicy\'s the NetworkPolicy', async () => {
+    const { outdir, context, cdk8sMetadata } = await synthAndValidate(true);
+    // THEN cdk8s's own map has one path for both objects (the last one wins), and ours one each
+    expect(cdk8sMetadata).toEqual({ web: { path: 'shop/Policy' } });
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'production-construct-paths.json'), 'utf-8')).resources).toEqual({
+      'apps/v1/Deployment/shop/web': { path: 'shop/Web' },
+      'networking.k8s.io/v1/NetworkPolicy/shop/web': { path: 'shop/Policy' },
+    });
+    const occurrences = context.report.toJson().violations.flatMap((v) => v.violatingConstructs);
+    const deployment = occurrences.filter((o) => o.locations.every((l) => l.startsWith('Deployment web')));
+    const policy = occurrences.filter((o) => o.locations.every((l) => l.startsWith('NetworkPolicy web')));
+    expect(deployment.length).toBeGreaterThan(5);
+    expect(policy.length).toBeGreaterThan(0);
+    expect(deployment.length + policy.length).toBe(occurrences.length);
+    // every location names its own object's path, and cdk8s-cli's table never shows the other object's
+    expect(deployment.every((o) => o.locations[0].endsWith('[shop/Web]') && o.constructPath !== 'shop/Policy')).toBe(true);
+    expect(policy.every((o) => o.locations[0].endsWith('[shop/Policy]') && o.constructPath === 'shop/Policy')).toBe(true);
+  });
+
+  test('without construct metadata recorded: neither file is written, and no finding names a path', async () => {
+    const { outdir, context } = await synthAndValidate(false);
+    expect(fs.existsSync(path.join(outdir, 'production-construct-paths.json'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'construct-metadata.json'))).toBe(false);
+    const occurrences = context.report.toJson().violations.flatMap((v) => v.violatingConstructs);
+    expect(occurrences.length).toBeGreaterThan(5);
+    expect(occurrences.every((o) => o.constructPath === undefined && !o.locations[0].endsWith(']'))).toBe(true);
+  });
+
+  test('falls back to cdk8s\'s name map when the library\'s file is absent', async () => {
+    // GIVEN only cdk8s's construct-metadata.json next to the manifest
+    const dir = fs.mkdtempSync(path.join(tmp, 'fallback-'));
+    fs.copyFileSync(path.join(FIXTURES, 'bad', 'host-ports.yaml'), path.join(dir, 'app.k8s.yaml'));
+    fs.writeFileSync(path.join(dir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: { 'bad-host-ports': { path: 'prod/Shop/Deployment/Resource' } } }));
+    const { context, violations } = fakeContext([path.join(dir, 'app.k8s.yaml')]);
+    // WHEN validated
+    await new ProductionReadinessValidation().validate(context);
+    // THEN the name map gives the path
+    expect(violations[0].violatingResources[0].locations[0]).toMatch(/\[prod\/Shop\/Deployment\/Resource\]$/);
   });
 });
