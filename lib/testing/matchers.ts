@@ -1,4 +1,4 @@
-import { applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatFinding, ProfileName, Report, Rule, RuleConfig } from '../rules';
+import { applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatFindings, ProfileName, Report, Rule, RuleConfig } from '../rules';
 import { manifestsOf } from './manifests';
 
 /**
@@ -42,8 +42,9 @@ export interface MatcherResult {
   readonly message: () => string;
 }
 
+/** The findings as the command line and the validation plugin print them, indented. */
 function listFindings(findings: readonly Finding[]): string {
-  return findings.map((f) => `  - ${formatFinding(f).replace(/\n/g, '\n    ')}`).join('\n');
+  return formatFindings(findings).split('\n').map((line) => `  ${line}`).join('\n');
 }
 
 function exemptionsText(report: Report): string {

@@ -55,7 +55,10 @@ export interface ValidationContextLike {
     addViolation(violation: ValidationViolationReport): void;
     submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
   };
-  /** Where the plugin logs. */
+  /**
+   * cdk8s-cli's logger. The plugin does not use it: it writes to stdout, which `cdk8s synth
+   * --stdout` keeps for YAML; the plugin's report goes to stderr.
+   */
   readonly logger: { log(message: string): void };
 }
 
@@ -94,6 +97,11 @@ export interface ProductionReadinessValidationProps {
 /**
  * A cdk8s-cli validation plugin that runs the production-readiness rules on the synthesized
  * manifests, prints a readable report and fails the synth on errors.
+ *
+ * The readable report (`formatReport`: one line per finding, grouped by construct path, the fix
+ * once per rule, a one-line total) goes to stderr, so that `cdk8s synth --stdout` keeps stdout
+ * for YAML; the findings also go into cdk8s-cli's report, one violation per rule and one
+ * resource per object.
  *
  * Manifests are checked one output folder at a time (an app that synthesizes several examples
  * into `dist/<example>/` gets one check per example), so that cross-object rules compare
@@ -173,16 +181,21 @@ export class ProductionReadinessValidation {
     let objects = 0;
     const exemptionLines: string[] = [];
     const byRule = new Map<string, { finding: Finding; manifest: string }[]>();
-    const logs: string[] = [];
+    const texts: string[] = [];
     for (const [dir, manifests] of groups) {
       const names = { ...(context.metadata ?? {}), ...readConstructMetadata(dir, 'construct-metadata.json') };
       // the library's own map tells apart the objects of one app that share a name; cdk8s's is the fallback
       const refs = readConstructMetadata(dir, CONSTRUCT_PATHS_FILE);
       // a document that cannot be read is a manifest-input finding; the others are still judged
-      const located: LocatedObject[] = manifests.flatMap((m) => loadYamlFile(m, m)).map((l) => ({
-        ...l, constructPath: l.problem ? undefined
-          : (refs[constructPathKey(l.object)] ?? names[String(l.object.metadata?.name ?? '')])?.path,
-      }));
+      const loaded = manifests.flatMap((m) => loadYamlFile(m, m));
+      // a name two objects share gives the name map's one path to both: better no path than another object's
+      const shared = new Set(loaded.map((l) => String(l.object?.metadata?.name ?? '')).filter((n, i, all) => all.indexOf(n) !== i));
+      const located: LocatedObject[] = loaded.map((l) => {
+        const name = String(l.object?.metadata?.name ?? '');
+        return {
+          ...l, constructPath: l.problem ? undefined : (refs[constructPathKey(l.object)] ?? (shared.has(name) ? undefined : names[name]))?.path,
+        };
+      });
       const report: Report = checkManifests(located, { profile: this.profile, config: this.config });
       objects += report.objectCount;
       errors += report.errorCount;
@@ -193,23 +206,31 @@ export class ProductionReadinessValidation {
         const key = `${f.ruleId} (${f.severity})`;
         byRule.set(key, [...(byRule.get(key) ?? []), { finding: f, manifest: f.file ?? manifests[0] }]);
       }
-      logs.push(`${path.relative(process.cwd(), dir) || '.'}: ${formatReport(report)}`);
+      // the total line names the output folder, since an app may synthesize several
+      texts.push(formatReport(report).replace(/[^\n]*$/, (total) => `${path.relative(process.cwd(), dir) || '.'}: ${total}`));
     }
     for (const [ruleName, hits] of byRule) {
       const rule = this._rules.find((r) => r.id === hits[0].finding.ruleId);
+      // one resource per object, with one location line per finding
+      const byObject = new Map<string, { finding: Finding; manifest: string; locations: string[] }>();
+      for (const { finding, manifest } of hits) {
+        const key = `${manifest}\u0000${finding.object.kind}\u0000${finding.object.namespace ?? ''}\u0000${finding.object.name}\u0000${finding.line ?? ''}`;
+        const entry = byObject.get(key) ?? { finding, manifest, locations: [] };
+        entry.locations.push(`${finding.object.kind} ${finding.object.name}${finding.line !== undefined ? ` (line ${finding.line})` : ''}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
+          + `${finding.constructPath ? ` [${finding.constructPath}]` : ''}`);
+        byObject.set(key, entry);
+      }
       context.report.addViolation({
         ruleName,
         recommendation: rule?.description ?? hits[0].finding.message,
         fix: rule?.fix ?? hits[0].finding.fix,
-        violatingResources: hits.map(({ finding, manifest }) => ({
-          resourceName: resourceName(finding, context.metadata),
-          manifestPath: manifest,
-          locations: [`${finding.object.kind} ${finding.object.name}${finding.line !== undefined ? ` (line ${finding.line})` : ''}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
-            + `${finding.constructPath ? ` [${finding.constructPath}]` : ''}`],
+        violatingResources: [...byObject.values()].map(({ finding, manifest, locations }) => ({
+          resourceName: resourceName(finding, context.metadata), manifestPath: manifest, locations,
         })),
       });
     }
-    context.logger.log(logs.join('\n\n'));
+    // stderr, never stdout: with `cdk8s synth --stdout`, stdout is the YAML stream
+    process.stderr.write(`${texts.join('\n')}\n`);
     const failed = errors > 0 || (this.failOn === 'warning' && warnings > 0);
     context.report.submit(failed ? 'failure' : 'success', {
       profile: this.profile,

@@ -28,8 +28,10 @@ describe('toBeProductionReady', () => {
     expect(result.pass).toBe(false);
     const message = result.message();
     expect(message).toMatch(/^Expected the manifests to be production ready \(prod\), but \d+ finding\(s\) were reported:/);
-    expect(message).toContain("ERROR readiness-probe: Deployment test-web-c854d28f [test/Web/Resource]: container 'main' has no readiness probe");
-    expect(message).toContain('fix: Add a readinessProbe');
+    // grouped under the construct path, one line per finding, the fix once per rule, as the command line prints them
+    expect(message).toMatch(/\n  test\/Web\/Resource \(Deployment test-web-c854d28f\)\n(    .+\n)*    ERROR readiness-probe: container 'main' has no readiness probe/);
+    expect(message.match(/^    readiness-probe: Add a readinessProbe/gm)).toHaveLength(1);
+    expect(message).toMatch(/\n  Fixes:\n/);
     expect(() => expect(chart).toBeProductionReady()).toThrow(/readiness-probe/);
   });
 

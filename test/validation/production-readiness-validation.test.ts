@@ -9,11 +9,14 @@ import { ProductionReadinessValidation, ValidationContextLike, ValidationViolati
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
-/** A fake cdk8s-cli context that records what the plugin reports. */
+/** A fake cdk8s-cli context that records what the plugin reports, and what it writes to stdout and stderr. */
 function fakeContext(manifests: string[], metadata: { [name: string]: { path: string } } = {}) {
   const violations: ValidationViolationReport[] = [];
   const submitted: { status: string; metadata?: { readonly [k: string]: string } }[] = [];
   const logs: string[] = [];
+  const stdout: string[] = [];
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { logs.push(String(chunk)); return true; });
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { stdout.push(String(chunk)); return true; });
   const context: ValidationContextLike = {
     manifests,
     metadata,
@@ -21,28 +24,44 @@ function fakeContext(manifests: string[], metadata: { [name: string]: { path: st
       addViolation: (v) => violations.push(v),
       submit: (status, meta) => submitted.push({ status, metadata: meta }),
     },
-    logger: { log: (m) => logs.push(m) },
+    logger: { log: (m) => stdout.push(m) },
   };
-  return { context, violations, submitted, logs };
+  return { context, violations, submitted, logs, stdout };
+}
+
+/**
+ * A copy of a fixture in a folder of its own, next to the `production-construct-paths.json` the
+ * library writes when cdk8s records construct metadata.
+ */
+function withPaths(fixture: string, paths: { [key: string]: string }): string {
+  const dir = fs.mkdtempSync(path.join(tmp, 'fixture-'));
+  const file = path.join(dir, path.basename(fixture));
+  fs.copyFileSync(path.join(FIXTURES, fixture), file);
+  const resources = Object.fromEntries(Object.entries(paths).map(([key, p]) => [key, { path: p }]));
+  fs.writeFileSync(path.join(dir, 'production-construct-paths.json'), JSON.stringify({ version: '1.0.0', resources }));
+  return file;
 }
 
 let tmp: string;
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prv-')); });
+afterEach(() => jest.restoreAllMocks());
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('ProductionReadinessValidation', () => {
   test('passes good manifests and submits success with a summary', async () => {
-    const { context, violations, submitted, logs } = fakeContext([path.join(FIXTURES, 'good', 'hardened-web-app.yaml')]);
+    const { context, violations, submitted, logs, stdout } = fakeContext([path.join(FIXTURES, 'good', 'hardened-web-app.yaml')]);
     await new ProductionReadinessValidation().validate(context);
     expect(violations).toEqual([]);
     expect(submitted).toEqual([{ status: 'success', metadata: { profile: 'prod', objects: '11', errors: '0', warnings: '0', exemptions: '0' } }]);
-    expect(logs.join('\n')).toContain('Result: passed');
+    // one line on stderr, nothing on stdout
+    expect(logs.join('')).toBe(`${path.relative(process.cwd(), path.join(FIXTURES, 'good'))}: Production readiness (prod): passed, 0 error(s), 0 warning(s), 0 exemption(s) in 11 object(s)\n`);
+    expect(stdout).toEqual([]);
   });
 
   test('fails the synth on errors, grouping findings by rule with construct paths', async () => {
-    // GIVEN a bad manifest and the construct metadata cdk8s-cli read from the output root
-    const { context, violations, submitted, logs } = fakeContext([path.join(FIXTURES, 'bad', 'host-ports.yaml')],
-      { 'bad-host-ports': { path: 'prod/Shop/Deployment/Resource' } });
+    // GIVEN a bad manifest, the construct metadata cdk8s-cli read from the output root and the library's own map
+    const file = withPaths('bad/host-ports.yaml', { 'apps/v1/Deployment/shop/bad-host-ports': 'prod/Shop/Deployment/Resource' });
+    const { context, violations, submitted, logs } = fakeContext([file], { 'bad-host-ports': { path: 'prod/Shop/Deployment/Resource' } });
     // WHEN the plugin validates
     await new ProductionReadinessValidation({ profile: 'prod' }).validate(context);
     // THEN the rule is reported with the object, the construct path, the recommendation and the fix
@@ -52,13 +71,13 @@ describe('ProductionReadinessValidation', () => {
       fix: 'Remove hostPort and expose the container through a Service',
       violatingResources: [{
         resourceName: 'bad-host-ports',
-        manifestPath: path.join(FIXTURES, 'bad', 'host-ports.yaml'),
+        manifestPath: file,
         locations: ["Deployment bad-host-ports (line 13) spec.template.spec.containers[0]: container 'app' binds host port 8080 [prod/Shop/Deployment/Resource]"],
       }],
     }]);
     expect(submitted[0].status).toBe('failure');
     expect(submitted[0].metadata).toEqual(expect.objectContaining({ errors: '1' }));
-    expect(logs.join('\n')).toContain('ERROR host-ports: Deployment shop/bad-host-ports [prod/Shop/Deployment/Resource]');
+    expect(logs.join('')).toContain("prod/Shop/Deployment/Resource (Deployment shop/bad-host-ports)\n  ERROR host-ports: container 'app' binds host port 8080");
   });
 
   test('in dev the same findings are warnings and the synth succeeds, unless failOn is warning', async () => {
@@ -73,7 +92,7 @@ describe('ProductionReadinessValidation', () => {
     expect(strict.submitted[0].status).toBe('failure');
   });
 
-  test('checks each output folder on its own and reads construct-metadata.json next to the manifests', async () => {
+  test('checks each output folder on its own and reads production-construct-paths.json next to the manifests', async () => {
     // GIVEN two example apps synthesized into dist/<example>/, one of them with its own construct metadata
     const good = path.join(tmp, 'dist', 'web');
     const bad = path.join(tmp, 'dist', 'jobs');
@@ -81,8 +100,8 @@ describe('ProductionReadinessValidation', () => {
     fs.mkdirSync(bad, { recursive: true });
     fs.copyFileSync(path.join(FIXTURES, 'good', 'hardened-web-app.yaml'), path.join(good, 'web.k8s.yaml'));
     fs.copyFileSync(path.join(FIXTURES, 'bad', 'cronjob-deadline.yaml'), path.join(bad, 'jobs.k8s.yaml'));
-    fs.writeFileSync(path.join(bad, 'construct-metadata.json'), JSON.stringify({
-      version: '1.0.0', resources: { 'bad-cronjob-deadline': { path: 'jobs/Nightly/Resource' } },
+    fs.writeFileSync(path.join(bad, 'production-construct-paths.json'), JSON.stringify({
+      version: '1.0.0', resources: { 'batch/v1/CronJob/shop/bad-cronjob-deadline': { path: 'jobs/Nightly/Resource' } },
     }));
     const { context, violations, submitted } = fakeContext([path.join(good, 'web.k8s.yaml'), path.join(bad, 'jobs.k8s.yaml')]);
     // WHEN validated
@@ -154,9 +173,10 @@ describe('ProductionReadinessValidation', () => {
 
   test('works with the real cdk8s-cli ValidationContext', async () => {
     // GIVEN the context cdk8s-cli builds for a plugin
-    const context = new ValidationContext([path.join(FIXTURES, 'bad', 'ingress-tls.yaml')], '@platform/cdk8s-production', '0.1.0',
-      { 'bad-ingress-tls': { path: 'prod/Web/Ingress/Resource' } });
+    const file = withPaths('bad/ingress-tls.yaml', { 'networking.k8s.io/v1/Ingress/shop/bad-ingress-tls': 'prod/Web/Ingress/Resource' });
+    const context = new ValidationContext([file], '@platform/cdk8s-production', '0.1.0', { 'bad-ingress-tls': { path: 'prod/Web/Ingress/Resource' } });
     const log = jest.spyOn(context.logger, 'log').mockImplementation(() => undefined);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     // WHEN the plugin validates
     await new ProductionReadinessValidation().validate(context);
     // THEN the report fails and its table names the rule and the construct
@@ -164,7 +184,43 @@ describe('ProductionReadinessValidation', () => {
     const text = context.report.toString();
     expect(text).toContain('ingress-tls (error)');
     expect(text).toContain('Construct Path: prod/Web/Ingress/Resource');
-    expect(log).toHaveBeenCalled();
+    // the plugin's own report goes to stderr, never through cdk8s-cli's logger (stdout)
+    expect(log).not.toHaveBeenCalled();
+    expect(stderr).toHaveBeenCalledWith(expect.stringContaining('prod/Web/Ingress/Resource (Ingress '));
+  });
+});
+
+describe('the report people read (issue 8)', () => {
+  test('one line per finding grouped by construct path, the fix once per rule, a one-line total, all on stderr', async () => {
+    // GIVEN a manifest with several findings on one Deployment, and its construct path
+    const file = withPaths('bad/host-ports.yaml', { 'apps/v1/Deployment/shop/bad-host-ports': 'prod/Shop/Deployment/Resource' });
+    const { context, violations, logs, stdout } = fakeContext([file]);
+    // WHEN validated
+    await new ProductionReadinessValidation({ profile: 'prod' }).validate(context);
+    const text = logs.join('').split('\n');
+    // THEN the header names the path once, each finding is one line, each fix appears once, the total is the last line
+    expect(text[0]).toBe('prod/Shop/Deployment/Resource (Deployment shop/bad-host-ports)');
+    expect(text.filter((l) => l.startsWith('  ERROR ') || l.startsWith('  WARNING '))).toHaveLength(violations.flatMap((v) => v.violatingResources.flatMap((r) => r.locations)).length);
+    expect(text.filter((l) => l === '  host-ports: Remove hostPort and expose the container through a Service')).toHaveLength(1);
+    expect(text[text.length - 2]).toMatch(/: Production readiness \(prod\): failed, 1 error\(s\), 0 warning\(s\), 0 exemption\(s\) in \d+ object\(s\)$/);
+    expect(text[text.length - 1]).toBe('');
+    expect(stdout).toEqual([]);
+  });
+
+  test('cdk8s-cli gets one violation per rule and one resource per object, with one location per finding', async () => {
+    // GIVEN a Deployment missing three resource settings (one rule, three findings)
+    const objects = parseAllDocuments(fs.readFileSync(path.join(FIXTURES, 'good', 'hardened-web-app.yaml'), 'utf-8')).map((d) => d.toJS());
+    const container = objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
+    container.resources = { limits: { cpu: '1', 'ephemeral-storage': '1Gi' }, requests: { 'ephemeral-storage': '1Gi' } };
+    const file = path.join(tmp, 'three-findings.yaml');
+    fs.writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
+    const { context, violations } = fakeContext([file]);
+    // WHEN validated
+    await new ProductionReadinessValidation().validate(context);
+    // THEN one violation, one resource, three locations
+    expect(violations.map((v) => v.ruleName)).toEqual(['container-resources (error)']);
+    expect(violations[0].violatingResources).toHaveLength(1);
+    expect(violations[0].violatingResources[0].locations).toHaveLength(3);
   });
 });
 
@@ -189,7 +245,7 @@ describe('construct paths: every finding carries its own object\'s path, though 
     const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join(outdir, f));
     const cdk8sMetadata = record ? JSON.parse(fs.readFileSync(path.join(outdir, 'construct-metadata.json'), 'utf-8')).resources : {};
     const context = new ValidationContext(manifests, '@platform/cdk8s-production', '0.1.0', cdk8sMetadata);
-    jest.spyOn(context.logger, 'log').mockImplementation(() => undefined);
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     await new ProductionReadinessValidation().validate(context);
     return { outdir, context, cdk8sMetadata };
   }
@@ -223,14 +279,31 @@ describe('construct paths: every finding carries its own object\'s path, though 
   });
 
   test('falls back to cdk8s\'s name map when the library\'s file is absent', async () => {
-    // GIVEN only cdk8s's construct-metadata.json next to the manifest
+    // GIVEN only cdk8s's construct-metadata.json next to a manifest whose objects have names of their own
     const dir = fs.mkdtempSync(path.join(tmp, 'fallback-'));
-    fs.copyFileSync(path.join(FIXTURES, 'bad', 'host-ports.yaml'), path.join(dir, 'app.k8s.yaml'));
+    const deployment = parseAllDocuments(fs.readFileSync(path.join(FIXTURES, 'bad', 'host-ports.yaml'), 'utf-8')).map((d) => d.toJS())
+      .find((o) => o?.kind === 'Deployment');
+    fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), stringify(deployment));
     fs.writeFileSync(path.join(dir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: { 'bad-host-ports': { path: 'prod/Shop/Deployment/Resource' } } }));
     const { context, violations } = fakeContext([path.join(dir, 'app.k8s.yaml')]);
     // WHEN validated
     await new ProductionReadinessValidation().validate(context);
     // THEN the name map gives the path
     expect(violations[0].violatingResources[0].locations[0]).toMatch(/\[prod\/Shop\/Deployment\/Resource\]$/);
+  });
+
+  test('without the library\'s file, a name two objects share gets no path rather than another object\'s', async () => {
+    // GIVEN an app of raw ApiObjects (no library construct writes the richer map) whose Deployment and Service share a name
+    const { outdir } = await synthAndValidate(true);
+    fs.rmSync(path.join(outdir, 'production-construct-paths.json'));
+    const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join(outdir, f));
+    const { context, violations } = fakeContext(manifests, { web: { path: 'shop/Policy' } });
+    // WHEN validated with cdk8s's name map only
+    await new ProductionReadinessValidation().validate(context);
+    // THEN no finding names a path, and cdk8s-cli is given names it cannot map to the wrong path
+    const resources = violations.flatMap((v) => v.violatingResources);
+    expect(resources.length).toBeGreaterThan(5);
+    expect(resources.every((r) => !r.locations[0].endsWith(']'))).toBe(true);
+    expect(resources.every((r) => r.resourceName === 'Deployment/web' || r.resourceName === 'NetworkPolicy/web')).toBe(true);
   });
 });
