@@ -9,7 +9,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_RULES, renderRulesTable, replaceRulesSection } from '../lib/rules';
+import { DEFAULT_RULES } from '../lib/rules';
+import { renderRulesTable, replaceRulesSection } from '../lib/rules/docs';
 
 function rulesDoc(argv: readonly string[]): number {
   const check = argv.includes('--check');

@@ -10,6 +10,22 @@ import { propsError } from './errors';
 export const NAMESPACE_CONTEXT_KEY = '@platform/cdk8s-production:namespace';
 
 /**
+ * Context key under which a ProductionNamespace (or `KubernetesApiServer.use`) stores the Kubernetes API server
+ * endpoints, `{ cidrs: string[]; port: number }`, that apps mounting a service account token may reach.
+ *
+ * @internal
+ */
+export const API_SERVER_CONTEXT_KEY = '@platform/cdk8s-production:api-server';
+
+/**
+ * Context key under which a ProductionNamespace with `allowedIngressNamespaces` stores
+ * `{ namespace: string; admitted: string[] }`, so that apps inside it refuse allows from other namespaces.
+ *
+ * @internal
+ */
+export const ADMITTED_NAMESPACES_CONTEXT_KEY = '@platform/cdk8s-production:admitted-namespaces';
+
+/**
  * The namespace in force at `scope`: the nearest ProductionNamespace above it, else the chart's namespace.
  *
  * @internal

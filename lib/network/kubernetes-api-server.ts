@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
+import { API_SERVER_CONTEXT_KEY } from '../internal/scope';
 import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
 import { parseCidr } from '../internal/names';
 import { API_SERVER_PORT } from './defaults';

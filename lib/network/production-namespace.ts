@@ -4,14 +4,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { mebibytesOf, millicoresOf } from '../internal/quantity';
 import { validateResources } from '../workload/_resolve';
-import { ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
 import { CLUSTER_DNS, DEFAULT_SIZE, SIZES } from '../defaults';
 import { clusterScoped, objectMetadata } from '../workload/_metadata';
 import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { NAMESPACE_NAME_LABEL, isDns1123Label, isInt32 } from '../internal/names';
-import { NAMESPACE_CONTEXT_KEY, _markLibraryChildren, _uniqueId } from '../internal/scope';
+import {
+  ADMITTED_NAMESPACES_CONTEXT_KEY, API_SERVER_CONTEXT_KEY, NAMESPACE_CONTEXT_KEY, _markLibraryChildren, _uniqueId,
+} from '../internal/scope';
 import { Profile } from '../profile';
 import {
   NAMESPACE_OBJECT_NAMES, NAMESPACE_QUOTA, POD_SECURITY_LABEL_PREFIX, POD_SECURITY_REASON_ANNOTATION, POD_SECURITY_VERSION,

@@ -5,7 +5,6 @@ import { IConstruct } from 'constructs';
 import { AppProbe, _ProbeKind } from './app-probe';
 import { AppSize } from './app-size';
 import type { AppContainerOptions, AppPort, HardenedPodProps } from './hardened-pod';
-import { API_SERVER_CONTEXT_KEY } from './network-peer';
 import {
   DEFAULT_SIZE, DIGEST_VERSION_LENGTH, EXEMPTION_CHECKS, HELPER_CONTAINER_SIZE, MAIN_CONTAINER_NAME, MANAGED_BY, POD_IDENTITY,
   PRIORITY_CLASS_NAME, PROBE_TIMINGS, RESERVED_LABEL_PREFIX, SERVICE_ACCOUNT_TOKEN_REASON, SHUTDOWN, SIZES, WRITABLE_PATHS,
@@ -17,7 +16,7 @@ import {
   MAX_ANNOTATIONS_BYTES, TAINT_EFFECTS, TOLERATION_OPERATORS, isDns1035Label, isDns1123Label, isDns1123Subdomain, isEnvVarName, isLabelValue,
   isInt32, isQualifiedName, looksSecret, parseImage,
 } from '../internal/names';
-import { NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
+import { API_SERVER_CONTEXT_KEY, NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
 
 // Validation and resolution of the hardened pod that every workload kind composes. Each `resolveXxx` function

@@ -4,22 +4,6 @@ import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
 import { NAMESPACE_NAME_LABEL, isDns1123Label, isLabelValue, isQualifiedName, isStrictSubset, parseCidr } from '../internal/names';
 
 /**
- * Context key under which a ProductionNamespace (or `KubernetesApiServer.use`) stores the Kubernetes API server
- * endpoints, `{ cidrs: string[]; port: number }`, that apps mounting a service account token may reach.
- *
- * @internal
- */
-export const API_SERVER_CONTEXT_KEY = '@platform/cdk8s-production:api-server';
-
-/**
- * Context key under which a ProductionNamespace with `allowedIngressNamespaces` stores
- * `{ namespace: string; admitted: string[] }`, so that apps inside it refuse allows from other namespaces.
- *
- * @internal
- */
-export const ADMITTED_NAMESPACES_CONTEXT_KEY = '@platform/cdk8s-production:admitted-namespaces';
-
-/**
  * Something an app's NetworkPolicy can allow traffic from or to.
  *
  * Implemented by `ProductionApp` (its pods, on its ports) and by `NetworkPeer` (namespaces, pods by

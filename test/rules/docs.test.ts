@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_RULES, renderRulesTable, renderSources, replaceRulesSection } from '../../lib/rules';
+import { DEFAULT_RULES } from '../../lib/rules';
+import { renderRulesTable, renderSources, replaceRulesSection } from '../../lib/rules/docs';
 
 describe('rules documentation', () => {
   const table = renderRulesTable(DEFAULT_RULES);
