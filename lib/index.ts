@@ -31,6 +31,8 @@ export * from './storage/external-secret-ref';
 export * from './storage/sealed-secret-ref';
 export * from './observability/alert-receiver';
 export * from './observability/observability-stack';
+export * from './observability/grafana';
+export * from './observability/kube-state-metrics';
 export * from './observability/workload-monitoring';
 export * from './observability/team-alert-routing';
 export * from './synth';

@@ -196,6 +196,15 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     serviceAccount: { optional: false, shape: { kind: 'string' } },
     serviceAccountNamespace: { optional: true, shape: { kind: 'string' } },
   },
+  GrafanaOptions: {
+    adminPassword: { optional: false, shape: { kind: 'object' } },
+    database: { optional: true, shape: { kind: 'object' } },
+  },
+  GrafanaProps: {
+    adminPassword: { optional: false, shape: { kind: 'object' } },
+    database: { optional: true, shape: { kind: 'object' } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   HardenedDeploymentProps: {
     args: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
     autoscaling: { optional: true, shape: { kind: 'struct', name: 'AppAutoscalingOptions' } },
@@ -356,6 +365,9 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     kind: { optional: false, shape: { kind: 'string' } },
     metadata: { optional: true, shape: { kind: 'struct', name: 'KubeMetadata' } },
   },
+  KubeStateMetricsProps: {
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   KubernetesApiServerEndpointsOptions: {
     port: { optional: true, shape: { kind: 'number' } },
   },
@@ -396,8 +408,11 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
   },
   ObservabilityStackProps: {
     alertmanagerReplicas: { optional: true, shape: { kind: 'number' } },
+    apiServer: { optional: true, shape: { kind: 'instance', name: 'KubernetesApiServer', type: () => lib_network_kubernetes_api_server.KubernetesApiServer } },
     clusterName: { optional: true, shape: { kind: 'string' } },
     criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    grafana: { optional: true, shape: { kind: 'struct', name: 'GrafanaOptions' } },
+    kubeStateMetrics: { optional: true, shape: { kind: 'boolean' } },
     name: { optional: true, shape: { kind: 'string' } },
     namespace: { optional: true, shape: { kind: 'string' } },
     prometheusReplicas: { optional: true, shape: { kind: 'number' } },

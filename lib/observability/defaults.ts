@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import type { ProfileValues } from '../profile';
 
 // Every opinion of the observability area. Sources: ../shared/research/observability.md (kube-prometheus,
@@ -168,3 +169,73 @@ export const DASHBOARD_SCHEMA_VERSION = 39;
 
 /** The dashboard grid width (Grafana's). */
 export const DASHBOARD_COLUMNS = 24;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stack's own pods: Grafana, kube-state-metrics, Loki and Alloy, on the library's hardened workload kinds.
+// Image versions looked up in November 2026 (release tags of each project).
+
+/** A Secret key that must be a valid key of a Secret's data. */
+export const SECRET_KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
+
+/** Grafana: the image, its port, health endpoint and the paths it writes (the root filesystem is read-only). */
+export const GRAFANA = {
+  name: 'grafana',
+  image: 'docker.io/grafana/grafana:12.3.0',
+  port: 3000,
+  healthPath: '/api/health',
+  /** `/var/lib/grafana` holds SQLite and plugins; `/tmp` is where the plugin installer unpacks. */
+  writablePaths: ['/var/lib/grafana', '/tmp'],
+  provisioningPath: '/etc/grafana/provisioning',
+  /** The default key of the admin password in its Secret. */
+  adminPasswordKey: 'admin-password',
+  adminUser: 'admin',
+  /** Replicas with an external database; without one, SQLite allows one. */
+  haReplicas: 2,
+  singleReplicaReason: 'Grafana keeps its state in an embedded SQLite database, which only one replica may open; give \'database\' for two replicas',
+  /** Everything is provisioned, and nothing is sent to grafana.com. */
+  env: {
+    GF_LOG_MODE: 'console',
+    GF_ANALYTICS_REPORTING_ENABLED: 'false',
+    GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+    GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
+    GF_AUTH_ANONYMOUS_ENABLED: 'false',
+    GF_USERS_ALLOW_SIGN_UP: 'false',
+  },
+};
+
+/** The sidecar that loads dashboards from labelled ConfigMaps (the grafana Helm chart's, kiwigrid/k8s-sidecar). */
+export const DASHBOARD_SIDECAR = {
+  name: 'dashboards',
+  image: 'quay.io/kiwigrid/k8s-sidecar:2.2.1',
+  /** The folder shared with Grafana, where the sidecar writes each dashboard's JSON. */
+  folder: '/var/lib/grafana-dashboards',
+  /** The sidecar's /healthz (kiwigrid/k8s-sidecar#417, merged 2025-08) is ready after the first sync; liveness is a TCP check of that port. */
+  healthPort: 8080,
+  healthPortName: 'sidecar-health',
+  healthPath: '/healthz',
+  resources: {
+    cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(50) },
+    memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
+  } as kplus.ContainerResources,
+};
+
+/** kube-state-metrics: unsharded, one replica, the resources it exports and the API groups they live in. */
+export const KUBE_STATE_METRICS = {
+  name: 'kube-state-metrics',
+  image: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0',
+  port: 8080,
+  telemetryPort: 8081,
+  portName: 'http-metrics',
+  telemetryPortName: 'telemetry',
+  livenessPath: '/livez',
+  readinessPath: '/readyz',
+  singleReplicaReason: 'kube-state-metrics is not sharded: a second replica would export every series twice',
+  /** Only what the library's alerts and dashboards read; every one needs list and watch, nothing else. */
+  resources: [
+    { apiGroup: '', resources: ['nodes', 'pods', 'persistentvolumeclaims', 'namespaces'] },
+    { apiGroup: 'apps', resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+    { apiGroup: 'batch', resources: ['jobs', 'cronjobs'] },
+    { apiGroup: 'autoscaling', resources: ['horizontalpodautoscalers'] },
+    { apiGroup: 'policy', resources: ['poddisruptionbudgets'] },
+  ],
+};

@@ -13,6 +13,8 @@ import {
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrule-monitoring.coreos.com';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { AlertReceiver } from './alert-receiver';
+import { Grafana, GrafanaOptions } from './grafana';
+import { KubeStateMetrics } from './kube-state-metrics';
 import {
   ALERTMANAGER_IMAGE, ALERTMANAGER_REPLICAS, ALERTMANAGER_RESOURCES, ALERTMANAGER_VERSION, CADVISOR, EGRESS_ALL_REASONS, KSM_JOB,
   LONGEST_RULE_WINDOW, MONITORING_POD_SECURITY, OPERATOR_POD_NAME_LABEL, PORTS, PROMETHEUS_IMAGE, PROMETHEUS_REPLICAS, PROMETHEUS_RESOURCES,
@@ -26,6 +28,7 @@ import { isDns1123Subdomain } from '../internal/names';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { _registerAppChecks } from '../internal/app-checks';
+import { KubernetesApiServer } from '../network/kubernetes-api-server';
 import { ProductionNamespace } from '../network/production-namespace';
 import { Profile } from '../profile';
 import { EXEMPT_PREFIX } from '../rules';
@@ -113,6 +116,32 @@ export interface ObservabilityStackProps {
    * @default - nowhere (the 'null' receiver)
    */
   readonly warningReceiver?: AlertReceiver;
+
+  /**
+   * The Kubernetes API server's endpoints, set on the stack's namespace: Grafana's dashboard sidecar,
+   * kube-state-metrics and Alloy call the API, and the default-deny NetworkPolicies allow only these endpoints.
+   * Required with `grafana`, `kubeStateMetrics` or `logs`, unless `KubernetesApiServer.use` set it on an
+   * enclosing scope.
+   *
+   * @default - the API server set on an enclosing scope, if any
+   */
+  readonly apiServer?: KubernetesApiServer;
+
+  /**
+   * Run Grafana in the stack (see `Grafana`): datasources for Prometheus and Loki with fixed uids, dashboards
+   * from the ConfigMaps `WorkloadMonitoring` emits.
+   *
+   * @default - no Grafana
+   */
+  readonly grafana?: GrafanaOptions;
+
+  /**
+   * Run kube-state-metrics in the stack (see `KubeStateMetrics`), scraped as `job="kube-state-metrics"`. The
+   * workload alerts and dashboards read its series: without it, the platform must run one with that job label.
+   *
+   * @default false
+   */
+  readonly kubeStateMetrics?: boolean;
 }
 
 /**
@@ -179,6 +208,12 @@ export class ObservabilityStack extends Construct {
   public readonly kubeletMonitor: ServiceMonitor;
   /** The cluster-level alert rules. */
   public readonly clusterRules: PrometheusRule;
+  /** The URL Grafana queries Loki at, when the stack collects logs. */
+  public readonly lokiUrl?: string;
+  /** Grafana, with `grafana`. */
+  public readonly grafana?: Grafana;
+  /** kube-state-metrics, with `kubeStateMetrics`. */
+  public readonly kubeStateMetrics?: KubeStateMetrics;
 
   public constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, _uniqueId(scope, id, 'ObservabilityStack'));
@@ -224,7 +259,11 @@ export class ObservabilityStack extends Construct {
     const meta = (component: string, name: string) => objectMetadata(profile, name, this.namespace,
       { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/part-of': 'observability' });
 
-    this.productionNamespace = new ProductionNamespace(this, 'Namespace', { name: this.namespace });
+    if (props.apiServer !== undefined) {
+      // Before any child exists: the stack's pods that call the API read it from the context.
+      KubernetesApiServer.use(this, props.apiServer);
+    }
+    this.productionNamespace = new ProductionNamespace(this, 'Namespace', { name: this.namespace, apiServer: props.apiServer });
 
     // ---- Prometheus ----
     const prometheusName = `prometheus-${this.name}`;
@@ -391,6 +430,14 @@ export class ObservabilityStack extends Construct {
       metadata: { ...meta('prometheus', `${this.name}-cluster-rules`), labels: { ...meta('prometheus', '').labels, ...this.selectorLabels } },
       spec: { groups: clusterRuleGroups().map((g) => ({ name: g.name, rules: g.rules.map(toCrdRule) })) },
     });
+
+    // ---- the stack's own pods ----
+    if (props.kubeStateMetrics === true) {
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { stack: this });
+    }
+    if (props.grafana !== undefined) {
+      this.grafana = new Grafana(this, 'Grafana', { ...props.grafana, stack: this });
+    }
   }
 
   private checkReplicas(errors: PropErrors, prop: string, value: number): void {
