@@ -33,6 +33,8 @@ export * from './observability/alert-receiver';
 export * from './observability/observability-stack';
 export * from './observability/grafana';
 export * from './observability/kube-state-metrics';
+export * from './observability/loki';
+export * from './observability/alloy';
 export * from './observability/workload-monitoring';
 export * from './observability/team-alert-routing';
 export * from './synth';

@@ -5,6 +5,7 @@ import * as lib_network_kubernetes_api_server from '../network/kubernetes-api-se
 import * as lib_network_production_ingress from '../network/production-ingress';
 import * as lib_network_production_namespace from '../network/production-namespace';
 import * as lib_observability_alert_receiver from '../observability/alert-receiver';
+import * as lib_observability_loki from '../observability/loki';
 import * as lib_observability_observability_stack from '../observability/observability-stack';
 import * as lib_observability_workload_monitoring from '../observability/workload-monitoring';
 import * as lib_storage_backup_policy from '../storage/backup-policy';
@@ -24,6 +25,10 @@ import type { PropShape } from './prop-types';
  * @internal
  */
 export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boolean; shape: PropShape } } } = {
+  AlloyProps: {
+    loki: { optional: false, shape: { kind: 'instance', name: 'Loki', type: () => lib_observability_loki.Loki } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   AppAllowOptions: {
     ports: { optional: true, shape: { kind: 'array', of: { kind: 'number' } } },
     protocol: { optional: true, shape: { kind: 'enum', values: ["SCTP","TCP","UDP"] } },
@@ -388,6 +393,17 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     object: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },
     problem: { optional: true, shape: { kind: 'string' } },
   },
+  LogsOptions: {
+    retention: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    storageClassName: { optional: true, shape: { kind: 'string' } },
+    storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
+  },
+  LokiProps: {
+    retention: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+    storageClassName: { optional: true, shape: { kind: 'string' } },
+    storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
+  },
   NamespaceQuotaOptions: {
     limitsCpu: { optional: true, shape: { kind: 'instance', name: 'Cpu', type: () => cdk8s_plus_28.Cpu } },
     limitsMemory: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
@@ -413,6 +429,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
     grafana: { optional: true, shape: { kind: 'struct', name: 'GrafanaOptions' } },
     kubeStateMetrics: { optional: true, shape: { kind: 'boolean' } },
+    logs: { optional: true, shape: { kind: 'struct', name: 'LogsOptions' } },
     name: { optional: true, shape: { kind: 'string' } },
     namespace: { optional: true, shape: { kind: 'string' } },
     prometheusReplicas: { optional: true, shape: { kind: 'number' } },

@@ -239,3 +239,61 @@ export const KUBE_STATE_METRICS = {
     { apiGroup: 'policy', resources: ['poddisruptionbudgets'] },
   ],
 };
+
+/**
+ * Single-binary (monolithic) Loki: one StatefulSet pod with the filesystem store on its volume, for up to about
+ * 20GB of logs a day (grafana/loki `docs/sources/get-started/deployment-modes.md`).
+ */
+export const LOKI = {
+  name: 'loki',
+  image: 'docker.io/grafana/loki:3.7.3',
+  port: 3100,
+  grpcPort: 9095,
+  grpcPortName: 'grpc',
+  readinessPath: '/ready',
+  configPath: '/etc/loki',
+  configFile: 'loki.yaml',
+  dataPath: '/var/loki',
+  claimName: 'data',
+  pushPath: '/loki/api/v1/push',
+  singleReplicaReason: 'single-binary Loki keeps its index and chunks on its own volume, which one replica may write; '
+    + 'the scalable mode needs object storage',
+  /** A past date, never edited: a schema change adds an entry with a future date. */
+  schemaFrom: '2024-04-01',
+  /** How old a pushed line may be. */
+  rejectOldSamplesMaxAge: Duration.days(7),
+  /** Lines a Grafana query returns at most. */
+  maxLines: 1000,
+};
+
+/** How long Loki keeps logs (the compactor deletes older chunks). */
+export const LOKI_RETENTION: ProfileValues<Duration> = { dev: Duration.days(7), staging: Duration.days(14), prod: Duration.days(31) };
+
+/** The size of the Loki volume. */
+export const LOKI_STORAGE: ProfileValues<Size> = { dev: Size.gibibytes(10), staging: Size.gibibytes(20), prod: Size.gibibytes(50) };
+
+/**
+ * Grafana Alloy as the log collector, tailing pod logs through the Kubernetes API (`loki.source.kubernetes`), so
+ * it needs no host path and runs at Pod Security restricted. Two replicas share the targets (clustering).
+ */
+export const ALLOY = {
+  name: 'alloy',
+  image: 'docker.io/grafana/alloy:v1.19.1',
+  port: 12345,
+  replicas: 2,
+  readinessPath: '/-/ready',
+  configPath: '/etc/alloy',
+  configFile: 'config.alloy',
+  storagePath: '/var/lib/alloy',
+  /** The headless Service the replicas find each other through. */
+  clusterServiceSuffix: 'cluster',
+  /** The log labels: the dashboards' log panels join on `namespace` and `app`. */
+  labels: {
+    namespace: '__meta_kubernetes_namespace',
+    app: '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+    pod: '__meta_kubernetes_pod_name',
+    container: '__meta_kubernetes_pod_container_name',
+  },
+  /** Pods that no longer run: tailing them keeps loki.source.kubernetes in a retry loop. */
+  droppedPhases: 'Pending|Succeeded|Failed|Unknown',
+};

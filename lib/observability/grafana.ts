@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { DASHBOARD_LABEL, DASHBOARD_SIDECAR, DATASOURCE_UIDS, GRAFANA, PORTS, SCRAPE_INTERVAL } from './defaults';
+import { DASHBOARD_LABEL, DASHBOARD_SIDECAR, DATASOURCE_UIDS, GRAFANA, LOKI, PORTS, SCRAPE_INTERVAL } from './defaults';
 import { checkSecretValue, requireApiServer, stackPodProps } from './_pods';
 import type { ObservabilityStack } from './observability-stack';
 import { ProductionApp } from '../app/production-app';
@@ -61,7 +61,7 @@ export class Grafana extends Construct {
   /** Grafana replicas: 2 with an external database, else 1. */
   public readonly replicas: number;
 
-  /** The provisioned datasources. */
+  /** The provisioned datasources: Prometheus, and Loki when the stack collects logs. */
   public readonly datasources: kplus.ConfigMap;
   /** The dashboard provider that reads the sidecar's folder. */
   public readonly dashboardProvider: kplus.ConfigMap;
@@ -161,6 +161,9 @@ export class Grafana extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: this.app.serviceAccount.name, namespace }],
     });
     this.app.connectsTo(stack.prometheusPeer, { ports: [PORTS.prometheus] });
+    if (stack.loki !== undefined) {
+      this.app.connectsTo(stack.loki.app, { ports: [LOKI.port] });
+    }
   }
 }
 
@@ -177,9 +180,9 @@ function datasourcesConfig(stack: ObservabilityStack): Record<string, unknown> {
     editable: false,
     jsonData: { timeInterval: `${SCRAPE_INTERVAL.toSeconds()}s`, httpMethod: 'POST' },
   }];
-  if (stack.lokiUrl !== undefined) {
+  if (stack.loki !== undefined) {
     datasources.push({
-      name: 'Loki', type: 'loki', uid: DATASOURCE_UIDS.loki, access: 'proxy', url: stack.lokiUrl, editable: false, jsonData: { maxLines: 1000 },
+      name: 'Loki', type: 'loki', uid: DATASOURCE_UIDS.loki, access: 'proxy', url: stack.loki.url, editable: false, jsonData: { maxLines: LOKI.maxLines },
     });
   }
   return { apiVersion: 1, datasources };

@@ -15,6 +15,8 @@ import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports
 import { AlertReceiver } from './alert-receiver';
 import { Grafana, GrafanaOptions } from './grafana';
 import { KubeStateMetrics } from './kube-state-metrics';
+import { Alloy } from './alloy';
+import { LogsOptions, Loki } from './loki';
 import {
   ALERTMANAGER_IMAGE, ALERTMANAGER_REPLICAS, ALERTMANAGER_RESOURCES, ALERTMANAGER_VERSION, CADVISOR, EGRESS_ALL_REASONS, KSM_JOB,
   LONGEST_RULE_WINDOW, MONITORING_POD_SECURITY, OPERATOR_POD_NAME_LABEL, PORTS, PROMETHEUS_IMAGE, PROMETHEUS_REPLICAS, PROMETHEUS_RESOURCES,
@@ -142,6 +144,15 @@ export interface ObservabilityStackProps {
    * @default false
    */
   readonly kubeStateMetrics?: boolean;
+
+  /**
+   * Collect the cluster's pod logs: single-binary Loki on a persistent volume (see `Loki`) and Grafana Alloy
+   * reading the logs through the Kubernetes API (see `Alloy`), labelled `namespace` and `app` as the dashboards'
+   * log panels expect. `{}` turns them on with the defaults.
+   *
+   * @default - no logs
+   */
+  readonly logs?: LogsOptions;
 }
 
 /**
@@ -208,8 +219,12 @@ export class ObservabilityStack extends Construct {
   public readonly kubeletMonitor: ServiceMonitor;
   /** The cluster-level alert rules. */
   public readonly clusterRules: PrometheusRule;
-  /** The URL Grafana queries Loki at, when the stack collects logs. */
-  public readonly lokiUrl?: string;
+  /** The StorageClass of the Prometheus volumes (and, unless `logs` names another, of Loki's). */
+  public readonly storageClassName: string;
+  /** Loki, with `logs`. */
+  public readonly loki?: Loki;
+  /** Alloy, the log collector, with `logs`. */
+  public readonly alloy?: Alloy;
   /** Grafana, with `grafana`. */
   public readonly grafana?: Grafana;
   /** kube-state-metrics, with `kubeStateMetrics`. */
@@ -224,6 +239,7 @@ export class ObservabilityStack extends Construct {
     assertPropTypes(errors, props, 'ObservabilityStackProps');
 
     this.namespace = props.namespace ?? STACK_NAMESPACE;
+    this.storageClassName = props.storageClassName;
     this.name = props.name ?? STACK_NAME;
     this.prometheusReplicas = props.prometheusReplicas ?? profile.select(PROMETHEUS_REPLICAS);
     this.alertmanagerReplicas = props.alertmanagerReplicas ?? profile.select(ALERTMANAGER_REPLICAS);
@@ -434,6 +450,10 @@ export class ObservabilityStack extends Construct {
     // ---- the stack's own pods ----
     if (props.kubeStateMetrics === true) {
       this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { stack: this });
+    }
+    if (props.logs !== undefined) {
+      this.loki = new Loki(this, 'Loki', { ...props.logs, stack: this });
+      this.alloy = new Alloy(this, 'Alloy', { stack: this, loki: this.loki });
     }
     if (props.grafana !== undefined) {
       this.grafana = new Grafana(this, 'Grafana', { ...props.grafana, stack: this });
