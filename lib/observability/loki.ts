@@ -90,7 +90,7 @@ export class Loki extends Construct {
     this.storageSize = props.storageSize ?? this.profile.select(LOKI_STORAGE);
     this.storageClassName = props.storageClassName ?? stack.storageClassName;
     const hours = this.retention.toHours({ integral: false });
-    errors.check(!Number.isInteger(hours) || hours < 24, 'retention', this.retention.toHumanString(), 'is not a whole number of hours of at least a day',
+    errors.check(!Number.isInteger(hours) || hours < 24, 'retention', `${hours}h`, 'is not a whole number of hours of at least a day',
       'use Duration.days(n) or Duration.hours(n) with n >= 24');
     const gib = this.storageSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     errors.check(!Number.isInteger(gib) || gib < 1, 'storageSize', `${this.storageSize.toMebibytes()}Mi`, 'is not a whole number of at least 1Gi',
