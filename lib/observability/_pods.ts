@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { SECRET_KEY_PATTERN } from './defaults';
 import { PropErrors } from '../internal/errors';
+import { KubernetesApiServer } from '../network/kubernetes-api-server';
 import { API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
 
 // What the stack's own pods (Grafana, kube-state-metrics, Loki, Alloy) share.
@@ -28,12 +29,16 @@ export function checkSecretValue(errors: PropErrors, prop: string, value: kplus.
 }
 
 /**
- * Records an error when no Kubernetes API server is known in `scope`: a pod that calls the API would be cut off
- * by the default-deny NetworkPolicy.
+ * Makes the stack's API server known to `scope` (a construct without children yet) when no enclosing scope set
+ * one, then records an error when none is known: a pod that calls the API would be cut off by the default-deny
+ * NetworkPolicy.
  *
  * @internal
  */
-export function requireApiServer(errors: PropErrors, scope: IConstruct, why: string): void {
+export function requireApiServer(errors: PropErrors, scope: IConstruct, stackApiServer: KubernetesApiServer | undefined, why: string): void {
+  if (scope.node.tryGetContext(API_SERVER_CONTEXT_KEY) === undefined && stackApiServer !== undefined) {
+    KubernetesApiServer.use(scope, stackApiServer);
+  }
   errors.check(scope.node.tryGetContext(API_SERVER_CONTEXT_KEY) === undefined, 'apiServer', undefined,
     `is not known, but ${why}, and the default-deny NetworkPolicy would block it`,
     'set \'apiServer\' on the ObservabilityStack (KubernetesApiServer.endpoints([...])), or KubernetesApiServer.use(chart, ...)');

@@ -33,6 +33,11 @@ export interface AlloyProps {
  * of pods and pods/log only. Host-path tailing is not offered.
  *
  * @example
+ * const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+ * const stack = new ObservabilityStack(platform, 'Observability', {
+ *   storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: KubernetesApiServer.endpoints(['10.0.0.1/32']),
+ * });
+ * const loki = new Loki(platform, 'Loki', { stack });
  * new Alloy(platform, 'Alloy', { stack, loki });
  */
 export class Alloy extends Construct {
@@ -55,7 +60,7 @@ export class Alloy extends Construct {
     this.profile = Profile.of(this);
     const errors = new PropErrors(this, 'Alloy', this.profile);
     assertPropTypes(errors, props, 'AlloyProps');
-    requireApiServer(errors, this, 'Alloy discovers pods and reads their logs through the Kubernetes API');
+    requireApiServer(errors, this, props.stack?.apiServer, 'Alloy discovers pods and reads their logs through the Kubernetes API');
     errors.throwIfAny();
 
     const { stack, loki } = props;

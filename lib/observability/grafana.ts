@@ -52,8 +52,12 @@ export interface GrafanaProps extends GrafanaOptions {
  * Grafana until you allow it (`grafana.app.allowFrom(...)`, e.g. from the ingress controller).
  *
  * @example
- * const grafanaSecret = kplus.Secret.fromSecretName(platform, 'GrafanaAdmin', 'grafana-admin');
- * new Grafana(platform, 'Grafana', { stack, adminPassword: { secret: grafanaSecret, key: 'admin-password' } });
+ * const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+ * const stack = new ObservabilityStack(platform, 'Observability', {
+ *   storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: KubernetesApiServer.endpoints(['10.0.0.1/32']),
+ * });
+ * const grafanaAdmin = kplus.Secret.fromSecretName(platform, 'GrafanaAdmin', 'grafana-admin');
+ * new Grafana(platform, 'Grafana', { stack, adminPassword: { secret: grafanaAdmin, key: 'admin-password' } });
  */
 export class Grafana extends Construct {
   /** The profile in force. */
@@ -79,7 +83,7 @@ export class Grafana extends Construct {
     assertPropTypes(errors, props, 'GrafanaProps');
     checkSecretValue(errors, 'adminPassword', props.adminPassword);
     if (props.database !== undefined) checkSecretValue(errors, 'database', props.database);
-    requireApiServer(errors, this, 'the dashboard sidecar watches ConfigMaps through the Kubernetes API');
+    requireApiServer(errors, this, props.stack?.apiServer, 'the dashboard sidecar watches ConfigMaps through the Kubernetes API');
     errors.throwIfAny();
 
     const { stack } = props;

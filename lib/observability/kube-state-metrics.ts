@@ -28,6 +28,10 @@ export interface KubeStateMetricsProps {
  * the resources it exports, and a ServiceMonitor for the stack's Prometheus, which alone may reach it.
  *
  * @example
+ * const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+ * const stack = new ObservabilityStack(platform, 'Observability', {
+ *   storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: KubernetesApiServer.endpoints(['10.0.0.1/32']),
+ * });
  * new KubeStateMetrics(platform, 'KubeStateMetrics', { stack });
  */
 export class KubeStateMetrics extends Construct {
@@ -50,7 +54,7 @@ export class KubeStateMetrics extends Construct {
     this.profile = Profile.of(this);
     const errors = new PropErrors(this, 'KubeStateMetrics', this.profile);
     assertPropTypes(errors, props, 'KubeStateMetricsProps');
-    requireApiServer(errors, this, 'kube-state-metrics lists and watches the cluster\'s objects through the Kubernetes API');
+    requireApiServer(errors, this, props.stack?.apiServer, 'kube-state-metrics lists and watches the cluster\'s objects through the Kubernetes API');
     errors.throwIfAny();
 
     const { stack } = props;

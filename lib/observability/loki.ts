@@ -58,6 +58,10 @@ export interface LokiProps extends LogsOptions {
  * Nothing reaches Loki until a peer is allowed: the stack allows its Grafana (queries) and its Alloy (pushes).
  *
  * @example
+ * const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+ * const stack = new ObservabilityStack(platform, 'Observability', {
+ *   storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: KubernetesApiServer.endpoints(['10.0.0.1/32']),
+ * });
  * new Loki(platform, 'Loki', { stack, retention: Duration.days(14) });
  */
 export class Loki extends Construct {

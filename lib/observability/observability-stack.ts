@@ -219,6 +219,8 @@ export class ObservabilityStack extends Construct {
   public readonly kubeletMonitor: ServiceMonitor;
   /** The cluster-level alert rules. */
   public readonly clusterRules: PrometheusRule;
+  /** The Kubernetes API server's endpoints, when given. */
+  public readonly apiServer?: KubernetesApiServer;
   /** The StorageClass of the Prometheus volumes (and, unless `logs` names another, of Loki's). */
   public readonly storageClassName: string;
   /** Loki, with `logs`. */
@@ -240,6 +242,7 @@ export class ObservabilityStack extends Construct {
 
     this.namespace = props.namespace ?? STACK_NAMESPACE;
     this.storageClassName = props.storageClassName;
+    this.apiServer = props.apiServer;
     this.name = props.name ?? STACK_NAME;
     this.prometheusReplicas = props.prometheusReplicas ?? profile.select(PROMETHEUS_REPLICAS);
     this.alertmanagerReplicas = props.alertmanagerReplicas ?? profile.select(ALERTMANAGER_REPLICAS);

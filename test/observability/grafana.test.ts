@@ -165,6 +165,15 @@ describe('Grafana options', () => {
     expect(Testing.synth(chart).filter((o) => o.kind === 'Deployment')).toHaveLength(1);
   });
 
+  test('standalone, outside the stack, it takes the stack\'s API server for its NetworkPolicy', () => {
+    const chart = chartFor(Profile.PROD);
+    const stack = new ObservabilityStack(chart, 'Observability', stackProps(chart));
+    new Grafana(chart, 'Grafana', { ...grafanaOptions(chart), stack });
+    const manifests = Testing.synth(chart);
+    expect(named(manifests, 'NetworkPolicy', 'grafana').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+  });
+
   test('without grafana the stack output is unchanged (no Grafana objects)', () => {
     const chart = chartFor(Profile.PROD);
     new ObservabilityStack(chart, 'Observability', stackProps(chart, { apiServer: undefined }));
