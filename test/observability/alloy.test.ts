@@ -1,28 +1,15 @@
-import { Chart, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { Testing } from 'cdk8s';
 import {
-  AlertReceiver, KubernetesApiServer, LogsOptions, ObservabilityStack, ObservabilityStackProps, Profile,
+  LogsOptions, ObservabilityStack, ObservabilityStackProps, Profile,
 } from '../../lib';
-import { chartFor, ofKind } from '../helpers/manifests';
+import { chartFor } from '../helpers/manifests';
+import { named, stackProps } from '../helpers/observability';
 import { expectValidManifests } from '../helpers/schema';
-
-const API_SERVER = KubernetesApiServer.endpoints(['10.0.0.1/32']);
-
-function stackProps(chart: Chart, extra: Partial<ObservabilityStackProps> = {}): ObservabilityStackProps {
-  const alerting = kplus.Secret.fromSecretName(chart, 'Alerting', 'alerting');
-  return { storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: API_SERVER, ...extra };
-}
 
 function synth(logs: LogsOptions = {}, profile: Profile = Profile.PROD, extra: Partial<ObservabilityStackProps> = {}): { stack: ObservabilityStack; manifests: any[] } {
   const chart = chartFor(profile);
   const stack = new ObservabilityStack(chart, 'Observability', stackProps(chart, { logs, ...extra }));
   return { stack, manifests: Testing.synth(chart) };
-}
-
-function named(manifests: any[], kind: string, name: string): any {
-  const found = ofKind(manifests, kind).filter((o) => o.metadata.name === name);
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 describe('Logs defaults (prod): Alloy', () => {

@@ -2,19 +2,13 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  AlertReceiver, Grafana, GrafanaOptions, KubernetesApiServer, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
+  Grafana, GrafanaOptions, KubernetesApiServer, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
 } from '../../lib';
 import { dashboardUid } from '../../lib/observability/_dashboard';
 import { errorOf } from '../helpers/errors';
 import { chartFor, ofKind } from '../helpers/manifests';
+import { API_SERVER, named, stackProps } from '../helpers/observability';
 import { expectValidManifests } from '../helpers/schema';
-
-const API_SERVER = KubernetesApiServer.endpoints(['10.0.0.1/32']);
-
-function stackProps(chart: Chart, extra: Partial<ObservabilityStackProps> = {}): ObservabilityStackProps {
-  const alerting = kplus.Secret.fromSecretName(chart, 'Alerting', 'alerting');
-  return { storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: API_SERVER, ...extra };
-}
 
 function grafanaOptions(chart: Chart, extra: Partial<GrafanaOptions> = {}): GrafanaOptions {
   const admin = kplus.Secret.fromSecretName(chart, 'GrafanaAdmin', 'grafana-admin');
@@ -25,13 +19,6 @@ function synth(extra: Partial<GrafanaOptions> = {}, profile: Profile = Profile.P
   const chart = chartFor(profile);
   const stack = new ObservabilityStack(chart, 'Observability', stackProps(chart, { grafana: grafanaOptions(chart, extra) }));
   return { stack, manifests: Testing.synth(chart) };
-}
-
-/** The object of `kind` named `name`. */
-function named(manifests: any[], kind: string, name: string): any {
-  const found = ofKind(manifests, kind).filter((o) => o.metadata.name === name);
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 describe('Grafana defaults (prod)', () => {

@@ -1,24 +1,11 @@
-import { Chart, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { Testing } from 'cdk8s';
 import {
-  AlertReceiver, KubeStateMetrics, KubernetesApiServer, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
+  KubeStateMetrics, KubernetesApiServer, ObservabilityStack, Profile, checkManifests, formatFinding,
 } from '../../lib';
 import { errorOf } from '../helpers/errors';
-import { chartFor, ofKind } from '../helpers/manifests';
+import { chartFor } from '../helpers/manifests';
+import { API_SERVER, named, stackProps } from '../helpers/observability';
 import { expectValidManifests } from '../helpers/schema';
-
-const API_SERVER = KubernetesApiServer.endpoints(['10.0.0.1/32']);
-
-function stackProps(chart: Chart, extra: Partial<ObservabilityStackProps> = {}): ObservabilityStackProps {
-  const alerting = kplus.Secret.fromSecretName(chart, 'Alerting', 'alerting');
-  return { storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: API_SERVER, ...extra };
-}
-
-function named(manifests: any[], kind: string, name: string): any {
-  const found = ofKind(manifests, kind).filter((o) => o.metadata.name === name);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
 
 describe('KubeStateMetrics defaults (prod)', () => {
   // GIVEN a stack with kube-state-metrics

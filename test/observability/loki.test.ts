@@ -1,30 +1,18 @@
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  AlertReceiver, KubernetesApiServer, LogsOptions, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
+  LogsOptions, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
 } from '../../lib';
 import { errorOf } from '../helpers/errors';
-import { chartFor, ofKind } from '../helpers/manifests';
+import { chartFor } from '../helpers/manifests';
+import { named, stackProps } from '../helpers/observability';
 import { expectValidManifests } from '../helpers/schema';
-
-const API_SERVER = KubernetesApiServer.endpoints(['10.0.0.1/32']);
-
-function stackProps(chart: Chart, extra: Partial<ObservabilityStackProps> = {}): ObservabilityStackProps {
-  const alerting = kplus.Secret.fromSecretName(chart, 'Alerting', 'alerting');
-  return { storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'), apiServer: API_SERVER, ...extra };
-}
 
 function synth(logs: LogsOptions = {}, profile: Profile = Profile.PROD, extra: Partial<ObservabilityStackProps> = {}): { stack: ObservabilityStack; manifests: any[] } {
   const chart = chartFor(profile);
   const stack = new ObservabilityStack(chart, 'Observability', stackProps(chart, { logs, ...extra }));
   return { stack, manifests: Testing.synth(chart) };
-}
-
-function named(manifests: any[], kind: string, name: string): any {
-  const found = ofKind(manifests, kind).filter((o) => o.metadata.name === name);
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 function logsError(logs: Record<string, unknown>): string {
