@@ -1,10 +1,11 @@
-// Monitoring a shop in production: the cluster's ObservabilityStack (Prometheus, Alertmanager, cluster rules) and
-// two apps that contribute their metrics, alerts, SLOs and dashboards to it.
+// Monitoring a shop in production: the cluster's ObservabilityStack (Prometheus, Alertmanager, cluster rules,
+// Grafana, kube-state-metrics, Loki and Alloy) and two apps that contribute their metrics, alerts, SLOs, dashboards
+// and logs to it.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertReceiver, AppProbe, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, synthApp, TeamAlertRouting,
-  WorkloadMonitoring,
+  AlertReceiver, AppProbe, KubernetesApiServer, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, synthApp,
+  TeamAlertRouting, WorkloadMonitoring,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -16,12 +17,20 @@ Profile.use(platform, Profile.PROD);
 new PriorityClasses(platform, 'PriorityClasses');
 // One Secret (created outside the manifests, e.g. by an ExternalSecret) holds every receiver credential.
 const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+const grafanaAdmin = kplus.Secret.fromSecretName(platform, 'GrafanaAdmin', 'grafana-admin');
 const stack = new ObservabilityStack(platform, 'Observability', {
   storageClassName: 'ssd-retain',
   clusterName: 'prod-eu-1',
   watchdogReceiver: AlertReceiver.webhook(alerting, 'deadmansswitch-url'),
   criticalReceiver: AlertReceiver.pagerDuty(alerting, 'pagerduty-routing-key'),
   warningReceiver: AlertReceiver.slack(alerting, 'slack-url', '#shop-alerts'),
+  // Grafana's dashboard sidecar, kube-state-metrics and Alloy call the API server.
+  apiServer: KubernetesApiServer.endpoints(['10.0.0.1/32']),
+  // One replica with SQLite; give 'database' (a Secret key with a PostgreSQL URL) for two.
+  grafana: { adminPassword: { secret: grafanaAdmin, key: 'admin-password' } },
+  kubeStateMetrics: true,
+  // Single-binary Loki on a 50Gi volume, 31 days; Alloy reads the pod logs through the API.
+  logs: {},
 });
 
 // The shop: one chart for the namespace, holding all of its apps.

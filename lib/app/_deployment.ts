@@ -68,8 +68,8 @@ export interface HardenedDeployment {
 
 /**
  * Creates the pod's volumes and the Deployment (construct ID `Deployment`) that runs the pod, with the exemptions
- * of the pod on it, plus `deployment-replicas` when an autoscaler owns the replica count or the dev profile runs
- * fewer than `MIN_HA_REPLICAS`.
+ * of the pod on it, plus `deployment-replicas` when an autoscaler owns the replica count, the workload runs one
+ * replica by design (`singleReplicaReason`) or the dev profile runs fewer than `MIN_HA_REPLICAS`.
  *
  * @internal
  */
@@ -80,6 +80,8 @@ export function createHardenedDeployment(scope: Construct, pod: ResolvedPod, set
   const exemptions = [...pod.exemptions];
   if (scaling.autoscaling) {
     exemptions.push({ ruleId: 'deployment-replicas', reason: AUTOSCALED_REPLICAS_REASON });
+  } else if (scaling.singleReplicaReason !== undefined) {
+    exemptions.push({ ruleId: 'deployment-replicas', reason: scaling.singleReplicaReason });
   } else if (scaling.minReplicas < MIN_HA_REPLICAS) {
     // Only the dev profile lets a replica count below the floor through resolution.
     exemptions.push({ ruleId: 'deployment-replicas', reason: DEV_RELAXATION_REASONS.singleReplica });

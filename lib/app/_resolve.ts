@@ -23,6 +23,8 @@ export interface ResolvedScaling {
   readonly replicas?: number;
   /** The fewest pods the app runs with. */
   readonly minReplicas: number;
+  /** Why the workload runs one replica by design, when it does. */
+  readonly singleReplicaReason?: string;
   /** The autoscaler settings, when autoscaling is on. */
   readonly autoscaling?: {
     readonly minReplicas: number;
@@ -118,9 +120,16 @@ export function resolvePorts(errors: PropErrors, props: Pick<ProductionAppProps,
  *
  * @internal
  */
-export function resolveScaling(errors: PropErrors, profile: Profile, props: Pick<ProductionAppProps, 'replicas' | 'autoscaling'>): ResolvedScaling {
+export function resolveScaling(errors: PropErrors, profile: Profile,
+  props: Pick<ProductionAppProps, 'replicas' | 'autoscaling' | 'singleReplicaReason'>): ResolvedScaling {
   const minFloor = profile.select(MIN_REPLICAS);
   const inProfile = `in ${profile.name}`;
+  const singleReplicaReason = resolveSingleReplicaReason(errors, props);
+  if (singleReplicaReason !== undefined) {
+    errors.check(props.autoscaling !== undefined, 'singleReplicaReason', singleReplicaReason,
+      'is set together with \'autoscaling\'; an autoscaled workload is not a singleton', 'remove one of the two');
+    return { replicas: 1, minReplicas: 1, singleReplicaReason };
+  }
   if (props.autoscaling) {
     errors.check(props.replicas !== undefined, 'replicas', props.replicas, 'is set together with \'autoscaling\'; the autoscaler owns the replica count',
       'remove \'replicas\' and set \'autoscaling.minReplicas\'');
@@ -144,6 +153,25 @@ export function resolveScaling(errors: PropErrors, profile: Profile, props: Pick
   errors.check(!isInt32(replicas, minFloor), 'replicas', replicas,
     `must be an integer of at least ${minFloor} ${inProfile} (and at most 2147483647)`, `set it to ${minFloor} or more, or turn on 'autoscaling'`);
   return { replicas, minReplicas: replicas };
+}
+
+/**
+ * The reason a workload runs one replica by design, trimmed; records an error for an empty reason and for
+ * `replicas` other than 1 next to it.
+ *
+ * @internal
+ */
+export function resolveSingleReplicaReason(errors: PropErrors,
+  props: { readonly replicas?: number; readonly singleReplicaReason?: string }): string | undefined {
+  if (props.singleReplicaReason === undefined) {
+    return undefined;
+  }
+  const reason = props.singleReplicaReason.trim();
+  errors.check(reason === '', 'singleReplicaReason', props.singleReplicaReason, 'is empty; an exemption needs a reason',
+    'say why the workload cannot run more than one replica, or remove it');
+  errors.check(props.replicas !== undefined && props.replicas !== 1, 'replicas', props.replicas,
+    'is not 1, but \'singleReplicaReason\' says the workload runs one replica', 'set replicas to 1 (or leave it unset), or remove \'singleReplicaReason\'');
+  return reason;
 }
 
 /**

@@ -68,6 +68,15 @@ export interface HardenedDeploymentProps extends HardenedPodProps {
   readonly replicas?: number;
 
   /**
+   * Why the workload runs one replica by design (a singleton that cannot be replicated, such as Grafana without an
+   * external database). Permits `replicas: 1` in every profile and records the `deployment-replicas` exemption with
+   * this reason on the Deployment. Not allowed with `autoscaling`, nor with `replicas` above 1; must not be empty.
+   *
+   * @default - no exemption: at least 2 replicas in staging and prod
+   */
+  readonly singleReplicaReason?: string;
+
+  /**
    * Turn on a HorizontalPodAutoscaler.
    *
    * @default - no autoscaler; `replicas` pods

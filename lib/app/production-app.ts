@@ -90,6 +90,8 @@ export class ProductionApp extends HardenedWorkload {
   public readonly replicas?: number;
   /** The fewest pods the app runs with (replicas, or the autoscaler's minimum). */
   public readonly minReplicas: number;
+  /** Why the workload runs one replica by design, when it does. */
+  public readonly singleReplicaReason?: string;
   /** The image. */
   public readonly image: string;
   /** The `app.kubernetes.io/*` labels on every object. */
@@ -127,6 +129,7 @@ export class ProductionApp extends HardenedWorkload {
     this.portName = pod.main.ports[0].name;
     this.ports = pod.main.ports;
     this.replicas = settings.scaling.replicas;
+    this.singleReplicaReason = settings.scaling.singleReplicaReason;
     this.minReplicas = settings.scaling.minReplicas;
     this.serviceAccountToken = pod.access.serviceAccountToken;
     this.priorityClassName = pod.access.priorityClassName;

@@ -68,6 +68,8 @@ export class ProductionWorker extends HardenedWorkload {
   public readonly replicas?: number;
   /** The fewest pods the worker runs with (replicas, or the autoscaler's minimum). */
   public readonly minReplicas: number;
+  /** Why the workload runs one replica by design, when it does. */
+  public readonly singleReplicaReason?: string;
   /** The image. */
   public readonly image: string;
   /** The `app.kubernetes.io/*` labels on every object. */
@@ -102,6 +104,7 @@ export class ProductionWorker extends HardenedWorkload {
     this.image = pod.main.image;
     this.ports = pod.main.ports;
     this.replicas = deployment.scaling.replicas;
+    this.singleReplicaReason = deployment.scaling.singleReplicaReason;
     this.minReplicas = deployment.scaling.minReplicas;
     this.serviceAccountToken = pod.access.serviceAccountToken;
     this.priorityClassName = pod.access.priorityClassName;

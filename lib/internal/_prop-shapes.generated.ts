@@ -5,6 +5,7 @@ import * as lib_network_kubernetes_api_server from '../network/kubernetes-api-se
 import * as lib_network_production_ingress from '../network/production-ingress';
 import * as lib_network_production_namespace from '../network/production-namespace';
 import * as lib_observability_alert_receiver from '../observability/alert-receiver';
+import * as lib_observability_loki from '../observability/loki';
 import * as lib_observability_observability_stack from '../observability/observability-stack';
 import * as lib_observability_workload_monitoring from '../observability/workload-monitoring';
 import * as lib_storage_backup_policy from '../storage/backup-policy';
@@ -24,6 +25,10 @@ import type { PropShape } from './prop-types';
  * @internal
  */
 export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boolean; shape: PropShape } } } = {
+  AlloyProps: {
+    loki: { optional: false, shape: { kind: 'instance', name: 'Loki', type: () => lib_observability_loki.Loki } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   AppAllowOptions: {
     ports: { optional: true, shape: { kind: 'array', of: { kind: 'number' } } },
     protocol: { optional: true, shape: { kind: 'enum', values: ["SCTP","TCP","UDP"] } },
@@ -196,6 +201,15 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     serviceAccount: { optional: false, shape: { kind: 'string' } },
     serviceAccountNamespace: { optional: true, shape: { kind: 'string' } },
   },
+  GrafanaOptions: {
+    adminPassword: { optional: false, shape: { kind: 'object' } },
+    database: { optional: true, shape: { kind: 'object' } },
+  },
+  GrafanaProps: {
+    adminPassword: { optional: false, shape: { kind: 'object' } },
+    database: { optional: true, shape: { kind: 'object' } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   HardenedDeploymentProps: {
     args: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
     autoscaling: { optional: true, shape: { kind: 'struct', name: 'AppAutoscalingOptions' } },
@@ -232,6 +246,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     serviceAccountLabels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     serviceAccountToken: { optional: true, shape: { kind: 'boolean' } },
     sidecars: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppContainerOptions' } } },
+    singleReplicaReason: { optional: true, shape: { kind: 'string' } },
     size: { optional: true, shape: { kind: 'instance', name: 'AppSize', type: () => lib_workload_app_size.AppSize } },
     startup: { optional: true, shape: { kind: 'instance', name: 'AppProbe', type: () => lib_workload_app_probe.AppProbe } },
     terminationGracePeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
@@ -355,6 +370,9 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     kind: { optional: false, shape: { kind: 'string' } },
     metadata: { optional: true, shape: { kind: 'struct', name: 'KubeMetadata' } },
   },
+  KubeStateMetricsProps: {
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
   KubernetesApiServerEndpointsOptions: {
     port: { optional: true, shape: { kind: 'number' } },
   },
@@ -374,6 +392,17 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     line: { optional: true, shape: { kind: 'number' } },
     object: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },
     problem: { optional: true, shape: { kind: 'string' } },
+  },
+  LogsOptions: {
+    retention: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    storageClassName: { optional: true, shape: { kind: 'string' } },
+    storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
+  },
+  LokiProps: {
+    retention: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+    storageClassName: { optional: true, shape: { kind: 'string' } },
+    storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
   },
   NamespaceQuotaOptions: {
     limitsCpu: { optional: true, shape: { kind: 'instance', name: 'Cpu', type: () => cdk8s_plus_28.Cpu } },
@@ -395,8 +424,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
   },
   ObservabilityStackProps: {
     alertmanagerReplicas: { optional: true, shape: { kind: 'number' } },
+    apiServer: { optional: true, shape: { kind: 'instance', name: 'KubernetesApiServer', type: () => lib_network_kubernetes_api_server.KubernetesApiServer } },
     clusterName: { optional: true, shape: { kind: 'string' } },
     criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+    grafana: { optional: true, shape: { kind: 'struct', name: 'GrafanaOptions' } },
+    kubeStateMetrics: { optional: true, shape: { kind: 'boolean' } },
+    logs: { optional: true, shape: { kind: 'struct', name: 'LogsOptions' } },
     name: { optional: true, shape: { kind: 'string' } },
     namespace: { optional: true, shape: { kind: 'string' } },
     prometheusReplicas: { optional: true, shape: { kind: 'number' } },
@@ -472,6 +505,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     serviceType: { optional: true, shape: { kind: 'enum', values: ["ClusterIP","ExternalName","LoadBalancer","NodePort"] } },
     serviceTypeReason: { optional: true, shape: { kind: 'string' } },
     sidecars: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppContainerOptions' } } },
+    singleReplicaReason: { optional: true, shape: { kind: 'string' } },
     size: { optional: true, shape: { kind: 'instance', name: 'AppSize', type: () => lib_workload_app_size.AppSize } },
     startup: { optional: true, shape: { kind: 'instance', name: 'AppProbe', type: () => lib_workload_app_probe.AppProbe } },
     terminationGracePeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
@@ -656,6 +690,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     serviceAccountLabels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     serviceAccountToken: { optional: true, shape: { kind: 'boolean' } },
     sidecars: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppContainerOptions' } } },
+    singleReplicaReason: { optional: true, shape: { kind: 'string' } },
     size: { optional: true, shape: { kind: 'instance', name: 'AppSize', type: () => lib_workload_app_size.AppSize } },
     startup: { optional: true, shape: { kind: 'instance', name: 'AppProbe', type: () => lib_workload_app_probe.AppProbe } },
     terminationGracePeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
@@ -721,6 +756,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     serviceAccountLabels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     serviceAccountToken: { optional: true, shape: { kind: 'boolean' } },
     sidecars: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppContainerOptions' } } },
+    singleReplicaReason: { optional: true, shape: { kind: 'string' } },
     size: { optional: true, shape: { kind: 'instance', name: 'AppSize', type: () => lib_workload_app_size.AppSize } },
     startup: { optional: true, shape: { kind: 'instance', name: 'AppProbe', type: () => lib_workload_app_probe.AppProbe } },
     terminationGracePeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },

@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import type { ProfileValues } from '../profile';
 
 // Every opinion of the observability area. Sources: ../shared/research/observability.md (kube-prometheus,
@@ -168,3 +169,131 @@ export const DASHBOARD_SCHEMA_VERSION = 39;
 
 /** The dashboard grid width (Grafana's). */
 export const DASHBOARD_COLUMNS = 24;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stack's own pods: Grafana, kube-state-metrics, Loki and Alloy, on the library's hardened workload kinds.
+// Image versions looked up in November 2026 (release tags of each project).
+
+/** A Secret key that must be a valid key of a Secret's data. */
+export const SECRET_KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
+
+/** Grafana: the image, its port, health endpoint and the paths it writes (the root filesystem is read-only). */
+export const GRAFANA = {
+  name: 'grafana',
+  image: 'docker.io/grafana/grafana:12.3.0',
+  port: 3000,
+  healthPath: '/api/health',
+  /** `/var/lib/grafana` holds SQLite and plugins; `/tmp` is where the plugin installer unpacks. */
+  writablePaths: ['/var/lib/grafana', '/tmp'],
+  provisioningPath: '/etc/grafana/provisioning',
+  /** The default key of the admin password in its Secret. */
+  adminPasswordKey: 'admin-password',
+  adminUser: 'admin',
+  /** Replicas with an external database; without one, SQLite allows one. */
+  haReplicas: 2,
+  singleReplicaReason: 'Grafana keeps its state in an embedded SQLite database, which only one replica may open; give \'database\' for two replicas',
+  /** Everything is provisioned, and nothing is sent to grafana.com. */
+  env: {
+    GF_LOG_MODE: 'console',
+    GF_ANALYTICS_REPORTING_ENABLED: 'false',
+    GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+    GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
+    GF_AUTH_ANONYMOUS_ENABLED: 'false',
+    GF_USERS_ALLOW_SIGN_UP: 'false',
+  },
+};
+
+/** The sidecar that loads dashboards from labelled ConfigMaps (the grafana Helm chart's, kiwigrid/k8s-sidecar). */
+export const DASHBOARD_SIDECAR = {
+  name: 'dashboards',
+  image: 'quay.io/kiwigrid/k8s-sidecar:2.2.1',
+  /** The folder shared with Grafana, where the sidecar writes each dashboard's JSON. */
+  folder: '/var/lib/grafana-dashboards',
+  /** The sidecar's /healthz (kiwigrid/k8s-sidecar#417, merged 2025-08) is ready after the first sync; liveness is a TCP check of that port. */
+  healthPort: 8080,
+  healthPortName: 'sidecar-health',
+  healthPath: '/healthz',
+  resources: {
+    cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(50) },
+    memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
+  } as kplus.ContainerResources,
+};
+
+/** kube-state-metrics: unsharded, one replica, the resources it exports and the API groups they live in. */
+export const KUBE_STATE_METRICS = {
+  name: 'kube-state-metrics',
+  image: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0',
+  port: 8080,
+  telemetryPort: 8081,
+  portName: 'http-metrics',
+  telemetryPortName: 'telemetry',
+  livenessPath: '/livez',
+  readinessPath: '/readyz',
+  singleReplicaReason: 'kube-state-metrics is not sharded: a second replica would export every series twice',
+  /** Only what the library's alerts and dashboards read; every one needs list and watch, nothing else. */
+  resources: [
+    { apiGroup: '', resources: ['nodes', 'pods', 'persistentvolumeclaims', 'namespaces'] },
+    { apiGroup: 'apps', resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+    { apiGroup: 'batch', resources: ['jobs', 'cronjobs'] },
+    { apiGroup: 'autoscaling', resources: ['horizontalpodautoscalers'] },
+    { apiGroup: 'policy', resources: ['poddisruptionbudgets'] },
+  ],
+};
+
+/**
+ * Single-binary (monolithic) Loki: one StatefulSet pod with the filesystem store on its volume, for up to about
+ * 20GB of logs a day (grafana/loki `docs/sources/get-started/deployment-modes.md`).
+ */
+export const LOKI = {
+  name: 'loki',
+  image: 'docker.io/grafana/loki:3.7.3',
+  port: 3100,
+  grpcPort: 9095,
+  grpcPortName: 'grpc',
+  readinessPath: '/ready',
+  configPath: '/etc/loki',
+  configFile: 'loki.yaml',
+  dataPath: '/var/loki',
+  claimName: 'data',
+  pushPath: '/loki/api/v1/push',
+  singleReplicaReason: 'single-binary Loki keeps its index and chunks on its own volume, which one replica may write; '
+    + 'the scalable mode needs object storage',
+  /** A past date, never edited: a schema change adds an entry with a future date. */
+  schemaFrom: '2024-04-01',
+  /** How old a pushed line may be. */
+  rejectOldSamplesMaxAge: Duration.days(7),
+  /** Lines a Grafana query returns at most. */
+  maxLines: 1000,
+};
+
+/** How long Loki keeps logs (the compactor deletes older chunks). */
+export const LOKI_RETENTION: ProfileValues<Duration> = { dev: Duration.days(7), staging: Duration.days(14), prod: Duration.days(31) };
+
+/** The size of the Loki volume. */
+export const LOKI_STORAGE: ProfileValues<Size> = { dev: Size.gibibytes(10), staging: Size.gibibytes(20), prod: Size.gibibytes(50) };
+
+/**
+ * Grafana Alloy as the log collector, tailing pod logs through the Kubernetes API (`loki.source.kubernetes`), so
+ * it needs no host path and runs at Pod Security restricted. Two replicas share the targets (clustering).
+ */
+export const ALLOY = {
+  name: 'alloy',
+  image: 'docker.io/grafana/alloy:v1.19.1',
+  port: 12345,
+  replicas: 2,
+  readinessPath: '/-/ready',
+  configPath: '/etc/alloy',
+  configFile: 'config.alloy',
+  storagePath: '/var/lib/alloy',
+  /** The headless Service the replicas find each other through. */
+  clusterServiceSuffix: 'cluster',
+  /** The log labels: the dashboards' log panels join on `namespace` and `app`. */
+  labels: {
+    namespace: '__meta_kubernetes_namespace',
+    app: '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+    pod: '__meta_kubernetes_pod_name',
+    container: '__meta_kubernetes_pod_container_name',
+  },
+  /** Pods that no longer run: tailing them keeps loki.source.kubernetes in a retry loop. */
+  droppedPhases: 'Pending|Succeeded|Failed|Unknown',
+};

@@ -13,6 +13,10 @@ import {
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrule-monitoring.coreos.com';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { AlertReceiver } from './alert-receiver';
+import { Grafana, GrafanaOptions } from './grafana';
+import { KubeStateMetrics } from './kube-state-metrics';
+import { Alloy } from './alloy';
+import { LogsOptions, Loki } from './loki';
 import {
   ALERTMANAGER_IMAGE, ALERTMANAGER_REPLICAS, ALERTMANAGER_RESOURCES, ALERTMANAGER_VERSION, CADVISOR, EGRESS_ALL_REASONS, KSM_JOB,
   LONGEST_RULE_WINDOW, MONITORING_POD_SECURITY, OPERATOR_POD_NAME_LABEL, PORTS, PROMETHEUS_IMAGE, PROMETHEUS_REPLICAS, PROMETHEUS_RESOURCES,
@@ -26,6 +30,7 @@ import { isDns1123Subdomain } from '../internal/names';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { _registerAppChecks } from '../internal/app-checks';
+import { KubernetesApiServer } from '../network/kubernetes-api-server';
 import { ProductionNamespace } from '../network/production-namespace';
 import { Profile } from '../profile';
 import { EXEMPT_PREFIX } from '../rules';
@@ -113,6 +118,41 @@ export interface ObservabilityStackProps {
    * @default - nowhere (the 'null' receiver)
    */
   readonly warningReceiver?: AlertReceiver;
+
+  /**
+   * The Kubernetes API server's endpoints, set on the stack's namespace: Grafana's dashboard sidecar,
+   * kube-state-metrics and Alloy call the API, and the default-deny NetworkPolicies allow only these endpoints.
+   * Required with `grafana`, `kubeStateMetrics` or `logs`, unless `KubernetesApiServer.use` set it on an
+   * enclosing scope.
+   *
+   * @default - the API server set on an enclosing scope, if any
+   */
+  readonly apiServer?: KubernetesApiServer;
+
+  /**
+   * Run Grafana in the stack (see `Grafana`): datasources for Prometheus and Loki with fixed uids, dashboards
+   * from the ConfigMaps `WorkloadMonitoring` emits.
+   *
+   * @default - no Grafana
+   */
+  readonly grafana?: GrafanaOptions;
+
+  /**
+   * Run kube-state-metrics in the stack (see `KubeStateMetrics`), scraped as `job="kube-state-metrics"`. The
+   * workload alerts and dashboards read its series: without it, the platform must run one with that job label.
+   *
+   * @default false
+   */
+  readonly kubeStateMetrics?: boolean;
+
+  /**
+   * Collect the cluster's pod logs: single-binary Loki on a persistent volume (see `Loki`) and Grafana Alloy
+   * reading the logs through the Kubernetes API (see `Alloy`), labelled `namespace` and `app` as the dashboards'
+   * log panels expect. `{}` turns them on with the defaults.
+   *
+   * @default - no logs
+   */
+  readonly logs?: LogsOptions;
 }
 
 /**
@@ -179,6 +219,18 @@ export class ObservabilityStack extends Construct {
   public readonly kubeletMonitor: ServiceMonitor;
   /** The cluster-level alert rules. */
   public readonly clusterRules: PrometheusRule;
+  /** The Kubernetes API server's endpoints, when given. */
+  public readonly apiServer?: KubernetesApiServer;
+  /** The StorageClass of the Prometheus volumes (and, unless `logs` names another, of Loki's). */
+  public readonly storageClassName: string;
+  /** Loki, with `logs`. */
+  public readonly loki?: Loki;
+  /** Alloy, the log collector, with `logs`. */
+  public readonly alloy?: Alloy;
+  /** Grafana, with `grafana`. */
+  public readonly grafana?: Grafana;
+  /** kube-state-metrics, with `kubeStateMetrics`. */
+  public readonly kubeStateMetrics?: KubeStateMetrics;
 
   public constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, _uniqueId(scope, id, 'ObservabilityStack'));
@@ -189,6 +241,8 @@ export class ObservabilityStack extends Construct {
     assertPropTypes(errors, props, 'ObservabilityStackProps');
 
     this.namespace = props.namespace ?? STACK_NAMESPACE;
+    this.storageClassName = props.storageClassName;
+    this.apiServer = props.apiServer;
     this.name = props.name ?? STACK_NAME;
     this.prometheusReplicas = props.prometheusReplicas ?? profile.select(PROMETHEUS_REPLICAS);
     this.alertmanagerReplicas = props.alertmanagerReplicas ?? profile.select(ALERTMANAGER_REPLICAS);
@@ -224,7 +278,11 @@ export class ObservabilityStack extends Construct {
     const meta = (component: string, name: string) => objectMetadata(profile, name, this.namespace,
       { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/part-of': 'observability' });
 
-    this.productionNamespace = new ProductionNamespace(this, 'Namespace', { name: this.namespace });
+    if (props.apiServer !== undefined) {
+      // Before any child exists: the stack's pods that call the API read it from the context.
+      KubernetesApiServer.use(this, props.apiServer);
+    }
+    this.productionNamespace = new ProductionNamespace(this, 'Namespace', { name: this.namespace, apiServer: props.apiServer });
 
     // ---- Prometheus ----
     const prometheusName = `prometheus-${this.name}`;
@@ -391,6 +449,18 @@ export class ObservabilityStack extends Construct {
       metadata: { ...meta('prometheus', `${this.name}-cluster-rules`), labels: { ...meta('prometheus', '').labels, ...this.selectorLabels } },
       spec: { groups: clusterRuleGroups().map((g) => ({ name: g.name, rules: g.rules.map(toCrdRule) })) },
     });
+
+    // ---- the stack's own pods ----
+    if (props.kubeStateMetrics === true) {
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { stack: this });
+    }
+    if (props.logs !== undefined) {
+      this.loki = new Loki(this, 'Loki', { ...props.logs, stack: this });
+      this.alloy = new Alloy(this, 'Alloy', { stack: this, loki: this.loki });
+    }
+    if (props.grafana !== undefined) {
+      this.grafana = new Grafana(this, 'Grafana', { ...props.grafana, stack: this });
+    }
   }
 
   private checkReplicas(errors: PropErrors, prop: string, value: number): void {

@@ -9,7 +9,7 @@ import {
 import { ProductionStorageClass } from './production-storage-class';
 import { isWholePositiveSeconds, secondsOf } from './_helpers';
 import { createDisruptionBudget } from '../app/_deployment';
-import { resolvePorts } from '../app/_resolve';
+import { resolvePorts, resolveSingleReplicaReason } from '../app/_resolve';
 import { DEV_RELAXATION_REASONS, MAIN_CONTAINER_NAME, MIN_HA_REPLICAS, MIN_REPLICAS, TOPOLOGY, WRITABLE_PATHS } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
@@ -155,6 +155,15 @@ export interface ProductionStatefulAppProps extends HardenedPodProps {
   readonly replicas?: number;
 
   /**
+   * Why the app runs one replica by design (a single-binary database such as single-binary Loki). Permits
+   * `replicas: 1` in every profile and records the `deployment-replicas` exemption with this reason on the
+   * StatefulSet. Not allowed with `quorum`, nor with `replicas` above 1; must not be empty.
+   *
+   * @default - no exemption: at least 2 replicas in staging and prod
+   */
+  readonly singleReplicaReason?: string;
+
+  /**
    * The app keeps a quorum (etcd, ZooKeeper, a replicated database): two pods may never share a node (required
    * anti-affinity), and at least 3 replicas.
    *
@@ -246,6 +255,8 @@ export class ProductionStatefulApp extends HardenedWorkload {
   public readonly ports: AppPort[];
   /** The number of pods. */
   public readonly replicas: number;
+  /** Why the app runs one replica by design, when it does. */
+  public readonly singleReplicaReason?: string;
   /** Whether the app keeps a quorum. */
   public readonly quorum: boolean;
   /** The image. */
@@ -292,7 +303,8 @@ export class ProductionStatefulApp extends HardenedWorkload {
       volumeMounts: [...(props.volumeMounts ?? []), ...claimMounts],
       podAnnotations: { ...(props.podAnnotations ?? {}), ...veleroAnnotations(errors, props) },
     }, { component: STATEFUL_COMPONENT, ports, owner: 'the stateful app' });
-    this.replicas = props.replicas ?? this.profile.select(STATEFUL_REPLICAS);
+    this.singleReplicaReason = resolveSingleReplicaReason(errors, props);
+    this.replicas = this.singleReplicaReason === undefined ? props.replicas ?? this.profile.select(STATEFUL_REPLICAS) : 1;
     this.quorum = props.quorum ?? false;
     this.partition = props.partition ?? STATEFUL_ROLLOUT.partition;
     // Claims outlive the StatefulSet and a scale-down: deleting data is always a separate, deliberate step.
@@ -334,7 +346,9 @@ export class ProductionStatefulApp extends HardenedWorkload {
         },
       })));
     const exemptions = [...pod.exemptions];
-    if (this.replicas < MIN_HA_REPLICAS) {
+    if (this.singleReplicaReason !== undefined) {
+      exemptions.push({ ruleId: 'deployment-replicas', reason: this.singleReplicaReason });
+    } else if (this.replicas < MIN_HA_REPLICAS) {
       // Only the dev profile lets a replica count below the floor through validation.
       exemptions.push({ ruleId: 'deployment-replicas', reason: DEV_RELAXATION_REASONS.singleReplica });
     }
@@ -440,9 +454,11 @@ function veleroAnnotations(errors: PropErrors, props: ProductionStatefulAppProps
 function validateStateful(errors: PropErrors, profile: Profile, props: ProductionStatefulAppProps, pod: ResolvedPod, app: ProductionStatefulApp): void {
   const n = app.replicas;
   errors.check(!Number.isInteger(n) || n < 1, 'replicas', n, 'is not a positive integer', 'use 1 or more');
-  errors.enforce(Number.isInteger(n) && n >= 1 && n < profile.select(MIN_REPLICAS), 'replicas', n,
+  errors.enforce(app.singleReplicaReason === undefined && Number.isInteger(n) && n >= 1 && n < profile.select(MIN_REPLICAS), 'replicas', n,
     `is below ${profile.select(MIN_REPLICAS)}, so one lost node takes the app down`, `use ${profile.select(STATEFUL_REPLICAS)}`);
-  errors.check(app.quorum && n < 3, 'replicas', n, 'is below 3, and a quorum of fewer than 3 cannot survive the loss of one member',
+  errors.check(app.quorum && app.singleReplicaReason !== undefined, 'singleReplicaReason', app.singleReplicaReason,
+    'is set together with \'quorum\'; a quorum needs at least 3 members', 'remove one of the two');
+  errors.check(app.quorum && n < 3 && app.singleReplicaReason === undefined, 'replicas', n, 'is below 3, and a quorum of fewer than 3 cannot survive the loss of one member',
     'use 3 or 5 replicas, or remove \'quorum\'');
   errors.check(!Number.isInteger(app.partition) || app.partition < 0, 'partition', app.partition, 'is not a non-negative integer', 'use 0 (every pod updates) or more');
   const minReady = secondsOf(props.minReady ?? STATEFUL_ROLLOUT.minReady);

@@ -787,3 +787,47 @@ describe('determinism', () => {
     expect(build()).toBe(first);
   });
 });
+
+describe('ProductionApp singleReplicaReason', () => {
+  const REASON = 'Grafana keeps its state in SQLite on one pod';
+
+  test('runs one replica in every profile and records the exemption with the reason', () => {
+    for (const profile of [Profile.DEV, Profile.STAGING, Profile.PROD]) {
+      // GIVEN a reason and no replica count
+      const { app, manifests } = synthApp({ singleReplicaReason: REASON }, profile);
+      // THEN one replica, the exemption the scanners read, and no findings in prod
+      const deployment = one(manifests, 'Deployment');
+      expect(app.replicas).toBe(1);
+      expect(app.minReplicas).toBe(1);
+      expect(app.singleReplicaReason).toBe(REASON);
+      expect(deployment.spec.replicas).toBe(1);
+      expect(deployment.metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBe(REASON);
+      expect(deployment.metadata.annotations['polaris.fairwinds.com/deploymentMissingReplicas-exempt']).toBe('true');
+      expect(one(manifests, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+      expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+      expectValidManifests(manifests);
+    }
+  });
+
+  test('an explicit replicas: 1 with a reason is accepted', () => {
+    expect(synthApp({ replicas: 1, singleReplicaReason: REASON }).app.replicas).toBe(1);
+  });
+
+  test('unset, nothing changes', () => {
+    const { app, manifests } = synthApp();
+    expect(app.singleReplicaReason).toBeUndefined();
+    expect(one(manifests, 'Deployment').metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBeUndefined();
+  });
+
+  test('throws for an empty reason', () => {
+    expect(errorOf(() => synthApp({ singleReplicaReason: '  ' }))).toMatch(/'singleReplicaReason' \("  "\) is empty; an exemption needs a reason/);
+  });
+
+  test('throws for a reason with replicas above 1', () => {
+    expect(errorOf(() => synthApp({ replicas: 3, singleReplicaReason: REASON }))).toMatch(/'replicas' \(3\) is not 1, but 'singleReplicaReason' says/);
+  });
+
+  test('throws for a reason with autoscaling', () => {
+    expect(errorOf(() => synthApp({ autoscaling: {}, singleReplicaReason: REASON }))).toMatch(/'singleReplicaReason' .* is set together with 'autoscaling'/);
+  });
+});

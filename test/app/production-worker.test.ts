@@ -516,3 +516,20 @@ describe('ProductionWorker escape hatches', () => {
       ['ServiceAccount', 'Writable0', 'Deployment', 'DisruptionBudget', 'NetworkPolicy']);
   });
 });
+
+describe('ProductionWorker singleReplicaReason', () => {
+  test('one replica in staging with the exemption recorded, zero findings in prod', () => {
+    // GIVEN a worker that must not run twice
+    const { worker, manifests } = synthWorker({ singleReplicaReason: 'the scheduler must not run twice' }, Profile.STAGING);
+    // THEN
+    const deployment = one(manifests, 'Deployment');
+    expect(worker.replicas).toBe(1);
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBe('the scheduler must not run twice');
+    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+  });
+
+  test('throws for an empty reason', () => {
+    expect(workerError({ singleReplicaReason: '' })).toMatch(/'singleReplicaReason' \(""\) is empty/);
+  });
+});

@@ -322,3 +322,31 @@ describe('ProductionStatefulApp bad input', () => {
     expect(appError({ image: 'registry.example.com/pg' })).toContain("'image' (\"registry.example.com/pg\") has no tag or digest");
   });
 });
+
+describe('ProductionStatefulApp singleReplicaReason', () => {
+  const REASON = 'single-binary Loki keeps its index on one pod';
+
+  test('one replica in every profile with the exemption recorded, zero findings in prod', () => {
+    for (const profile of [Profile.DEV, Profile.STAGING, Profile.PROD]) {
+      const { app, manifests } = synth({ singleReplicaReason: REASON }, profile);
+      const sts = one(manifests, 'StatefulSet');
+      expect(app.replicas).toBe(1);
+      expect(app.singleReplicaReason).toBe(REASON);
+      expect(sts.spec.replicas).toBe(1);
+      expect(sts.metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBe(REASON);
+      expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    }
+  });
+
+  test('unset, nothing changes', () => {
+    const { app, manifests } = synth();
+    expect(app.singleReplicaReason).toBeUndefined();
+    expect(one(manifests, 'StatefulSet').metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBeUndefined();
+  });
+
+  test('throws for an empty reason, replicas above 1, and quorum', () => {
+    expect(appError({ singleReplicaReason: '' })).toMatch(/'singleReplicaReason' \(""\) is empty/);
+    expect(appError({ singleReplicaReason: REASON, replicas: 3 })).toMatch(/'replicas' \(3\) is not 1/);
+    expect(appError({ singleReplicaReason: REASON, quorum: true })).toMatch(/'singleReplicaReason' .* is set together with 'quorum'/);
+  });
+});
