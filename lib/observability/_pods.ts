@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { SECRET_KEY_PATTERN } from './defaults';
 import { PropErrors } from '../internal/errors';
 import { KubernetesApiServer } from '../network/kubernetes-api-server';
-import { API_SERVER_CONTEXT_KEY } from '../workload/network-peer';
+import { API_SERVER_CONTEXT_KEY } from '../internal/scope';
 
 // What the stack's own pods (Grafana, kube-state-metrics, Loki, Alloy) share.
 
