@@ -76,30 +76,16 @@ export interface ProductionAppProps extends HardenedDeploymentProps {
  * new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
  */
 export class ProductionApp extends HardenedWorkload {
-  /** The name of every object of the app. */
-  public readonly name: string;
-  /** The namespace of the app's objects, if one is set. */
-  public readonly namespace?: string;
   /** The main port. */
   public readonly port: number;
   /** The main port's name. */
   public readonly portName: string;
-  /** Every port of the main container, the main one first. */
-  public readonly ports: AppPort[];
   /** The static replica count, or undefined when an autoscaler owns it. */
   public readonly replicas?: number;
   /** The fewest pods the app runs with (replicas, or the autoscaler's minimum). */
   public readonly minReplicas: number;
   /** Why the workload runs one replica by design, when it does. */
   public readonly singleReplicaReason?: string;
-  /** The image. */
-  public readonly image: string;
-  /** The `app.kubernetes.io/*` labels on every object. */
-  public readonly labels: Record<string, string>;
-  /** Whether a service account token is mounted. */
-  public readonly serviceAccountToken: boolean;
-  /** The priority class of the pods. */
-  public readonly priorityClassName: string;
 
   /** The Deployment. */
   public readonly deployment: kplus.Deployment;
@@ -122,18 +108,12 @@ export class ProductionApp extends HardenedWorkload {
     // Every problem with the props is thrown here, in one error, before any object is created.
     const settings = resolveProductionApp(this, this.profile, props);
     const { pod } = settings;
-    this.name = pod.identity.name;
-    this.namespace = pod.identity.namespace;
-    this.image = pod.main.image;
+    this._usePod(pod);
     this.port = pod.main.ports[0].port;
     this.portName = pod.main.ports[0].name;
-    this.ports = pod.main.ports;
     this.replicas = settings.scaling.replicas;
     this.singleReplicaReason = settings.scaling.singleReplicaReason;
     this.minReplicas = settings.scaling.minReplicas;
-    this.serviceAccountToken = pod.access.serviceAccountToken;
-    this.priorityClassName = pod.access.priorityClassName;
-    this.labels = pod.labels;
 
     const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
 

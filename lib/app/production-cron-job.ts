@@ -10,7 +10,6 @@ import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
 import { applyPod, createMounts, workloadPodProps, createServiceAccount } from '../workload/_render';
-import type { AppPort } from '../workload/hardened-pod';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
@@ -96,20 +95,6 @@ export interface ProductionCronJobProps extends HardenedJobProps {
  * new ProductionCronJob(chart, 'Report', { image: 'registry.example.com/shop/report:1.0.3', schedule: '0 3 * * MON-FRI' });
  */
 export class ProductionCronJob extends HardenedWorkload {
-  /** The name of every object of the cron job. */
-  public readonly name: string;
-  /** The namespace of the cron job's objects, if one is set. */
-  public readonly namespace?: string;
-  /** A cron job serves no port: always empty. */
-  public readonly ports: AppPort[] = [];
-  /** The image. */
-  public readonly image: string;
-  /** The `app.kubernetes.io/*` labels on every object. */
-  public readonly labels: Record<string, string>;
-  /** Whether a service account token is mounted. */
-  public readonly serviceAccountToken: boolean;
-  /** The priority class of the pods. */
-  public readonly priorityClassName: string;
   /** The schedule as rendered: five fields (a macro is expanded). */
   public readonly schedule: string;
   /** The time zone the schedule is read in. */
@@ -180,12 +165,7 @@ export class ProductionCronJob extends HardenedWorkload {
     errors.throwIfAny();
 
     const fields = parsed.fields!;
-    this.name = pod.identity.name;
-    this.namespace = pod.identity.namespace;
-    this.image = pod.main.image;
-    this.labels = pod.labels;
-    this.serviceAccountToken = pod.access.serviceAccountToken;
-    this.priorityClassName = pod.access.priorityClassName;
+    this._usePod(pod);
     this.timeZone = timeZone;
     this.concurrencyPolicy = props.concurrencyPolicy ?? CRON_JOB.concurrencyPolicy;
     this.startingDeadline = startingDeadline;

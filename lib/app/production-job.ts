@@ -8,7 +8,7 @@ import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
 import { applyPod, createMounts, workloadPodProps, createServiceAccount } from '../workload/_render';
-import type { AppPort, HardenedPodProps } from '../workload/hardened-pod';
+import type { HardenedPodProps } from '../workload/hardened-pod';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
@@ -93,20 +93,6 @@ export interface ProductionJobProps extends HardenedJobProps {
  * migrate.connectsTo(database, { ports: [5432] });
  */
 export class ProductionJob extends HardenedWorkload {
-  /** The name of every object of the job. */
-  public readonly name: string;
-  /** The namespace of the job's objects, if one is set. */
-  public readonly namespace?: string;
-  /** A job serves no port: always empty. */
-  public readonly ports: AppPort[] = [];
-  /** The image. */
-  public readonly image: string;
-  /** The `app.kubernetes.io/*` labels on every object. */
-  public readonly labels: Record<string, string>;
-  /** Whether a service account token is mounted. */
-  public readonly serviceAccountToken: boolean;
-  /** The priority class of the pods. */
-  public readonly priorityClassName: string;
   /** The restart policy of the pods. */
   public readonly restartPolicy: kplus.RestartPolicy;
   /** Retries before the Job is marked failed. */
@@ -148,12 +134,7 @@ export class ProductionJob extends HardenedWorkload {
     checkDuration(errors, 'ttlAfterFinished', ttlAfterFinished, 0, 'it cannot be negative');
     errors.throwIfAny();
 
-    this.name = pod.identity.name;
-    this.namespace = pod.identity.namespace;
-    this.image = pod.main.image;
-    this.labels = pod.labels;
-    this.serviceAccountToken = pod.access.serviceAccountToken;
-    this.priorityClassName = pod.access.priorityClassName;
+    this._usePod(pod);
     this.restartPolicy = run.restartPolicy;
     this.backoffLimit = run.backoffLimit;
     this.activeDeadline = run.activeDeadline;

@@ -11,7 +11,6 @@ import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import { ResolvedPod, resolvePod } from '../workload/_resolve';
-import type { AppPort } from '../workload/hardened-pod';
 import { createServiceAccount } from '../workload/_render';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
@@ -58,26 +57,12 @@ const SERVED_ONLY_PROPS = ['port', 'portName', 'additionalPorts', 'serviceType',
  * worker.connectsTo(NetworkPeer.namespace('queues', { app: 'rabbitmq' }), { ports: [5672] });
  */
 export class ProductionWorker extends HardenedWorkload {
-  /** The name of every object of the worker. */
-  public readonly name: string;
-  /** The namespace of the worker's objects, if one is set. */
-  public readonly namespace?: string;
-  /** Every port of the main container: none, a worker serves no port. */
-  public readonly ports: AppPort[];
   /** The static replica count, or undefined when an autoscaler owns it. */
   public readonly replicas?: number;
   /** The fewest pods the worker runs with (replicas, or the autoscaler's minimum). */
   public readonly minReplicas: number;
   /** Why the workload runs one replica by design, when it does. */
   public readonly singleReplicaReason?: string;
-  /** The image. */
-  public readonly image: string;
-  /** The `app.kubernetes.io/*` labels on every object. */
-  public readonly labels: Record<string, string>;
-  /** Whether a service account token is mounted. */
-  public readonly serviceAccountToken: boolean;
-  /** The priority class of the pods. */
-  public readonly priorityClassName: string;
 
   /** The Deployment. */
   public readonly deployment: kplus.Deployment;
@@ -99,16 +84,10 @@ export class ProductionWorker extends HardenedWorkload {
     super(scope, id, KIND);
     // Every problem with the props is thrown here, in one error, before any object is created.
     const { pod, deployment } = resolveProductionWorker(this, this.profile, props);
-    this.name = pod.identity.name;
-    this.namespace = pod.identity.namespace;
-    this.image = pod.main.image;
-    this.ports = pod.main.ports;
+    this._usePod(pod);
     this.replicas = deployment.scaling.replicas;
     this.singleReplicaReason = deployment.scaling.singleReplicaReason;
     this.minReplicas = deployment.scaling.minReplicas;
-    this.serviceAccountToken = pod.access.serviceAccountToken;
-    this.priorityClassName = pod.access.priorityClassName;
-    this.labels = pod.labels;
 
     const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
 

@@ -247,22 +247,12 @@ export interface ProductionStatefulAppProps extends HardenedPodProps {
  * });
  */
 export class ProductionStatefulApp extends HardenedWorkload {
-  /** The name of every object of the app. */
-  public readonly name: string;
-  /** The namespace of the app's objects, if one is set. */
-  public readonly namespace?: string;
-  /** Every port of the main container, the main one first. */
-  public readonly ports: AppPort[];
   /** The number of pods. */
   public readonly replicas: number;
   /** Why the app runs one replica by design, when it does. */
   public readonly singleReplicaReason?: string;
   /** Whether the app keeps a quorum. */
   public readonly quorum: boolean;
-  /** The image. */
-  public readonly image: string;
-  /** The `app.kubernetes.io/*` labels on every object. */
-  public readonly labels: Record<string, string>;
   /** The labels on every claim (the app labels without the version, which a claim template cannot change). */
   public readonly claimLabels: Record<string, string>;
   /** What happens to the claims when the StatefulSet is deleted. */
@@ -314,11 +304,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
     validateStateful(errors, this.profile, props, pod, this);
     errors.throwIfAny();
 
-    this.name = pod.identity.name;
-    this.namespace = pod.identity.namespace;
-    this.image = pod.main.image;
-    this.ports = pod.main.ports;
-    this.labels = pod.labels;
+    this._usePod(pod);
     this.claimLabels = Object.fromEntries(Object.entries(pod.labels).filter(([k]) => k !== 'app.kubernetes.io/version'));
     this.selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.name };
     const selector = { matchLabels: { ...this.selector } };

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import type { ObjectMetadata } from './_metadata';
 import { WorkloadNetworkPolicy, workloadPeer } from './_network';
 import type { PodSelector } from './_render';
-import type { ResolvedAccess } from './_resolve';
+import type { ResolvedAccess, ResolvedPod } from './_resolve';
 import type { AppPort } from './hardened-pod';
 import { INetworkPeer, NetworkPeer } from './network-peer';
 import { PropErrors } from '../internal/errors';
@@ -97,14 +97,12 @@ export interface IHardenedWorkload extends INetworkPeer, IConstruct {
 export abstract class HardenedWorkload extends Construct implements IHardenedWorkload {
   /** The profile in force for the workload. */
   public readonly profile: Profile;
-  public abstract readonly name: string;
-  public abstract readonly namespace?: string;
-  public abstract readonly ports: AppPort[];
   public abstract readonly service?: kplus.Service;
   public abstract readonly networkPolicy: k8s.KubeNetworkPolicy;
   public abstract readonly podSelector: Record<string, string>;
 
   private network?: WorkloadNetworkPolicy;
+  private resolvedPod?: ResolvedPod;
 
   /**
    * @param kind the construct's class name, for messages (e.g. 'ProductionApp')
@@ -113,6 +111,41 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     super(scope, _uniqueId(scope, id, kind));
     _registerAppChecks(this);
     this.profile = Profile.of(this);
+  }
+
+  /** The name of every object of the workload. */
+  public get name(): string {
+    return this.podOf().identity.name;
+  }
+
+  /** The namespace of the workload's objects, if one is set. */
+  public get namespace(): string | undefined {
+    return this.podOf().identity.namespace;
+  }
+
+  /** Every port of the main container, the main one first; empty for a workload that serves no port. */
+  public get ports(): AppPort[] {
+    return this.podOf().main.ports;
+  }
+
+  /** The image of the main container. */
+  public get image(): string {
+    return this.podOf().main.image;
+  }
+
+  /** The `app.kubernetes.io/*` labels on every object. */
+  public get labels(): Record<string, string> {
+    return this.podOf().labels;
+  }
+
+  /** Whether a service account token is mounted. */
+  public get serviceAccountToken(): boolean {
+    return this.podOf().access.serviceAccountToken;
+  }
+
+  /** The priority class of the pods. */
+  public get priorityClassName(): string {
+    return this.podOf().access.priorityClassName;
   }
 
   public get peerDescription(): string {
@@ -168,6 +201,23 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   protected _createNetworkPolicy(metadata: ObjectMetadata, selector: PodSelector, access: ResolvedAccess): k8s.KubeNetworkPolicy {
     this.network = new WorkloadNetworkPolicy(this, this.kind, metadata, selector, access);
     return this.network.policy;
+  }
+
+  /**
+   * Records the resolved pod the workload kind runs: its name, namespace, ports, image, labels, token and priority
+   * are read from it. Call it once, right after resolution.
+   *
+   * @internal
+   */
+  protected _usePod(pod: ResolvedPod): void {
+    this.resolvedPod = pod;
+  }
+
+  private podOf(): ResolvedPod {
+    if (this.resolvedPod === undefined) {
+      throw new Error(`${this.kind} '${this.node.path}': the pod is read before it is resolved (a bug in the workload kind)`);
+    }
+    return this.resolvedPod;
   }
 
   private networkOf(): WorkloadNetworkPolicy {

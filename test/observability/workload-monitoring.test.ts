@@ -250,9 +250,9 @@ describe('WorkloadMonitoring of every hardened workload kind', () => {
     // A hardened workload kind without a Service (none of the library's kinds has ports without one yet).
     const allowed: unknown[][] = [];
     const worker = new ProductionWorker(chart, 'Exporter', { name: 'exporter', image: IMAGE, liveness: AppProbe.exec(['/bin/true']), readiness: AppProbe.exec(['cat', '/tmp/ready']) });
-    const noService = Object.assign(Object.create(Object.getPrototypeOf(worker)), worker, {
-      ports: [{ name: 'metrics', port: 9100 }],
-      addIngressRule: (peer: unknown, options: unknown) => allowed.push([peer, options]),
+    const noService = Object.create(worker, {
+      ports: { value: [{ name: 'metrics', port: 9100 }] },
+      addIngressRule: { value: (peer: unknown, options: unknown) => allowed.push([peer, options]) },
     }) as IHardenedWorkload;
     const monitoring = new WorkloadMonitoring(chart, 'Monitoring', { workload: noService, stack, metrics: { port: 9100 } });
     const manifests = Testing.synth(chart);
