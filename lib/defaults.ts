@@ -176,6 +176,9 @@ export const EXEMPTION_CHECKS = {
   'service-account-token': { polaris: ['automountServiceAccountToken'], kubeScore: [] as string[], kubeLinter: [] as string[] },
   'deployment-replicas': { polaris: ['deploymentMissingReplicas'], kubeScore: [] as string[], kubeLinter: [] as string[] },
   'hpa-replicas': { polaris: ['hpaMinAvailability'], kubeScore: [] as string[], kubeLinter: [] as string[] },
+  'host-path-volumes': { polaris: ['hostPathSet'], kubeScore: [] as string[], kubeLinter: ['sensitive-host-mounts'] },
+  'run-as-non-root': { polaris: ['runAsRootAllowed'], kubeScore: [] as string[], kubeLinter: ['run-as-non-root'] },
+  'high-user-group-id': { polaris: [] as string[], kubeScore: ['container-security-context-user-group-id'], kubeLinter: [] as string[] },
 };
 
 /** Why the dev profile's deliberate relaxations are not findings; recorded on the objects as exemptions. */

@@ -26,6 +26,7 @@ import type { PropShape } from './prop-types';
  */
 export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boolean; shape: PropShape } } } = {
   AlloyProps: {
+    hostPathTailing: { optional: true, shape: { kind: 'struct', name: 'HostPathTailingOptions' } },
     loki: { optional: false, shape: { kind: 'instance', name: 'Loki', type: () => lib_observability_loki.Loki } },
     stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
   },
@@ -334,6 +335,9 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     volumeMounts: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppVolumeMount' } } },
     writablePaths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
   },
+  HostPathTailingOptions: {
+    reason: { optional: false, shape: { kind: 'string' } },
+  },
   IngressControllerOptions: {
     bodySizeAnnotation: { optional: true, shape: { kind: 'string' } },
     hstsAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
@@ -422,6 +426,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     name: { optional: false, shape: { kind: 'string' } },
     namespace: { optional: true, shape: { kind: 'string' } },
   },
+  ObservabilityLogsOptions: {
+    hostPathTailing: { optional: true, shape: { kind: 'struct', name: 'HostPathTailingOptions' } },
+    retention: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    storageClassName: { optional: true, shape: { kind: 'string' } },
+    storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
+  },
   ObservabilityStackProps: {
     alertmanagerReplicas: { optional: true, shape: { kind: 'number' } },
     apiServer: { optional: true, shape: { kind: 'instance', name: 'KubernetesApiServer', type: () => lib_network_kubernetes_api_server.KubernetesApiServer } },
@@ -429,7 +439,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     criticalReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
     grafana: { optional: true, shape: { kind: 'struct', name: 'GrafanaOptions' } },
     kubeStateMetrics: { optional: true, shape: { kind: 'boolean' } },
-    logs: { optional: true, shape: { kind: 'struct', name: 'LogsOptions' } },
+    logs: { optional: true, shape: { kind: 'struct', name: 'ObservabilityLogsOptions' } },
     name: { optional: true, shape: { kind: 'string' } },
     namespace: { optional: true, shape: { kind: 'string' } },
     prometheusReplicas: { optional: true, shape: { kind: 'number' } },

@@ -296,4 +296,26 @@ export const ALLOY = {
   },
   /** Pods that no longer run: tailing them keeps loki.source.kubernetes in a retry loop. */
   droppedPhases: 'Pending|Succeeded|Failed|Unknown',
+  /** Host-path tailing (`HostPathTailingOptions`): a DaemonSet in a namespace of its own. */
+  hostPath: {
+    /** The collector's namespace: `<stack namespace>-<suffix>`. */
+    namespaceSuffix: 'logs',
+    /** The kubelet's pod log directory, mounted read-only. */
+    logsPath: '/var/log/pods',
+    /** The volume of the log directory. */
+    volumeName: 'pod-logs',
+    /** The node the pod runs on, for the node-local discovery. */
+    nodeNameEnv: 'NODE_NAME',
+    /**
+     * Root, without capabilities: the kubelet writes the log files root-owned and 0640, so only their owner reads
+     * them; root without CAP_DAC_OVERRIDE reads what root owns and nothing else.
+     */
+    user: 0,
+    /** Per node; the positions file is in an emptyDir. */
+    resources: {
+      cpu: { request: 100, limit: 500 },
+      memoryMebibytes: { request: 128, limit: 512 },
+      ephemeralStorageGibibytes: { request: 1, limit: 2 },
+    },
+  },
 };

@@ -15,7 +15,7 @@ import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports
 import { AlertReceiver } from './alert-receiver';
 import { Grafana, GrafanaOptions } from './grafana';
 import { KubeStateMetrics } from './kube-state-metrics';
-import { Alloy } from './alloy';
+import { Alloy, HostPathTailingOptions } from './alloy';
 import { LogsOptions, Loki } from './loki';
 import {
   ALERTMANAGER_IMAGE, ALERTMANAGER_REPLICAS, ALERTMANAGER_RESOURCES, ALERTMANAGER_VERSION, CADVISOR, EGRESS_ALL_REASONS, KSM_JOB,
@@ -148,11 +148,25 @@ export interface ObservabilityStackProps {
   /**
    * Collect the cluster's pod logs: single-binary Loki on a persistent volume (see `Loki`) and Grafana Alloy
    * reading the logs through the Kubernetes API (see `Alloy`), labelled `namespace` and `app` as the dashboards'
-   * log panels expect. `{}` turns them on with the defaults.
+   * log panels expect. `{}` turns them on with the defaults; `hostPathTailing` makes Alloy tail the nodes' log
+   * files instead, in a namespace of its own.
    *
    * @default - no logs
    */
-  readonly logs?: LogsOptions;
+  readonly logs?: ObservabilityLogsOptions;
+}
+
+/**
+ * The `logs` of an `ObservabilityStack`: Loki's storage, and how Alloy collects.
+ */
+export interface ObservabilityLogsOptions extends LogsOptions {
+  /**
+   * Tail the pod log files of each node from a host path (see `AlloyProps.hostPathTailing`): a DaemonSet in the
+   * namespace `<namespace>-logs` at Pod Security privileged, with the reason recorded on it and its exemptions.
+   *
+   * @default - Alloy reads the logs through the Kubernetes API, at Pod Security restricted
+   */
+  readonly hostPathTailing?: HostPathTailingOptions;
 }
 
 /**
@@ -455,8 +469,9 @@ export class ObservabilityStack extends Construct {
       this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { stack: this });
     }
     if (props.logs !== undefined) {
-      this.loki = new Loki(this, 'Loki', { ...props.logs, stack: this });
-      this.alloy = new Alloy(this, 'Alloy', { stack: this, loki: this.loki });
+      const { hostPathTailing, ...lokiOptions } = props.logs;
+      this.loki = new Loki(this, 'Loki', { ...lokiOptions, stack: this });
+      this.alloy = new Alloy(this, 'Alloy', { stack: this, loki: this.loki, hostPathTailing });
     }
     if (props.grafana !== undefined) {
       this.grafana = new Grafana(this, 'Grafana', { ...props.grafana, stack: this });
