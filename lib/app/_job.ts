@@ -5,6 +5,7 @@ import type { HardenedJobProps } from './production-job';
 import { JOB_RUN } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { isInt32 } from '../internal/names';
+import { checkMinDuration } from '../internal/quantity';
 import { Profile } from '../profile';
 import { NameRule, ResolvedPod, resolvePod } from '../workload/_resolve';
 
@@ -67,7 +68,7 @@ export function resolveJobRun(errors: PropErrors,
     'use RestartPolicy.NEVER (a new pod per retry, failed pods kept for their logs) or RestartPolicy.ON_FAILURE');
   const backoffLimit = props.backoffLimit ?? JOB_RUN.backoffLimit;
   checkCount(errors, 'backoffLimit', backoffLimit, 0, 'use 0 for no retries, or a small number such as 3');
-  checkDuration(errors, 'activeDeadline', props.activeDeadline, 1, 'a run must be given some time');
+  checkMinDuration(errors, 'activeDeadline', props.activeDeadline, 1, 'a run must be given some time');
   checkCount(errors, 'parallelism', props.parallelism, 0, 'use 1 or more pods at once (0 pauses the Job)');
   checkCount(errors, 'completions', props.completions, 1, 'use 1 or more successful pods');
   return {
@@ -87,31 +88,6 @@ export function resolveJobRun(errors: PropErrors,
 export function checkCount(errors: PropErrors, prop: string, value: number | undefined, min: number, fix: string): void {
   errors.check(value !== undefined && !isInt32(value, min), prop, value,
     `is not a whole number from ${min} to 2147483647`, fix);
-}
-
-/**
- * Records a problem when `value` is set and is shorter than `minSeconds`.
- *
- * @param why why the minimum, for the message
- * @internal
- */
-export function checkDuration(errors: PropErrors, prop: string, value: Duration | undefined, minSeconds: number, why: string): void {
-  if (value === undefined) {
-    return;
-  }
-  // Whole seconds are checked with the prop's type (lib/internal/prop-types.ts), before this runs.
-  const millis = value.toMilliseconds({ integral: false });
-  errors.check(millis < minSeconds * 1000, prop, secondsText(value),
-    minSeconds === 1 ? `is not positive: ${why}` : `is shorter than ${minSeconds}s: ${why}`, `set it to at least Duration.seconds(${minSeconds})`);
-}
-
-/**
- * A duration as Kubernetes counts it, for messages: `300s`.
- *
- * @internal
- */
-export function secondsText(value: Duration): string {
-  return `${value.toMilliseconds({ integral: false }) / 1000}s`;
 }
 
 /**

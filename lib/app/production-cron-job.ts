@@ -2,11 +2,12 @@ import { ApiObject, Cron, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkCount, checkDuration, jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
+import { checkCount, jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
 import type { HardenedJobProps } from './production-job';
 import { CRON_JOB, JOB_COMPONENT } from '../defaults';
 import { CRON_JOB_MIN_STARTING_DEADLINE_SECONDS, CRON_JOB_NAME_MAX_LENGTH, parseCronSchedule, timeZoneProblem } from '../internal/cron';
 import { PropErrors } from '../internal/errors';
+import { checkMinDuration } from '../internal/quantity';
 import { assertPropTypes } from '../internal/prop-types';
 import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
 import { applyPod, createMounts, workloadPodProps, createServiceAccount } from '../workload/_render';
@@ -158,7 +159,7 @@ export class ProductionCronJob extends HardenedWorkload {
       errors.add('timeZone', timeZone, zoneProblem.problem, zoneProblem.fix);
     }
     const startingDeadline = props.startingDeadline ?? CRON_JOB.startingDeadline;
-    checkDuration(errors, 'startingDeadline', startingDeadline, CRON_JOB_MIN_STARTING_DEADLINE_SECONDS,
+    checkMinDuration(errors, 'startingDeadline', startingDeadline, CRON_JOB_MIN_STARTING_DEADLINE_SECONDS,
       'the controller looks at CronJobs every 10 seconds, so a shorter deadline skips runs');
     checkCount(errors, 'successfulJobsRetained', props.successfulJobsRetained, 0, 'use 0 to keep none, or a small number such as 3');
     checkCount(errors, 'failedJobsRetained', props.failedJobsRetained, 0, 'use 0 to keep none, or a small number such as 1');

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDuration, jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
+import { jobPodSelector, parallelismPatches, resolveJobPod, resolveJobRun } from './_job';
 import { JOB_COMPONENT, JOB_TTL_AFTER_FINISHED } from '../defaults';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
@@ -131,7 +131,6 @@ export class ProductionJob extends HardenedWorkload {
     });
     const run = resolveJobRun(errors, props);
     const ttlAfterFinished = props.ttlAfterFinished ?? JOB_TTL_AFTER_FINISHED;
-    checkDuration(errors, 'ttlAfterFinished', ttlAfterFinished, 0, 'it cannot be negative');
     errors.throwIfAny();
 
     this._usePod(pod);

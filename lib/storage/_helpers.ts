@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { createHash } from 'crypto';
 import { MIN_BACKUP_TTL } from './defaults';
 import type { PropErrors } from '../internal/errors';
+import { checkMinDuration } from '../internal/quantity';
 
 // Small helpers shared by the storage constructs.
 
@@ -38,25 +39,6 @@ export function shortHash(text: string, length = 8): string {
 }
 
 /**
- * The duration in seconds, fractions included (cdk8s's `toSeconds` throws on a fraction).
- *
- * @internal
- */
-export function secondsOf(d: Duration): number {
-  return d.toMilliseconds() / 1000;
-}
-
-/**
- * True when the duration is a whole number of seconds and positive.
- *
- * @internal
- */
-export function isWholePositiveSeconds(d: Duration): boolean {
-  const ms = d.toMilliseconds();
-  return Number.isFinite(ms) && ms > 0 && ms % 1000 === 0;
-}
-
-/**
  * What a Velero backup of an app or a namespace covers, as every Backup, Schedule and Restore of the library
  * writes it.
  *
@@ -72,16 +54,12 @@ export interface VeleroBackupScope {
 }
 
 /**
- * Checks a backup retention: set, whole seconds, at least an hour.
+ * Checks a backup retention: at least an hour (whole seconds are checked with the prop's type).
  *
  * @internal
  */
 export function validateTtl(errors: PropErrors, prop: string, ttl: Duration): void {
-  const seconds = secondsOf(ttl);
-  errors.check(!isWholePositiveSeconds(ttl), prop, `${seconds}s`, 'is not a positive whole number of seconds, so backups have no retention',
-    'use Duration.days(n) or Duration.hours(n)');
-  errors.check(isWholePositiveSeconds(ttl) && seconds < MIN_BACKUP_TTL.toSeconds(), prop, `${seconds}s`,
-    `is below ${MIN_BACKUP_TTL.toHours()}h: backups would expire before anyone could restore from them`, 'keep backups for days, e.g. Duration.days(7)');
+  checkMinDuration(errors, prop, ttl, MIN_BACKUP_TTL.toSeconds(), 'backups would expire before anyone could restore from them');
 }
 
 /**

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { EXTERNAL_SECRET_POLICY, EXTERNAL_SECRET_REFRESH, VELERO_EXCLUDE_LABEL } from './defaults';
 import { ProductionClusterSecretStore } from './production-cluster-secret-store';
 import { ProductionSecretStore } from './production-secret-store';
-import { secondsOf } from './_helpers';
+
 import {
   ExternalSecret, ExternalSecretSpecDataFromExtractConversionStrategy, ExternalSecretSpecDataFromExtractDecodingStrategy,
   ExternalSecretSpecDataFromExtractMetadataPolicy, ExternalSecretSpecDataRemoteRefConversionStrategy, ExternalSecretSpecDataRemoteRefDecodingStrategy,
@@ -190,8 +190,7 @@ export class ExternalSecretRef extends Construct {
       errors.check(typeof ref.key !== 'string' || ref.key.trim() === '', prop, ref.key, 'is empty', 'give the key in the secret manager');
     });
     const refresh = props.refreshInterval ?? EXTERNAL_SECRET_REFRESH;
-    errors.check(secondsOf(refresh) < 0 || !Number.isInteger(secondsOf(refresh)), 'refreshInterval', `${secondsOf(refresh)}s`,
-      'is not a whole, non-negative number of seconds', 'use Duration.hours(1), or Duration.seconds(0) to read once');
+    // Whole seconds are checked with the prop's type; a Duration cannot be negative.
     const storeNs = props.store._namespace();
     errors.check(!props.store.cluster && storeNs !== undefined && storeNs !== this.namespace, 'store', props.store.name,
       `is a SecretStore in namespace '${storeNs}', and an ExternalSecret can only use a store of its own namespace ('${this.namespace}')`,
@@ -207,7 +206,7 @@ export class ExternalSecretRef extends Construct {
           name: props.store.name,
           kind: props.store.cluster ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
         },
-        refreshInterval: `${secondsOf(refresh)}s`,
+        refreshInterval: `${refresh.toSeconds()}s`,
         target: {
           name: this.secretName,
           creationPolicy: EXTERNAL_SECRET_POLICY.creationPolicy as ExternalSecretSpecTargetCreationPolicy,

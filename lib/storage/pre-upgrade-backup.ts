@@ -2,12 +2,13 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupPolicy } from './backup-policy';
-import { boundedName, goDuration, isWholePositiveSeconds, secondsOf, shortHash, validateTtl } from './_helpers';
+import { boundedName, goDuration, shortHash, validateTtl } from './_helpers';
 import { ARGOCD_HOOK, FLUX_NAMESPACE, HELM_HOOK, PRE_UPGRADE_BACKUP_TTL, PRE_UPGRADE_WAIT } from './defaults';
 import { Backup } from '../../imports/backup-velero.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomization-kustomize.toolkit.fluxcd.io';
 import { ProductionJob } from '../app/production-job';
 import { PropErrors } from '../internal/errors';
+import { checkMinDuration } from '../internal/quantity';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
@@ -155,8 +156,7 @@ export class PreUpgradeBackup extends Construct {
     this.ttl = props.ttl ?? PRE_UPGRADE_BACKUP_TTL;
     this.timeout = props.timeout ?? PRE_UPGRADE_WAIT.timeout;
     validateTtl(errors, 'ttl', this.ttl);
-    errors.check(!isWholePositiveSeconds(this.timeout), 'timeout', `${secondsOf(this.timeout)}s`, 'is not a positive whole number of seconds',
-      'use Duration.minutes(n)');
+    checkMinDuration(errors, 'timeout', this.timeout, 1, 'the Job must be given time to wait for the backup');
     errors.check(this.mode === PreUpgradeBackupMode.HELM_JOB && props.kubectlImage === undefined, 'kubectlImage', undefined,
       'is not set, and the HELM_JOB mode runs kubectl in a Job', 'give a pinned image with kubectl and /bin/sh');
     errors.check(this.mode !== PreUpgradeBackupMode.HELM_JOB && props.kubectlImage !== undefined, 'kubectlImage', props.kubectlImage,

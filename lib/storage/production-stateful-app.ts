@@ -7,11 +7,12 @@ import {
   STATEFUL_SHUTDOWN, VELERO_POD_ANNOTATIONS, QUORUM_ZONE_SPREAD, RESTORED_CLAIM_ANNOTATIONS, SNAPSHOT_API_GROUP,
 } from './defaults';
 import { ProductionStorageClass } from './production-storage-class';
-import { isWholePositiveSeconds, secondsOf } from './_helpers';
+
 import { createDisruptionBudget } from '../app/_deployment';
 import { resolvePorts, resolveSingleReplicaReason } from '../app/_resolve';
 import { DEV_RELAXATION_REASONS, MAIN_CONTAINER_NAME, MIN_HA_REPLICAS, MIN_REPLICAS, TOPOLOGY, WRITABLE_PATHS } from '../defaults';
 import { PropErrors } from '../internal/errors';
+import { checkMinDuration } from '../internal/quantity';
 import { assertPropTypes } from '../internal/prop-types';
 import { isDns1123Label, isDns1123Subdomain } from '../internal/names';
 import { Profile } from '../profile';
@@ -347,7 +348,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
         template: this.quorum ? withQuorumScheduling(template, this.selector) : template,
         podManagementPolicy: this.podManagementPolicy,
         updateStrategy: { type: STATEFUL_ROLLOUT.updateStrategy, rollingUpdate: { partition: this.partition } },
-        minReadySeconds: secondsOf(props.minReady ?? STATEFUL_ROLLOUT.minReady),
+        minReadySeconds: (props.minReady ?? STATEFUL_ROLLOUT.minReady).toSeconds(),
         revisionHistoryLimit: STATEFUL_ROLLOUT.revisionHistoryLimit,
         persistentVolumeClaimRetentionPolicy: { whenDeleted: this.whenDeleted, whenScaled: this.whenScaled },
         // Plain claim props, never ApiObjects: an ApiObject here would serialize chart internals.
@@ -414,9 +415,7 @@ function veleroAnnotations(errors: PropErrors, props: ProductionStatefulAppProps
   if (hook !== undefined) {
     errors.check(hook.pre === undefined && hook.post === undefined, 'backupHook', hook, 'has neither \'pre\' nor \'post\'', 'give a command, or remove \'backupHook\'');
     const timeout = hook.timeout ?? BACKUP_HOOK.timeout;
-    const timeoutOk = isWholePositiveSeconds(timeout);
-    errors.check(!timeoutOk, 'backupHook.timeout', `${secondsOf(timeout)}s`, 'is not a positive whole number of seconds',
-      'use Duration.seconds(n) or Duration.minutes(n)');
+    checkMinDuration(errors, 'backupHook.timeout', timeout, 1, 'Velero must be given time to run the hook');
     for (const phase of ['pre', 'post'] as const) {
       const command = hook[phase];
       if (command === undefined) {
@@ -427,7 +426,7 @@ function veleroAnnotations(errors: PropErrors, props: ProductionStatefulAppProps
       out[`${prefix}/container`] = hook.container ?? MAIN_CONTAINER_NAME;
       out[`${prefix}/command`] = JSON.stringify(command);
       out[`${prefix}/on-error`] = hook.onError ?? BACKUP_HOOK.onError;
-      out[`${prefix}/timeout`] = `${secondsOf(timeout)}s`;
+      out[`${prefix}/timeout`] = `${timeout.toSeconds()}s`;
     }
   }
   if ((props.fsBackupVolumes ?? []).length > 0) {
@@ -447,10 +446,10 @@ function validateStateful(errors: PropErrors, profile: Profile, props: Productio
   errors.check(app.quorum && n < 3 && app.singleReplicaReason === undefined, 'replicas', n, 'is below 3, and a quorum of fewer than 3 cannot survive the loss of one member',
     'use 3 or 5 replicas, or remove \'quorum\'');
   errors.check(!Number.isInteger(app.partition) || app.partition < 0, 'partition', app.partition, 'is not a non-negative integer', 'use 0 (every pod updates) or more');
-  const minReady = secondsOf(props.minReady ?? STATEFUL_ROLLOUT.minReady);
+  const minReady = (props.minReady ?? STATEFUL_ROLLOUT.minReady).toSeconds();
   errors.check(minReady < 0 || !Number.isInteger(minReady), 'minReady', `${minReady}s`, 'is not a whole, non-negative number of seconds',
     'use Duration.seconds(n)');
-  const grace = secondsOf(pod.shutdown.terminationGracePeriod);
+  const grace = pod.shutdown.terminationGracePeriod.toSeconds();
   errors.check(grace < STATEFUL_SHUTDOWN.minimumGracePeriod.toSeconds(), 'terminationGracePeriod', `${grace}s`,
     `is below ${STATEFUL_SHUTDOWN.minimumGracePeriod.toSeconds()}s, so a database may be killed before it has flushed to disk`,
     `use ${STATEFUL_SHUTDOWN.terminationGracePeriod.toSeconds()}s or more`);

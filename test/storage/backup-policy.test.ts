@@ -107,9 +107,9 @@ describe('BackupPolicy', () => {
   test('throws for a schedule without retention, and a retention under an hour', () => {
     const chart = chartFor(Profile.PROD);
     expect(errorOf(() => new BackupPolicy(chart, 'A', { namespace: 'shop', ttl: Duration.seconds(0) })))
-      .toContain("'ttl' (\"0s\") is not a positive whole number of seconds, so backups have no retention");
+      .toContain("'ttl' (\"0s\") is shorter than 3600s: backups would expire before anyone could restore from them");
     expect(errorOf(() => new BackupPolicy(chart, 'B', { namespace: 'shop', ttl: Duration.minutes(30) })))
-      .toContain("'ttl' (\"1800s\") is below 1h: backups would expire before anyone could restore from them");
+      .toContain("'ttl' (\"1800s\") is shorter than 3600s: backups would expire before anyone could restore from them");
   });
 
   test('throws for a TTL that is not whole seconds (what Velero cannot parse back)', () => {

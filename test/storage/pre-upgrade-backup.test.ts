@@ -188,8 +188,8 @@ describe('PreUpgradeBackup bad input', () => {
   test('throws for a TTL without retention and a zero timeout', () => {
     const { policy } = setup();
     const msg = errorOf(() => new PreUpgradeBackup(policy, 'P', { policy, ttl: Duration.seconds(0), timeout: Duration.seconds(0) }));
-    expect(msg).toContain("'ttl' (\"0s\") is not a positive whole number of seconds, so backups have no retention");
-    expect(msg).toContain("'timeout' (\"0s\") is not a positive whole number of seconds");
+    expect(msg).toContain("'ttl' (\"0s\") is shorter than 3600s: backups would expire before anyone could restore from them");
+    expect(msg).toContain("'timeout' (\"0s\") is not positive: the Job must be given time to wait for the backup");
   });
 
   test('createFluxKustomization throws outside the Flux mode', () => {

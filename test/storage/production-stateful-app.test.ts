@@ -292,7 +292,7 @@ describe('ProductionStatefulApp bad input', () => {
     expect(appError({ backupHook: {} })).toContain("'backupHook' ({}) has neither 'pre' nor 'post'");
     const msg = appError({ backupHook: { pre: [], timeout: Duration.seconds(0) } });
     expect(msg).toContain("'backupHook.pre' ([]) is an empty command");
-    expect(msg).toContain("'backupHook.timeout' (\"0s\") is not a positive whole number of seconds");
+    expect(msg).toContain("'backupHook.timeout' (\"0s\") is not positive: Velero must be given time to run the hook");
   });
 
   test('throws for file-system backup of a volume that is not a claim', () => {
