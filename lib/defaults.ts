@@ -179,6 +179,8 @@ export const EXEMPTION_CHECKS = {
   'host-path-volumes': { polaris: ['hostPathSet'], kubeScore: [] as string[], kubeLinter: ['sensitive-host-mounts'] },
   'run-as-non-root': { polaris: ['runAsRootAllowed'], kubeScore: [] as string[], kubeLinter: ['run-as-non-root'] },
   'high-user-group-id': { polaris: [] as string[], kubeScore: ['container-security-context-user-group-id'], kubeLinter: [] as string[] },
+  'network-policy-targets-pods': { polaris: [] as string[], kubeScore: ['networkpolicy-targets-pod'], kubeLinter: [] as string[] },
+  'no-plain-secret-data': { polaris: [] as string[], kubeScore: [] as string[], kubeLinter: [] as string[] },
 };
 
 /** Why the dev profile's deliberate relaxations are not findings; recorded on the objects as exemptions. */

@@ -75,11 +75,11 @@ export const EGRESS_ALL_REASONS = {
 /** The rule-pack findings on the stack's own objects that are expected, with the reason recorded on the object. */
 export const STACK_EXEMPTIONS = {
   operatorPods: {
-    ruleId: 'network-policy-targets-pods',
+    ruleId: 'network-policy-targets-pods' as const,
     reason: 'the Prometheus Operator creates the pods this policy selects (from the Prometheus and Alertmanager resources); they are not in the manifest',
   },
   rootConfig: {
-    ruleId: 'no-plain-secret-data',
+    ruleId: 'no-plain-secret-data' as const,
     reason: 'the Alertmanager root configuration holds routes and file paths only; every credential is a key of a Secret the operator mounts',
   },
 };

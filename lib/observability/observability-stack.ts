@@ -33,8 +33,8 @@ import { _registerAppChecks } from '../internal/app-checks';
 import { KubernetesApiServer } from '../network/kubernetes-api-server';
 import { ProductionNamespace } from '../network/production-namespace';
 import { Profile } from '../profile';
-import { EXEMPT_PREFIX } from '../rules';
-import { objectMetadata } from '../workload/_metadata';
+import { exemptionAnnotations, objectMetadata } from '../workload/_metadata';
+import type { ResolvedExemption } from '../workload/_resolve';
 import { INetworkPeer, NetworkPeer } from '../workload/network-peer';
 
 /**
@@ -530,9 +530,9 @@ function withExemptionReason(metadata: ReturnType<typeof objectMetadata>, egress
   return { ...exempt, annotations: { ...exempt.annotations, 'production.platform.io/egress-reason': egressReason } };
 }
 
-/** Records an exemption from one rule of the pack, with its reason, on an object. */
-function withExemption(metadata: ReturnType<typeof objectMetadata>, exemption: { ruleId: string; reason: string }): ReturnType<typeof objectMetadata> {
-  return { ...metadata, annotations: { ...metadata.annotations, [`${EXEMPT_PREFIX}${exemption.ruleId}`]: exemption.reason } };
+/** Records an exemption, with its reason, on an object, in the annotations of the rule pack and the scanners. */
+function withExemption(metadata: ReturnType<typeof objectMetadata>, exemption: ResolvedExemption): ReturnType<typeof objectMetadata> {
+  return { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations([exemption]) } };
 }
 
 /**

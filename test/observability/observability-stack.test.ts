@@ -54,6 +54,9 @@ describe('ObservabilityStack defaults (prod)', () => {
     expect(policies).toHaveLength(2);
     for (const p of policies) {
       expect(exempt(p)).toEqual([['production.platform.io/exempt-network-policy-targets-pods', expect.stringContaining('Prometheus Operator creates the pods')]]);
+      // kube-score, which also checks that a NetworkPolicy targets pods of the manifest, reads the same exemption.
+      expect(p.metadata.annotations['kube-score/ignore']).toBe('networkpolicy-targets-pod');
+      expect(p.metadata.annotations['production.platform.io/exemption-reason']).toMatch(/Prometheus Operator creates the pods/);
     }
     const secret = ofKind(manifests, 'Secret').find((s) => s.metadata.name === 'alertmanager-main');
     expect(exempt(secret)).toEqual([['production.platform.io/exempt-no-plain-secret-data', expect.stringContaining('every credential is a key of a Secret')]]);
