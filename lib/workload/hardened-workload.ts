@@ -6,6 +6,7 @@ import { WorkloadNetworkPolicy, workloadPeer } from './_network';
 import type { PodSelector } from './_render';
 import type { ResolvedAccess, ResolvedPod } from './_resolve';
 import type { AppPort } from './hardened-pod';
+import type { AttachedRouteRef, RouteBackendRef } from './_routes';
 import { INetworkPeer, NetworkPeer } from './network-peer';
 import { PropErrors } from '../internal/errors';
 import { checkPropTypes } from '../internal/prop-types';
@@ -101,6 +102,13 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   public abstract readonly networkPolicy: k8s.KubeNetworkPolicy;
   public abstract readonly podSelector: Record<string, string>;
 
+  /**
+   * The routes attached with `_attachRoute`, in the order attached.
+   *
+   * @internal
+   */
+  protected readonly _attachedRoutes: AttachedRouteRef[] = [];
+
   private network?: WorkloadNetworkPolicy;
   private resolvedPod?: ResolvedPod;
 
@@ -174,6 +182,33 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
     this.checkArguments('addEgressRule', peer, options, 'WorkloadRuleOptions');
     this.networkOf().addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+
+  /**
+   * The backends a route to `port` sends traffic to: the workload's Service, or (for a canary or blue/green
+   * workload) the Services the delivery controller shifts traffic between, with their starting weights.
+   * Route constructs (ProductionGateway, ProductionIngress) call it for every route to a hardened workload.
+   *
+   * @internal
+   */
+  public _routeBackends(port: number): RouteBackendRef[] {
+    if (this.service === undefined) {
+      return [];
+    }
+    return [{ name: this.service.name, port }];
+  }
+
+  /**
+   * Tells the workload that a route sends traffic to it, so that a delivery controller that shifts traffic by
+   * route weights (Argo Rollouts' Gateway API plugin) can name the route. Route constructs call it once per route
+   * object that references the workload's backends.
+   *
+   * @internal
+   */
+  public _attachRoute(route: AttachedRouteRef): void {
+    if (!this._attachedRoutes.some((r) => r.kind === route.kind && r.name === route.name && r.namespace === route.namespace)) {
+      this._attachedRoutes.push(route);
+    }
   }
 
   /**
