@@ -11,7 +11,7 @@ import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import type { ProductionNamespace } from '../network/production-namespace';
 import { Profile } from '../profile';
-import { clusterScoped, objectMetadata } from '../workload/_metadata';
+import { clusterScoped, exemptionAnnotations, objectMetadata } from '../workload/_metadata';
 
 /**
  * The API version the ValidatingAdmissionPolicies are written in.
@@ -424,7 +424,12 @@ export class ProductionAdmissionPolicies extends Construct {
 
   private createPolicy(d: PolicyDefinition): void {
     const name = `${ADMISSION_NAME_PREFIX}-${d.name}`;
-    const metadata = objectMetadata(this.profile, name, undefined);
+    // Before 1.30 the API is served only as v1beta1: recorded as a deliberate exemption, not left as a finding.
+    const beta = this.apiVersion === AdmissionApiVersion.V1BETA1;
+    const metadata = objectMetadata(this.profile, name, undefined, {}, beta ? exemptionAnnotations([{
+      ruleId: 'stable-api-version',
+      reason: `ValidatingAdmissionPolicy is served as ${this.apiVersion.value} on Kubernetes ${this.kubernetesVersion} (v1 from 1.${ADMISSION_API_MINORS.v1})`,
+    }]) : {});
     const policy = clusterScoped(new ApiObject(this, `${d.id}Policy`, {
       apiVersion: this.apiVersion.value,
       kind: 'ValidatingAdmissionPolicy',
