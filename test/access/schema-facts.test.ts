@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { AdmissionPodKind, ProductionAdmissionPolicies } from '../../lib';
 import { POD_FIELDS, POD_SPEC_PATHS } from '../../lib/access/_schema-facts';
 import { SCHEMA_DIR } from '../helpers/schema';
 
@@ -62,12 +64,10 @@ test('the 1.28 schema has ValidatingAdmissionPolicy as v1beta1 and not as v1 (v1
 
 test('every field the generated CEL reads is one of these schema facts', () => {
   // GIVEN the policies for every kind the library knows
-  const { Testing } = require('cdk8s');
-  const { ProductionAdmissionPolicies, AdmissionPodKind } = require('../../lib');
   const chart = Testing.chart();
   new ProductionAdmissionPolicies(chart, 'Floors', { allowedRegistries: ['registry.example.com'], podKinds: [...AdmissionPodKind.builtIns(), AdmissionPodKind.ARGO_ROLLOUT] });
   const policies = Testing.synth(chart).filter((m: any) => m.kind === 'ValidatingAdmissionPolicy');
-  const variables = new Set(policies.flatMap((p: any) => (p.spec.variables ?? []).map((v: any) => v.name)));
+  const variables = new Set<string>(policies.flatMap((p: any) => (p.spec.variables ?? []).map((v: any) => String(v.name))));
   const known = new Set<string>([
     ...Object.values(POD_FIELDS).flat(), ...Object.values(POD_SPEC_PATHS).flatMap((p) => p.split('.')),
     'kind', // object.kind, always present
@@ -75,8 +75,8 @@ test('every field the generated CEL reads is one of these schema facts', () => {
     ...variables,
   ]);
   // WHEN every field selection (a '.name' not followed by a call) is collected, string literals removed
-  const read = policies.flatMap((p: any) => [...(p.spec.variables ?? []), ...p.spec.validations])
-    .flatMap((e: any) => [...e.expression.replace(/'[^']*'/g, "''").matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/g)].map((m) => m[1]));
+  const read: string[] = policies.flatMap((p: any) => [...(p.spec.variables ?? []), ...p.spec.validations])
+    .flatMap((e: any) => [...e.expression.replace(/'[^']*'/g, "''").matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/g)].map((m: RegExpMatchArray) => m[1]));
   // THEN
   expect(read.length).toBeGreaterThan(20);
   expect([...new Set(read)].filter((f) => !known.has(f))).toEqual([]);
