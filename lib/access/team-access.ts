@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ApiResource } from './api-grant';
 import { RuleGrant, renderRules } from './_rbac';
 import {
-  DEPLOYER_SECRET_VERBS, DEPLOYER_VERBS, DEVELOPER_EXEC, DEVELOPER_EXTRA, POD_EXEC_DEV_REASON, RBAC_API_GROUP, VIEWER_RESOURCES, VIEWER_VERBS,
+  DEPLOYER_SECRET_VERBS, DEPLOYER_VERBS, DEVELOPER_EXEC, DEVELOPER_EXTRA, EXEC_SUBRESOURCES, POD_EXEC_DEV_REASON, RBAC_API_GROUP, VIEWER_RESOURCES, VIEWER_VERBS,
 } from './defaults';
 import { _registerAppChecks } from '../internal/app-checks';
 import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
@@ -249,27 +249,64 @@ export class TeamAccess extends Construct {
 
   /**
    * A deployer's rules: every namespaced kind that lands in the namespace, from every chart of the app, plus
-   * `deployerResources`. Secrets are granted by name, without create.
+   * `deployerResources`, Secrets by name and without create; and every permission the other Roles of the namespace
+   * grant, because Kubernetes lets an identity create a Role, or bind one, only when it holds what the Role grants
+   * (RBAC escalation prevention). Exec into pods is never inherited.
+   *
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping
    */
   private deployerGrants(): RuleGrant[] {
-    const grants: RuleGrant[] = this.deployerResources.map((r) => ({ apiGroup: r.apiGroup, resource: r.resource, verbs: DEPLOYER_VERBS }));
-    const secretNames: string[] = [];
-    for (const object of this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      if (CLUSTER_SCOPED_KINDS.includes(object.kind) || object.metadata.namespace !== this.namespaceName) {
+    const grants = this._baseDeployerGrants();
+    for (const object of this.objectsInNamespace()) {
+      if (object.kind !== 'Role' || object === this.roleObject) {
         continue;
       }
+      const owner = object.node.scope;
+      if (owner instanceof TeamAccess && owner.role === TeamRole.DEPLOYER) {
+        // Another deployer's rules are its kinds: its own inheritance would come back here.
+        grants.push(...owner._baseDeployerGrants());
+        continue;
+      }
+      for (const rule of (object.toJson().rules ?? []) as k8s.PolicyRule[]) {
+        for (const apiGroup of rule.apiGroups ?? []) {
+          for (const resource of rule.resources ?? []) {
+            if (apiGroup === '' && EXEC_SUBRESOURCES.includes(resource)) {
+              continue;
+            }
+            grants.push({ apiGroup, resource, verbs: rule.verbs, resourceNames: rule.resourceNames });
+          }
+        }
+      }
+    }
+    return grants;
+  }
+
+  /**
+   * The kinds of the namespace, `deployerResources`, and its Secrets by name.
+   *
+   * @internal
+   */
+  public _baseDeployerGrants(): RuleGrant[] {
+    const grants: RuleGrant[] = this.deployerResources.map((r) => ({ apiGroup: r.apiGroup, resource: r.resource, verbs: DEPLOYER_VERBS }));
+    const secretNames: string[] = [];
+    for (const object of this.objectsInNamespace()) {
       const slash = object.apiVersion.indexOf('/');
       const apiGroup = slash < 0 ? '' : object.apiVersion.slice(0, slash);
       if (apiGroup === '' && object.kind === 'Secret') {
         secretNames.push(object.name);
         continue;
       }
-      const resource = ApiResource.ofKind(apiGroup, object.kind);
-      grants.push({ apiGroup, resource: resource.resource, verbs: DEPLOYER_VERBS });
+      grants.push({ apiGroup, resource: ApiResource.ofKind(apiGroup, object.kind).resource, verbs: DEPLOYER_VERBS });
     }
     if (secretNames.length > 0) {
       grants.push({ apiGroup: '', resource: 'secrets', verbs: DEPLOYER_SECRET_VERBS, resourceNames: secretNames });
     }
     return grants;
+  }
+
+  /** The namespaced objects of the whole app that land in this namespace. */
+  private objectsInNamespace(): ApiObject[] {
+    return this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)
+      .filter((o) => !CLUSTER_SCOPED_KINDS.includes(o.kind) && o.metadata.namespace === this.namespaceName);
   }
 }

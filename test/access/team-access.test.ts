@@ -107,6 +107,24 @@ describe('TeamAccess', () => {
     expect(JSON.stringify(role.rules)).not.toContain('*');
   });
 
+  test('a deployer holds every permission of the Roles it applies (RBAC escalation prevention), but never exec', () => {
+    // GIVEN a workload Role, a developer Role (with exec, in dev) and a second deployer in the namespace
+    const { chart, ns } = setup(Profile.DEV);
+    ns.grantTeam('ci', TeamRole.DEPLOYER, [TeamSubject.group('ci')]);
+    ns.grantTeam('other', TeamRole.DEPLOYER, [TeamSubject.group('other')], { deployerResources: [ApiResource.LEASES] });
+    ns.grantTeam('shop', TeamRole.DEVELOPER, DEVS, { podExec: true });
+    const web = new ProductionApp(ns, 'Web', { ...APP, serviceAccountToken: true });
+    web.grantRead(ApiResource.SECRETS, { resourceNames: ['web-tls'] });
+    // WHEN
+    const role = roleOf(Testing.synth(chart), 'team-ci-deployer');
+    // THEN
+    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['web-tls'], verbs: ['get', 'list'] });
+    expect(grantsOn(role.rules, '', 'pods/log')).toEqual(['get']);
+    expect(grantsOn(role.rules, '', 'pods/portforward')).toEqual(['get', 'create']);
+    expect(grantsOn(role.rules, 'coordination.k8s.io', 'leases')).toContain('create');
+    expect(grantsOn(role.rules, '', 'pods/exec')).toEqual([]);
+  });
+
   test('deployerResources add what another tool applies with the same identity', () => {
     const { chart, ns } = setup();
     ns.grantTeam('ci', TeamRole.DEPLOYER, [TeamSubject.group('ci')], {
