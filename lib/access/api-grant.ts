@@ -57,7 +57,8 @@ export interface ApiResourceOptions {
  * `ApiResource.custom` for the resources of a CRD.
  *
  * @example
- * app.grantRead(ApiResource.CONFIG_MAPS, { resourceNames: ['feature-flags'] });
+ * const flags = ApiGrant.read(ApiResource.CONFIG_MAPS, { resourceNames: ['feature-flags'] });
+ * const rollouts = ApiResource.custom({ apiGroup: 'argoproj.io', resource: 'rollouts', kind: 'Rollout' });
  */
 export class ApiResource {
   /** Pods (`''/pods`). */
@@ -270,7 +271,8 @@ export interface ApiGrantOptions {
  * the egress to the API server together.
  *
  * @example
- * new ProductionApp(shop, 'Operator', {
+ * const ops = new ProductionNamespace(chart, 'Ops', { name: 'ops', apiServer: KubernetesApiServer.endpoints(['10.0.0.10/32']) });
+ * new ProductionApp(ops, 'Operator', {
  *   image: 'registry.example.com/shop/operator:1.0.0', port: 8080, healthPath: '/healthz',
  *   apiAccess: [ApiGrant.watch(ApiResource.CONFIG_MAPS), ApiGrant.read(ApiResource.SECRETS, { resourceNames: ['shop-tls'] })],
  * });
