@@ -1,7 +1,7 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  ApiGrant, ApiResource, AppProbe, ApiVerb, KubernetesApiServer, ProductionApp, ProductionAppProps, ProductionNamespace, ProductionWorker, Profile,
+  ApiGrant, ApiResource, AppProbe, ProductionCronJob, ProductionJob, ProductionStatefulApp, ApiVerb, KubernetesApiServer, ProductionApp, ProductionAppProps, ProductionNamespace, ProductionWorker, Profile,
   checkManifests, collectWarnings, formatFinding,
 } from '../../lib';
 import { errorOf } from '../helpers/errors';
@@ -43,6 +43,31 @@ describe('typed API grants on a hardened workload', () => {
     const sa = one(out, 'ServiceAccount');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: 'shop' }]);
+  });
+
+  test.each([
+    ['ProductionApp', (ns: ProductionNamespace, apiAccess: ApiGrant[]) => new ProductionApp(ns, 'W', { ...APP, apiAccess })],
+    ['ProductionWorker', (ns: ProductionNamespace, apiAccess: ApiGrant[]) => new ProductionWorker(ns, 'W', {
+      image: APP.image, readiness: AppProbe.exec(['cat', '/tmp/ready']), liveness: AppProbe.exec(['cat', '/tmp/alive']), apiAccess,
+    })],
+    ['ProductionJob', (ns: ProductionNamespace, apiAccess: ApiGrant[]) => new ProductionJob(ns, 'W', { image: APP.image, apiAccess })],
+    ['ProductionCronJob', (ns: ProductionNamespace, apiAccess: ApiGrant[]) => new ProductionCronJob(ns, 'W', { image: APP.image, schedule: '0 3 * * *', apiAccess })],
+    ['ProductionStatefulApp', (ns: ProductionNamespace, apiAccess: ApiGrant[]) => new ProductionStatefulApp(ns, 'W', {
+      image: APP.image, port: 5432, portName: 'pg', readiness: AppProbe.exec(['pg_isready']), liveness: AppProbe.tcpSocket(), apiAccess,
+      volumeClaims: [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(1), storageClassName: 'ssd' }],
+    })],
+  ])('%s binds its Role to its own ServiceAccount, mounts the token and reaches the API server', (_kind, create) => {
+    const { chart, ns } = namespaced();
+    create(ns, [ApiGrant.read(ApiResource.CONFIG_MAPS)]);
+    const out = Testing.synth(chart);
+    const sa = one(out, 'ServiceAccount');
+    expect(sa.automountServiceAccountToken).toBe(true);
+    expect(one(out, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: 'shop' }]);
+    expect(one(out, 'Role').rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }]);
+    const pod = JSON.stringify(out.filter((o) => ['Deployment', 'Job', 'CronJob', 'StatefulSet'].includes(o.kind)));
+    expect(pod).toContain('"automountServiceAccountToken":true');
+    expect(JSON.stringify(ofKind(out, 'NetworkPolicy'))).toContain('10.0.0.10/32');
+    expectValidManifests(out);
   });
 
   test('a grant turns the token and the API-server egress on together', () => {
