@@ -421,15 +421,16 @@ export class ProductionNamespace extends Construct {
   }
 
   /**
-   * Grants a team a role in this namespace: a `TeamAccess` (construct ID `Team-<team>-<role>`) with a Role and a
-   * RoleBinding named `team-<team>-<role>`.
+   * Grants a team a role in this namespace: a `TeamAccess` (construct ID `Team<Team><Role>` in PascalCase, e.g.
+   * `TeamShopDeveloper`) with a Role and a RoleBinding named `team-<team>-<role>`.
    *
    * @param team the team's name (a DNS-1123 label)
    * @param role what the team may do
    * @param subjects the team's groups, users or ServiceAccounts
    */
   public grantTeam(team: string, role: TeamRole, subjects: TeamSubject[], options: TeamGrantOptions = {}): TeamAccess {
-    return new TeamAccess(this, `Team-${team}-${role}`, { team, role, subjects, ...options });
+    const pascal = (word: string) => String(word).split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    return new TeamAccess(this, `Team${pascal(team)}${pascal(role)}`, { team, role, subjects, ...options });
   }
 }
 

@@ -42,7 +42,7 @@ describe('TeamAccess', () => {
     const binding = ofKind(out, 'RoleBinding').find((b) => b.metadata.name === 'team-shop-viewer');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'team-shop-viewer' });
     expect(binding.subjects).toEqual([{ kind: 'Group', name: 'shop-developers', apiGroup: 'rbac.authorization.k8s.io' }]);
-    expect(access.node.id).toBe('Team-shop-viewer');
+    expect(access.node.id).toBe('TeamShopViewer');
     expect(ofKind(out, 'ClusterRole')).toEqual([]);
   });
 
