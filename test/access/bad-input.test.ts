@@ -52,6 +52,11 @@ const CASES: Array<[string, () => unknown, string[]]> = [
     const chart = Testing.chart();
     new ProductionApp(chart, 'Web', { ...APP, apiAccess: [ApiGrant.read(ApiResource.CONFIG_MAPS)] });
   }, ["'apiAccess' (\"1 grant(s)\") needs a namespace"]],
+  ['a grant in a namespace that does not know the API server', () => {
+    const chart = Testing.chart();
+    const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+    new ProductionApp(ns, 'Web', { ...APP, apiAccess: [ApiGrant.read(ApiResource.CONFIG_MAPS)] });
+  }, ["'apiAccess' (true) mounts a token, but the ProductionNamespace \"shop\" has no 'apiServer'", "set 'apiServer' on the ProductionNamespace"]],
   ['a custom resource that is not a plural', grantOn(ApiGrant.read(ApiResource.custom({ apiGroup: 'argoproj.io', resource: 'Rollout' }))),
     ["'apiAccess[0](ApiGrant.read).resource.resource' (\"Rollout\") is not a resource: a lowercase plural"]],
   // ---- team access ----
