@@ -181,6 +181,7 @@ export const EXEMPTION_CHECKS = {
   'high-user-group-id': { polaris: [] as string[], kubeScore: ['container-security-context-user-group-id'], kubeLinter: [] as string[] },
   'network-policy-targets-pods': { polaris: [] as string[], kubeScore: ['networkpolicy-targets-pod'], kubeLinter: [] as string[] },
   'no-plain-secret-data': { polaris: [] as string[], kubeScore: [] as string[], kubeLinter: [] as string[] },
+  'stable-api-version': { polaris: [] as string[], kubeScore: ['stable-version'], kubeLinter: [] as string[] },
 };
 
 /** Why the dev profile's deliberate relaxations are not findings; recorded on the objects as exemptions. */

@@ -37,4 +37,7 @@ export * from './observability/loki';
 export * from './observability/alloy';
 export * from './observability/workload-monitoring';
 export * from './observability/team-alert-routing';
+export * from './access/api-grant';
+export * from './access/team-access';
+export * from './access/production-admission-policies';
 export * from './synth';

@@ -18,6 +18,27 @@ import {
   NAMESPACE_OBJECT_NAMES, NAMESPACE_QUOTA, POD_SECURITY_LABEL_PREFIX, POD_SECURITY_REASON_ANNOTATION, POD_SECURITY_VERSION,
 } from './defaults';
 import { KubernetesApiServer } from './kubernetes-api-server';
+import { ApiResource } from '../access/api-grant';
+import { TeamAccess, TeamRole, TeamSubject } from '../access/team-access';
+
+/**
+ * Options of `ProductionNamespace.grantTeam`.
+ */
+export interface TeamGrantOptions {
+  /**
+   * Let a developer exec into pods; dev only (see `TeamAccessProps.podExec`).
+   *
+   * @default false
+   */
+  readonly podExec?: boolean;
+
+  /**
+   * Resources a deployer needs beyond the kinds synthesized into the namespace (see `TeamAccessProps.deployerResources`).
+   *
+   * @default - none
+   */
+  readonly deployerResources?: ApiResource[];
+}
 
 /**
  * A Pod Security Standards level, as used by Pod Security Admission.
@@ -397,6 +418,19 @@ export class ProductionNamespace extends Construct {
       },
     });
     _markLibraryChildren(this);
+  }
+
+  /**
+   * Grants a team a role in this namespace: a `TeamAccess` (construct ID `Team<Team><Role>` in PascalCase, e.g.
+   * `TeamShopDeveloper`) with a Role and a RoleBinding named `team-<team>-<role>`.
+   *
+   * @param team the team's name (a DNS-1123 label)
+   * @param role what the team may do
+   * @param subjects the team's groups, users or ServiceAccounts
+   */
+  public grantTeam(team: string, role: TeamRole, subjects: TeamSubject[], options: TeamGrantOptions = {}): TeamAccess {
+    const pascal = (word: string) => String(word).split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    return new TeamAccess(this, `Team${pascal(team)}${pascal(role)}`, { team, role, subjects, ...options });
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../internal/names';
 import { API_SERVER_CONTEXT_KEY, NAMESPACE_CONTEXT_KEY, _namespaceOf } from '../internal/scope';
 import { Profile } from '../profile';
+import { ApiGrant } from '../access/api-grant';
 
 // Validation and resolution of the hardened pod that every workload kind composes. Each `resolveXxx` function
 // reads one slice of the props, records its problems in the shared PropErrors (so that every problem of a
@@ -57,6 +58,8 @@ export interface ResolvedSecurity {
  */
 export interface ResolvedAccess {
   readonly serviceAccountToken: boolean;
+  /** The API grants of the pod's ServiceAccount (`apiAccess`), each valid. */
+  readonly apiGrants: ApiGrant[];
   /** The API server endpoints of the enclosing ProductionNamespace, if it declares them. */
   readonly apiServer?: { readonly cidrs: string[]; readonly port: number };
   readonly priorityClassName: string;
@@ -250,7 +253,7 @@ export function resolvePod(errors: PropErrors, scope: IConstruct, profile: Profi
   const shutdown = resolveShutdown(errors, props);
   const resources = resolveResources(errors, profile, props);
   const security = resolveSecurity(errors, props);
-  const access = resolveAccess(errors, profile, props, scope, identity.enclosingNamespace);
+  const access = resolveAccess(errors, profile, props, scope, identity.enclosingNamespace, identity.namespace);
   const probes = resolveMainProbes(errors, props, kind.ports, kind.probes, kind.owner);
   validateEnv(errors, 'env', props.env ?? {});
   const mounts = resolveMounts(errors, props);
@@ -536,17 +539,51 @@ export function resolveSecurity(errors: PropErrors, props: Pick<HardenedPodProps
  *
  * @internal
  */
-export function resolveAccess(errors: PropErrors, profile: Profile, props: Pick<HardenedPodProps, 'serviceAccountToken' | 'priorityClassName'>,
-  scope: IConstruct, enclosingNamespace: string | undefined): ResolvedAccess {
-  const serviceAccountToken = props.serviceAccountToken ?? false;
+export function resolveAccess(errors: PropErrors, profile: Profile,
+  props: Pick<HardenedPodProps, 'serviceAccountToken' | 'priorityClassName' | 'apiAccess'>,
+  scope: IConstruct, enclosingNamespace: string | undefined, namespace?: string): ResolvedAccess {
+  const apiGrants = resolveApiGrants(errors, props.apiAccess, 'apiAccess', namespace);
+  errors.check(props.serviceAccountToken === false && apiGrants.length > 0, 'serviceAccountToken', false,
+    'turns the token off, but \'apiAccess\' grants API access, which needs the token', 'remove \'serviceAccountToken\' (grants turn it on)');
+  const serviceAccountToken = props.serviceAccountToken ?? apiGrants.length > 0;
   const apiServer = scope.node.tryGetContext(API_SERVER_CONTEXT_KEY) as { cidrs: string[]; port: number } | undefined;
-  errors.enforce(serviceAccountToken && apiServer === undefined && enclosingNamespace !== undefined, 'serviceAccountToken', true,
+  errors.enforce(serviceAccountToken && apiServer === undefined && enclosingNamespace !== undefined,
+    props.serviceAccountToken === undefined && apiGrants.length > 0 ? 'apiAccess' : 'serviceAccountToken', props.serviceAccountToken ?? true,
     `mounts a token, but the ProductionNamespace "${enclosingNamespace}" has no 'apiServer', so the default deny blocks every API call`,
     'set \'apiServer\' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))');
   const priorityClassName = props.priorityClassName ?? profile.select(PRIORITY_CLASS_NAME);
   errors.check(!isDns1123Label(priorityClassName) && !/^[a-z0-9.-]+$/.test(priorityClassName), 'priorityClassName', priorityClassName,
     'is not a valid PriorityClass name', 'use a DNS-1123 name such as \'platform-high\'');
-  return { serviceAccountToken, apiServer, priorityClassName };
+  return { serviceAccountToken, apiGrants, apiServer, priorityClassName };
+}
+
+/**
+ * Checks typed API grants (the `apiAccess` prop, or one `grant*` call): each an ApiGrant without problems, no exec
+ * into containers in staging and prod, and a namespace for the Role and RoleBinding. Returns the valid grants.
+ *
+ * @internal
+ */
+export function resolveApiGrants(errors: PropErrors, grants: ApiGrant[] | undefined, prop: string, namespace: string | undefined): ApiGrant[] {
+  const list = grants ?? [];
+  const valid: ApiGrant[] = [];
+  list.forEach((g, i) => {
+    const at = grants === undefined || prop !== 'apiAccess' ? prop : `${prop}[${i}]`;
+    if (!(g instanceof ApiGrant)) {
+      errors.add(at, g, 'is not an ApiGrant', 'use ApiGrant.read(...), ApiGrant.watch(...) or ApiGrant.of(...)');
+      return;
+    }
+    const before = errors.count;
+    g._reportProblems(errors, at);
+    errors.enforce(g._isExec, at, g.toString(), 'runs commands in the containers of every pod of the namespace',
+      'debug with logs, metrics and ephemeral debug containers run by an audited break-glass role');
+    if (errors.count === before) {
+      valid.push(g);
+    }
+  });
+  errors.check(list.length > 0 && namespace === undefined, prop, `${list.length} grant(s)`,
+    'needs a namespace: the Role and the RoleBinding to the ServiceAccount are namespaced objects',
+    'create the workload in a ProductionNamespace or a chart with a namespace, or set \'namespace\'');
+  return valid;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppProbe } from './app-probe';
+import type { ApiGrant } from '../access/api-grant';
 import { AppSize } from './app-size';
 
 // The public props of the hardened pod that every workload kind of the library composes.
@@ -345,11 +346,26 @@ export interface HardenedPodProps {
   readonly security?: AppSecurityOptions;
 
   /**
-   * Mount a service account token, for apps that call the Kubernetes API.
+   * Mount a service account token, for apps that call the Kubernetes API. Prefer `apiAccess`, which turns the token
+   * on together with the RBAC the app needs; `false` with `apiAccess` is an error.
    *
-   * @default false
+   * @default - true when `apiAccess` grants anything, else false
    */
   readonly serviceAccountToken?: boolean;
+
+  /**
+   * What the app may do with the Kubernetes API in its own namespace: `ApiGrant.read(ApiResource.CONFIG_MAPS)`,
+   * `ApiGrant.watch(...)`, `ApiGrant.of(resource, [ApiVerb.GET])`.
+   *
+   * The grants become the rules of a Role (construct ID `ApiRole`) bound to the app's ServiceAccount (`ApiRoleBinding`),
+   * and turn on the service account token and the NetworkPolicy egress to the API server together. Secrets need
+   * `resourceNames`; cluster-scoped resources cannot be granted; `pods/exec` and `pods/attach` are errors in staging
+   * and prod. More grants can be added with `grantRead`, `grantWatch` and `grant`.
+   *
+   * @default - no API access: no token, no Role, no egress to the API server
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
+   */
+  readonly apiAccess?: ApiGrant[];
 
   /**
    * The priority class of the pods.

@@ -1,10 +1,11 @@
+import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import type { ObjectMetadata } from './_metadata';
 import { WorkloadNetworkPolicy, workloadPeer } from './_network';
 import type { PodSelector } from './_render';
-import type { ResolvedAccess, ResolvedPod } from './_resolve';
+import { ResolvedAccess, ResolvedPod, resolveApiGrants } from './_resolve';
 import type { AppPort } from './hardened-pod';
 import type { AttachedRouteRef, RouteBackendRef } from './_routes';
 import { INetworkPeer, NetworkPeer } from './network-peer';
@@ -13,6 +14,9 @@ import { checkPropTypes } from '../internal/prop-types';
 import { _registerAppChecks } from '../internal/app-checks';
 import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
+import { ApiGrant, ApiGrantOptions, ApiResource, ApiVerb } from '../access/api-grant';
+import { renderRules } from '../access/_rbac';
+import { RBAC_API_GROUP } from '../access/defaults';
 
 /**
  * Options for `allowFrom` and `connectsTo` of a hardened workload.
@@ -111,6 +115,10 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
 
   private network?: WorkloadNetworkPolicy;
   private resolvedPod?: ResolvedPod;
+  private objectMeta?: ObjectMetadata;
+  private readonly grants: ApiGrant[] = [];
+  private role?: k8s.KubeRole;
+  private roleBinding?: k8s.KubeRoleBinding;
 
   /**
    * @param kind the construct's class name, for messages (e.g. 'ProductionApp')
@@ -151,6 +159,21 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     return this.podOf().access.serviceAccountToken;
   }
 
+  /** The Role holding the workload's API grants (construct ID `ApiRole`), once it has any. */
+  public get apiRole(): k8s.KubeRole | undefined {
+    return this.role;
+  }
+
+  /** The RoleBinding of `apiRole` to the workload's ServiceAccount (construct ID `ApiRoleBinding`), once it has grants. */
+  public get apiRoleBinding(): k8s.KubeRoleBinding | undefined {
+    return this.roleBinding;
+  }
+
+  /** The API grants of the workload's ServiceAccount: `apiAccess`, then the `grant*` calls, in order. */
+  public get apiGrants(): ApiGrant[] {
+    return [...this.grants];
+  }
+
   /** The priority class of the pods. */
   public get priorityClassName(): string {
     return this.podOf().access.priorityClassName;
@@ -182,6 +205,30 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   public addEgressRule(peer: INetworkPeer, options: WorkloadRuleOptions): void {
     this.checkArguments('addEgressRule', peer, options, 'WorkloadRuleOptions');
     this.networkOf().addEgress(peer, options.ports, options.protocols ?? [kplus.Protocol.TCP]);
+  }
+
+  /**
+   * Lets the workload read `resource` in its namespace (`get`, `list`): a rule of its Role. The workload must call the
+   * API already (`apiAccess` or `serviceAccountToken: true`), since the token is part of the pod; see `apiAccess`.
+   */
+  public grantRead(resource: ApiResource, options: ApiGrantOptions = {}): void {
+    this.addGrant('grantRead', ApiGrant.read(resource, options));
+  }
+
+  /**
+   * Lets the workload watch `resource` in its namespace as an informer does (`list`, `watch`). The workload must call
+   * the API already (`apiAccess` or `serviceAccountToken: true`).
+   */
+  public grantWatch(resource: ApiResource, options: ApiGrantOptions = {}): void {
+    this.addGrant('grantWatch', ApiGrant.watch(resource, options));
+  }
+
+  /**
+   * Lets the workload use exactly `verbs` on `resource` in its namespace. The workload must call the API already
+   * (`apiAccess` or `serviceAccountToken: true`).
+   */
+  public grant(resource: ApiResource, verbs: ApiVerb[], options: ApiGrantOptions = {}): void {
+    this.addGrant('grant', ApiGrant.of(resource, verbs, options));
   }
 
   /**
@@ -235,7 +282,44 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
    */
   protected _createNetworkPolicy(metadata: ObjectMetadata, selector: PodSelector, access: ResolvedAccess): k8s.KubeNetworkPolicy {
     this.network = new WorkloadNetworkPolicy(this, this.kind, metadata, selector, access);
+    this.objectMeta = metadata;
+    // The Role and its binding come after the NetworkPolicy, so that adding API access never reorders other objects.
+    this.grants.push(...access.apiGrants);
+    if (this.grants.length > 0) {
+      this.createRole();
+    }
     return this.network.policy;
+  }
+
+  /** Adds one grant after construction, once the pod (and its token) exists. */
+  private addGrant(method: string, grant: ApiGrant): void {
+    const errors = new PropErrors(this, this.kind, this.profile);
+    const valid = resolveApiGrants(errors, [grant], method, this.namespace);
+    errors.check(!this.serviceAccountToken, method, grant.toString(),
+      'needs the service account token, which the pod does not mount (the token is part of the pod, decided when it is created)',
+      'declare the grant in the \'apiAccess\' prop instead, which turns the token and the API-server egress on with the pod');
+    errors.throwIfAny();
+    this.grants.push(...valid);
+    this.createRole();
+  }
+
+  /** The Role and RoleBinding of the grants, created once; their rules are rendered at synthesis from every grant. */
+  private createRole(): void {
+    if (this.role !== undefined || this.objectMeta === undefined) {
+      return;
+    }
+    const metadata = this.objectMeta;
+    this.role = new k8s.KubeRole(this, 'ApiRole', {
+      metadata,
+      rules: Lazy.any({ produce: () => renderRules(this.grants.map((g) => ({
+        apiGroup: g.resource.apiGroup, resource: g.resource.resource, verbs: g.verbs, resourceNames: g.resourceNames,
+      }))) }),
+    });
+    this.roleBinding = new k8s.KubeRoleBinding(this, 'ApiRoleBinding', {
+      metadata,
+      roleRef: { apiGroup: RBAC_API_GROUP, kind: 'Role', name: this.role.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    });
   }
 
   /**

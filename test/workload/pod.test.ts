@@ -161,7 +161,7 @@ describe('the hardened pod: resolution', () => {
       user: 10001, group: 10001, fsGroup: 10001, privileged: false, allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true, addCapabilities: [],
     });
-    expect(pod.access).toEqual({ serviceAccountToken: false, apiServer: undefined, priorityClassName: 'platform-high' });
+    expect(pod.access).toEqual({ serviceAccountToken: false, apiGrants: [], apiServer: undefined, priorityClassName: 'platform-high' });
     expect(pod.shutdown.preStopDelay.toSeconds()).toBe(10);
     expect(pod.shutdown.terminationGracePeriod.toSeconds()).toBe(30);
     expect(pod.mounts).toEqual([{ emptyDir: { id: 'Writable0', name: 'writable-0' }, path: '/tmp', readOnly: false }]);
