@@ -132,8 +132,8 @@ export class EnvironmentParity {
       }
     }
     return EnvironmentParity._compare(
-      { name: nameOf(first), objects: _renderChart(first), tokens: tokensOf(first) },
-      { name: nameOf(second), objects: _renderChart(second), tokens: tokensOf(second) },
+      { name: nameOf(first), objects: _renderChart(first), tokens: tokensOf(first), namespace: first.namespace },
+      { name: nameOf(second), objects: _renderChart(second), tokens: tokensOf(second), namespace: second.namespace },
       options);
   }
 
@@ -148,10 +148,9 @@ export class EnvironmentParity {
    */
   public static compareManifests(first: any[], second: any[], options: EnvironmentParityOptions = {},
     firstNamespace?: string, secondNamespace?: string): ParityReport {
-    const tokens = (ns?: string) => (ns === undefined ? new Map<string, string>() : new Map([[ns, PARITY_TOKENS.namespace]]));
     return EnvironmentParity._compare(
-      { name: firstNamespace ?? 'first', objects: first, tokens: tokens(firstNamespace) },
-      { name: secondNamespace ?? 'second', objects: second, tokens: tokens(secondNamespace) },
+      { name: firstNamespace ?? 'first', objects: first, tokens: new Map(), namespace: firstNamespace },
+      { name: secondNamespace ?? 'second', objects: second, tokens: new Map(), namespace: secondNamespace },
       options);
   }
 
@@ -199,6 +198,8 @@ export interface Side {
   readonly objects: readonly any[];
   /** Exact string values to replace, with their tokens. */
   readonly tokens: Map<string, string>;
+  /** The environment's namespace, replaced where a namespace is expected. */
+  readonly namespace?: string;
 }
 
 function nameOf(chart: Chart): string {
@@ -217,9 +218,6 @@ function tokensOf(chart: Chart): Map<string, string> {
         tokens.set(name, token);
       }
     }
-  }
-  if (chart.namespace !== undefined) {
-    tokens.set(chart.namespace, PARITY_TOKENS.namespace);
   }
   return tokens;
 }
@@ -245,7 +243,7 @@ function indexObjects(side: Side): Map<string, any> {
     if (raw === null || typeof raw !== 'object') {
       continue;
     }
-    const obj = normalize(raw, side.tokens);
+    const obj = normalize(raw, side);
     const ns = obj.metadata?.namespace;
     const key = `${obj.apiVersion} ${obj.kind} ${ns === undefined ? '' : `${ns}/`}${obj.metadata?.name}`;
     out.set(key, obj);
@@ -253,27 +251,39 @@ function indexObjects(side: Side): Map<string, any> {
   return out;
 }
 
-/** A deep copy with the tokens replaced and the profile stamp neutralized. */
-function normalize(value: any, tokens: Map<string, string>, path: readonly string[] = []): any {
+/**
+ * A deep copy with the environment-specific values replaced: the profile stamp, the namespace where a namespace is
+ * expected (`namespace` fields, the `kubernetes.io/metadata.name` label, `namespaces` lists) and names derived
+ * from construct paths anywhere.
+ */
+function normalize(value: any, side: Side, path: readonly string[] = []): any {
   if (typeof value === 'string') {
     if (path.length === 3 && path[0] === 'metadata' && path[1] === 'annotations' && path[2] === PROFILE_ANNOTATION) {
       return PARITY_TOKENS.profile;
     }
-    return tokens.get(value) ?? value;
+    const last = path[path.length - 1] ?? '';
+    const inNamespaces = path.length >= 2 && path[path.length - 2] === 'namespaces';
+    if (side.namespace !== undefined && value === side.namespace
+      && (last === 'namespace' || last === NAMESPACE_NAME_LABEL || inNamespaces)) {
+      return PARITY_TOKENS.namespace;
+    }
+    return side.tokens.get(value) ?? value;
   }
   if (Array.isArray(value)) {
-    return value.map((v, i) => normalize(v, tokens, [...path, `[${i}]`]));
+    return value.map((v, i) => normalize(v, side, [...path, `[${i}]`]));
   }
   if (value !== null && typeof value === 'object') {
     const out: { [key: string]: any } = {};
     for (const [k, v] of Object.entries(value)) {
-      // label keys and selector keys may hold derived names too (rare), so keys are replaced as well
-      out[tokens.get(k) ?? k] = normalize(v, tokens, [...path, k]);
+      out[k] = normalize(v, side, [...path, k]);
     }
     return out;
   }
   return value;
 }
+
+/** The label every namespace carries with its own name (NetworkPolicy namespace selectors use it). */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Calls `report` for every leaf where the two values differ. */
 function diff(a: any, b: any, path: string[], report: (path: string[], a: any, b: any) => void): void {
@@ -333,9 +343,9 @@ class PathPattern {
       return `'${text}' is not a 'Kind:path' pattern (e.g. 'Deployment:spec.replicas' or '*:**.env[*].value')`;
     }
     const kind = text.slice(0, colon);
-    const segments = text.slice(colon + 1).replace(/\[/g, '.[').split('.').filter((s) => s !== '');
-    if (segments.length === 0 || segments.some((s) => s.startsWith('[') && s !== '[*]' && !/^\[\d+\]$/.test(s))) {
-      return `'${text}' has an invalid path (segments separated by '.', array indexes as [0] or [*])`;
+    const segments = tokenize(text.slice(colon + 1));
+    if (segments === undefined || segments.length === 0) {
+      return `'${text}' has an invalid path (segments separated by '.', array indexes as [0] or [*], keys with dots as ["app.kubernetes.io/name"])`;
     }
     return new PathPattern(kind, segments);
   }
@@ -345,6 +355,23 @@ class PathPattern {
   public matches(kind: string, path: readonly string[]): boolean {
     return (this.kind === '*' || this.kind === kind) && match(this.segments, 0, path, 0);
   }
+}
+
+/** The segments of a path pattern, as `diff` names them (`[0]` for an index); undefined when it does not parse. */
+function tokenize(path: string): string[] | undefined {
+  const out: string[] = [];
+  const re = /\.?([^.[\]"]+)|\[(\*|\d+)\]|\["((?:[^"\\]|\\.)*)"\]/y;
+  let i = 0;
+  while (i < path.length) {
+    re.lastIndex = i;
+    const m = re.exec(path);
+    if (m === null) {
+      return undefined;
+    }
+    out.push(m[1] ?? (m[2] !== undefined ? `[${m[2]}]` : JSON.parse(`"${m[3]}"`)));
+    i = re.lastIndex;
+  }
+  return out;
 }
 
 function match(p: readonly string[], i: number, path: readonly string[], j: number): boolean {

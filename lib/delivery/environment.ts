@@ -4,6 +4,7 @@ import { TIER_PROFILES } from './environment-defaults';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label } from '../internal/names';
 import { assertPropTypes } from '../internal/prop-types';
+import { CLUSTER_CONTEXT_KEY } from '../internal/scope';
 import { Profile } from '../profile';
 
 /**
@@ -115,6 +116,7 @@ export class Environment extends Chart {
     errors.throwIfAny();
     this.profile = Profile.named(TIER_PROFILES[this.tier]);
     Profile.use(this, this.profile);
+    this.node.setContext(CLUSTER_CONTEXT_KEY, this.cluster.name);
   }
 
   /** True for the prod tier. */
