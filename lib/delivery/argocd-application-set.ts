@@ -181,10 +181,12 @@ function derived(app: Environments, requireWaves: boolean): Derived {
   const problems: string[] = [];
   for (const env of app.environments) {
     const objects = _renderChart(env);
+    const unordered = requireWaves ? objects.filter((o) => o.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] === undefined).map(_describe) : [];
+    if (unordered.length > 0) {
+      const shown = unordered.slice(0, 3).join(', ') + (unordered.length > 3 ? ` and ${unordered.length - 3} more` : '');
+      problems.push(`environment '${env.environmentName}' has ${unordered.length} object(s) without a '${SYNC_WAVE_ANNOTATION}' annotation (${shown}). Fix: call ArgoCdSyncWaves.apply(environment) after adding the last construct, or set requireSyncWaves: false`);
+    }
     for (const obj of objects) {
-      if (requireWaves && obj.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] === undefined) {
-        problems.push(`${_describe(obj)} in environment '${env.environmentName}' has no '${SYNC_WAVE_ANNOTATION}' annotation. Fix: call ArgoCdSyncWaves.apply(environment) after adding the last construct, or set requireSyncWaves: false`);
-      }
       if (obj.kind === 'HorizontalPodAutoscaler') {
         const target = obj.spec?.scaleTargetRef ?? {};
         const group = _groupOf(String(target.apiVersion ?? ''));
