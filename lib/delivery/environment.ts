@@ -83,9 +83,18 @@ export interface EnvironmentProps extends EnvironmentOptions {
  * new ProductionApp(prod, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080 });
  */
 export class Environment extends Chart {
-  /** Whether `x` is an Environment. */
+  /** Whether `x` is an Environment (of any copy of the library). */
   public static isEnvironment(x: unknown): x is Environment {
-    return x instanceof Environment;
+    return x !== null && typeof x === 'object' && ENVIRONMENT_SYMBOL in x;
+  }
+
+  /**
+   * Implements `instanceof Environment` with `isEnvironment` (cdk8s's `Chart` answers `instanceof` for every chart).
+   *
+   * @internal
+   */
+  public static [Symbol.hasInstance](x: unknown): x is Environment {
+    return Environment.isEnvironment(x);
   }
 
   /** The tier. */
@@ -103,6 +112,7 @@ export class Environment extends Chart {
 
   public constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id, { namespace: typeof props?.namespaceName === 'string' ? props.namespaceName : undefined });
+    Object.defineProperty(this, ENVIRONMENT_SYMBOL, { value: true });
     const errors = new PropErrors(this, 'Environment');
     assertPropTypes(errors, props, 'EnvironmentProps');
     this.tier = props.tier;
@@ -147,6 +157,8 @@ export class Environment extends Chart {
     return out;
   }
 }
+
+const ENVIRONMENT_SYMBOL = Symbol.for('@platform/cdk8s-production.Environment');
 
 function isServerUrl(value: string): boolean {
   try {

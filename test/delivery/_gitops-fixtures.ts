@@ -77,6 +77,6 @@ export function addCanaryRollout(env: Environment): void {
 }
 
 /** The objects of a chart of one kind. */
-export function kind(objects: any[], k: string): any[] {
+export function kind(objects: readonly any[], k: string): any[] {
   return objects.filter((o) => o.kind === k);
 }
