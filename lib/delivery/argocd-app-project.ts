@@ -93,6 +93,13 @@ export interface ArgoCdAppProjectProps {
  *
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
  * @example
+ * const web = new Environments(app, 'Web', {
+ *   appName: 'web',
+ *   environments: [
+ *     { tier: EnvironmentTier.STAGING, cluster: { name: 'staging' }, namespaceName: 'web' },
+ *     { tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' },
+ *   ],
+ * });
  * const argocd = new Chart(app, 'argocd', { namespace: 'argocd' });
  * new ArgoCdAppProject(argocd, 'Storefront', {
  *   team: 'storefront', repoUrl: 'https://git.example.com/storefront/config.git', apps: [web],

@@ -81,6 +81,21 @@ export interface ArgoCdApplicationSetProps {
  *
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/
  * @example
+ * const web = new Environments(app, 'Web', {
+ *   appName: 'web',
+ *   environments: [
+ *     { tier: EnvironmentTier.DEV, cluster: { name: 'nonprod' }, namespaceName: 'web-dev' },
+ *     { tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' },
+ *   ],
+ * });
+ * for (const env of web.environments) {
+ *   new ProductionApp(env, 'Web', { name: 'web', image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
+ *   ArgoCdSyncWaves.apply(env);
+ * }
+ * const argocd = new Chart(app, 'argocd', { namespace: 'argocd' });
+ * const project = new ArgoCdAppProject(argocd, 'Storefront', {
+ *   team: 'storefront', repoUrl: 'https://git.example.com/storefront/config.git', apps: [web],
+ * });
  * new ArgoCdApplicationSet(argocd, 'Web', { project, app: web });
  */
 export class ArgoCdApplicationSet extends Construct {

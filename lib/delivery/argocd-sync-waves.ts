@@ -29,7 +29,7 @@ export class ArgoCdSyncWaves {
    * `ArgoCdApplicationSet` over the environment refuses to synthesize.
    *
    * @example
-   * ArgoCdSyncWaves.apply(prod);
+   * ArgoCdSyncWaves.apply(chart);
    */
   public static apply(scope: IConstruct): void {
     for (const c of scope.node.findAll()) {

@@ -38,7 +38,13 @@ export interface EnvironmentManifestsOptions {
  * The rendered-manifests layout of a GitOps config repository: `deploy/<env>/<app>/`, one file per object.
  *
  * @example
- * EnvironmentManifests.synth(app, { outdir: 'deploy' });
+ * const web = new Environments(app, 'Web', {
+ *   appName: 'web',
+ *   environments: [{ tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' }],
+ * });
+ * new ProductionApp(web.environment('prod'), 'Web', { name: 'web', image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
+ * // CI runs this with CDK8S_OUTDIR set to the config repo's deploy/ folder
+ * EnvironmentManifests.synth(app, { outdir: app.outdir });
  */
 export class EnvironmentManifests {
   /**

@@ -115,7 +115,15 @@ export class ParityReport {
  * `expect(staging).toHaveParityWith(prod)` of `@platform/cdk8s-production/testing`. `Environments` runs it on its
  * staging and prod environments when the app is synthesized.
  *
- * @see ../shared/research/delivery-gitops.md section 5.3
+ * @example
+ * const web = new Environments(app, 'Web', {
+ *   appName: 'web',
+ *   environments: [
+ *     { tier: EnvironmentTier.STAGING, cluster: { name: 'staging' }, namespaceName: 'web' },
+ *     { tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' },
+ *   ],
+ * });
+ * EnvironmentParity.assert(web.environment('staging'), web.environment('prod'), { allow: [ParityKnob.REPLICAS] });
  */
 export class EnvironmentParity {
   /**

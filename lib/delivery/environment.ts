@@ -76,11 +76,10 @@ export interface EnvironmentProps extends EnvironmentOptions {
  * Usually created by `Environments`, which checks the set (names, dedicated prod clusters, staging parity).
  *
  * @example
- * const app = new App();
  * const prod = new Environment(app, 'web-prod', {
  *   appName: 'web', tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web',
  * });
- * new ProductionApp(prod, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080 });
+ * new ProductionApp(prod, 'Web', { name: 'web', image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
  */
 export class Environment extends Chart {
   /** Whether `x` is an Environment (of any copy of the library). */

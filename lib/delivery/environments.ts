@@ -37,7 +37,6 @@ export interface EnvironmentsProps {
  *   each prod environment's (`EnvironmentParity`), and any difference outside `parity`'s allow-list is an error.
  *
  * @example
- * const app = new App();
  * const web = new Environments(app, 'Web', {
  *   appName: 'web',
  *   environments: [
@@ -47,7 +46,7 @@ export interface EnvironmentsProps {
  *   ],
  * });
  * for (const env of web.environments) {
- *   new ProductionApp(env, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080 });
+ *   new ProductionApp(env, 'Web', { name: 'web', image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
  * }
  */
 export class Environments extends Construct {

@@ -105,6 +105,10 @@ export interface FluxEnvironmentSyncProps {
  *
  * @see https://fluxcd.io/flux/components/kustomize/kustomizations/
  * @example
+ * const web = new Environments(app, 'Web', {
+ *   appName: 'web',
+ *   environments: [{ tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' }],
+ * });
  * const flux = new Chart(app, 'flux-prod', { namespace: 'flux-system' });
  * new FluxEnvironmentSync(flux, 'Web', {
  *   environment: web.environment('prod'),
