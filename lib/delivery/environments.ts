@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Environment, EnvironmentOptions, EnvironmentTier } from './environment';
 import { DEDICATED_TIERS } from './environment-defaults';
-import { _checkParityOptions, EnvironmentParity, EnvironmentParityOptions } from './environment-parity';
+import { _checkParityOptions } from './_parity';
+import { EnvironmentParity, EnvironmentParityOptions } from './environment-parity';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
