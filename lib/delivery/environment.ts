@@ -4,7 +4,7 @@ import { TIER_PROFILES } from './environment-defaults';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Label } from '../internal/names';
 import { assertPropTypes } from '../internal/prop-types';
-import { CLUSTER_CONTEXT_KEY } from '../internal/scope';
+import { _uniqueId, CLUSTER_CONTEXT_KEY } from '../internal/scope';
 import { Profile } from '../profile';
 
 /**
@@ -110,7 +110,7 @@ export class Environment extends Chart {
   public readonly profile: Profile;
 
   public constructor(scope: Construct, id: string, props: EnvironmentProps) {
-    super(scope, id, { namespace: typeof props?.namespaceName === 'string' ? props.namespaceName : undefined });
+    super(scope, _uniqueId(scope, id, 'Environment'), { namespace: typeof props?.namespaceName === 'string' ? props.namespaceName : undefined });
     Object.defineProperty(this, ENVIRONMENT_SYMBOL, { value: true });
     const errors = new PropErrors(this, 'Environment');
     assertPropTypes(errors, props, 'EnvironmentProps');

@@ -52,6 +52,11 @@ const cases: Array<[string, () => unknown, string[]]> = [
     at(0, { cluster: { name: 'nonprod', server: 'https://a.example.com' } }), at(1, { cluster: { name: 'nonprod', server: 'https://b.example.com' } }),
     at(2, { cluster: { name: 'staging', server: 'https://s.example.com' } }), at(3, { cluster: { name: 'prod-eu1', server: 'https://p.example.com' } }))),
   ["'environments[1].cluster.server' (\"https://b.example.com\") differs from the server of another environment on cluster 'nonprod'"]],
+  ['throws when two Environments of one app name are created in one scope', () => {
+    const app = new App();
+    new Environments(app, 'Web', { appName: 'web', environments: fourEnvironments() });
+    new Environments(app, 'Web2', { appName: 'web', environments: fourEnvironments() });
+  }, ["Environment '<app>/web-dev' has 1 invalid prop", "'id' (\"web-dev\") is already used in '<app>' by Environment 'web-dev'"]],
   ['throws on no environment at all', environments([]), ["'environments' ([]) is empty"]],
   ['throws on an unknown parity knob', environments(envs(), { parity: { allow: ['sizes' as ParityKnob] } }),
     ["'parity.allow[0]' (\"sizes\") is not one of \"analysis-timing\", \"autoscaling-bounds\", \"hostnames\", \"pause-durations\", \"priority-class\""]],
