@@ -3,6 +3,9 @@
 import * as lib_access_api_grant from '../access/api-grant';
 import * as lib_access_production_admission_policies from '../access/production-admission-policies';
 import * as lib_access_team_access from '../access/team-access';
+import * as lib_delivery_argocd_app_project from '../delivery/argocd-app-project';
+import * as lib_delivery_environment from '../delivery/environment';
+import * as lib_delivery_environments from '../delivery/environments';
 import * as lib_network_cluster_default_deny from '../network/cluster-default-deny';
 import * as lib_network_kubernetes_api_server from '../network/kubernetes-api-server';
 import * as lib_network_production_ingress from '../network/production-ingress';
@@ -108,6 +111,29 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     readOnly: { optional: true, shape: { kind: 'boolean' } },
     volume: { optional: false, shape: { kind: 'instance', name: 'Volume', type: () => cdk8s_plus_28.Volume } },
   },
+  ArgoCdAppProjectProps: {
+    apps: { optional: false, shape: { kind: 'array', of: { kind: 'instance', name: 'Environments', type: () => lib_delivery_environments.Environments } } },
+    description: { optional: true, shape: { kind: 'string' } },
+    destinations: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'ArgoCdDestination' } } },
+    namespaceName: { optional: true, shape: { kind: 'string' } },
+    projectName: { optional: true, shape: { kind: 'string' } },
+    repoUrl: { optional: false, shape: { kind: 'string' } },
+    team: { optional: false, shape: { kind: 'string' } },
+  },
+  ArgoCdApplicationSetProps: {
+    app: { optional: false, shape: { kind: 'instance', name: 'Environments', type: () => lib_delivery_environments.Environments } },
+    deployRoot: { optional: true, shape: { kind: 'string' } },
+    preserveResourcesOnDeletion: { optional: true, shape: { kind: 'boolean' } },
+    project: { optional: false, shape: { kind: 'instance', name: 'ArgoCdAppProject', type: () => lib_delivery_argocd_app_project.ArgoCdAppProject } },
+    requireSyncWaves: { optional: true, shape: { kind: 'boolean' } },
+    serverSideApply: { optional: true, shape: { kind: 'boolean' } },
+    targetRevision: { optional: true, shape: { kind: 'string' } },
+  },
+  ArgoCdDestination: {
+    clusterName: { optional: true, shape: { kind: 'string' } },
+    namespaceName: { optional: false, shape: { kind: 'string' } },
+    server: { optional: true, shape: { kind: 'string' } },
+  },
   AwsEbsOptions: {
     iops: { optional: true, shape: { kind: 'number' } },
     iopsPerGb: { optional: true, shape: { kind: 'number' } },
@@ -172,6 +198,37 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     to: { optional: false, shape: { kind: 'string' } },
     username: { optional: false, shape: { kind: 'string' } },
   },
+  EnvironmentCluster: {
+    name: { optional: false, shape: { kind: 'string' } },
+    server: { optional: true, shape: { kind: 'string' } },
+  },
+  EnvironmentManifestsOptions: {
+    environmentNames: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    outdir: { optional: true, shape: { kind: 'string' } },
+    yamlEmitter: { optional: true, shape: { kind: 'instance', name: 'YamlEmitter', type: () => lib_synth.YamlEmitter } },
+  },
+  EnvironmentOptions: {
+    cluster: { optional: false, shape: { kind: 'struct', name: 'EnvironmentCluster' } },
+    name: { optional: true, shape: { kind: 'string' } },
+    namespaceName: { optional: false, shape: { kind: 'string' } },
+    tier: { optional: false, shape: { kind: 'enum', values: ["dev","prod","staging","test"] } },
+  },
+  EnvironmentParityOptions: {
+    allow: { optional: true, shape: { kind: 'array', of: { kind: 'enum', values: ["analysis-timing","autoscaling-bounds","hostnames","pause-durations","priority-class","prometheus-address","replicas","resources","secret-references"] } } },
+    allowPaths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
+  EnvironmentProps: {
+    appName: { optional: false, shape: { kind: 'string' } },
+    cluster: { optional: false, shape: { kind: 'struct', name: 'EnvironmentCluster' } },
+    name: { optional: true, shape: { kind: 'string' } },
+    namespaceName: { optional: false, shape: { kind: 'string' } },
+    tier: { optional: false, shape: { kind: 'enum', values: ["dev","prod","staging","test"] } },
+  },
+  EnvironmentsProps: {
+    appName: { optional: false, shape: { kind: 'string' } },
+    environments: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'EnvironmentOptions' } } },
+    parity: { optional: true, shape: { kind: 'struct', name: 'EnvironmentParityOptions' } },
+  },
   Exemption: {
     annotation: { optional: false, shape: { kind: 'string' } },
     constructPath: { optional: true, shape: { kind: 'string' } },
@@ -204,6 +261,20 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     ruleId: { optional: false, shape: { kind: 'string' } },
     severity: { optional: false, shape: { kind: 'enum', values: ["error","warning"] } },
     sources: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'RuleSource' } } },
+  },
+  FluxEnvironmentSyncProps: {
+    branch: { optional: true, shape: { kind: 'string' } },
+    deployRoot: { optional: true, shape: { kind: 'string' } },
+    environment: { optional: false, shape: { kind: 'instance', name: 'Environment', type: () => lib_delivery_environment.Environment } },
+    interval: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    namespaceName: { optional: true, shape: { kind: 'string' } },
+    platformKustomizationName: { optional: false, shape: { kind: 'string' } },
+    platformKustomizationNamespace: { optional: true, shape: { kind: 'string' } },
+    repoUrl: { optional: false, shape: { kind: 'string' } },
+    retryInterval: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    secretRefName: { optional: true, shape: { kind: 'string' } },
+    sourceInterval: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    timeout: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
   },
   GcePdOptions: {
     kmsKey: { optional: true, shape: { kind: 'string' } },
@@ -470,6 +541,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
     warningReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
     watchdogReceiver: { optional: true, shape: { kind: 'instance', name: 'AlertReceiver', type: () => lib_observability_alert_receiver.AlertReceiver } },
+  },
+  ParityDifference: {
+    firstValue: { optional: false, shape: { kind: 'string' } },
+    objectName: { optional: false, shape: { kind: 'string' } },
+    path: { optional: false, shape: { kind: 'string' } },
+    secondValue: { optional: false, shape: { kind: 'string' } },
   },
   PolicyEndpoint: {
     ip: { optional: true, shape: { kind: 'string' } },

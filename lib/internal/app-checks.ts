@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { CLUSTER_SCOPED_KINDS } from './names';
+import { CLUSTER_CONTEXT_KEY } from './scope';
 import { collectWarnings } from '../warnings';
 
 /**
@@ -57,7 +58,8 @@ export function _registerAppChecks(scope: IConstruct): void {
 }
 
 /**
- * Two ApiObjects with the same apiVersion, kind, namespace and name: at apply time the API server keeps one (or
+ * Two ApiObjects with the same apiVersion, kind, namespace and name (in the same cluster, when they are in
+ * `Environment`s): at apply time the API server keeps one (or
  * refuses the second create) and the other is silently lost.
  */
 function duplicateObjects(root: IConstruct): string[] {
@@ -68,7 +70,9 @@ function duplicateObjects(root: IConstruct): string[] {
       continue;
     }
     const namespace = CLUSTER_SCOPED_KINDS.includes(c.kind) ? undefined : c.metadata.namespace;
-    const key = `${c.apiVersion} ${c.kind} ${namespace ?? ''}/${c.name}`;
+    // objects of environments applied to different clusters (staging and prod) are different objects
+    const cluster = c.node.tryGetContext(CLUSTER_CONTEXT_KEY);
+    const key = `${typeof cluster === 'string' ? cluster : ''} ${c.apiVersion} ${c.kind} ${namespace ?? ''}/${c.name}`;
     const other = first.get(key);
     if (other === undefined) {
       first.set(key, c);

@@ -26,6 +26,14 @@ export const API_SERVER_CONTEXT_KEY = '@platform/cdk8s-production:api-server';
 export const ADMITTED_NAMESPACES_CONTEXT_KEY = '@platform/cdk8s-production:admitted-namespaces';
 
 /**
+ * The context key an `Environment` sets on itself: the name of the cluster its objects are applied to, so that
+ * objects of environments on different clusters are not taken for the same object.
+ *
+ * @internal
+ */
+export const CLUSTER_CONTEXT_KEY = '@platform/cdk8s-production:cluster';
+
+/**
  * The namespace in force at `scope`: the nearest ProductionNamespace above it, else the chart's namespace.
  *
  * @internal

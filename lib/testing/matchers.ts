@@ -1,5 +1,6 @@
 import { applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatFindings, ProfileName, Report, Rule, RuleConfig } from '../rules';
 import { manifestsOf } from './manifests';
+import { EnvironmentParity, EnvironmentParityOptions } from '../delivery/environment-parity';
 
 /**
  * Options for `toBeProductionReady` and `toPassRule`.
@@ -99,11 +100,26 @@ export function toPassRule(received: unknown, ruleId: string, options: Productio
 }
 
 /**
+ * Passes when two charts (two `Environment`s, staging and prod) differ only in allow-listed fields; the message
+ * lists every other difference with the object, the field and both values.
+ */
+export function toHaveParityWith(received: unknown, other: unknown, options: EnvironmentParityOptions = {}): MatcherResult {
+  const report = EnvironmentParity.compare(received as any, other as any, options);
+  return {
+    pass: report.passed,
+    message: () => (report.passed
+      ? `Expected the environments to differ outside the allow-list, but ${report.toString()}`
+      : `Expected the environments to differ only in allow-listed fields, but ${report.toString()}`),
+  };
+}
+
+/**
  * The matchers, ready for `expect.extend(productionMatchers)`.
  */
 export const productionMatchers = {
   toBeProductionReady,
   toPassRule,
+  toHaveParityWith,
 };
 
 declare global {
@@ -118,6 +134,10 @@ declare global {
        * Expects one rule of the production-readiness pack to report nothing.
        */
       toPassRule(ruleId: string, options?: ProductionMatcherOptions): R;
+      /**
+       * Expects a chart (staging) to differ from another (prod) only in allow-listed fields (`EnvironmentParity`).
+       */
+      toHaveParityWith(other: unknown, options?: EnvironmentParityOptions): R;
     }
   }
 }
