@@ -49,3 +49,6 @@ export * from './delivery/argocd-sync-waves';
 export * from './delivery/argocd-app-project';
 export * from './delivery/argocd-application-set';
 export * from './delivery/flux-environment-sync';
+export * from './network/production-gateway';
+export * from './network/production-http-route';
+export * from './network/production-grpc-route';
