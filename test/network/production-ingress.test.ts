@@ -138,7 +138,7 @@ describe('ProductionIngress as an Ingress', () => {
 
   test('dev: a host without TLS is a warning, not an error', () => {
     const { chart, ns, web } = setup(Profile.DEV);
-    const ingress = new ProductionIngress(ns, 'Ingress');
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.TRAEFIK });
     ingress.addRoute('dev.example.com', '/', web);
     expect(collectWarnings(chart)).toEqual([
       "test/Shop/Ingress: 'addRoute.host' (\"dev.example.com\") has no TLS. Fix: add a 'tls' entry (e.g. { certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) })",
