@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 import {
   AppProbe, AppSize, ClusterDefaultDeny, Cni, NetworkPeer, ProductionApp, ProductionCronJob, ProductionIngress, ProductionJob,
   ProductionNamespace, ProductionWorker, Profile, TlsCertificate, CertManagerIssuer, checkManifests, formatFinding,
+  ProductionGateway, ProductionHttpRoute, RoutePathMatch,
 } from '../lib';
 import { ProductionPropsError } from '../lib/internal/errors';
 import { validateManifests } from './helpers/schema';
@@ -179,6 +180,42 @@ describe('every generated input: a clean error, or valid, production-ready, dete
     });
   });
 
+  test('ProductionGateway with an HTTP route', () => {
+    // Valid values weigh more, so that about half of the runs synthesize.
+    const host = fc.oneof(
+      { arbitrary: fc.tuple(label, label).map(([a, b]) => `${a}.${b}.example.com`), weight: 6 },
+      { arbitrary: fc.constantFrom('*.example.com', 'localhost', 'UPPER.example.com', '', '10.0.0.1', 'a..b', '*.*.example.com'), weight: 1 },
+      { arbitrary: hostileString, weight: 1 },
+    );
+    const path = fc.oneof(
+      { arbitrary: fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => `/${ls.join('/')}`), weight: 10 },
+      { arbitrary: fc.constantFrom('/', '//x', 'x', '/a/../b', '/a#b', '/%2F', '/%41', '/ü', '/a/.'), weight: 1 },
+      { arbitrary: hostileString, weight: 1 },
+    );
+    const arbitrary = fc.record({
+      listenerHost: host, otherHost: host, same: fc.constantFrom(true, true, true, false), paths: fc.uniqueArray(path, { minLength: 1, maxLength: 3 }),
+      timeout: fc.option(seconds, { nil: undefined }), exact: fc.boolean(),
+    });
+    holds(arbitrary, (chart, p) => {
+      const shop = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+      const web = new ProductionApp(shop, 'Web', { image: 'registry.example.com/web:1.0.0', port: 8080, healthPath: '/healthz' });
+      const gateway = new ProductionGateway(chart, 'Gateway', {
+        namespaceName: 'gateway-system', gatewayClassName: 'istio',
+        listeners: [{ hostname: p.listenerHost, certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
+      });
+      gateway.admitNamespace(shop);
+      new ProductionHttpRoute(shop, 'Route', {
+        gateway, hostname: p.same ? p.listenerHost : p.otherHost, app: web, paths: p.paths, requestTimeout: p.timeout,
+        pathMatch: p.exact ? RoutePathMatch.EXACT : RoutePathMatch.PREFIX,
+      });
+    }, (manifests, p) => {
+      const route = ofKind(manifests, 'HTTPRoute').find((r) => r.metadata.namespace === 'shop');
+      expect(route.spec.hostnames).toEqual([p.same ? p.listenerHost : p.otherHost]);
+      expect(route.spec.rules[0].matches.map((m: any) => m.path)).toEqual(p.paths.map((value) => ({ type: p.exact ? 'Exact' : 'PathPrefix', value })));
+      expect(ofKind(manifests, 'Gateway')[0].spec.listeners[0].hostname).toBe(p.listenerHost);
+    });
+  });
+
   test('ClusterDefaultDeny', () => {
     holds(fc.record({ cni: fc.constantFrom(Cni.CILIUM, Cni.CALICO), exempt: fc.option(fc.array(fc.oneof(label, hostileString), { maxLength: 3 }), { nil: undefined }) }),
       (chart, p) => { new ClusterDefaultDeny(chart, 'Deny', { cni: p.cni, exemptNamespaces: p.exempt }); });
@@ -208,6 +245,7 @@ describe('wrong JavaScript types never escape as a TypeError', () => {
     ['ProductionNamespace', (c, p) => new ProductionNamespace(c, 'X', p)],
     ['ProductionIngress', (c, p) => new ProductionIngress(c, 'X', p)],
     ['ClusterDefaultDeny', (c, p) => new ClusterDefaultDeny(c, 'X', p)],
+    ['ProductionGateway', (c, p) => new ProductionGateway(c, 'X', p)],
   ];
   test.each(constructors)('%s given anything as props', (_name, make) => {
     fc.assert(fc.property(anything, (props) => {
@@ -227,8 +265,12 @@ describe('wrong JavaScript types never escape as a TypeError', () => {
       ProductionNamespace: { name: 'shop' },
       ProductionIngress: {},
       ClusterDefaultDeny: { cni: Cni.CILIUM },
+      ProductionGateway: {
+        gatewayClassName: 'istio', namespaceName: 'gw',
+        listeners: [{ hostname: 'a.example.com', certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
+      },
     };
-    const fields = ['image', 'port', 'replicas', 'name', 'env', 'size', 'security', 'writablePaths', 'sidecars', 'schedule', 'quota', 'tls', 'cni', 'readiness'];
+    const fields = ['image', 'port', 'replicas', 'name', 'env', 'size', 'security', 'writablePaths', 'sidecars', 'schedule', 'quota', 'tls', 'cni', 'readiness', 'listeners', 'gatewayClassName', 'dataPlane', 'routeNamespaceLabels'];
     fc.assert(fc.property(fc.constantFrom(...fields), anything, (field, value) => {
       const { error } = attempt((chart) => make(chart, { ...valid[name], [field]: value }));
       if (error !== undefined) {
