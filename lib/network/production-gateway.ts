@@ -203,7 +203,8 @@ export interface GatewayAttributes {
  *
  * @example
  * const issuer = CertManagerIssuer.clusterIssuer('letsencrypt-prod');
- * const gateway = new ProductionGateway(edge, 'Gateway', {
+ * const gateway = new ProductionGateway(chart, 'Gateway', {
+ *   namespaceName: 'gateway-system',
  *   gatewayClassName: 'istio',
  *   listeners: [{ hostname: 'shop.example.com', certificate: TlsCertificate.certManager(issuer) }],
  * });

@@ -55,6 +55,12 @@ export interface ProductionGrpcRouteProps {
  * Also allows the gateway's data-plane pods into the workload, on the routed port only.
  *
  * @example
+ * const cart = new ProductionApp(shop, 'Cart', {
+ *   image: 'registry.example.com/cart:1.0.0', port: 9090, portName: 'grpc', readiness: AppProbe.grpc(), liveness: AppProbe.tcpSocket(),
+ * });
+ * const gateway = ProductionGateway.fromGatewayAttributes(chart, 'Shared', {
+ *   name: 'shared', namespaceName: 'gateway-system', listeners: [{ name: 'https', hostname: '*.example.com' }],
+ * });
  * new ProductionGrpcRoute(shop, 'CartRoute', { gateway, hostname: 'api.example.com', app: cart, services: ['shop.cart.v1.CartService'] });
  */
 export class ProductionGrpcRoute extends Construct {

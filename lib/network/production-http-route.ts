@@ -140,6 +140,9 @@ export interface ProductionHttpRouteProps {
  * Also allows the gateway's data-plane pods into the workload, on the routed port only.
  *
  * @example
+ * const gateway = ProductionGateway.fromGatewayAttributes(chart, 'Shared', {
+ *   name: 'shared', namespaceName: 'gateway-system', listeners: [{ name: 'https', hostname: '*.example.com' }],
+ * });
  * new ProductionHttpRoute(shop, 'WebRoute', { gateway, hostname: 'shop.example.com', app: web, paths: ['/'] });
  */
 export class ProductionHttpRoute extends Construct {

@@ -433,13 +433,15 @@ interface Route {
 }
 
 /**
- * The single public entry of a set of apps: host and path routes over TLS, through the ingress controller.
+ * The public entry of a set of apps on clusters that use the Ingress API: host and path routes over TLS, through an
+ * ingress controller (Traefik, HAProxy, or your own; ingress-nginx is retired). New entries use a ProductionGateway.
  *
  * Routing to a hardened workload also allows the controller's pods into it, on the routed port only. Emits
  * an Ingress (with cert-manager Certificates when asked), or Gateway API HTTPRoutes with `gateway`.
  *
  * @example
  * const ingress = new ProductionIngress(shop, 'Ingress', {
+ *   controller: IngressController.TRAEFIK,
  *   tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
  * });
  * ingress.addRoute('shop.example.com', '/', web);
