@@ -433,6 +433,8 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
   },
   IngressControllerOptions: {
     bodySizeAnnotation: { optional: true, shape: { kind: 'string' } },
+    grpcAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    grpcServiceAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     hstsAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     httpsRedirectAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     ingressClassName: { optional: false, shape: { kind: 'string' } },

@@ -364,9 +364,9 @@ export class ProductionGateway extends Construct implements IGateway {
    * Labels a ProductionNamespace with `routeNamespaceLabels`, so that routes in it may attach to this Gateway. Call it
    * before creating the routes in that namespace.
    */
-  public admitNamespace(namespace: ProductionNamespace): void {
+  public admitNamespace(productionNamespace: ProductionNamespace): void {
     for (const [key, value] of Object.entries(this.routeNamespaceLabels)) {
-      namespace.namespace.metadata.addLabel(key, value);
+      productionNamespace.namespace.metadata.addLabel(key, value);
     }
   }
 

@@ -49,8 +49,10 @@ export interface ProductionGrpcRouteProps {
 }
 
 /**
- * The GRPCRoute of one gRPC workload and hostname on a Gateway, in the workload's namespace. The Gateway speaks HTTP/2
- * to the workload (GRPCRoute backends are gRPC by definition), so the workload serves gRPC without TLS (h2c).
+ * The GRPCRoute of one gRPC workload and hostname on a Gateway, in the workload's namespace. The route tells the
+ * implementation that the backend speaks gRPC, and the Service port's name (`grpc`, `grpc-<suffix>`) tells the
+ * implementations that select the protocol by port name (Istio) too: the Gateway speaks HTTP/2 without TLS (h2c) to
+ * the workload.
  *
  * Also allows the gateway's data-plane pods into the workload, on the routed port only.
  *

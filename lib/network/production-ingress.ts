@@ -466,11 +466,7 @@ export class ProductionIngress extends Construct {
 
   /** The Ingress, unless `gateway` is set. */
   public readonly ingress?: kplus.Ingress;
-  /**
-   * The Ingress of the routes to gRPC ports (`<name>-grpc`, carrying the controller's `grpcAnnotations`), once one is
-   * routed.
-   */
-  public grpcIngress?: kplus.Ingress;
+  private grpcIngressResource?: kplus.Ingress;
   /** The cert-manager Certificates, one per `TlsCertificate.certManager` entry. */
   public readonly certificates: Certificate[] = [];
   /** The HTTPRoutes, one per host, when `gateway` is set. */
@@ -675,6 +671,14 @@ export class ProductionIngress extends Construct {
     this.record(host, path, options.pathType, [{ name: service.name, port: port! }], grpc, undefined);
   }
 
+  /**
+   * The Ingress of the routes to gRPC ports (`<name>-grpc`, carrying the controller's `grpcAnnotations`), once one is
+   * routed.
+   */
+  public get grpcIngress(): kplus.Ingress | undefined {
+    return this.grpcIngressResource;
+  }
+
   /** Every routed host, in the order first routed. */
   public hosts(): string[] {
     return [...new Set(this.routes.map((r) => r.host))];
@@ -774,19 +778,19 @@ export class ProductionIngress extends Construct {
 
   /** The Ingress of the gRPC routes, created with the first one: the main Ingress's TLS and annotations, and the controller's gRPC ones. */
   private grpcIngressOf(): kplus.Ingress {
-    if (this.grpcIngress === undefined) {
+    if (this.grpcIngressResource === undefined) {
       const annotations: Record<string, string> = { ...this.baseAnnotations, ...this.controller.grpcAnnotations };
       if (this.externalDns) {
         annotations[EXTERNAL_DNS_HOSTNAME_ANNOTATION] = Lazy.any({ produce: () => this.hostsOf(true).join(',') }) as string;
       }
-      this.grpcIngress = new kplus.Ingress(this, 'Grpc', {
+      this.grpcIngressResource = new kplus.Ingress(this, 'Grpc', {
         metadata: objectMetadata(this.profile, `${this.name}-grpc`, this.namespace, {}, annotations),
         className: this.ingressClassName,
       });
       // The same hosts and Secrets as the main Ingress: the certificates are issued once, for both.
-      this.tlsEntries.forEach((entry, i) => this.grpcIngress!.addTls([{ hosts: entry.hosts, secret: this.tlsSecrets[i] }]));
+      this.tlsEntries.forEach((entry, i) => this.grpcIngressResource!.addTls([{ hosts: entry.hosts, secret: this.tlsSecrets[i] }]));
     }
-    return this.grpcIngress;
+    return this.grpcIngressResource;
   }
 
   private addHttpRoute(host: string): void {
