@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import {
   AppProbe, AppSize, ClusterDefaultDeny, Cni, NetworkPeer, ProductionApp, ProductionCronJob, ProductionIngress, ProductionJob,
   ProductionNamespace, ProductionWorker, Profile, TlsCertificate, CertManagerIssuer, checkManifests, formatFinding,
-  ProductionGateway, ProductionHttpRoute, RoutePathMatch,
+  ProductionGateway, ProductionGrpcRoute, ProductionHttpRoute, RoutePathMatch,
 } from '../lib';
 import { ProductionPropsError } from '../lib/internal/errors';
 import { validateManifests } from './helpers/schema';
@@ -237,6 +237,30 @@ describe('every generated input: a clean error, or valid, production-ready, dete
 
 describe('wrong JavaScript types never escape as a TypeError', () => {
   const anything = fc.anything({ maxDepth: 2, withNullPrototype: false });
+
+  test.each([['ProductionHttpRoute'], ['ProductionGrpcRoute']])('%s given valid props with one field replaced by anything', (name) => {
+    const grpc = name === 'ProductionGrpcRoute';
+    const build = (field: string, value: unknown) => (chart: Chart) => {
+      const shop = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+      const app = new ProductionApp(shop, 'App', {
+        image: 'registry.example.com/app:1.0.0', port: 9090, portName: grpc ? 'grpc' : 'http',
+        readiness: grpc ? AppProbe.grpc() : AppProbe.httpGet('/ready'), liveness: AppProbe.tcpSocket(),
+      });
+      const gateway = ProductionGateway.fromGatewayAttributes(chart, 'Gw', { name: 'gw', namespaceName: 'gw', listeners: [{ name: 'https' }] });
+      const props = { gateway, app, hostname: 'a.example.com', [field]: value };
+      if (grpc) new ProductionGrpcRoute(shop, 'X', props as any); else new ProductionHttpRoute(shop, 'X', props as any);
+    };
+    // The unchanged props synthesize, so that every failure below comes from the replaced field.
+    expect(attempt(build('name', 'x')).error).toBeUndefined();
+    const fields = ['gateway', 'app', 'hostname', 'paths', 'port', 'name', 'requestTimeout', 'requestHeaders', 'responseHeaders', 'hsts', 'services', 'pathMatch'];
+    fc.assert(fc.property(fc.constantFrom(...fields), anything, (field, value) => {
+      const { error } = attempt(build(field, value));
+      if (error !== undefined) {
+        expectCleanError(error);
+      }
+    }), RUNS);
+  });
+
   const constructors: Array<[string, (chart: Chart, props: any) => void]> = [
     ['ProductionApp', (c, p) => new ProductionApp(c, 'X', p)],
     ['ProductionWorker', (c, p) => new ProductionWorker(c, 'X', p)],
@@ -246,6 +270,8 @@ describe('wrong JavaScript types never escape as a TypeError', () => {
     ['ProductionIngress', (c, p) => new ProductionIngress(c, 'X', p)],
     ['ClusterDefaultDeny', (c, p) => new ClusterDefaultDeny(c, 'X', p)],
     ['ProductionGateway', (c, p) => new ProductionGateway(c, 'X', p)],
+    ['ProductionHttpRoute', (c, p) => new ProductionHttpRoute(c, 'X', p)],
+    ['ProductionGrpcRoute', (c, p) => new ProductionGrpcRoute(c, 'X', p)],
   ];
   test.each(constructors)('%s given anything as props', (_name, make) => {
     fc.assert(fc.property(anything, (props) => {

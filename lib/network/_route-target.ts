@@ -36,6 +36,14 @@ export function resolveRouteTarget(errors: PropErrors, props: RouteTargetProps, 
   const { gateway, hostname, app } = props;
   const kind = grpc ? 'ProductionGrpcRoute' : 'ProductionHttpRoute';
   const other = grpc ? 'ProductionHttpRoute' : 'ProductionGrpcRoute';
+  const isGateway = Array.isArray(gateway?.listeners) && typeof gateway?.name === 'string' && typeof gateway?.namespaceName === 'string'
+    && typeof gateway?.dataPlane?.toNetworkPolicyPeer === 'function';
+  const isWorkload = Array.isArray(app?.ports) && typeof app?.addIngressRule === 'function' && app?.node !== undefined;
+  errors.check(!isGateway, 'gateway', gateway, 'is not a gateway', 'pass a ProductionGateway, or ProductionGateway.fromGatewayAttributes(...)');
+  errors.check(!isWorkload, 'app', app, 'is not a hardened workload', 'pass a ProductionApp (or another workload of the library) that serves a port');
+  if (!isGateway || !isWorkload) {
+    return undefined;
+  }
 
   // ---- hostname and listener ----
   let listener: GatewayListener | undefined;
