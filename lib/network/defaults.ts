@@ -1,10 +1,10 @@
 /**
  * Every opinion of the namespace, entry and cluster-wide network constructs, as data keyed by profile.
  *
- * ProductionNamespace, ProductionIngress and ClusterDefaultDeny read their defaults from here and never
- * inline literals. The border with `lib/defaults.ts`: what a workload needs, including the cluster DNS that every
- * workload's own NetworkPolicy allows, is there; what only these constructs need is here. The README's network
- * section is written from these values.
+ * ProductionNamespace, ProductionGateway and its routes, ProductionIngress and ClusterDefaultDeny read their defaults
+ * from here and never inline literals. The border with `lib/defaults.ts`: what a workload needs, including the cluster
+ * DNS that every workload's own NetworkPolicy allows, is there; what only these constructs need is here. The README's
+ * network section is written from these values.
  */
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';

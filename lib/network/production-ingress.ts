@@ -124,7 +124,7 @@ export class IngressController {
   });
 
   /**
-   * Any other controller (Traefik, HAProxy, a second ingress-nginx with another class, ...).
+   * Any other controller (Contour, Kong, a second Traefik with another class, ...).
    */
   public static custom(options: IngressControllerOptions): IngressController {
     const problems = new FactoryProblems();
