@@ -133,7 +133,9 @@ export interface ProductionGatewayProps {
   readonly name?: string;
 
   /**
-   * The Gateway's namespace.
+   * The Gateway's namespace: usually the platform's gateway namespace, where the implementation runs the data-plane
+   * pods. Its NetworkPolicies must let those pods receive traffic and reach the routed workloads (a ProductionNamespace
+   * denies both by default).
    *
    * @default - the enclosing ProductionNamespace, else the chart's namespace
    */
@@ -281,7 +283,9 @@ export class ProductionGateway extends Construct implements IGateway {
     // ---- listeners ----
     const listeners = Array.isArray(props.listeners) ? props.listeners : [];
     errors.check(listeners.length === 0, 'listeners', props.listeners, 'is empty', 'give at least one listener, e.g. { hostname: \'shop.example.com\', certificate: TlsCertificate.certManager(issuer) }');
-    errors.check(listeners.length > 63, 'listeners', `${listeners.length} listeners`, 'is more than a Gateway holds with its redirect listener (64)', 'split them over several gateways');
+    const room = this.httpsRedirect ? 63 : 64;
+    errors.check(listeners.length > room, 'listeners', `${listeners.length} listeners`,
+      `is more than the ${room} a Gateway holds${this.httpsRedirect ? ' besides its redirect listener' : ''} (64 in all)`, 'split them over several gateways');
     const resolved = listeners.map((l, i) => this.resolveListener(errors, l, i));
     this.listeners = resolved.map((r) => r.listener);
     const all: GatewayListener[] = [
