@@ -159,12 +159,12 @@ EOF2
 done
 cat > main.ts <<'EOF'
 import { App, Chart } from 'cdk8s';
-import { ProductionApp, synthApp } from '@platform/cdk8s-production';
+import { ProductionApp, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 const chart = new Chart(app, 'consumer');
 new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.2.3', port: 8080, healthPath: '/healthz' });
-synthApp(app);
+Synth.app(app);
 EOF
 
 echo "+ npm install --no-audit --no-fund $(basename "$TARBALL") ${PEERS[*]} ${TOOLS[*]}"

@@ -37,7 +37,7 @@ function snippetsOf(file: string, examplesOnly: boolean): Snippet[] {
 
 const VALUE_EXPORTS = Object.keys(lib).filter((k) => k !== 'default');
 
-/** Every name the package root exports, types included (interfaces such as `Rule` are only types). */
+/** Every name the package root exports, types included (interfaces such as `IRule` are only types). */
 function exportedNames(): string[] {
   const entry = path.join(ROOT, 'lib', 'index.ts');
   const program = ts.createProgram([entry], { skipLibCheck: true, noResolve: false, types: [] });
