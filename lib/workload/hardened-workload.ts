@@ -305,7 +305,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   /** Adds one grant after construction, once the pod (and its token) exists. */
   private addGrant(method: string, grant: ApiGrant): void {
     const errors = new PropErrors(this, this.kind, this.profile);
-    const valid = resolveApiGrants(errors, [grant], method, this.namespace);
+    const valid = resolveApiGrants(errors, [grant], method, this.namespaceName);
     errors.check(!this.serviceAccountToken, method, grant.toString(),
       'needs the service account token, which the pod does not mount (the token is part of the pod, decided when it is created)',
       'declare the grant in the \'apiAccess\' prop instead, which turns the token and the API-server egress on with the pod');
@@ -329,7 +329,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     this.roleBinding = new k8s.KubeRoleBinding(this, 'ApiRoleBinding', {
       metadata,
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'Role', name: this.role.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespaceName }],
     });
   }
 
