@@ -1,9 +1,7 @@
 // A storefront's network layout in production: one namespace, a web frontend calling an API, and a single
 // public entry over TLS. Every pod is isolated; the only allowed paths are the ones the objects declare.
 import { App, Chart } from 'cdk8s';
-import {
-  CertManagerIssuer, KubernetesApiServer, ProductionApp, ProductionIngress, ProductionNamespace, Profile, synthApp, TlsCertificate,
-} from '@platform/cdk8s-production';
+import { CertManagerIssuer, KubernetesApiServer, ProductionApp, ProductionIngress, ProductionNamespace, Profile, TlsCertificate, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -44,4 +42,4 @@ const ingress = new ProductionIngress(shop, 'Ingress', {
 });
 ingress.addRoute('shop.example.com', '/', web);
 
-synthApp(app);
+Synth.app(app);

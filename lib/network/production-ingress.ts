@@ -1,4 +1,4 @@
-import { Lazy, Names, Size } from 'cdk8s';
+import { ApiObject, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
@@ -26,24 +26,24 @@ export interface IngressControllerOptions {
   readonly ingressClassName: string;
 
   /** The namespace the controller's pods run in (the source of the traffic that reaches the apps). */
-  readonly namespace: string;
+  readonly namespaceName: string;
 
   /** The labels of the controller's pods. */
-  readonly podLabels: Record<string, string>;
+  readonly podLabels: { [key: string]: string };
 
   /**
    * Annotations that redirect HTTP to HTTPS.
    *
    * @default - none
    */
-  readonly httpsRedirectAnnotations?: Record<string, string>;
+  readonly httpsRedirectAnnotations?: { [key: string]: string };
 
   /**
    * Annotations that turn on HSTS.
    *
    * @default - none (the controller sends HSTS by its own configuration, or not at all)
    */
-  readonly hstsAnnotations?: Record<string, string>;
+  readonly hstsAnnotations?: { [key: string]: string };
 
   /**
    * The annotation that limits requests per second per client (its value is the integer limit).
@@ -79,7 +79,7 @@ export class IngressController {
     const given = options ?? ({} as IngressControllerOptions);
     problems.check(typeof given.ingressClassName !== 'string' || !isDns1123Subdomain(given.ingressClassName), 'ingressClassName', given.ingressClassName,
       'is not a valid IngressClass name', 'use a DNS-1123 subdomain');
-    problems.check(typeof given.namespace !== 'string' || !isDns1123Label(given.namespace), 'namespace', given.namespace, 'is not a namespace name',
+    problems.check(typeof given.namespaceName !== 'string' || !isDns1123Label(given.namespaceName), 'namespaceName', given.namespaceName, 'is not a namespace name',
       'use a DNS-1123 label');
     problems.check(typeof given.podLabels !== 'object' || given.podLabels === null || Object.keys(given.podLabels).length === 0, 'podLabels', given.podLabels,
       'is empty, which would admit every pod of the controller namespace', 'give the labels of the controller pods');
@@ -89,13 +89,13 @@ export class IngressController {
   /** The IngressClass name. */
   public readonly ingressClassName: string;
   /** The namespace of the controller's pods. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** The labels of the controller's pods. */
-  public readonly podLabels: Record<string, string>;
+  public readonly podLabels: { [key: string]: string };
   /** Annotations that redirect HTTP to HTTPS. */
-  public readonly httpsRedirectAnnotations: Record<string, string>;
+  public readonly httpsRedirectAnnotations: { [key: string]: string };
   /** Annotations that turn on HSTS. */
-  public readonly hstsAnnotations: Record<string, string>;
+  public readonly hstsAnnotations: { [key: string]: string };
   /** The rate-limit annotation, if the controller has one. */
   public readonly rateLimitAnnotation?: string;
   /** The body-size annotation, if the controller has one. */
@@ -103,7 +103,7 @@ export class IngressController {
 
   private constructor(options: IngressControllerOptions, private readonly problems: PropProblem[] = []) {
     this.ingressClassName = options.ingressClassName;
-    this.namespace = options.namespace;
+    this.namespaceName = options.namespaceName;
     this.podLabels = { ...options.podLabels };
     this.httpsRedirectAnnotations = { ...(options.httpsRedirectAnnotations ?? {}) };
     this.hstsAnnotations = { ...(options.hstsAnnotations ?? {}) };
@@ -122,7 +122,7 @@ export class IngressController {
 
   /** The controller's pods, as a network peer. */
   public get peer(): NetworkPeer {
-    return NetworkPeer.namespace(this.namespace, this.podLabels);
+    return NetworkPeer.inNamespace(this.namespaceName, this.podLabels);
   }
 }
 
@@ -232,7 +232,7 @@ export interface IngressGatewayOptions {
    *
    * @default - the namespace of the ingress
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * The Gateway listener the routes attach to.
@@ -246,7 +246,7 @@ export interface IngressGatewayOptions {
    *
    * @default - every pod of the Gateway's namespace
    */
-  readonly podLabels?: Record<string, string>;
+  readonly podLabels?: { [key: string]: string };
 }
 
 /**
@@ -284,7 +284,7 @@ export interface ProductionIngressProps {
    *
    * @default - the enclosing ProductionNamespace, else the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * The ingress controller: its class, its pods (allowed into the routed apps) and its annotations.
@@ -378,7 +378,7 @@ export class ProductionIngress extends Construct {
   /** The name of the Ingress (the prefix of the HTTPRoutes and Certificates). */
   public readonly name: string;
   /** The namespace. */
-  public readonly namespace?: string;
+  public readonly namespaceName?: string;
   /** The ingress controller. */
   public readonly controller: IngressController;
   /** The IngressClass, or undefined in Gateway mode. */
@@ -393,9 +393,9 @@ export class ProductionIngress extends Construct {
   /** The Ingress, unless `gateway` is set. */
   public readonly ingress?: kplus.Ingress;
   /** The cert-manager Certificates, one per `TlsCertificate.certManager` entry. */
-  public readonly certificates: Certificate[] = [];
+  public readonly certificates: ApiObject[] = [];
   /** The HTTPRoutes, one per host, when `gateway` is set. */
-  public readonly httpRoutes: HttpRoute[] = [];
+  public readonly httpRoutes: ApiObject[] = [];
 
   private readonly routes: Route[] = [];
   private readonly tlsEntries: Array<{ hosts: string[]; explicit: boolean }> = [];
@@ -412,10 +412,10 @@ export class ProductionIngress extends Construct {
 
     this.name = props.name ?? Names.toDnsLabel(this);
     errors.checkName(props.name, this.name, isDns1123Subdomain(this.name), 'a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
-    this.namespace = props.namespace ?? _namespaceOf(this);
+    this.namespaceName = props.namespaceName ?? _namespaceOf(this);
     const enclosing = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
-    errors.check(props.namespace !== undefined && enclosing !== undefined && props.namespace !== enclosing, 'namespace', props.namespace,
-      `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespace\', or create the ingress outside the ProductionNamespace');
+    errors.check(props.namespaceName !== undefined && enclosing !== undefined && props.namespaceName !== enclosing, 'namespaceName', props.namespaceName,
+      `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespaceName\', or create the ingress outside the ProductionNamespace');
     this.controller = props.controller ?? IngressController.NGINX;
     this.controller._reportProblems(errors, 'controller');
     this.gateway = props.gateway;
@@ -434,7 +434,7 @@ export class ProductionIngress extends Construct {
     if (this.gateway) {
       const gw = this.gateway;
       errors.check(!isDns1123Subdomain(gw.name), 'gateway.name', gw.name, 'is not a Gateway name', 'use a DNS-1123 subdomain');
-      errors.check(gw.namespace !== undefined && !isDns1123Label(gw.namespace), 'gateway.namespace', gw.namespace, 'is not a namespace name', 'use a DNS-1123 label');
+      errors.check(gw.namespaceName !== undefined && !isDns1123Label(gw.namespaceName), 'gateway.namespaceName', gw.namespaceName, 'is not a namespace name', 'use a DNS-1123 label');
       errors.check(props.ingressClassName !== undefined, 'ingressClassName', props.ingressClassName, 'is set together with \'gateway\'',
         'remove it; the Gateway\'s class decides the controller');
       errors.check(props.tls !== undefined, 'tls', '(set)', 'is set together with \'gateway\'; a Gateway terminates TLS on its HTTPS listener',
@@ -480,7 +480,7 @@ export class ProductionIngress extends Construct {
 
     // ================= objects =================
     this.sourcePeer = this.gateway
-      ? NetworkPeer.namespace(this.gateway.namespace ?? this.namespace ?? 'default', this.gateway.podLabels)
+      ? NetworkPeer.inNamespace(this.gateway.namespaceName ?? this.namespaceName ?? 'default', this.gateway.podLabels)
       : this.controller.peer;
     if (this.gateway) {
       return;
@@ -498,7 +498,7 @@ export class ProductionIngress extends Construct {
     }
 
     this.ingress = new kplus.Ingress(this, 'Resource', {
-      metadata: objectMetadata(this.profile, this.name, this.namespace, {}, annotations),
+      metadata: objectMetadata(this.profile, this.name, this.namespaceName, {}, annotations),
       className: this.ingressClassName,
     });
 
@@ -509,7 +509,7 @@ export class ProductionIngress extends Construct {
       const cert = entry.certificate;
       if (cert._kind === 'certificate') {
         this.certificates.push(new Certificate(this, `Certificate${i}`, {
-          metadata: objectMetadata(this.profile, secretName, this.namespace),
+          metadata: objectMetadata(this.profile, secretName, this.namespaceName),
           spec: {
             secretName,
             dnsNames: hosts,
@@ -540,8 +540,8 @@ export class ProductionIngress extends Construct {
     }
     errors.check(!app.ports.some((p) => p.port === port), 'addRoute.port', port, `is not a port of workload '${app.node.path}'`,
       `use one of ${app.ports.map((p) => p.port).join(', ')}`);
-    errors.check((app.namespace ?? '') !== (this.namespace ?? ''), 'addRoute.app', app.node.path,
-      `is in namespace "${app.namespace ?? ''}" but the ingress is in "${this.namespace ?? ''}"; an Ingress routes only to Services in its own namespace`,
+    errors.check((app.namespaceName ?? '') !== (this.namespaceName ?? ''), 'addRoute.app', app.node.path,
+      `is in namespace "${app.namespaceName ?? ''}" but the ingress is in "${this.namespaceName ?? ''}"; an Ingress routes only to Services in its own namespace`,
       'create the ProductionIngress in the app\'s namespace (one ingress per namespace)');
     errors.throwIfAny();
     this.record(host, path, options.pathType, app.service!, port!);
@@ -630,9 +630,9 @@ export class ProductionIngress extends Construct {
     const gw = this.gateway!;
     const index = this.httpRoutes.length;
     const route = new HttpRoute(this, `Route${index}`, {
-      metadata: objectMetadata(this.profile, `${this.name}-${index}`, this.namespace),
+      metadata: objectMetadata(this.profile, `${this.name}-${index}`, this.namespaceName),
       spec: {
-        parentRefs: [{ name: gw.name, namespace: gw.namespace, sectionName: gw.sectionName ?? GATEWAY_SECTION_NAME }],
+        parentRefs: [{ name: gw.name, namespace: gw.namespaceName, sectionName: gw.sectionName ?? GATEWAY_SECTION_NAME }],
         hostnames: [host],
         rules: Lazy.any({
           produce: () => this.routes.filter((r) => r.host === host).map((r) => ({

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { mayReach } from '../../lib/network/may-reach';
+import { Reachability } from '../../lib/network/may-reach';
 import { checkManifests } from '../../lib/rules/engine';
 import { expectValidManifests } from '../helpers/schema';
 
@@ -37,8 +37,8 @@ function synthNetworkExample(): any[] {
 describe('examples/network', () => {
   const objects = synthNetworkExample();
   const podLabels = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.metadata.labels;
-  const web = { namespace: 'shop', labels: podLabels('web') };
-  const api = { namespace: 'shop', labels: podLabels('api') };
+  const web = { namespaceName: 'shop', labels: podLabels('web') };
+  const api = { namespaceName: 'shop', labels: podLabels('api') };
 
   test('emits the namespace, both apps, the ingress and its certificate', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining([
@@ -56,12 +56,12 @@ describe('examples/network', () => {
   });
 
   test('allows exactly ingress -> web and web -> api', () => {
-    const controller = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
-    expect(mayReach(objects, controller, web, 8080)).toBe(true);
-    expect(mayReach(objects, controller, api, 9000)).toBe(false);
-    expect(mayReach(objects, web, api, 9000)).toBe(true);
-    expect(mayReach(objects, api, web, 8080)).toBe(false);
-    expect(mayReach(objects, web, { ip: '1.1.1.1' }, 443)).toBe(false);
-    expect(mayReach(objects, { namespace: 'other', labels: {} }, api, 9000)).toBe(false);
+    const controller = { namespaceName: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    expect(Reachability.mayReach(objects, controller, web, 8080)).toBe(true);
+    expect(Reachability.mayReach(objects, controller, api, 9000)).toBe(false);
+    expect(Reachability.mayReach(objects, web, api, 9000)).toBe(true);
+    expect(Reachability.mayReach(objects, api, web, 8080)).toBe(false);
+    expect(Reachability.mayReach(objects, web, { ip: '1.1.1.1' }, 443)).toBe(false);
+    expect(Reachability.mayReach(objects, { namespaceName: 'other', labels: {} }, api, 9000)).toBe(false);
   });
 });
