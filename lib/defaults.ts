@@ -10,21 +10,21 @@
  */
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ProfileValues } from './profile';
+import { _ProfileValues } from './profile';
 
 /** Replicas of a ProductionApp when `replicas` is not set. */
-export const DEFAULT_REPLICAS: ProfileValues<number> = { dev: 1, staging: 2, prod: 3 };
+export const DEFAULT_REPLICAS: _ProfileValues<number> = { dev: 1, staging: 2, prod: 3 };
 
 /** The fewest replicas that keep a workload available through the loss of one pod or node. */
 export const MIN_HA_REPLICAS = 2;
 
 /** The lowest replica count allowed (a warning below it in dev, an error in staging and prod). */
-export const MIN_REPLICAS: ProfileValues<number> = { dev: 1, staging: 2, prod: 2 };
+export const MIN_REPLICAS: _ProfileValues<number> = { dev: 1, staging: 2, prod: 2 };
 
 /** Default autoscaling bounds when autoscaling is on and a bound is not given. */
 export const DEFAULT_AUTOSCALING = {
-  minReplicas: { dev: 1, staging: 2, prod: 3 } as ProfileValues<number>,
-  maxReplicas: { dev: 3, staging: 4, prod: 10 } as ProfileValues<number>,
+  minReplicas: { dev: 1, staging: 2, prod: 3 } as _ProfileValues<number>,
+  maxReplicas: { dev: 3, staging: 4, prod: 10 } as _ProfileValues<number>,
   cpuUtilizationPercent: 70,
 };
 
@@ -82,7 +82,7 @@ export const WRITABLE_PATHS = ['/tmp'];
 export const WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES = 1;
 
 /** The priority class of an app's pods when `priorityClassName` is not set. */
-export const PRIORITY_CLASS_NAME: ProfileValues<string> = {
+export const PRIORITY_CLASS_NAME: _ProfileValues<string> = {
   dev: 'platform-low',
   staging: 'platform-default',
   prod: 'platform-high',
@@ -134,7 +134,7 @@ export const SIZES: Record<'small' | 'medium' | 'large', kplus.ContainerResource
 };
 
 /** The size preset of an app when neither `size` nor `resources` is set. */
-export const DEFAULT_SIZE: ProfileValues<'small' | 'medium' | 'large'> = { dev: 'small', staging: 'small', prod: 'medium' };
+export const DEFAULT_SIZE: _ProfileValues<'small' | 'medium' | 'large'> = { dev: 'small', staging: 'small', prod: 'medium' };
 
 /** Sidecars and init containers get this preset unless they set their own. */
 export const HELPER_CONTAINER_SIZE: 'small' = 'small';

@@ -94,8 +94,10 @@ export class Profile {
 
   /**
    * Picks the value for this profile.
+   *
+   * @internal
    */
-  public select<T>(values: ProfileValues<T>): T {
+  public _select<T>(values: _ProfileValues<T>): T {
     switch (this.name) {
       case 'dev': return values.dev;
       case 'staging': return values.staging;
@@ -110,8 +112,10 @@ export class Profile {
 
 /**
  * One value per profile.
+ *
+ * @internal
  */
-export interface ProfileValues<T> {
+export interface _ProfileValues<T> {
   /** The value in dev. */
   readonly dev: T;
   /** The value in staging. */

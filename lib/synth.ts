@@ -78,7 +78,7 @@ const JS_YAML_OPTIONS = {
 const SLICE = 4096;
 
 /**
- * Options of {@link synthApp} and {@link synthAppYaml}.
+ * Options of `Synth.app` and `Synth.appYaml`.
  */
 export interface SynthOptions {
   /**
@@ -96,7 +96,7 @@ export interface ChartManifests {
   /** The chart. */
   readonly chart: Chart;
   /** Its objects as Kubernetes JSON, in dependency order. */
-  readonly objects: readonly any[];
+  readonly objects: any[];
 }
 
 /**
@@ -114,13 +114,13 @@ export interface ChartManifests {
  * A chart that overrides `toJson()` is rendered through its override, as `app.synth()` does.
  *
  * Use it in the app that `cdk8s synth` runs (`app:` in `cdk8s.yaml`): replace `app.synth()` with
- * `synthApp(app)`.
+ * `Synth.app(app)`.
  *
  * @param app the app to synthesize
  * @param options how to write the manifests
  */
-export function synthApp(app: App, options: SynthOptions = {}): void {
-  const emitter = emitterOf('synthApp', app, options);
+function synthApp(app: App, options: SynthOptions = {}): void {
+  const emitter = emitterOf('Synth.app', app, options);
   fs.mkdirSync(app.outdir, { recursive: true });
   const session = new SynthSession(app);
   session.validate();
@@ -185,25 +185,87 @@ export function synthApp(app: App, options: SynthOptions = {}): void {
  * @param options how to write the manifests
  * @returns every object of every chart, in `app.synthYaml()`'s order, separated by `---`
  */
-export function synthAppYaml(app: App, options: SynthOptions = {}): string {
-  const emitter = emitterOf('synthAppYaml', app, options);
+function synthAppYaml(app: App, options: SynthOptions = {}): string {
+  const emitter = emitterOf('Synth.appYaml', app, options);
   return emitter._stringify(synthAppManifests(app).flatMap((c) => c.objects));
 }
 
 /**
  * Synthesizes an app into Kubernetes JSON, chart by chart, in time linear in the number of charts
- * and objects: what `app.synth()` would write, before YAML. Feed `objects` to `checkManifests` to
+ * and objects: what `app.synth()` would write, before YAML. Feed `objects` to `RulePack.check` to
  * judge an app without writing files.
  *
  * @param app the app to synthesize
  * @returns one entry per chart, in the order `app.synth()` writes the charts
  */
-export function synthAppManifests(app: App): ChartManifests[] {
-  checkApp('synthAppManifests', app);
+function synthAppManifests(app: App): ChartManifests[] {
+  checkApp('Synth.appManifests', app);
   const session = new SynthSession(app);
   session.resolveDependencies();
   session.validate();
   return app.charts.map((chart) => ({ chart, objects: session.chartJson(chart) }));
+}
+
+/**
+ * Linear-time synthesis of a cdk8s app: drop-in replacements for `app.synth()` and
+ * `app.synthYaml()`, and the manifests as JSON.
+ *
+ * @example
+ * const app = new App();
+ * const chart = new Chart(app, 'prod');
+ * new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
+ * Synth.app(app);
+ */
+export class Synth {
+  /**
+   * Synthesizes every chart of an app to its output folder: a drop-in for `app.synth()` whose cost
+   * grows linearly with the number of charts.
+   *
+   * `app.synth()` resolves dependencies and validates the whole app once for every chart it renders,
+   * so an app of many small charts (a chart per app or per team) costs quadratic time. This function
+   * runs the same steps once: it validates every construct (the same `node.validate()` calls, and the
+   * same error), infers the same chart and object dependencies, orders charts and objects as cdk8s
+   * does, and writes the same files (`app.outdir`, `app.yamlOutputType`, `app.outputFileExtension`,
+   * `construct-metadata.json` when `app.recordConstructMetadata` is set). With the default emitter
+   * every file is byte-identical to what `app.synth()` writes.
+   *
+   * A chart that overrides `toJson()` is rendered through its override, as `app.synth()` does.
+   *
+   * Use it in the app that `cdk8s synth` runs (`app:` in `cdk8s.yaml`): replace `app.synth()` with
+   * `Synth.app(app)`.
+   *
+   * @param app the app to synthesize
+   * @param options how to write the manifests
+   */
+  public static app(app: App, options: SynthOptions = {}): void {
+    synthApp(app, options);
+  }
+
+  /**
+   * Synthesizes an app into one YAML text, as `app.synthYaml()` does, in time linear in the number of
+   * charts and objects.
+   *
+   * @param app the app to synthesize
+   * @param options how to write the manifests
+   * @returns every object of every chart, in `app.synthYaml()`'s order, separated by `---`
+   */
+  public static appYaml(app: App, options: SynthOptions = {}): string {
+    return synthAppYaml(app, options);
+  }
+
+  /**
+   * Synthesizes an app into Kubernetes JSON, chart by chart, in time linear in the number of charts
+   * and objects: what `app.synth()` would write, before YAML. Feed `objects` to `RulePack.check` to
+   * judge an app without writing files.
+   *
+   * @param app the app to synthesize
+   * @returns one entry per chart, in the order `app.synth()` writes the charts
+   */
+  public static appManifests(app: App): ChartManifests[] {
+    return synthAppManifests(app);
+  }
+
+  private constructor() {}
 }
 
 /** Checks what a JavaScript caller passed, and returns the emitter to use. */
@@ -330,7 +392,7 @@ class SynthSession {
 function recordsConstructMetadata(app: App): boolean {
   const value = (app as unknown as { recordConstructMetadata?: unknown }).recordConstructMetadata;
   if (typeof value !== 'boolean') {
-    throw new Error(`synthApp: cannot tell whether app '${app.node.path}' records construct metadata (cdk8s's App.recordConstructMetadata is ${typeof value}, expected boolean): this cdk8s version is not supported, call app.synth() instead`);
+    throw new Error(`Synth.app: cannot tell whether app '${app.node.path}' records construct metadata (cdk8s's App.recordConstructMetadata is ${typeof value}, expected boolean): this cdk8s version is not supported, call app.synth() instead`);
   }
   return value;
 }

@@ -1,14 +1,26 @@
 import { IConstruct } from 'constructs';
 
-/** The metadata key under which dev-profile warnings are recorded on a construct. */
-export const WARNING_METADATA = '@platform/cdk8s-production:warning';
-
 /**
- * The warnings recorded on `scope` and everything below it: the policy breaches that are errors in staging and
- * prod but only warnings in dev.
+ * The dev-profile warnings: policy breaches that are errors in staging and prod but only
+ * warnings in dev, recorded as construct metadata.
+ *
+ * @example
+ * for (const warning of Warnings.collect(app)) {
+ *   console.warn(warning);
+ * }
  */
-export function collectWarnings(scope: IConstruct): string[] {
-  return scope.node.findAll().flatMap((c) => c.node.metadata
-    .filter((m) => m.type === WARNING_METADATA)
-    .map((m) => `${c.node.path}: ${m.data}`));
+export class Warnings {
+  /** The metadata type under which dev-profile warnings are recorded on a construct. */
+  public static readonly METADATA_KEY: string = '@platform/cdk8s-production:warning';
+
+  /**
+   * The warnings recorded on `scope` and everything below it, each as `<construct path>: <warning>`.
+   */
+  public static collect(scope: IConstruct): string[] {
+    return scope.node.findAll().flatMap((c) => c.node.metadata
+      .filter((m) => m.type === Warnings.METADATA_KEY)
+      .map((m) => `${c.node.path}: ${m.data}`));
+  }
+
+  private constructor() {}
 }

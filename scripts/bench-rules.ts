@@ -6,13 +6,13 @@
  * Synthesizes `small` and `large` ProductionApps into one chart each, all in one namespace (the
  * worst case for cross-object rules: every selector, PDB, Service and NetworkPolicy shares it),
  * then judges each output `runs` times, interleaved, and reports the median CPU time of
- * `checkManifests` alone (synthesis is not timed). The target (issue 11): judging `large` apps
+ * `RulePack.check` alone (synthesis is not timed). The target (issue 11): judging `large` apps
  * costs at most (large / small) times judging `small`, i.e. linear. A benchmark only: nothing
  * here is asserted by the test suite.
  */
 import { Chart, Testing } from 'cdk8s';
 import { ProductionApp, Profile } from '../lib';
-import { checkManifests, KubeObject } from '../lib/rules';
+import { KubeObject, RulePack } from '../lib/rules';
 
 function appsOutput(count: number): KubeObject[] {
   const chart = new Chart(Testing.app(), `bench-${count}`, { namespace: 'shop' });
@@ -44,12 +44,12 @@ function main(argv: readonly string[]): number {
   for (let r = 0; r < runs; r++) {
     for (const n of sizes) {
       let count = 0;
-      times.get(n)!.push(cpuMs(() => { count = checkManifests(outputs.get(n)!).findings.length; }));
+      times.get(n)!.push(cpuMs(() => { count = RulePack.check(outputs.get(n)!).findings.length; }));
       findings.set(n, count);
     }
   }
   const rows = sizes.map((n) => ({ apps: n, objects: outputs.get(n)!.length, ms: median(times.get(n)!), findings: findings.get(n)! }));
-  process.stdout.write('| apps | objects | checkManifests CPU (median of ' + runs + ') | per app | findings |\n|---|---|---|---|---|\n');
+  process.stdout.write('| apps | objects | RulePack.check CPU (median of ' + runs + ') | per app | findings |\n|---|---|---|---|---|\n');
   for (const row of rows) {
     process.stdout.write(`| ${row.apps} | ${row.objects} | ${row.ms.toFixed(0)} ms | ${(row.ms / row.apps).toFixed(3)} ms | ${row.findings} |\n`);
   }

@@ -11,12 +11,12 @@
  * layout, then times, in CPU time (user + system; other processes on a shared machine do not
  * inflate it):
  *   - construct: building the N apps;
- *   - synth: `synthAppManifests` (dependencies, validation, resolution, once) plus YAML emission
+ *   - synth: `Synth.appManifests` (dependencies, validation, resolution, once) plus YAML emission
  *     with the default emitter: together exactly `synthAppYaml(app)`;
  *   - floor: the `yaml` package stringifying the same objects again, as cdk8s calls it: the least
  *     any synthesis that writes this YAML can cost;
  *   - js-yaml: the same objects emitted by `YamlEmitter.JS_YAML` (synth with it = synth - emit + this);
- *   - check: `checkManifests` (the rule pack's public API, profile prod) over all the objects;
+ *   - check: `RulePack.check` (the rule pack's public API, profile prod) over all the objects;
  *   - peak RSS: the child's maximum resident set after synthesis (before the check).
  * N=100 is repeated 5 times inside the child and each phase keeps its least time. Each cell keeps
  * the child with the least construct + synth CPU time (best of 3 children at N=100, of 2 at N=1000,
@@ -45,7 +45,7 @@ import * as os from 'os';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { checkManifests, ProductionApp, Profile, synthAppManifests, YamlEmitter } from '../lib';
+import { ProductionApp, Profile, YamlEmitter, RulePack, Synth } from '../lib';
 
 const IMAGE = 'registry.example.com/app:1.0.0';
 const PORT = 8080;
@@ -72,7 +72,7 @@ interface Sample {
   readonly n: number;
   /** CPU ms of building the construct tree. */
   readonly construct: number;
-  /** CPU ms of synthAppManifests (resolve and validate) + YAML emission: synthAppYaml. */
+  /** CPU ms of Synth.appManifests (resolve and validate) + YAML emission: synthAppYaml. */
   readonly synth: number;
   /** CPU ms of the emission alone, inside synth. */
   readonly emit: number;
@@ -82,7 +82,7 @@ interface Sample {
   readonly jsYaml: number;
   /** Wall ms of construct + synth. */
   readonly wall: number;
-  /** CPU ms of checkManifests over all objects, when asked. */
+  /** CPU ms of RulePack.check over all objects, when asked. */
   readonly check?: number;
   /** CPU ms of cdk8s's app.synthYaml() on a second, identical app, when asked. */
   readonly reference?: number;
@@ -138,7 +138,7 @@ function innerRepetitions(n: number): number {
 /** One measurement, in this process. */
 async function measure(variant: Variant, layout: Layout, n: number, check: boolean, reference: boolean, profileFile?: string): Promise<Sample> {
   for (let r = 0; r < WARMUP_ROUNDS; r++) {
-    const docs = synthAppManifests(build(variant, layout, WARMUP_APPS)).flatMap((c) => c.objects);
+    const docs = Synth.appManifests(build(variant, layout, WARMUP_APPS)).flatMap((c) => c.objects);
     YamlEmitter.CDK8S._stringify(docs);
     yamlFloor(docs);
     YamlEmitter.JS_YAML._stringify(docs);
@@ -146,7 +146,7 @@ async function measure(variant: Variant, layout: Layout, n: number, check: boole
   gc();
   // A forced full GC makes the next run slower (the young generation starts small again): one more
   // untimed round follows it.
-  YamlEmitter.CDK8S._stringify(synthAppManifests(build(variant, layout, WARMUP_APPS)).flatMap((c) => c.objects));
+  YamlEmitter.CDK8S._stringify(Synth.appManifests(build(variant, layout, WARMUP_APPS)).flatMap((c) => c.objects));
 
   // Small N is short enough for the JIT's and the GC's moods to dominate one reading: it is repeated
   // in-process and each phase keeps its least time.
@@ -161,7 +161,7 @@ async function measure(variant: Variant, layout: Layout, n: number, check: boole
     const profiler = profileFile ? await startProfiler() : undefined;
     const w0 = process.hrtime.bigint();
     const [construct, app] = cpu(() => build(variant, layout, n));
-    const [resolve, objects] = cpu(() => synthAppManifests(app).flatMap((c) => c.objects));
+    const [resolve, objects] = cpu(() => Synth.appManifests(app).flatMap((c) => c.objects));
     const [emit, text] = cpu(() => YamlEmitter.CDK8S._stringify(objects));
     const wall = Number(process.hrtime.bigint() - w0) / 1e6;
     if (profiler && profileFile) {
@@ -181,7 +181,7 @@ async function measure(variant: Variant, layout: Layout, n: number, check: boole
     docs = objects;
     yaml = text;
   }
-  const [checkMs] = check ? cpu(() => checkManifests(docs, { profile: 'prod' })) : [undefined];
+  const [checkMs] = check ? cpu(() => RulePack.check(docs, { profile: 'prod' })) : [undefined];
   let referenceMs: number | undefined;
   if (reference) {
     const second = build(variant, layout, n);
@@ -407,7 +407,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(table(header, rows));
   console.log();
   console.log('  synth = synthAppYaml (resolve and validate once, then the default, byte-identical emitter); YAML floor = the yaml package');
-  console.log('  stringifying the same objects; synth js-yaml = synth with YamlEmitter.JS_YAML; check = checkManifests over all objects;');
+  console.log('  stringifying the same objects; synth js-yaml = synth with YamlEmitter.JS_YAML; check = RulePack.check over all objects;');
   console.log('  ms/app and ms/object = (construct + synth) / apps or objects; peak RSS = the child\'s maxRSS after synthesis.');
   for (const [variant, s] of references) {
     const ours = results.get(key(variant, 'charts', 1000))!;

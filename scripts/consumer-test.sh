@@ -82,7 +82,16 @@ check(matching(/(^|\/)[^/]+(?<!\.d)\.ts$/).length === 0, 'does not ship any .ts 
 check(matching(/^(build\/)?test\//).length === 0, 'does not ship test/', matching(/^(build\/)?test\//));
 check(matching(/^(build\/)?examples\//).length === 0, 'does not ship examples/', matching(/^(build\/)?examples\//));
 check(matching(/^(build\/)?scripts\//).length === 0, 'does not ship scripts/', matching(/^(build\/)?scripts\//));
-check(matching(/(^|\/)node_modules\//).length === 0, 'does not ship node_modules', matching(/(^|\/)node_modules\//));
+// Only the runtime dependencies it bundles (bundledDependencies: jsii packages ship their non-jsii dependencies),
+// with their own dependencies.
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+const bundled = new Set(pkg.bundledDependencies ?? []);
+for (const dep of [...bundled]) {
+  for (const sub of Object.keys(JSON.parse(fs.readFileSync(`node_modules/${dep}/package.json`, 'utf8')).dependencies ?? {})) bundled.add(sub);
+}
+const unbundled = matching(/(^|\/)node_modules\//).filter((f) => !bundled.has(/^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]));
+check(unbundled.length === 0, `ships only the bundled dependencies in node_modules (${[...bundled].sort().join(', ')})`, unbundled);
+check(has('node_modules/yaml/package.json') && has('node_modules/js-yaml/package.json'), 'bundles yaml and js-yaml');
 check(matching(/^imports\//).length === 0, 'does not ship imports/ sources', matching(/^imports\//));
 check(matching(/(^|\/)schemas\/[^/]+\.json$/).length === 0, 'does not ship the test-only validation schemas', matching(/(^|\/)schemas\/[^/]+\.json$/));
 check(matching(/^dist\//).length === 0, 'does not ship dist/ (synthesized examples)', matching(/^dist\//));
@@ -159,12 +168,12 @@ EOF2
 done
 cat > main.ts <<'EOF'
 import { App, Chart } from 'cdk8s';
-import { ProductionApp, synthApp } from '@platform/cdk8s-production';
+import { ProductionApp, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 const chart = new Chart(app, 'consumer');
 new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.2.3', port: 8080, healthPath: '/healthz' });
-synthApp(app);
+Synth.app(app);
 EOF
 
 echo "+ npm install --no-audit --no-fund $(basename "$TARBALL") ${PEERS[*]} ${TOOLS[*]}"
@@ -218,7 +227,8 @@ step "check the synthesized objects in dist/"
 node - <<'EOF' || failures=$((failures + 1))
 const fs = require('fs');
 const path = require('path');
-const YAML = require('yaml'); // a dependency of the package, so it is installed
+// a dependency the package bundles (bundledDependencies, as jsii requires), so it is installed inside the package
+const YAML = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('@platform/cdk8s-production/package.json'))] }));
 const files = fs.existsSync('dist') ? fs.readdirSync('dist').filter((f) => f.endsWith('.yaml')).sort() : [];
 const objects = files.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join('dist', f), 'utf8')).map((d) => d.toJS()).filter(Boolean));
 console.log(`   ${files.length} manifest file(s): ${files.join(', ') || '(none)'}; ${objects.length} object(s): ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);

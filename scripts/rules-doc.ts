@@ -9,13 +9,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_RULES } from '../lib/rules';
+import { RulePack } from '../lib/rules';
 import { renderRulesTable, replaceRulesSection } from '../lib/rules/docs';
 
 function rulesDoc(argv: readonly string[]): number {
   const check = argv.includes('--check');
   const file = path.resolve(argv.find((a) => !a.startsWith('--')) ?? 'README.md');
-  const table = renderRulesTable(DEFAULT_RULES);
+  const table = renderRulesTable(RulePack.DEFAULT_RULES);
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';
   const updated = replaceRulesSection(text, table);
   if (updated === undefined) {
@@ -36,7 +36,7 @@ function rulesDoc(argv: readonly string[]): number {
   if (updated !== text) {
     fs.writeFileSync(file, updated);
   }
-  process.stdout.write(`${path.relative(process.cwd(), file)}: rules table ${updated === text ? 'already up to date' : 'updated'} (${DEFAULT_RULES.length} rules)\n`);
+  process.stdout.write(`${path.relative(process.cwd(), file)}: rules table ${updated === text ? 'already up to date' : 'updated'} (${RulePack.DEFAULT_RULES.length} rules)\n`);
   return 0;
 }
 

@@ -19,13 +19,16 @@ interface Snippet {
   readonly code: string;
 }
 
-/** The ```ts blocks of a markdown file; in API.md only the ones under an "Example" heading. */
+/**
+ * The ```ts blocks of README.md; in API.md (jsii-docgen's shape) the ```typescript blocks of the `*Example*`
+ * sections, which hold the TSDoc `@example` of each construct and class.
+ */
 function snippetsOf(file: string, examplesOnly: boolean): Snippet[] {
   const lines = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
   const out: Snippet[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() !== '```ts') continue;
-    const heading = lines.slice(Math.max(0, i - 3), i).some((l) => /^#+ Example/.test(l));
+    if (lines[i].trim() !== (examplesOnly ? '```typescript' : '```ts')) continue;
+    const heading = lines.slice(Math.max(0, i - 3), i).some((l) => l.trim() === '*Example*');
     const end = lines.indexOf('```', i + 1);
     if (!examplesOnly || heading) {
       out.push({ source: file, line: i + 1, code: lines.slice(i + 1, end).join('\n') });
@@ -37,7 +40,7 @@ function snippetsOf(file: string, examplesOnly: boolean): Snippet[] {
 
 const VALUE_EXPORTS = Object.keys(lib).filter((k) => k !== 'default');
 
-/** Every name the package root exports, types included (interfaces such as `Rule` are only types). */
+/** Every name the package root exports, types included (interfaces such as `IRule` are only types). */
 function exportedNames(): string[] {
   const entry = path.join(ROOT, 'lib', 'index.ts');
   const program = ts.createProgram([entry], { skipLibCheck: true, noResolve: false, types: [] });

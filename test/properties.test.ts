@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   AppProbe, AppSize, ClusterDefaultDeny, Cni, NetworkPeer, ProductionApp, ProductionCronJob, ProductionIngress, ProductionJob,
-  ProductionNamespace, ProductionWorker, Profile, TlsCertificate, CertManagerIssuer, checkManifests, formatFinding,
+  ProductionNamespace, ProductionWorker, Profile, TlsCertificate, CertManagerIssuer, RulePack,
   ProductionGateway, ProductionGrpcRoute, ProductionHttpRoute, RoutePathMatch,
 } from '../lib';
 import { ProductionPropsError } from '../lib/internal/errors';
@@ -53,7 +53,7 @@ function expectCleanError(error: unknown): void {
 /** Properties 2 and 3 for output that synthesized. */
 function expectProductionReady(build: (chart: Chart) => void, manifests: any[]): void {
   expect(validateManifests(manifests)).toEqual([]);
-  expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+  expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   expect(attempt(build).manifests).toEqual(manifests);
 }
 
@@ -229,8 +229,8 @@ describe('every generated input: a clean error, or valid, production-ready, dete
     );
     holds(fc.record({ cidr, except: fc.array(cidr, { maxLength: 2 }), ns: fc.oneof(label, hostileString) }), (chart, p) => {
       const web = new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.0.0', port: 8080, healthPath: '/healthz' });
-      web.connectsTo(NetworkPeer.cidr(p.cidr, { except: p.except }), { ports: [443] });
-      web.allowFrom(NetworkPeer.namespace(p.ns));
+      web.connectsTo(NetworkPeer.cidr(p.cidr, { exceptCidrs: p.except }), { ports: [443] });
+      web.allowFrom(NetworkPeer.inNamespace(p.ns));
     });
   });
 });

@@ -5,7 +5,7 @@ import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { ProductionApp, Profile, synthApp, synthAppManifests, synthAppYaml, SynthOptions, YamlEmitter } from '../lib';
+import { ProductionApp, Profile, SynthOptions, YamlEmitter, Synth } from '../lib';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
 const examples = fs.readdirSync(EXAMPLES_DIR).filter((n) => fs.existsSync(path.join(EXAMPLES_DIR, n, 'main.ts'))).sort();
@@ -29,8 +29,8 @@ function tempDir(name: string): string {
 
 /**
  * Runs an example as `cdk8s synth` runs it and returns its files. An example may call `app.synth()`
- * or `synthApp(app)`; both are routed to one implementation: cdk8s's own `app.synth()` when
- * `options` is undefined, `synthApp(app, options)` otherwise. Both are taken from the example's
+ * or `Synth.app(app)`; both are routed to one implementation: cdk8s's own `app.synth()` when
+ * `options` is undefined, `Synth.app(app, options)` otherwise. Both are taken from the example's
  * module registry, so that `instanceof` checks see the example's cdk8s classes.
  */
 function runExample(name: string, options?: SynthOptions): Record<string, string> {
@@ -42,21 +42,21 @@ function runExample(name: string, options?: SynthOptions): Record<string, string
     jest.isolateModules(() => {
       const cdk8s = require('cdk8s');
       const synthModule = require('../lib/synth');
-      const original = { synth: cdk8s.App.prototype.synth, synthApp: synthModule.synthApp };
+      const original = { synth: cdk8s.App.prototype.synth, app: synthModule.Synth.app };
       // The emitter of this registry, for the one the caller picked.
       const isolated = options && { yamlEmitter: options.yamlEmitter === YamlEmitter.JS_YAML ? synthModule.YamlEmitter.JS_YAML : synthModule.YamlEmitter.CDK8S };
       if (isolated) {
-        cdk8s.App.prototype.synth = function synth(this: App) { calls++; original.synthApp(this, isolated); };
-        synthModule.synthApp = (app: App) => { calls++; original.synthApp(app, isolated); };
+        cdk8s.App.prototype.synth = function synth(this: App) { calls++; original.app(this, isolated); };
+        synthModule.Synth.app = (app: App) => { calls++; original.app(app, isolated); };
       } else {
         cdk8s.App.prototype.synth = function synth(this: App) { calls++; original.synth.call(this); };
-        synthModule.synthApp = (app: App) => { calls++; original.synth.call(app); };
+        synthModule.Synth.app = (app: App) => { calls++; original.synth.call(app); };
       }
       try {
         require(path.join(EXAMPLES_DIR, name, 'main.ts'));
       } finally {
         cdk8s.App.prototype.synth = original.synth;
-        synthModule.synthApp = original.synthApp;
+        synthModule.Synth.app = original.app;
       }
     });
   } finally {
@@ -138,7 +138,7 @@ describe('a generated app of 200 charts', () => {
     // GIVEN the same app built twice (synthesis adds dependencies to the tree)
     const app = manyChartApp(linear, 200);
     // WHEN
-    synthApp(app);
+    Synth.app(app);
     // THEN the charts depend on each other, so the names are indexed, and every byte matches
     expect(Object.keys(referenceFiles)).toContain('0000-team-0.k8s.yaml');
     expect(Object.keys(referenceFiles).length).toBe(201);
@@ -146,11 +146,11 @@ describe('a generated app of 200 charts', () => {
   });
 
   test('synthAppYaml is app.synthYaml()', () => {
-    expect(synthAppYaml(manyChartApp(linear, 200))).toEqual(manyChartApp(linear, 200).synthYaml());
+    expect(Synth.appYaml(manyChartApp(linear, 200))).toEqual(manyChartApp(linear, 200).synthYaml());
   });
 
   test('synthAppManifests returns every chart in output order with its objects', () => {
-    const manifests = synthAppManifests(manyChartApp(linear, 200));
+    const manifests = Synth.appManifests(manyChartApp(linear, 200));
     // The files are named with a running index, so their sorted order is the charts' order.
     expect(manifests).toHaveLength(Object.keys(referenceFiles).length);
     expect(manifests.slice(0, 3).map((m) => m.chart.node.path)).toEqual(['team-0', 'team-1/nested', 'team-1']);
@@ -167,7 +167,7 @@ describe.each([
     const reference = tempDir('reference');
     const linear = tempDir('linear');
     manyChartApp(reference, 12, type).synth();
-    synthApp(manyChartApp(linear, 12, type));
+    Synth.app(manyChartApp(linear, 12, type));
     const files = readTree(reference);
     expect(Object.keys(files).length).toBeGreaterThan(0);
     expect(readTree(linear)).toEqual(files);
@@ -183,7 +183,7 @@ test('construct metadata is written as app.synth() writes it', () => {
     return app;
   };
   build(reference).synth();
-  synthApp(build(linear));
+  Synth.app(build(linear));
   expect(readTree(reference)['construct-metadata.json']).toContain('one/Web/Resource');
   expect(readTree(linear)).toEqual(readTree(reference));
 });
@@ -208,7 +208,7 @@ describe('validation', () => {
     expect(reference.calls()).toBe(5 * (5 + 1));
 
     const linear = countingApp(5);
-    synthApp(linear.app);
+    Synth.app(linear.app);
     expect(linear.calls()).toBe(5);
   });
 
@@ -219,7 +219,7 @@ describe('validation', () => {
     };
     const expected = errorOf(() => countingApp(3, 1).app.synth());
     expect(expected).toContain('[c1/Counted]');
-    expect(errorOf(() => synthApp(countingApp(3, 1).app))).toBe(expected);
+    expect(errorOf(() => Synth.app(countingApp(3, 1).app))).toBe(expected);
   });
 });
 
@@ -232,7 +232,7 @@ test('a chart that overrides toJson() is rendered through its override', () => {
   const app = new App({ outdir: tempDir('override') });
   new ApiObject(new Annotated(app, 'a'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
   new ApiObject(new Chart(app, 'b'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap' });
-  const yaml = synthAppYaml(app);
+  const yaml = Synth.appYaml(app);
   expect(yaml.match(/overridden: "yes"/g)).toHaveLength(1);
   expect(yaml).toBe(app.synthYaml());
 });
@@ -268,15 +268,15 @@ describe('what a JavaScript caller passes is checked', () => {
   test('throws when given a chart instead of the app', () => {
     const app = new App({ outdir: tempDir('wrong') });
     const chart = new Chart(app, 'shop');
-    expect(messageOf(() => synthApp(chart as unknown as App)))
-      .toBe("synthApp: 'app' (the chart 'shop') is not a cdk8s App. Fix: pass the App that holds the charts (new App()), as app.synth() is called on it");
+    expect(messageOf(() => Synth.app(chart as unknown as App)))
+      .toBe("Synth.app: 'app' (the chart 'shop') is not a cdk8s App. Fix: pass the App that holds the charts (new App()), as app.synth() is called on it");
   });
 
   test('throws on an emitter given by name, and on a misspelled option', () => {
     const app = new App({ outdir: tempDir('wrong') });
-    expect(messageOf(() => synthAppYaml(app, { yamlEmitter: 'js-yaml' } as unknown as SynthOptions)))
+    expect(messageOf(() => Synth.appYaml(app, { yamlEmitter: 'js-yaml' } as unknown as SynthOptions)))
       .toContain("'yamlEmitter' (\"js-yaml\") is a string, not a YamlEmitter. Fix: pass a YamlEmitter");
-    expect(messageOf(() => synthApp(app, { yamlEmiter: YamlEmitter.JS_YAML } as unknown as SynthOptions)))
+    expect(messageOf(() => Synth.app(app, { yamlEmiter: YamlEmitter.JS_YAML } as unknown as SynthOptions)))
       .toContain("'yamlEmiter' ({\"name\":\"js-yaml\"}) is not a prop of SynthOptions, so it would be ignored. Fix: did you mean 'yamlEmitter'?");
   });
 });

@@ -1,9 +1,6 @@
 // Who may touch the shop namespace, and the floors the API server enforces again for what does not come from here.
 import { App, Chart } from 'cdk8s';
-import {
-  AdmissionPodKind, ApiGrant, ApiResource, ApiVerb, KubernetesApiServer, PriorityClasses, ProductionAdmissionPolicies, ProductionApp,
-  ProductionNamespace, Profile, TeamRole, TeamSubject, synthApp,
-} from '@platform/cdk8s-production';
+import { AdmissionPodKind, ApiGrant, ApiResource, ApiVerb, KubernetesApiServer, PriorityClasses, ProductionAdmissionPolicies, ProductionApp, ProductionNamespace, Profile, TeamRole, TeamSubject, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -51,4 +48,4 @@ new ProductionApp(shop, 'Scheduler', {
   ],
 });
 
-synthApp(app);
+Synth.app(app);

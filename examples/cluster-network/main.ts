@@ -2,7 +2,7 @@
 // send DNS queries to the cluster DNS and nothing else until a policy allows more; the namespace policies of
 // ProductionNamespace and the allows derived by ProductionApp and ProductionIngress stay plain NetworkPolicies.
 import { App, Chart } from 'cdk8s';
-import { ClusterDefaultDeny, Cni, Profile, synthApp } from '@platform/cdk8s-production';
+import { ClusterDefaultDeny, Cni, Profile, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -18,4 +18,4 @@ const calico = new Chart(app, 'platform-calico');
 Profile.use(calico, Profile.PROD);
 new ClusterDefaultDeny(calico, 'DefaultDeny', { name: 'cluster-default-deny', cni: Cni.CALICO });
 
-synthApp(app);
+Synth.app(app);

@@ -1,6 +1,6 @@
 // One app, three environments: dev and staging are separate from prod, staging mirrors prod's structure.
 import { App, Chart } from 'cdk8s';
-import { ProductionApp, Profile, synthApp } from '@platform/cdk8s-production';
+import { ProductionApp, Profile, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -15,4 +15,4 @@ for (const profile of Profile.all()) {
   });
 }
 
-synthApp(app);
+Synth.app(app);

@@ -3,11 +3,9 @@
 // cluster as a replica of prod (only allow-listed knobs may differ), prod on a dedicated cluster.
 //
 // In the config repository's CI, `EnvironmentManifests.synth(app)` writes the same charts into deploy/<env>/<app>/
-// (see the README, "GitOps and environments"); here the app ends with synthApp(app) like every example.
+// (see the README, "GitOps and environments"); here the app ends with Synth.app(app) like every example.
 import { App, Chart } from 'cdk8s';
-import {
-  ArgoCdAppProject, ArgoCdApplicationSet, ArgoCdSyncWaves, Environments, EnvironmentTier, ProductionApp, synthApp,
-} from '@platform/cdk8s-production';
+import { ArgoCdAppProject, ArgoCdApplicationSet, ArgoCdSyncWaves, Environments, EnvironmentTier, ProductionApp, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -22,7 +20,7 @@ const web = new Environments(app, 'Web', {
   ],
 });
 
-for (const env of web.environments) {
+for (const env of web.all) {
   new ProductionApp(env, 'Web', {
     name: 'web',
     image: 'registry.example.com/storefront/web:2.3.1',
@@ -42,4 +40,4 @@ const project = new ArgoCdAppProject(argocd, 'Storefront', {
 });
 new ArgoCdApplicationSet(argocd, 'Web', { project, app: web });
 
-synthApp(app);
+Synth.app(app);

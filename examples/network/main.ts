@@ -4,7 +4,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   AppProbe, CertManagerIssuer, KubernetesApiServer, ProductionApp, ProductionGateway, ProductionGrpcRoute, ProductionHttpRoute,
-  ProductionNamespace, Profile, synthApp, TlsCertificate,
+  ProductionNamespace, Profile, Synth, TlsCertificate,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -69,4 +69,4 @@ new ProductionGrpcRoute(shop, 'CartRoute', {
   name: 'cart', gateway, hostname: 'grpc.shop.example.com', app: cart, services: ['shop.cart.v1.CartService'],
 });
 
-synthApp(app);
+Synth.app(app);

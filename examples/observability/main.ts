@@ -3,10 +3,7 @@
 // and logs to it.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AlertReceiver, AppProbe, KubernetesApiServer, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, synthApp,
-  TeamAlertRouting, WorkloadMonitoring,
-} from '@platform/cdk8s-production';
+import { AlertReceiver, AppProbe, KubernetesApiServer, LatencyBucket, ObservabilityStack, PriorityClasses, ProductionApp, Profile, TeamAlertRouting, WorkloadMonitoring, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -72,4 +69,4 @@ new TeamAlertRouting(shop, 'ShopAlerts', {
   criticalReceiver: AlertReceiver.pagerDuty(shopAlerting, 'pagerduty-routing-key'),
 });
 
-synthApp(app);
+Synth.app(app);

@@ -1,7 +1,7 @@
 // A storefront in production: a web frontend calling an API, each a ProductionApp.
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AppProbe, AppSize, PriorityClasses, ProductionApp, Profile, synthApp } from '@platform/cdk8s-production';
+import { AppProbe, AppSize, PriorityClasses, ProductionApp, Profile, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -42,4 +42,4 @@ const web = new ProductionApp(shop, 'Web', {
 // The web frontend calls the API: egress on web, ingress on api, on the API's port only.
 web.connectsTo(api);
 
-synthApp(app);
+Synth.app(app);

@@ -3,11 +3,7 @@
 // before every Argo CD sync, and a restore drill that checks the latest backup in a scratch namespace.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AppProbe, BackupPolicy, ExternalSecretRef, PreUpgradeBackup, PriorityClasses, ProductionApp, ProductionNamespace, ProductionSecretStore,
-  ProductionStatefulApp, ProductionStorageClass, ProductionVolumeSnapshotClass, Profile, RestoreDrill, SecretStoreProvider, SecretStoreReference,
-  StorageDriver, synthApp,
-} from '@platform/cdk8s-production';
+import { AppProbe, BackupPolicy, ExternalSecretRef, PreUpgradeBackup, PriorityClasses, ProductionApp, ProductionNamespace, ProductionSecretStore, ProductionStatefulApp, ProductionStorageClass, ProductionVolumeSnapshotClass, Profile, RestoreDrill, SecretStoreProvider, SecretStoreReference, StorageDriver, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -74,4 +70,4 @@ new RestoreDrill(orders, 'Drill', {
   },
 });
 
-synthApp(app);
+Synth.app(app);

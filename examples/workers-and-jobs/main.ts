@@ -3,10 +3,7 @@
 // emptyDir with it.
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AppProbe, NetworkPeer, PriorityClasses, ProductionApp, ProductionCronJob, ProductionJob, ProductionNamespace, ProductionWorker,
-  Profile, synthApp,
-} from '@platform/cdk8s-production';
+import { AppProbe, NetworkPeer, PriorityClasses, ProductionApp, ProductionCronJob, ProductionJob, ProductionNamespace, ProductionWorker, Profile, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -76,4 +73,4 @@ const migrate = new ProductionJob(orders, 'Migrate', {
 });
 migrate.connectsTo(NetworkPeer.cidr('10.30.0.0/24'), { ports: [5432] });
 
-synthApp(app);
+Synth.app(app);

@@ -335,10 +335,10 @@ export class ProductionAdmissionPolicies extends Construct {
    * `production.platform.io/admission-floors: enforced` and `production.platform.io/admission-profile: <profile>`
    * (the prod-only floors bind to `prod`).
    */
-  public enforceIn(namespace: ProductionNamespace): void {
-    const metadata = ApiObject.of(namespace.namespace).metadata;
+  public enforceIn(productionNamespace: ProductionNamespace): void {
+    const metadata = ApiObject.of(productionNamespace.namespaceObject).metadata;
     metadata.addLabel(FLOORS_LABEL.key, FLOORS_LABEL.value);
-    metadata.addLabel(PROFILE_LABEL.key, namespace.profile.name);
+    metadata.addLabel(PROFILE_LABEL.key, productionNamespace.profile.name);
   }
 
   /** Every floor, in output order. */

@@ -122,7 +122,7 @@ export function resolvePorts(errors: PropErrors, props: Pick<ProductionAppProps,
  */
 export function resolveScaling(errors: PropErrors, profile: Profile,
   props: Pick<ProductionAppProps, 'replicas' | 'autoscaling' | 'singleReplicaReason'>): ResolvedScaling {
-  const minFloor = profile.select(MIN_REPLICAS);
+  const minFloor = profile._select(MIN_REPLICAS);
   const inProfile = `in ${profile.name}`;
   const singleReplicaReason = resolveSingleReplicaReason(errors, props);
   if (singleReplicaReason !== undefined) {
@@ -133,8 +133,8 @@ export function resolveScaling(errors: PropErrors, profile: Profile,
   if (props.autoscaling) {
     errors.check(props.replicas !== undefined, 'replicas', props.replicas, 'is set together with \'autoscaling\'; the autoscaler owns the replica count',
       'remove \'replicas\' and set \'autoscaling.minReplicas\'');
-    const minR = props.autoscaling.minReplicas ?? profile.select(DEFAULT_AUTOSCALING.minReplicas);
-    const maxR = props.autoscaling.maxReplicas ?? profile.select(DEFAULT_AUTOSCALING.maxReplicas);
+    const minR = props.autoscaling.minReplicas ?? profile._select(DEFAULT_AUTOSCALING.minReplicas);
+    const maxR = props.autoscaling.maxReplicas ?? profile._select(DEFAULT_AUTOSCALING.maxReplicas);
     errors.check(!isInt32(minR, minFloor), 'autoscaling.minReplicas', minR, `must be an integer of at least ${minFloor} ${inProfile} (and at most 2147483647)`,
       `set it to ${minFloor} or more`);
     errors.check(!isInt32(maxR) || maxR <= minR, 'autoscaling.maxReplicas', maxR, `must be an integer above minReplicas (${minR})`,
@@ -149,7 +149,7 @@ export function resolveScaling(errors: PropErrors, profile: Profile,
       autoscaling: { minReplicas: minR, maxReplicas: maxR, cpuUtilizationPercent: cpu, memoryUtilizationPercent: mem },
     };
   }
-  const replicas = props.replicas ?? profile.select(DEFAULT_REPLICAS);
+  const replicas = props.replicas ?? profile._select(DEFAULT_REPLICAS);
   errors.check(!isInt32(replicas, minFloor), 'replicas', replicas,
     `must be an integer of at least ${minFloor} ${inProfile} (and at most 2147483647)`, `set it to ${minFloor} or more, or turn on 'autoscaling'`);
   return { replicas, minReplicas: replicas };

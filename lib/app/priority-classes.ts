@@ -27,6 +27,9 @@ export interface PriorityClassesProps {
  * Emit them once per cluster, in the platform's own chart.
  *
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+ *
+ * @example
+ * new PriorityClasses(platform, 'PriorityClasses');
  */
 export class PriorityClasses extends Construct {
   /** The PriorityClass objects, by name. */

@@ -93,8 +93,11 @@ export class ProductionApp extends HardenedWorkload {
   public readonly container: kplus.Container;
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The ClusterIP Service. */
-  public readonly service: kplus.Service;
+  /**
+   * The ClusterIP Service; always set for a ProductionApp (optional in the type because
+   * `HardenedWorkload.service` is, and jsii keeps an overridden property optional).
+   */
+  public readonly service?: kplus.Service;
   /** The PodDisruptionBudget. */
   public readonly disruptionBudget: k8s.KubePodDisruptionBudget;
   /** The HorizontalPodAutoscaler, when autoscaling is on. */
@@ -115,7 +118,7 @@ export class ProductionApp extends HardenedWorkload {
     this.singleReplicaReason = settings.scaling.singleReplicaReason;
     this.minReplicas = settings.scaling.minReplicas;
 
-    const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
+    const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
     this.serviceAccount = createServiceAccount(this, pod, metadata);
@@ -129,7 +132,7 @@ export class ProductionApp extends HardenedWorkload {
   }
 
   /** The labels that select this app's pods (the Deployment's selector). */
-  public get podSelector(): Record<string, string> {
+  public get podSelector(): { [key: string]: string } {
     return { ...this.deployment.matchLabels };
   }
 

@@ -176,7 +176,7 @@ export class ProductionCronJob extends HardenedWorkload {
     this.parallelism = run.parallelism;
     this.completions = run.completions;
 
-    const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
+    const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
     this.serviceAccount = createServiceAccount(this, pod, metadata);
     const mounts = createMounts(this, pod);
     this.cronJob = new kplus.CronJob(this, 'CronJob', {
@@ -209,7 +209,7 @@ export class ProductionCronJob extends HardenedWorkload {
   }
 
   /** The labels that select this cron job's pods. */
-  public get podSelector(): Record<string, string> {
+  public get podSelector(): { [key: string]: string } {
     return { ...this.selector };
   }
 

@@ -141,7 +141,7 @@ export class ProductionJob extends HardenedWorkload {
     this.parallelism = run.parallelism;
     this.completions = run.completions;
 
-    const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
+    const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
     this.serviceAccount = createServiceAccount(this, pod, metadata);
     const mounts = createMounts(this, pod);
     this.job = new kplus.Job(this, 'Job', {
@@ -159,7 +159,7 @@ export class ProductionJob extends HardenedWorkload {
   }
 
   /** The labels that select this job's pods. */
-  public get podSelector(): Record<string, string> {
+  public get podSelector(): { [key: string]: string } {
     return { ...this.selector };
   }
 

@@ -54,7 +54,7 @@ const SERVED_ONLY_PROPS = ['port', 'portName', 'additionalPorts', 'serviceType',
  *   readiness: AppProbe.exec(['test', '-f', '/tmp/ready']),
  *   liveness: AppProbe.exec(['/bin/healthcheck', '--max-age=60s']),
  * });
- * worker.connectsTo(NetworkPeer.namespace('queues', { app: 'rabbitmq' }), { ports: [5672] });
+ * worker.connectsTo(NetworkPeer.inNamespace('queues', { app: 'rabbitmq' }), { ports: [5672] });
  */
 export class ProductionWorker extends HardenedWorkload {
   /** The static replica count, or undefined when an autoscaler owns it. */
@@ -89,7 +89,7 @@ export class ProductionWorker extends HardenedWorkload {
     this.singleReplicaReason = deployment.scaling.singleReplicaReason;
     this.minReplicas = deployment.scaling.minReplicas;
 
-    const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
+    const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
     this.serviceAccount = createServiceAccount(this, pod, metadata);
@@ -102,7 +102,7 @@ export class ProductionWorker extends HardenedWorkload {
   }
 
   /** The labels that select this worker's pods (the Deployment's selector). */
-  public get podSelector(): Record<string, string> {
+  public get podSelector(): { [key: string]: string } {
     return { ...this.deployment.matchLabels };
   }
 

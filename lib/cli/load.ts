@@ -78,7 +78,7 @@ export function loadYamlFile(file: string, display: string): LocatedObject[] {
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const at = e.linePos?.[0] ? { file: display, line: e.linePos[0].line, column: e.linePos[0].col } : start;
-      result.push({ ...at, object: standIn(index), problem: `document ${index} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      result.push({ ...at, kubeObject: standIn(index), problem: `document ${index} is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
       continue;
     }
     const value: unknown = doc.toJS();
@@ -97,15 +97,15 @@ function standIn(index: number): KubeObject {
 
 function expandList(value: unknown, where: string, index: number): LocatedObject[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [{ object: standIn(index), problem: `${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata, got ${Array.isArray(value) ? 'a list' : typeof value})` }];
+    return [{ kubeObject: standIn(index), problem: `${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata, got ${Array.isArray(value) ? 'a list' : typeof value})` }];
   }
   const object = value as KubeObject;
   if (typeof object.kind === 'string' && object.kind.endsWith('List') && typeof object.apiVersion === 'string') {
     const items = (object as { items?: unknown }).items;
     if (!Array.isArray(items)) {
-      return [{ object, problem: `${where}: a ${object.kind} without an items array` }];
+      return [{ kubeObject: object, problem: `${where}: a ${object.kind} without an items array` }];
     }
     return items.flatMap((item, i) => expandList(item, `${where}, item ${i}`, index));
   }
-  return [{ object }];
+  return [{ kubeObject: object }];
 }

@@ -1,5 +1,8 @@
 import * as path from 'path';
-import { checkManifests, formatReport, loadRuleConfig, LocatedObject, PROFILE_NAMES, ProfileName, RuleConfig } from '../rules';
+import { LocatedObject, ProfileName, RuleConfig } from '../rules';
+import { loadRuleConfig } from '../rules/config';
+import { checkManifests, PROFILE_NAMES } from '../rules/engine';
+import { formatReport } from '../rules/format';
 import { findYamlFiles, InputError, loadYamlFile } from './load';
 
 /**

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { PARITY_KNOB_PATHS, PARITY_TOKENS } from './environment-defaults';
 import type { EnvironmentParityOptions, ParityDifference } from './environment-parity';
 import { propsError } from '../internal/errors';
-import { PROFILE_ANNOTATION } from '../rules';
+import { PROFILE_ANNOTATION } from '../rules/exemptions';
 
 // The engine of EnvironmentParity: normalization, matching, the field diff and the allow-list patterns.
 

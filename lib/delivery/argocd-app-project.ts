@@ -135,7 +135,7 @@ export class ArgoCdAppProject extends Construct {
     const repo = _repoUrlProblem(props.repoUrl);
     errors.check(repo !== undefined, 'repoUrl', props.repoUrl, repo ?? '', 'give the config repository\'s clone URL, e.g. https://git.example.com/team/config.git');
     errors.check(props.apps.length === 0, 'apps', props.apps, 'is empty', 'give the Environments of at least one app');
-    const environments = props.apps.flatMap((a) => a.environments);
+    const environments = props.apps.flatMap((a) => a.all);
     const names = new Set<string>();
     props.apps.forEach((a, i) => {
       errors.check(names.has(a.appName), `apps[${i}]`, a.appName, 'is an app already in the project', 'list each app once');
@@ -195,7 +195,7 @@ export class ArgoCdAppProject extends Construct {
   private derivedKinds(): { kinds: { group: string; kind: string }[]; problems: string[] } {
     const kinds = new Map<string, { group: string; kind: string }>();
     const problems: string[] = [];
-    for (const env of this.apps.flatMap((a) => a.environments)) {
+    for (const env of this.apps.flatMap((a) => a.all)) {
       for (const obj of _renderChart(env)) {
         const group = _groupOf(String(obj.apiVersion));
         const where = `${_describe(obj)} in environment '${env.environmentName}' of app '${env.appName}'`;

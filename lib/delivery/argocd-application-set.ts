@@ -88,7 +88,7 @@ export interface ArgoCdApplicationSetProps {
  *     { tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' },
  *   ],
  * });
- * for (const env of web.environments) {
+ * for (const env of web.all) {
  *   new ProductionApp(env, 'Web', { name: 'web', image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
  *   ArgoCdSyncWaves.apply(env);
  * }
@@ -118,7 +118,7 @@ export class ArgoCdApplicationSet extends Construct {
     this.name = app.appName;
     this.targetRevision = props.targetRevision ?? TARGET_REVISION;
     this.deployRoot = props.deployRoot ?? DEPLOY_ROOT;
-    const hasProd = app.environments.some((e) => e.tier === EnvironmentTier.PROD);
+    const hasProd = app.all.some((e) => e.tier === EnvironmentTier.PROD);
     this.preserveResourcesOnDeletion = props.preserveResourcesOnDeletion ?? hasProd;
     const namespaceName = Chart.of(this).namespace ?? ARGOCD_NAMESPACE;
     errors.check(this.targetRevision.trim() === '' || /\s/.test(this.targetRevision), 'targetRevision', this.targetRevision,
@@ -129,15 +129,15 @@ export class ArgoCdApplicationSet extends Construct {
       'would delete the prod objects when the ApplicationSet or the prod Application is deleted', 'leave it unset');
     errors.check(namespaceName !== props.project.namespaceName, 'project', props.project.projectName,
       `is in namespace '${props.project.namespaceName}', not the ApplicationSet's namespace '${namespaceName}'`, 'create both in the Argo CD namespace\'s chart');
-    for (const env of app.environments) {
+    for (const env of app.all) {
       errors.check(!props.project.allows(env), 'app', app.appName,
         `has environment '${env.environmentName}' (${JSON.stringify(ArgoCdAppProject.destinationOf(env))}), which is not a destination of project '${props.project.projectName}'`,
         'list the app in the project\'s \'apps\'');
     }
     errors.throwIfAny();
 
-    const byServer = app.environments.every((e) => e.cluster.server !== undefined);
-    const elements = app.environments.map((e) => ({
+    const byServer = app.all.every((e) => e.cluster.server !== undefined);
+    const elements = app.all.map((e) => ({
       environment: e.environmentName,
       tier: e.tier,
       cluster: byServer ? e.cluster.server : e.cluster.name,
@@ -194,7 +194,7 @@ interface Derived {
 function derived(app: Environments, requireWaves: boolean): Derived {
   const ignored = new Map<string, Derived['ignoreDifferences'][number]>();
   const problems: string[] = [];
-  for (const env of app.environments) {
+  for (const env of app.all) {
     const objects = _renderChart(env);
     const unordered = requireWaves ? objects.filter((o) => o.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] === undefined).map(_describe) : [];
     if (unordered.length > 0) {

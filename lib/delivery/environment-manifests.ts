@@ -6,7 +6,7 @@ import { DEPLOY_ROOT } from './argocd-defaults';
 import { Environment } from './environment';
 import { propsError, PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
-import { synthAppManifests, YamlEmitter } from '../synth';
+import { Synth, YamlEmitter } from '../synth';
 
 /**
  * Options of `EnvironmentManifests.synth`.
@@ -67,7 +67,7 @@ export class EnvironmentManifests {
     const outdir = options.outdir ?? DEPLOY_ROOT;
     errors.check(outdir.trim() === '', 'outdir', outdir, 'is empty', 'give a folder such as \'deploy\'');
     const emitter = options.yamlEmitter ?? YamlEmitter.CDK8S;
-    const charts = synthAppManifests(app);
+    const charts = Synth.appManifests(app);
     const envs = charts.map((c) => c.chart).filter(Environment.isEnvironment);
     for (const name of options.environmentNames ?? []) {
       errors.check(!envs.some((e) => e.environmentName === name), 'environmentNames', name, 'is not the name of an Environment of the app',

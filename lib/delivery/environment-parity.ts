@@ -109,7 +109,7 @@ export class ParityReport {
  * tokens: the environment's namespace, its profile stamp, and (for charts) names cdk8s derives from construct paths
  * (object names, `cdk8s.io/metadata.addr` selectors), which differ because the charts do.
  *
- * Call it in your own jest suites (`EnvironmentParity.assert(staging, prod)`), or use the matcher
+ * Call it in your own jest suites (`EnvironmentParity.verify(staging, prod)`), or use the matcher
  * `expect(staging).toHaveParityWith(prod)` of `@platform/cdk8s-production/testing`. `Environments` runs it on its
  * staging and prod environments when the app is synthesized.
  *
@@ -121,7 +121,7 @@ export class ParityReport {
  *     { tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' },
  *   ],
  * });
- * EnvironmentParity.assert(web.environment('staging'), web.environment('prod'), { allow: [ParityKnob.REPLICAS] });
+ * EnvironmentParity.verify(web.environment('staging'), web.environment('prod'), { allow: [ParityKnob.REPLICAS] });
  */
 export class EnvironmentParity {
   /**
@@ -167,7 +167,7 @@ export class EnvironmentParity {
    * @param second the second chart (prod)
    * @param options what may differ
    */
-  public static assert(first: Chart, second: Chart, options: EnvironmentParityOptions = {}): void {
+  public static verify(first: Chart, second: Chart, options: EnvironmentParityOptions = {}): void {
     const report = EnvironmentParity.compare(first, second, options);
     if (!report.passed) {
       throw new Error(report.toString());

@@ -46,7 +46,7 @@ export interface EnvironmentsProps {
  *     { tier: EnvironmentTier.PROD, cluster: { name: 'prod-eu1' }, namespaceName: 'web' },
  *   ],
  * });
- * for (const env of web.environments) {
+ * for (const env of web.all) {
  *   new ProductionApp(env, 'Web', { name: 'web', image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
  * }
  */
@@ -54,7 +54,7 @@ export class Environments extends Construct {
   /** The app's name. */
   public readonly appName: string;
   /** The environment charts, in the order given. */
-  public readonly environments: Environment[];
+  public readonly all: Environment[];
   /** What may differ between staging and prod. */
   public readonly parity: EnvironmentParityOptions;
 
@@ -78,7 +78,7 @@ export class Environments extends Construct {
     }
     errors.throwIfAny();
 
-    this.environments = options.map((o) => new Environment(scope, `${props.appName}-${o.name ?? o.tier}`, { ...o, appName: props.appName }));
+    this.all = options.map((o) => new Environment(scope, `${props.appName}-${o.name ?? o.tier}`, { ...o, appName: props.appName }));
     this.node.addValidation({ validate: () => this.parityProblems() });
   }
 
@@ -88,16 +88,16 @@ export class Environments extends Construct {
    * @throws if there is none
    */
   public environment(name: string): Environment {
-    const found = this.environments.find((e) => e.environmentName === name);
+    const found = this.all.find((e) => e.environmentName === name);
     if (found === undefined) {
-      throw new Error(`Environments '${this.node.path}': no environment is named '${name}'; the environments are ${this.environments.map((e) => `'${e.environmentName}'`).join(', ')}`);
+      throw new Error(`Environments '${this.node.path}': no environment is named '${name}'; the environments are ${this.all.map((e) => `'${e.environmentName}'`).join(', ')}`);
     }
     return found;
   }
 
   /** The environments of one tier, in the order given. */
   public ofTier(tier: EnvironmentTier): Environment[] {
-    return this.environments.filter((e) => e.tier === tier);
+    return this.all.filter((e) => e.tier === tier);
   }
 
   /** Each staging environment compared with each prod environment: the differences outside the allow-list. */

@@ -131,7 +131,7 @@ export class FluxEnvironmentSync extends Construct {
     const errors = new PropErrors(this, 'FluxEnvironmentSync');
     assertPropTypes(errors, props, 'FluxEnvironmentSyncProps');
     const env = props.environment;
-    errors.check(!Environment.isEnvironment(env), 'environment', env, 'is not an Environment', 'pass one of Environments.environments');
+    errors.check(!Environment.isEnvironment(env), 'environment', env, 'is not an Environment', 'pass one of Environments.all');
     errors.throwIfAny();
     this.name = `${env.appName}-${env.environmentName}`;
     const deployRoot = props.deployRoot ?? DEPLOY_ROOT;

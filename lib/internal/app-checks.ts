@@ -4,7 +4,7 @@ import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { CLUSTER_SCOPED_KINDS } from './names';
 import { CLUSTER_CONTEXT_KEY } from './scope';
-import { collectWarnings } from '../warnings';
+import { Warnings } from '../warnings';
 
 /**
  * The environment variable that silences the dev-profile warnings printed on every synthesis (`1` or `true`).
@@ -123,7 +123,7 @@ function printWarnings(root: IConstruct): void {
   }
   const printed = PRINTED.get(root) ?? new Set<string>();
   PRINTED.set(root, printed);
-  for (const warning of collectWarnings(root)) {
+  for (const warning of Warnings.collect(root)) {
     if (!printed.has(warning)) {
       printed.add(warning);
       process.stderr.write(`[cdk8s-production] warning: ${warning}\n`);

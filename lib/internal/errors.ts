@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { isDns1123Label } from './names';
 import { Profile } from '../profile';
-import { WARNING_METADATA } from '../warnings';
+import { Warnings } from '../warnings';
 
 /**
  * One problem with one prop.
@@ -84,7 +84,7 @@ export class PropErrors {
 
   /**
    * Records a policy breach when `condition` is true: an error in staging and prod, a warning (construct
-   * metadata, see `collectWarnings`) in dev.
+   * metadata, see `Warnings.collect`) in dev.
    */
   public enforce(condition: boolean, prop: string, value: unknown, problem: string, fix: string): void {
     if (!condition) {
@@ -94,7 +94,7 @@ export class PropErrors {
     if (profile.isProductionLike) {
       this.add(prop, value, `${problem}, which is not allowed in ${profile.name}`, fix);
     } else {
-      this.scope.node.addMetadata(WARNING_METADATA, `'${prop}' (${renderValue(value)}) ${problem}. Fix: ${fix}`);
+      this.scope.node.addMetadata(Warnings.METADATA_KEY, `'${prop}' (${renderValue(value)}) ${problem}. Fix: ${fix}`);
     }
   }
 

@@ -84,11 +84,11 @@ export function resolveRouteTarget(errors: PropErrors, props: RouteTargetProps, 
     'route to a workload with a Service');
 
   // ---- namespaces ----
-  const namespace = app.namespace;
+  const namespace = app.namespaceName;
   const admitted = admittingNamespace(app, namespace);
   const labels = gateway.routeNamespaceLabels;
   if (admitted !== undefined && labels !== undefined) {
-    const missing = Object.entries(labels).filter(([k, v]) => admitted.namespace.metadata.getLabel(k) !== v);
+    const missing = Object.entries(labels).filter(([k, v]) => admitted.namespaceObject.metadata.getLabel(k) !== v);
     errors.check(missing.length > 0, 'app', app.node.path,
       `is in namespace "${namespace}", which lacks the label${missing.length > 1 ? 's' : ''} ${missing.map(([k, v]) => `${k}=${v}`).join(', ')} `
       + `that Gateway '${gateway.namespaceName}/${gateway.name}' admits routes from, so the route would never attach`,

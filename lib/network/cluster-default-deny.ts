@@ -49,7 +49,7 @@ export class Cni {
     /** The CNI's name: `cilium` or `calico`. */
     public readonly name: string,
     /** The namespaces the CNI's own pods run in, exempt from the default deny by default. */
-    public readonly namespaces: readonly string[],
+    public readonly namespaces: string[],
   ) {
     Object.freeze(this.namespaces);
   }
@@ -102,7 +102,7 @@ export interface ClusterDefaultDenyProps {
    *
    * @default { 'k8s-app': 'kube-dns' }
    */
-  readonly dnsPodLabels?: Record<string, string>;
+  readonly dnsPodLabels?: { [key: string]: string };
 
   /**
    * Cilium only: send DNS through Cilium's DNS proxy (an L7 `rules.dns` rule matching every name), so that Hubble
@@ -143,16 +143,16 @@ export class ClusterDefaultDeny extends Construct {
   /** The namespace of the cluster DNS. */
   public readonly dnsNamespace: string;
   /** The labels of the cluster DNS pods. */
-  public readonly dnsPodLabels: Record<string, string>;
+  public readonly dnsPodLabels: { [key: string]: string };
   /** True when DNS goes through Cilium's DNS proxy (always false with Calico). */
   public readonly dnsVisibility: boolean;
 
   /** The policy object (child `Resource`), whatever its kind. Use it for `ApiObject.of(x).addJsonPatch(...)`. */
   public readonly resource: ApiObject;
   /** The CiliumClusterwideNetworkPolicy, with `Cni.CILIUM`. */
-  public readonly ciliumPolicy?: CiliumClusterwideNetworkPolicy;
+  public readonly ciliumPolicy?: ApiObject;
   /** The Calico GlobalNetworkPolicy, with `Cni.CALICO`. */
-  public readonly calicoPolicy?: GlobalNetworkPolicy;
+  public readonly calicoPolicy?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ClusterDefaultDenyProps) {
     super(scope, _uniqueId(scope, id, 'ClusterDefaultDeny'));

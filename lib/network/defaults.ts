@@ -8,7 +8,7 @@
  */
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ProfileValues } from '../profile';
+import { _ProfileValues } from '../profile';
 
 /**
  * The Pod Security Admission version the namespace labels pin, so a cluster upgrade never tightens or loosens
@@ -26,18 +26,18 @@ export const POD_SECURITY_REASON_ANNOTATION = 'production.platform.io/pod-securi
 
 /** The ResourceQuota of a ProductionNamespace, per profile. @internal */
 export const NAMESPACE_QUOTA = {
-  requestsCpu: { dev: kplus.Cpu.units(4), staging: kplus.Cpu.units(8), prod: kplus.Cpu.units(32) } as ProfileValues<kplus.Cpu>,
-  limitsCpu: { dev: kplus.Cpu.units(8), staging: kplus.Cpu.units(16), prod: kplus.Cpu.units(64) } as ProfileValues<kplus.Cpu>,
-  requestsMemory: { dev: Size.gibibytes(8), staging: Size.gibibytes(16), prod: Size.gibibytes(64) } as ProfileValues<Size>,
-  limitsMemory: { dev: Size.gibibytes(16), staging: Size.gibibytes(32), prod: Size.gibibytes(128) } as ProfileValues<Size>,
-  pods: { dev: 50, staging: 100, prod: 300 } as ProfileValues<number>,
-  persistentVolumeClaims: { dev: 10, staging: 20, prod: 50 } as ProfileValues<number>,
+  requestsCpu: { dev: kplus.Cpu.units(4), staging: kplus.Cpu.units(8), prod: kplus.Cpu.units(32) } as _ProfileValues<kplus.Cpu>,
+  limitsCpu: { dev: kplus.Cpu.units(8), staging: kplus.Cpu.units(16), prod: kplus.Cpu.units(64) } as _ProfileValues<kplus.Cpu>,
+  requestsMemory: { dev: Size.gibibytes(8), staging: Size.gibibytes(16), prod: Size.gibibytes(64) } as _ProfileValues<Size>,
+  limitsMemory: { dev: Size.gibibytes(16), staging: Size.gibibytes(32), prod: Size.gibibytes(128) } as _ProfileValues<Size>,
+  pods: { dev: 50, staging: 100, prod: 300 } as _ProfileValues<number>,
+  persistentVolumeClaims: { dev: 10, staging: 20, prod: 50 } as _ProfileValues<number>,
 };
 
 /** The ingress-nginx controller: its class, namespace, pod labels and annotation set. @internal */
 export const INGRESS_NGINX = {
   ingressClassName: 'nginx',
-  namespace: 'ingress-nginx',
+  namespaceName: 'ingress-nginx',
   podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } as Record<string, string>,
   httpsRedirectAnnotations: {
     'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
@@ -119,7 +119,7 @@ export const CLUSTER_DEFAULT_DENY = {
  */
 export const INGRESS_TRAEFIK = {
   ingressClassName: 'traefik',
-  namespace: 'traefik',
+  namespaceName: 'traefik',
   podLabels: { 'app.kubernetes.io/name': 'traefik' } as Record<string, string>,
   // The router listens on the TLS entry point only: plain HTTP never reaches the app. The 308 redirect of the `web`
   // entry point is Traefik's static configuration (`entryPoints.web.http.redirections`), set where Traefik is installed.
@@ -135,7 +135,7 @@ export const INGRESS_TRAEFIK = {
 /** HAProxy Kubernetes Ingress Controller, see INGRESS_TRAEFIK for the sources. @internal */
 export const INGRESS_HAPROXY = {
   ingressClassName: 'haproxy',
-  namespace: 'haproxy-controller',
+  namespaceName: 'haproxy-controller',
   podLabels: { 'app.kubernetes.io/name': 'kubernetes-ingress' } as Record<string, string>,
   httpsRedirectAnnotations: {
     'haproxy.org/ssl-redirect': 'true',

@@ -3,7 +3,7 @@ import { NAMESPACE_NAME_LABEL, effectivePolicyTypes } from '../internal/names';
 import { selectorMatches } from '../rules/context';
 
 /**
- * One end of a connection, for `mayReach`: a pod (namespace and labels) or an address outside the cluster.
+ * One end of a connection, for `Reachability.mayReach`: a pod (namespace and labels) or an address outside the cluster.
  */
 export interface PolicyEndpoint {
   /**
@@ -11,21 +11,21 @@ export interface PolicyEndpoint {
    *
    * @default - not a pod: an address outside the cluster, matched only by `ipBlock` peers
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * The pod's labels.
    *
    * @default {}
    */
-  readonly labels?: Record<string, string>;
+  readonly labels?: { [key: string]: string };
 
   /**
    * The labels of the pod's namespace.
    *
    * @default - the labels of the Namespace object in the manifests, else only `kubernetes.io/metadata.name`
    */
-  readonly namespaceLabels?: Record<string, string>;
+  readonly namespaceLabels?: { [key: string]: string };
 
   /**
    * The endpoint's IP address (a pod IP, or an outside address).
@@ -39,7 +39,7 @@ export interface PolicyEndpoint {
    *
    * @default {}
    */
-  readonly namedPorts?: Record<string, number>;
+  readonly namedPorts?: { [key: string]: number };
 }
 
 type Json = { [key: string]: unknown };
@@ -60,7 +60,7 @@ interface Selector { matchLabels?: Record<string, string>; matchExpressions?: Ar
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-export function mayReach(manifests: readonly unknown[], from: PolicyEndpoint, to: PolicyEndpoint, port: number,
+function mayReach(manifests: readonly unknown[], from: PolicyEndpoint, to: PolicyEndpoint, port: number,
   protocol: kplus.Protocol = kplus.Protocol.TCP): boolean {
   const objects = manifests.filter((m): m is Json => m !== null && typeof m === 'object' && !Array.isArray(m));
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1');
@@ -69,19 +69,19 @@ export function mayReach(manifests: readonly unknown[], from: PolicyEndpoint, to
     const meta = (ns.metadata ?? {}) as Json;
     namespaces.set(String(meta.name), { ...((meta.labels ?? {}) as Record<string, string>) });
   }
-  const nsLabels = (e: PolicyEndpoint): Record<string, string> | undefined => (e.namespace === undefined ? undefined : {
-    ...(e.namespaceLabels ?? namespaces.get(e.namespace) ?? {}),
-    [NAMESPACE_NAME_LABEL]: e.namespace,
+  const nsLabels = (e: PolicyEndpoint): Record<string, string> | undefined => (e.namespaceName === undefined ? undefined : {
+    ...(e.namespaceLabels ?? namespaces.get(e.namespaceName) ?? {}),
+    [NAMESPACE_NAME_LABEL]: e.namespaceName,
   });
 
   const allows = (subject: PolicyEndpoint, peer: PolicyEndpoint, type: 'Ingress' | 'Egress', portPod: PolicyEndpoint): boolean => {
-    if (subject.namespace === undefined) {
+    if (subject.namespaceName === undefined) {
       return true; // outside the cluster: no NetworkPolicy applies
     }
     const selecting = policies.filter((p) => {
       const meta = (p.metadata ?? {}) as Json;
       const spec = (p.spec ?? {}) as Json;
-      return (meta.namespace ?? 'default') === subject.namespace
+      return (meta.namespace ?? 'default') === subject.namespaceName
         && selectorMatches((spec.podSelector ?? {}) as Selector, subject.labels ?? {})
         && effectivePolicyTypes(spec).includes(type);
     });
@@ -110,12 +110,12 @@ function peerMatches(peer: Json, endpoint: PolicyEndpoint, policyNamespace: stri
     const block = peer.ipBlock as { cidr: string; except?: string[] };
     return endpoint.ip !== undefined && inCidr(endpoint.ip, block.cidr) && !(block.except ?? []).some((c) => inCidr(endpoint.ip!, c));
   }
-  if (endpoint.namespace === undefined || endpointNsLabels === undefined) {
+  if (endpoint.namespaceName === undefined || endpointNsLabels === undefined) {
     return false; // pod and namespace selectors match pods only
   }
   const nsOk = peer.namespaceSelector !== undefined
     ? selectorMatches(peer.namespaceSelector as Selector, endpointNsLabels)
-    : endpoint.namespace === policyNamespace;
+    : endpoint.namespaceName === policyNamespace;
   const podOk = peer.podSelector === undefined || selectorMatches(peer.podSelector as Selector, endpoint.labels ?? {});
   return nsOk && podOk;
 }
@@ -165,4 +165,41 @@ function parseIp(ip: string): { value: bigint; bits: number } | undefined {
     return undefined;
   }
   return { value: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n), bits: 128 };
+}
+
+/**
+ * What the NetworkPolicies of a set of manifests allow: a model of the NetworkPolicy semantics
+ * for tests and tooling.
+ *
+ * @example
+ * const manifests = Testing.synth(chart);
+ * const allowed = Reachability.mayReach(manifests,
+ *   { namespaceName: 'shop', labels: { 'app.kubernetes.io/name': 'web' } },
+ *   { namespaceName: 'shop', labels: { 'app.kubernetes.io/name': 'db' } }, 5432);
+ */
+export class Reachability {
+  /**
+   * Whether the NetworkPolicies in `manifests` let `source` open a connection to `destination` on `port`.
+   *
+   * Follows the NetworkPolicy semantics: both the source's egress and the destination's ingress must allow the
+   * connection; a pod that no policy of a type selects is open for that type; an empty rule list denies; a rule
+   * without peers (or ports) matches every peer (or port); `namespaceSelector` and `podSelector` in one peer must
+   * both match; `ipBlock` matches by address (`except` subtracted). Only `networking.k8s.io/v1` NetworkPolicies
+   * are evaluated (not Cilium or Calico policies), and traffic is assumed to be allowed by everything else.
+   *
+   * @param manifests synthesized objects, e.g. `Testing.synth(chart)` or `chart.toJson()`
+   * @param source the end that opens the connection
+   * @param destination the end that accepts it
+   * @param port the destination port
+   * @param protocol the protocol of the connection
+   * @default protocol kplus.Protocol.TCP
+   *
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
+  public static mayReach(manifests: any[], source: PolicyEndpoint, destination: PolicyEndpoint, port: number,
+    protocol?: kplus.Protocol): boolean {
+    return mayReach(manifests, source, destination, port, protocol);
+  }
+
+  private constructor() {}
 }

@@ -235,8 +235,8 @@ export class ProductionGateway extends Construct implements IGateway {
   public readonly httpsRedirect: boolean;
   /** The data-plane pods. */
   public readonly dataPlane: INetworkPeer;
-  /** The labels a route's namespace must carry. */
-  public readonly routeNamespaceLabels: { [key: string]: string };
+  /** The labels a route's namespace must carry (always set on a ProductionGateway). */
+  public readonly routeNamespaceLabels?: { [key: string]: string };
 
   /** The Gateway. */
   public readonly gateway: ApiObject;
@@ -268,7 +268,7 @@ export class ProductionGateway extends Construct implements IGateway {
     this.httpsRedirect = props.httpsRedirect ?? true;
     errors.enforce(!this.httpsRedirect, 'httpsRedirect', false, 'lets clients use plain HTTP without being sent to HTTPS',
       'remove it (the redirect is on by default)');
-    this.dataPlane = props.dataPlane ?? NetworkPeer.namespace(this.namespaceName || 'default', { [GATEWAY.dataPlaneNameLabel]: this.name });
+    this.dataPlane = props.dataPlane ?? NetworkPeer.inNamespace(this.namespaceName || 'default', { [GATEWAY.dataPlaneNameLabel]: this.name });
     if (props.dataPlane instanceof NetworkPeer) {
       props.dataPlane._reportProblems(errors, 'dataPlane');
     }
@@ -277,8 +277,9 @@ export class ProductionGateway extends Construct implements IGateway {
     errors.check(props.routeNamespaceLabels === undefined && !isQualifiedName(defaultKey), 'routeNamespaceLabels', undefined,
       `is not set, and the label derived from the gateway name ("${defaultKey}") is not a valid label key (the name is longer than 63 characters)`,
       'set \'routeNamespaceLabels\', or use a shorter \'name\'');
-    this.routeNamespaceLabels = { ...(props.routeNamespaceLabels ?? { [defaultKey]: GATEWAY.routeNamespaceLabelValue }) };
-    checkLabels(errors, 'routeNamespaceLabels', this.routeNamespaceLabels);
+    const routeLabels = { ...(props.routeNamespaceLabels ?? { [defaultKey]: GATEWAY.routeNamespaceLabelValue }) };
+    this.routeNamespaceLabels = routeLabels;
+    checkLabels(errors, 'routeNamespaceLabels', routeLabels);
 
     // ---- listeners ----
     const listeners = Array.isArray(props.listeners) ? props.listeners : [];
@@ -305,7 +306,7 @@ export class ProductionGateway extends Construct implements IGateway {
       // cert-manager's gateway-shim reads the same issuer annotations as its ingress-shim.
       annotations[shim._annotation] = shim.name;
     }
-    const selector = { matchLabels: { ...this.routeNamespaceLabels } };
+    const selector = { matchLabels: { ...routeLabels } };
     const routeKinds = [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }, { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute' }];
     const specListeners: GatewaySpecListeners[] = resolved.map(({ listener, secretName }) => ({
       name: listener.name,
@@ -369,8 +370,8 @@ export class ProductionGateway extends Construct implements IGateway {
    * before creating the routes in that namespace.
    */
   public admitNamespace(productionNamespace: ProductionNamespace): void {
-    for (const [key, value] of Object.entries(this.routeNamespaceLabels)) {
-      productionNamespace.namespace.metadata.addLabel(key, value);
+    for (const [key, value] of Object.entries(this.routeNamespaceLabels ?? {})) {
+      productionNamespace.namespaceObject.metadata.addLabel(key, value);
     }
   }
 
@@ -428,7 +429,7 @@ class ExistingGateway extends Construct implements IGateway {
     });
     errors.check(this.listeners.length === 0, 'listeners', attributes.listeners, 'is empty', 'list the listeners routes attach to');
     checkListenerConflicts(errors, this.listeners);
-    this.dataPlane = attributes.dataPlane ?? NetworkPeer.namespace(this.namespaceName, { [GATEWAY.dataPlaneNameLabel]: this.name });
+    this.dataPlane = attributes.dataPlane ?? NetworkPeer.inNamespace(this.namespaceName, { [GATEWAY.dataPlaneNameLabel]: this.name });
     if (attributes.dataPlane instanceof NetworkPeer) {
       attributes.dataPlane._reportProblems(errors, 'dataPlane');
     }

@@ -1,10 +1,10 @@
-import { Lazy, Names, Size } from 'cdk8s';
+import { ApiObject, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
 import { NetworkPeer } from '../workload/network-peer';
-import { WARNING_METADATA } from '../warnings';
+import { Warnings } from '../warnings';
 import { isGrpcPort } from './_gateway';
 import { attachRoute, routeBackends } from './_route-target';
 import { _registerAppChecks } from '../internal/app-checks';
@@ -30,24 +30,24 @@ export interface IngressControllerOptions {
   readonly ingressClassName: string;
 
   /** The namespace the controller's pods run in (the source of the traffic that reaches the apps). */
-  readonly namespace: string;
+  readonly namespaceName: string;
 
   /** The labels of the controller's pods. */
-  readonly podLabels: Record<string, string>;
+  readonly podLabels: { [key: string]: string };
 
   /**
    * Annotations that redirect HTTP to HTTPS.
    *
    * @default - none
    */
-  readonly httpsRedirectAnnotations?: Record<string, string>;
+  readonly httpsRedirectAnnotations?: { [key: string]: string };
 
   /**
    * Annotations that turn on HSTS.
    *
    * @default - none (the controller sends HSTS by its own configuration, or not at all)
    */
-  readonly hstsAnnotations?: Record<string, string>;
+  readonly hstsAnnotations?: { [key: string]: string };
 
   /**
    * The annotation that limits requests per second per client (its value is the integer limit).
@@ -131,7 +131,7 @@ export class IngressController {
     const given = options ?? ({} as IngressControllerOptions);
     problems.check(typeof given.ingressClassName !== 'string' || !isDns1123Subdomain(given.ingressClassName), 'ingressClassName', given.ingressClassName,
       'is not a valid IngressClass name', 'use a DNS-1123 subdomain');
-    problems.check(typeof given.namespace !== 'string' || !isDns1123Label(given.namespace), 'namespace', given.namespace, 'is not a namespace name',
+    problems.check(typeof given.namespaceName !== 'string' || !isDns1123Label(given.namespaceName), 'namespaceName', given.namespaceName, 'is not a namespace name',
       'use a DNS-1123 label');
     problems.check(typeof given.podLabels !== 'object' || given.podLabels === null || Object.keys(given.podLabels).length === 0, 'podLabels', given.podLabels,
       'is empty, which would admit every pod of the controller namespace', 'give the labels of the controller pods');
@@ -141,13 +141,13 @@ export class IngressController {
   /** The IngressClass name. */
   public readonly ingressClassName: string;
   /** The namespace of the controller's pods. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** The labels of the controller's pods. */
-  public readonly podLabels: Record<string, string>;
+  public readonly podLabels: { [key: string]: string };
   /** Annotations that redirect HTTP to HTTPS. */
-  public readonly httpsRedirectAnnotations: Record<string, string>;
+  public readonly httpsRedirectAnnotations: { [key: string]: string };
   /** Annotations that turn on HSTS. */
-  public readonly hstsAnnotations: Record<string, string>;
+  public readonly hstsAnnotations: { [key: string]: string };
   /** The rate-limit annotation, if the controller has one. */
   public readonly rateLimitAnnotation?: string;
   /** The body-size annotation, if the controller has one. */
@@ -161,7 +161,7 @@ export class IngressController {
     /** Whether the controller is retired upstream (a warning whenever it is used). @internal */
     public readonly _retired: boolean = false) {
     this.ingressClassName = options.ingressClassName;
-    this.namespace = options.namespace;
+    this.namespaceName = options.namespaceName;
     this.podLabels = { ...options.podLabels };
     this.httpsRedirectAnnotations = { ...(options.httpsRedirectAnnotations ?? {}) };
     this.hstsAnnotations = { ...(options.hstsAnnotations ?? {}) };
@@ -187,7 +187,7 @@ export class IngressController {
 
   /** The controller's pods, as a network peer. */
   public get peer(): NetworkPeer {
-    return NetworkPeer.namespace(this.namespace, this.podLabels);
+    return NetworkPeer.inNamespace(this.namespaceName, this.podLabels);
   }
 }
 
@@ -297,7 +297,7 @@ export interface IngressGatewayOptions {
    *
    * @default - the namespace of the ingress
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * The Gateway listener the routes attach to.
@@ -311,7 +311,7 @@ export interface IngressGatewayOptions {
    *
    * @default - every pod of the Gateway's namespace
    */
-  readonly podLabels?: Record<string, string>;
+  readonly podLabels?: { [key: string]: string };
 }
 
 /**
@@ -349,7 +349,7 @@ export interface ProductionIngressProps {
    *
    * @default - the enclosing ProductionNamespace, else the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * The ingress controller: its class, its pods (allowed into the routed apps) and its annotations. Give it: the
@@ -452,7 +452,7 @@ export class ProductionIngress extends Construct {
   /** The name of the Ingress (the prefix of the HTTPRoutes and Certificates). */
   public readonly name: string;
   /** The namespace. */
-  public readonly namespace?: string;
+  public readonly namespaceName?: string;
   /** The ingress controller. */
   public readonly controller: IngressController;
   /** The IngressClass, or undefined in Gateway mode. */
@@ -468,9 +468,9 @@ export class ProductionIngress extends Construct {
   public readonly ingress?: kplus.Ingress;
   private grpcIngressResource?: kplus.Ingress;
   /** The cert-manager Certificates, one per `TlsCertificate.certManager` entry. */
-  public readonly certificates: Certificate[] = [];
+  public readonly certificates: ApiObject[] = [];
   /** The HTTPRoutes, one per host, when `gateway` is set. */
-  public readonly httpRoutes: HttpRoute[] = [];
+  public readonly httpRoutes: ApiObject[] = [];
 
   private readonly routes: Route[] = [];
   private readonly tlsEntries: Array<{ hosts: string[]; explicit: boolean }> = [];
@@ -491,15 +491,15 @@ export class ProductionIngress extends Construct {
 
     this.name = props.name ?? Names.toDnsLabel(this);
     errors.checkName(props.name, this.name, isDns1123Subdomain(this.name), 'a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
-    this.namespace = props.namespace ?? _namespaceOf(this);
+    this.namespaceName = props.namespaceName ?? _namespaceOf(this);
     const enclosing = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
-    errors.check(props.namespace !== undefined && enclosing !== undefined && props.namespace !== enclosing, 'namespace', props.namespace,
-      `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespace\', or create the ingress outside the ProductionNamespace');
+    errors.check(props.namespaceName !== undefined && enclosing !== undefined && props.namespaceName !== enclosing, 'namespaceName', props.namespaceName,
+      `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespaceName\', or create the ingress outside the ProductionNamespace');
     this.controller = props.controller ?? IngressController.NGINX;
     this.controller._reportProblems(errors, 'controller');
     if (this.controller._retired && props.gateway === undefined) {
       // A warning in every profile: the choice is the user's, but nobody should make it without knowing.
-      this.node.addMetadata(WARNING_METADATA, `'controller' (${props.controller === undefined ? 'not set, so IngressController.NGINX' : 'IngressController.NGINX'}): `
+      this.node.addMetadata(Warnings.METADATA_KEY, `'controller' (${props.controller === undefined ? 'not set, so IngressController.NGINX' : 'IngressController.NGINX'}): `
         + `${INGRESS_NGINX_RETIRED}. Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller `
         + '(IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)');
     }
@@ -519,7 +519,7 @@ export class ProductionIngress extends Construct {
     if (this.gateway) {
       const gw = this.gateway;
       errors.check(!isDns1123Subdomain(gw.name), 'gateway.name', gw.name, 'is not a Gateway name', 'use a DNS-1123 subdomain');
-      errors.check(gw.namespace !== undefined && !isDns1123Label(gw.namespace), 'gateway.namespace', gw.namespace, 'is not a namespace name', 'use a DNS-1123 label');
+      errors.check(gw.namespaceName !== undefined && !isDns1123Label(gw.namespaceName), 'gateway.namespaceName', gw.namespaceName, 'is not a namespace name', 'use a DNS-1123 label');
       errors.check(props.ingressClassName !== undefined, 'ingressClassName', props.ingressClassName, 'is set together with \'gateway\'',
         'remove it; the Gateway\'s class decides the controller');
       errors.check(props.tls !== undefined, 'tls', '(set)', 'is set together with \'gateway\'; a Gateway terminates TLS on its HTTPS listener',
@@ -565,7 +565,7 @@ export class ProductionIngress extends Construct {
 
     // ================= objects =================
     this.sourcePeer = this.gateway
-      ? NetworkPeer.namespace(this.gateway.namespace ?? this.namespace ?? 'default', this.gateway.podLabels)
+      ? NetworkPeer.inNamespace(this.gateway.namespaceName ?? this.namespaceName ?? 'default', this.gateway.podLabels)
       : this.controller.peer;
     if (this.gateway) {
       return;
@@ -584,7 +584,7 @@ export class ProductionIngress extends Construct {
     }
 
     this.ingress = new kplus.Ingress(this, 'Resource', {
-      metadata: objectMetadata(this.profile, this.name, this.namespace, {}, annotations),
+      metadata: objectMetadata(this.profile, this.name, this.namespaceName, {}, annotations),
       className: this.ingressClassName,
     });
 
@@ -595,7 +595,7 @@ export class ProductionIngress extends Construct {
       const cert = entry.certificate;
       if (cert._kind === 'certificate') {
         this.certificates.push(new Certificate(this, `Certificate${i}`, {
-          metadata: objectMetadata(this.profile, secretName, this.namespace),
+          metadata: objectMetadata(this.profile, secretName, this.namespaceName),
           spec: {
             secretName,
             dnsNames: hosts,
@@ -630,8 +630,8 @@ export class ProductionIngress extends Construct {
     const appPort = app.ports.find((p) => p.port === port);
     errors.check(appPort === undefined, 'addRoute.port', port, `is not a port of workload '${app.node.path}'`,
       `use one of ${app.ports.map((p) => p.port).join(', ')}`);
-    errors.check((app.namespace ?? '') !== (this.namespace ?? ''), 'addRoute.app', app.node.path,
-      `is in namespace "${app.namespace ?? ''}" but the ingress is in "${this.namespace ?? ''}"; an Ingress routes only to Services in its own namespace`,
+    errors.check((app.namespaceName ?? '') !== (this.namespaceName ?? ''), 'addRoute.app', app.node.path,
+      `is in namespace "${app.namespaceName ?? ''}" but the ingress is in "${this.namespaceName ?? ''}"; an Ingress routes only to Services in its own namespace`,
       'create the ProductionIngress in the app\'s namespace (one ingress per namespace)');
     const backends = appPort !== undefined ? routeBackends(app, port!) : [];
     errors.check(appPort !== undefined && backends.length === 0, 'addRoute.app', app.node.path, 'has no Service for the route to reach',
@@ -772,7 +772,7 @@ export class ProductionIngress extends Construct {
     }
     if (app !== undefined) {
       const index = this.hosts().indexOf(host);
-      attachRoute(app, { kind: 'HTTPRoute', name: `${this.name}-${index}`, namespace: this.namespace });
+      attachRoute(app, { kind: 'HTTPRoute', name: `${this.name}-${index}`, namespace: this.namespaceName });
     }
   }
 
@@ -784,7 +784,7 @@ export class ProductionIngress extends Construct {
         annotations[EXTERNAL_DNS_HOSTNAME_ANNOTATION] = Lazy.any({ produce: () => this.hostsOf(true).join(',') }) as string;
       }
       this.grpcIngressResource = new kplus.Ingress(this, 'Grpc', {
-        metadata: objectMetadata(this.profile, `${this.name}-grpc`, this.namespace, {}, annotations),
+        metadata: objectMetadata(this.profile, `${this.name}-grpc`, this.namespaceName, {}, annotations),
         className: this.ingressClassName,
       });
       // The same hosts and Secrets as the main Ingress: the certificates are issued once, for both.
@@ -797,9 +797,9 @@ export class ProductionIngress extends Construct {
     const gw = this.gateway!;
     const index = this.httpRoutes.length;
     const route = new HttpRoute(this, `Route${index}`, {
-      metadata: objectMetadata(this.profile, `${this.name}-${index}`, this.namespace),
+      metadata: objectMetadata(this.profile, `${this.name}-${index}`, this.namespaceName),
       spec: {
-        parentRefs: [{ name: gw.name, namespace: gw.namespace, sectionName: gw.sectionName ?? GATEWAY_SECTION_NAME }],
+        parentRefs: [{ name: gw.name, namespace: gw.namespaceName, sectionName: gw.sectionName ?? GATEWAY_SECTION_NAME }],
         hostnames: [host],
         rules: Lazy.any({
           produce: () => this.routes.filter((r) => r.host === host).map((r) => ({

@@ -174,7 +174,7 @@ export interface ProductionNamespaceProps {
    *
    * @default { 'k8s-app': 'kube-dns' }
    */
-  readonly dnsPodLabels?: Record<string, string>;
+  readonly dnsPodLabels?: { [key: string]: string };
 
   /**
    * The ResourceQuota, overriding single values of the profile's quota.
@@ -236,14 +236,14 @@ export class ProductionNamespace extends Construct {
   /** The namespace of the cluster DNS. */
   public readonly dnsNamespace: string;
   /** The labels of the cluster DNS pods. */
-  public readonly dnsPodLabels: Record<string, string>;
+  public readonly dnsPodLabels: { [key: string]: string };
   /** Other namespaces apps may admit traffic from, or undefined when any may be. */
   public readonly allowedIngressNamespaces?: string[];
   /** The API server that token-mounting apps may reach, if known. */
   public readonly apiServer?: KubernetesApiServer;
 
   /** The Namespace. */
-  public readonly namespace: kplus.Namespace;
+  public readonly namespaceObject: kplus.Namespace;
   /** The NetworkPolicy that denies all ingress and egress of every pod in the namespace. */
   public readonly defaultDenyPolicy: k8s.KubeNetworkPolicy;
   /** The NetworkPolicy that lets every pod in the namespace query the cluster DNS. */
@@ -299,12 +299,12 @@ export class ProductionNamespace extends Construct {
 
     // ---- quota and limits ----
     const quota = props.quota ?? {};
-    const requestsCpu = quota.requestsCpu ?? profile.select(NAMESPACE_QUOTA.requestsCpu);
-    const limitsCpu = quota.limitsCpu ?? profile.select(NAMESPACE_QUOTA.limitsCpu);
-    const requestsMemory = quota.requestsMemory ?? profile.select(NAMESPACE_QUOTA.requestsMemory);
-    const limitsMemory = quota.limitsMemory ?? profile.select(NAMESPACE_QUOTA.limitsMemory);
-    const pods = quota.pods ?? profile.select(NAMESPACE_QUOTA.pods);
-    const pvcs = quota.persistentVolumeClaims ?? profile.select(NAMESPACE_QUOTA.persistentVolumeClaims);
+    const requestsCpu = quota.requestsCpu ?? profile._select(NAMESPACE_QUOTA.requestsCpu);
+    const limitsCpu = quota.limitsCpu ?? profile._select(NAMESPACE_QUOTA.limitsCpu);
+    const requestsMemory = quota.requestsMemory ?? profile._select(NAMESPACE_QUOTA.requestsMemory);
+    const limitsMemory = quota.limitsMemory ?? profile._select(NAMESPACE_QUOTA.limitsMemory);
+    const pods = quota.pods ?? profile._select(NAMESPACE_QUOTA.pods);
+    const pvcs = quota.persistentVolumeClaims ?? profile._select(NAMESPACE_QUOTA.persistentVolumeClaims);
     for (const [prop, value] of [['quota.pods', pods], ['quota.persistentVolumeClaims', pvcs]] as const) {
       errors.check(!isInt32(value), prop, value, 'is not a count', 'use a whole number from 0 to 2147483647');
     }
@@ -321,7 +321,7 @@ export class ProductionNamespace extends Construct {
     }
     errors.check(memory.requestsMemory > memory.limitsMemory, 'quota.requestsMemory', `${memory.requestsMemory}Mi`,
       `is above 'quota.limitsMemory' (${memory.limitsMemory}Mi)`, 'lower the requests or raise the limits');
-    const base = SIZES[profile.select(DEFAULT_SIZE)];
+    const base = SIZES[profile._select(DEFAULT_SIZE)];
     const d = props.containerDefaults ?? {};
     const defaults = {
       cpu: { request: d.cpu?.request ?? base.cpu!.request!, limit: d.cpu?.limit ?? base.cpu!.limit! },
@@ -360,10 +360,10 @@ export class ProductionNamespace extends Construct {
       [`${POD_SECURITY_LABEL_PREFIX}/warn`]: this.podSecurityWarn.value,
       [`${POD_SECURITY_LABEL_PREFIX}/warn-version`]: this.podSecurityVersion,
     };
-    this.namespace = new kplus.Namespace(this, 'Resource', {
+    this.namespaceObject = new kplus.Namespace(this, 'Resource', {
       metadata: objectMetadata(profile, this.name, undefined, labels, reason !== '' ? { [POD_SECURITY_REASON_ANNOTATION]: reason } : {}),
     });
-    clusterScoped(ApiObject.of(this.namespace));
+    clusterScoped(ApiObject.of(this.namespaceObject));
 
     const objectMeta = (name: string) => objectMetadata(profile, name, this.name);
     this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {

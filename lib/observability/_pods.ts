@@ -12,8 +12,8 @@ import { API_SERVER_CONTEXT_KEY } from '../internal/scope';
  *
  * @internal
  */
-export function stackPodProps(namespace: string): { namespace: string; partOf: string } {
-  return { namespace, partOf: 'observability' };
+export function stackPodProps(namespaceName: string): { namespaceName: string; partOf: string } {
+  return { namespaceName, partOf: 'observability' };
 }
 
 /**

@@ -10,7 +10,7 @@ export interface EmailReceiverOptions {
   /** The address the notifications go to. */
   readonly to: string;
   /** The sender address. */
-  readonly from: string;
+  readonly fromAddress: string;
   /** The SMTP server, as `host:port`. */
   readonly smarthost: string;
   /** The SMTP user name. */
@@ -62,11 +62,11 @@ export class AlertReceiver {
   public static email(options: EmailReceiverOptions): AlertReceiver {
     const o = options ?? ({} as EmailReceiverOptions);
     const receiver = new AlertReceiver('email', o.passwordSecret, o.passwordKey, (file) => ({
-      email_configs: [{ to: o.to, from: o.from, smarthost: o.smarthost, auth_username: o.username, auth_password_file: file, require_tls: true, send_resolved: true }],
+      email_configs: [{ to: o.to, from: o.fromAddress, smarthost: o.smarthost, auth_username: o.username, auth_password_file: file, require_tls: true, send_resolved: true }],
     }), (ref) => ({
-      emailConfigs: [{ to: o.to, from: o.from, smarthost: o.smarthost, authUsername: o.username, authPassword: ref, requireTls: true, sendResolved: true }],
+      emailConfigs: [{ to: o.to, from: o.fromAddress, smarthost: o.smarthost, authUsername: o.username, authPassword: ref, requireTls: true, sendResolved: true }],
     }));
-    for (const field of ['to', 'from', 'smarthost', 'username'] as const) {
+    for (const field of ['to', 'fromAddress', 'smarthost', 'username'] as const) {
       receiver.problems.check(typeof o[field] !== 'string' || o[field].trim() === '', field, o[field], 'is empty', `set '${field}'`);
     }
     receiver.problems.check(typeof o.smarthost === 'string' && !/^[^:\s]+:[0-9]+$/.test(o.smarthost), 'smarthost', o.smarthost,
@@ -78,7 +78,7 @@ export class AlertReceiver {
 
   private constructor(
     /** The kind of receiver, for messages. */
-    public readonly type: string,
+    public readonly receiverType: string,
     private readonly secret: kplus.ISecret | undefined,
     private readonly key: string | undefined,
     private readonly render: (file: string) => Record<string, unknown>,

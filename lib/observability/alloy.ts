@@ -118,7 +118,7 @@ export class Alloy extends Construct {
       this.clusterRoleBinding = tailing.clusterRoleBinding;
       return;
     }
-    const namespace = stack.namespace;
+    const namespace = stack.namespaceName;
     const clusterServiceName = `${ALLOY.name}-${ALLOY.clusterServiceSuffix}`;
     const labels = ALLOY_LABELS;
     this.config = new kplus.ConfigMap(this, 'Config', {
@@ -187,7 +187,7 @@ interface HostPathCollector {
  */
 function hostPathCollector(scope: Alloy, profile: Profile, stack: ObservabilityStack, loki: Loki, reason: string): HostPathCollector {
   const opts = ALLOY.hostPath;
-  const namespaceName = `${stack.namespace}-${opts.namespaceSuffix}`;
+  const namespaceName = `${stack.namespaceName}-${opts.namespaceSuffix}`;
   const namespace = new ProductionNamespace(scope, 'Namespace', {
     name: namespaceName,
     podSecurityEnforce: PodSecurityLevel.PRIVILEGED,
@@ -264,7 +264,7 @@ function hostPathCollector(scope: Alloy, profile: Profile, stack: ObservabilityS
   // already; declared because Polaris asks every controller for one).
   ApiObject.of(daemonSet).addJsonPatch(
     JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-    JsonPatch.add('/spec/template/spec/priorityClassName', profile.select(PRIORITY_CLASS_NAME)),
+    JsonPatch.add('/spec/template/spec/priorityClassName', profile._select(PRIORITY_CLASS_NAME)),
     JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [{
       maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: daemonSet.matchLabels },
     }]),
@@ -280,7 +280,7 @@ function hostPathCollector(scope: Alloy, profile: Profile, stack: ObservabilityS
       ingress: [],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': stack.namespace } }, podSelector: { matchLabels: loki.app.podSelector } }],
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': stack.namespaceName } }, podSelector: { matchLabels: loki.app.podSelector } }],
           ports: [{ port: k8s.IntOrString.fromNumber(LOKI.port), protocol: 'TCP' }],
         },
         {
@@ -294,7 +294,7 @@ function hostPathCollector(scope: Alloy, profile: Profile, stack: ObservabilityS
       ],
     },
   });
-  loki.app.allowFrom(NetworkPeer.namespace(namespaceName, selector), { ports: [LOKI.port] });
+  loki.app.allowFrom(NetworkPeer.inNamespace(namespaceName, selector), { ports: [LOKI.port] });
 
   const clusterMeta = objectMetadata(profile, `${namespaceName}-${ALLOY.name}`, undefined, labels);
   const clusterRole = clusterScoped(new k8s.KubeClusterRole(scope, 'ClusterRole', {

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import type { ProfileValues } from '../profile';
+import type { _ProfileValues } from '../profile';
 
 // Every opinion of the observability area. Sources: ../shared/research/observability.md (kube-prometheus,
 // kubernetes-mixin, prometheus-operator CRDs v0.93.0, the SRE workbook / Sloth burn-rate tiers).
@@ -27,25 +27,25 @@ export const ALERTMANAGER_VERSION = 'v0.28.1';
 export const ALERTMANAGER_IMAGE = `quay.io/prometheus/alertmanager:${ALERTMANAGER_VERSION}`;
 
 /** Prometheus replicas: an HA pair outside dev. The operator drops the replica label on alerts itself. */
-export const PROMETHEUS_REPLICAS: ProfileValues<number> = { dev: 1, staging: 2, prod: 2 };
+export const PROMETHEUS_REPLICAS: _ProfileValues<number> = { dev: 1, staging: 2, prod: 2 };
 
 /** Alertmanager replicas: 3 gossip in a cluster outside dev. */
-export const ALERTMANAGER_REPLICAS: ProfileValues<number> = { dev: 1, staging: 3, prod: 3 };
+export const ALERTMANAGER_REPLICAS: _ProfileValues<number> = { dev: 1, staging: 3, prod: 3 };
 
 /** How long Prometheus keeps samples (the CRD's default is 24h, shorter than the 3d SLO window). */
-export const PROMETHEUS_RETENTION: ProfileValues<Duration> = { dev: Duration.days(15), staging: Duration.days(15), prod: Duration.days(30) };
+export const PROMETHEUS_RETENTION: _ProfileValues<Duration> = { dev: Duration.days(15), staging: Duration.days(15), prod: Duration.days(30) };
 
 /** The longest window a generated rule reads: retention must be at least this. */
 export const LONGEST_RULE_WINDOW = Duration.days(3);
 
 /** The size of each Prometheus replica's volume. */
-export const PROMETHEUS_STORAGE: ProfileValues<Size> = { dev: Size.gibibytes(10), staging: Size.gibibytes(20), prod: Size.gibibytes(50) };
+export const PROMETHEUS_STORAGE: _ProfileValues<Size> = { dev: Size.gibibytes(10), staging: Size.gibibytes(20), prod: Size.gibibytes(50) };
 
 /** `retentionSize` as a share of the volume: WAL and compaction need headroom. */
 export const RETENTION_SIZE_SHARE = 0.85;
 
 /** Prometheus memory (request = limit) and CPU request; memory grows with the number of series. */
-export const PROMETHEUS_RESOURCES: ProfileValues<{ cpu: string; memory: string }> = {
+export const PROMETHEUS_RESOURCES: _ProfileValues<{ cpu: string; memory: string }> = {
   dev: { cpu: '100m', memory: '512Mi' },
   staging: { cpu: '200m', memory: '1Gi' },
   prod: { cpu: '200m', memory: '2Gi' },
@@ -267,10 +267,10 @@ export const LOKI = {
 };
 
 /** How long Loki keeps logs (the compactor deletes older chunks). */
-export const LOKI_RETENTION: ProfileValues<Duration> = { dev: Duration.days(7), staging: Duration.days(14), prod: Duration.days(31) };
+export const LOKI_RETENTION: _ProfileValues<Duration> = { dev: Duration.days(7), staging: Duration.days(14), prod: Duration.days(31) };
 
 /** The size of the Loki volume. */
-export const LOKI_STORAGE: ProfileValues<Size> = { dev: Size.gibibytes(10), staging: Size.gibibytes(20), prod: Size.gibibytes(50) };
+export const LOKI_STORAGE: _ProfileValues<Size> = { dev: Size.gibibytes(10), staging: Size.gibibytes(20), prod: Size.gibibytes(50) };
 
 /**
  * Grafana Alloy as the log collector, tailing pod logs through the Kubernetes API (`loki.source.kubernetes`), so

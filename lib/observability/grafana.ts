@@ -87,7 +87,7 @@ export class Grafana extends Construct {
     errors.throwIfAny();
 
     const { stack } = props;
-    const namespace = stack.namespace;
+    const namespace = stack.namespaceName;
     const ha = props.database !== undefined;
     this.replicas = ha ? GRAFANA.haReplicas : 1;
     const meta = (name: string) => objectMetadata(this.profile, name, namespace,
@@ -179,7 +179,7 @@ function datasourcesConfig(stack: ObservabilityStack): Record<string, unknown> {
     uid: DATASOURCE_UIDS.prometheus,
     access: 'proxy',
     // The operator's headless Service of the Prometheus pods.
-    url: `http://prometheus-operated.${stack.namespace}.svc:${PORTS.prometheus}`,
+    url: `http://prometheus-operated.${stack.namespaceName}.svc:${PORTS.prometheus}`,
     isDefault: true,
     editable: false,
     jsonData: { timeInterval: `${SCRAPE_INTERVAL.toSeconds()}s`, httpMethod: 'POST' },

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
@@ -47,7 +48,7 @@ export class KubeStateMetrics extends Construct {
   /** Binds the ClusterRole to its ServiceAccount. */
   public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
   /** Scrapes it, with its own `namespace` and `pod` labels kept. */
-  public readonly serviceMonitor: ServiceMonitor;
+  public readonly serviceMonitor: ApiObject;
 
   public constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, _uniqueId(scope, id, 'KubeStateMetrics'));
@@ -61,7 +62,7 @@ export class KubeStateMetrics extends Construct {
     const k = KUBE_STATE_METRICS;
     this.resources = k.resources.flatMap((g) => g.resources).sort();
     this.app = new ProductionApp(this, 'App', {
-      ...stackPodProps(stack.namespace),
+      ...stackPodProps(stack.namespaceName),
       name: k.name,
       image: k.image,
       port: k.port,
@@ -74,7 +75,7 @@ export class KubeStateMetrics extends Construct {
       singleReplicaReason: k.singleReplicaReason,
       serviceAccountToken: true,
     });
-    const clusterMeta = { ...objectMetadata(this.profile, `${stack.namespace}-${k.name}`, undefined, this.app.labels) };
+    const clusterMeta = { ...objectMetadata(this.profile, `${stack.namespaceName}-${k.name}`, undefined, this.app.labels) };
     this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: clusterMeta,
       rules: k.resources.map((g) => ({ apiGroups: [g.apiGroup], resources: [...g.resources], verbs: ['list', 'watch'] })),
@@ -82,9 +83,9 @@ export class KubeStateMetrics extends Construct {
     this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: clusterMeta,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.app.serviceAccount.name, namespace: stack.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: this.app.serviceAccount.name, namespace: stack.namespaceName }],
     });
-    const metadata = objectMetadata(this.profile, k.name, stack.namespace, { ...this.app.labels, ...stack.selectorLabels });
+    const metadata = objectMetadata(this.profile, k.name, stack.namespaceName, { ...this.app.labels, ...stack.selectorLabels });
     this.serviceMonitor = new ServiceMonitor(this, 'Monitor', {
       metadata,
       spec: {

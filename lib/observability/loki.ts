@@ -90,8 +90,8 @@ export class Loki extends Construct {
     assertPropTypes(errors, props, 'LokiProps');
     errors.throwIfAny();
     const { stack } = props;
-    this.retention = props.retention ?? this.profile.select(LOKI_RETENTION);
-    this.storageSize = props.storageSize ?? this.profile.select(LOKI_STORAGE);
+    this.retention = props.retention ?? this.profile._select(LOKI_RETENTION);
+    this.storageSize = props.storageSize ?? this.profile._select(LOKI_STORAGE);
     this.storageClassName = props.storageClassName ?? stack.storageClassName;
     const hours = this.retention.toHours({ integral: false });
     errors.check(!Number.isInteger(hours) || hours < 24, 'retention', `${hours}h`, 'is not a whole number of hours of at least a day',
@@ -103,15 +103,15 @@ export class Loki extends Construct {
       'name an existing StorageClass (a DNS-1123 subdomain)');
     errors.throwIfAny();
 
-    this.url = `http://${LOKI.name}.${stack.namespace}.svc:${LOKI.port}`;
+    this.url = `http://${LOKI.name}.${stack.namespaceName}.svc:${LOKI.port}`;
     this.pushUrl = `${this.url}${LOKI.pushPath}`;
     this.config = new kplus.ConfigMap(this, 'Config', {
-      metadata: objectMetadata(this.profile, `${LOKI.name}-config`, stack.namespace,
+      metadata: objectMetadata(this.profile, `${LOKI.name}-config`, stack.namespaceName,
         { 'app.kubernetes.io/name': LOKI.name, 'app.kubernetes.io/instance': LOKI.name, 'app.kubernetes.io/part-of': 'observability' }),
       data: { [LOKI.configFile]: stringify(lokiConfig(hours)) },
     });
     this.app = new ProductionStatefulApp(this, 'App', {
-      ...stackPodProps(stack.namespace),
+      ...stackPodProps(stack.namespaceName),
       name: LOKI.name,
       image: LOKI.image,
       port: LOKI.port,

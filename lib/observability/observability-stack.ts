@@ -1,4 +1,4 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -51,7 +51,7 @@ export interface ObservabilityStackProps {
    *
    * @default 'observability'
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * The name of the Prometheus and Alertmanager resources, and the value of the stack label that selects every
@@ -185,17 +185,17 @@ export class ObservabilityStack extends Construct {
   /** The profile in force. */
   public readonly profile: Profile;
   /** The namespace of the stack. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** The name of the Prometheus and Alertmanager resources. */
   public readonly name: string;
   /** The label every monitor and rule of this stack carries, and the Prometheus selectors match. */
-  public readonly selectorLabels: Record<string, string>;
+  public readonly selectorLabels: { [key: string]: string };
   /** The labels of the Prometheus pods (set by the operator). */
-  public readonly prometheusPodLabels: Record<string, string>;
+  public readonly prometheusPodLabels: { [key: string]: string };
   /** The network peer of the Prometheus pods, for a workload's NetworkPolicy. */
   public readonly prometheusPeer: INetworkPeer;
   /** The labels of the Alertmanager pods (set by the operator). */
-  public readonly alertmanagerPodLabels: Record<string, string>;
+  public readonly alertmanagerPodLabels: { [key: string]: string };
   /** Prometheus replicas. */
   public readonly prometheusReplicas: number;
   /** Alertmanager replicas. */
@@ -214,7 +214,7 @@ export class ObservabilityStack extends Construct {
   /** Binds the ClusterRole to the ServiceAccount. */
   public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
   /** The Prometheus resource. */
-  public readonly prometheus: Prometheus;
+  public readonly prometheus: ApiObject;
   /** The Prometheus PodDisruptionBudget, with more than one replica. */
   public readonly prometheusDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The Prometheus NetworkPolicy. */
@@ -222,17 +222,17 @@ export class ObservabilityStack extends Construct {
   /** The Alertmanager root configuration (routing tree, inhibition, receivers). */
   public readonly alertmanagerConfig: k8s.KubeSecret;
   /** The Alertmanager resource. */
-  public readonly alertmanager: Alertmanager;
+  public readonly alertmanager: ApiObject;
   /** The Alertmanager PodDisruptionBudget, with more than one replica. */
   public readonly alertmanagerDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The Alertmanager NetworkPolicy. */
   public readonly alertmanagerNetworkPolicy: k8s.KubeNetworkPolicy;
   /** Scrapes Prometheus and Alertmanager themselves. */
-  public readonly selfMonitors: ServiceMonitor[];
+  public readonly selfMonitors: ApiObject[];
   /** Scrapes the kubelets and cAdvisor (`job="kubelet"`), which the workload alerts and dashboards read. */
-  public readonly kubeletMonitor: ServiceMonitor;
+  public readonly kubeletMonitor: ApiObject;
   /** The cluster-level alert rules. */
-  public readonly clusterRules: PrometheusRule;
+  public readonly clusterRules: ApiObject;
   /** The Kubernetes API server's endpoints, when given. */
   public readonly apiServer?: KubernetesApiServer;
   /** The StorageClass of the Prometheus volumes (and, unless `logs` names another, of Loki's). */
@@ -254,15 +254,15 @@ export class ObservabilityStack extends Construct {
     const errors = new PropErrors(this, 'ObservabilityStack', profile);
     assertPropTypes(errors, props, 'ObservabilityStackProps');
 
-    this.namespace = props.namespace ?? STACK_NAMESPACE;
+    this.namespaceName = props.namespaceName ?? STACK_NAMESPACE;
     this.storageClassName = props.storageClassName;
     this.apiServer = props.apiServer;
     this.name = props.name ?? STACK_NAME;
-    this.prometheusReplicas = props.prometheusReplicas ?? profile.select(PROMETHEUS_REPLICAS);
-    this.alertmanagerReplicas = props.alertmanagerReplicas ?? profile.select(ALERTMANAGER_REPLICAS);
-    this.retention = props.retention ?? profile.select(PROMETHEUS_RETENTION);
-    this.storageSize = props.storageSize ?? profile.select(PROMETHEUS_STORAGE);
-    errors.checkDnsLabel('namespace', props.namespace);
+    this.prometheusReplicas = props.prometheusReplicas ?? profile._select(PROMETHEUS_REPLICAS);
+    this.alertmanagerReplicas = props.alertmanagerReplicas ?? profile._select(ALERTMANAGER_REPLICAS);
+    this.retention = props.retention ?? profile._select(PROMETHEUS_RETENTION);
+    this.storageSize = props.storageSize ?? profile._select(PROMETHEUS_STORAGE);
+    errors.checkDnsLabel('namespaceName', props.namespaceName);
     errors.checkDnsLabel('name', props.name);
     errors.check(!isDns1123Subdomain(props.storageClassName), 'storageClassName', props.storageClassName, 'is not a StorageClass name',
       'name an existing StorageClass (a DNS-1123 subdomain)');
@@ -287,16 +287,16 @@ export class ObservabilityStack extends Construct {
 
     this.selectorLabels = { [STACK_LABEL]: this.name };
     this.prometheusPodLabels = { 'app.kubernetes.io/name': 'prometheus', [OPERATOR_POD_NAME_LABEL]: this.name };
-    this.prometheusPeer = NetworkPeer.namespace(this.namespace, this.prometheusPodLabels);
+    this.prometheusPeer = NetworkPeer.inNamespace(this.namespaceName, this.prometheusPodLabels);
     this.alertmanagerPodLabels = { 'app.kubernetes.io/name': 'alertmanager', [OPERATOR_POD_NAME_LABEL]: this.name };
-    const meta = (component: string, name: string) => objectMetadata(profile, name, this.namespace,
+    const meta = (component: string, name: string) => objectMetadata(profile, name, this.namespaceName,
       { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/part-of': 'observability' });
 
     if (props.apiServer !== undefined) {
       // Before any child exists: the stack's pods that call the API read it from the context.
       KubernetesApiServer.use(this, props.apiServer);
     }
-    this.productionNamespace = new ProductionNamespace(this, 'Namespace', { name: this.namespace, apiServer: props.apiServer });
+    this.productionNamespace = new ProductionNamespace(this, 'Namespace', { name: this.namespaceName, apiServer: props.apiServer });
 
     // ---- Prometheus ----
     const prometheusName = `prometheus-${this.name}`;
@@ -305,7 +305,7 @@ export class ObservabilityStack extends Construct {
     });
     // The ClusterRole of the prometheus-operator documentation (Documentation/platform/rbac.md): read-only.
     this.clusterRole = new k8s.KubeClusterRole(this, 'PrometheusClusterRole', {
-      metadata: { ...meta('prometheus', `${this.namespace}-${prometheusName}`), namespace: undefined },
+      metadata: { ...meta('prometheus', `${this.namespaceName}-${prometheusName}`), namespace: undefined },
       rules: [
         { apiGroups: [''], resources: ['nodes', 'nodes/metrics', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
@@ -315,11 +315,11 @@ export class ObservabilityStack extends Construct {
       ],
     });
     this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'PrometheusClusterRoleBinding', {
-      metadata: { ...meta('prometheus', `${this.namespace}-${prometheusName}`), namespace: undefined },
+      metadata: { ...meta('prometheus', `${this.namespaceName}-${prometheusName}`), namespace: undefined },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespaceName }],
     });
-    const res = profile.select(PROMETHEUS_RESOURCES);
+    const res = profile._select(PROMETHEUS_RESOURCES);
     const security = MONITORING_POD_SECURITY;
     const podSecurity = {
       runAsNonRoot: security.runAsNonRoot, runAsUser: security.runAsUser, runAsGroup: security.runAsGroup, fsGroup: security.fsGroup,
@@ -332,7 +332,7 @@ export class ObservabilityStack extends Construct {
       topologySpreadConstraints: [{
         maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: SPREAD_WHEN_UNSATISFIABLE, labelSelector: { matchLabels: labels },
       }],
-      priorityClassName: profile.select(PRIORITY_CLASS_NAME),
+      priorityClassName: profile._select(PRIORITY_CLASS_NAME),
     });
     const selector = { matchLabels: this.selectorLabels };
     this.prometheus = new Prometheus(this, 'Prometheus', {
@@ -364,7 +364,7 @@ export class ObservabilityStack extends Construct {
         ruleNamespaceSelector: {},
         alerting: {
           alertmanagers: [{
-            name: 'alertmanager-operated', namespace: this.namespace, port: PrometheusSpecAlertingAlertmanagersPort.fromString('web'),
+            name: 'alertmanager-operated', namespace: this.namespaceName, port: PrometheusSpecAlertingAlertmanagersPort.fromString('web'),
             apiVersion: PrometheusSpecAlertingAlertmanagersApiVersion.V2,
           }],
         },
@@ -378,7 +378,7 @@ export class ObservabilityStack extends Construct {
     this.prometheusDisruptionBudget = this.disruptionBudget('PrometheusDisruptionBudget', meta('prometheus', prometheusName),
       this.prometheusReplicas, { minAvailable: 1 }, this.prometheusPodLabels);
     const stackPods = (labels: Record<string, string>) => ({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.namespace } }, podSelector: { matchLabels: labels },
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.namespaceName } }, podSelector: { matchLabels: labels },
     });
     const tcp = (...ports: number[]) => ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }));
     this.prometheusNetworkPolicy = new k8s.KubeNetworkPolicy(this, 'PrometheusNetworkPolicy', {
@@ -461,7 +461,7 @@ export class ObservabilityStack extends Construct {
     });
     this.clusterRules = new PrometheusRule(this, 'ClusterRules', {
       metadata: { ...meta('prometheus', `${this.name}-cluster-rules`), labels: { ...meta('prometheus', '').labels, ...this.selectorLabels } },
-      spec: { groups: clusterRuleGroups().map((g) => ({ name: g.name, rules: g.rules.map(toCrdRule) })) },
+      spec: { groups: _clusterRuleGroups().map((g) => ({ name: g.name, rules: g.rules.map(_toCrdRule) })) },
     });
 
     // ---- the stack's own pods ----
@@ -578,7 +578,7 @@ function rootConfig(watchdog?: AlertReceiver, critical?: AlertReceiver, warning?
  *
  * @internal
  */
-export function toCrdRule(r: RuleSpec) {
+export function _toCrdRule(r: RuleSpec) {
   return { ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) };
 }
 
@@ -592,7 +592,7 @@ function clusterAlert(name: string, expr: string, forDuration: string | undefine
  *
  * @internal
  */
-export function clusterRuleGroups(): { name: string; rules: RuleSpec[] }[] {
+export function _clusterRuleGroups(): { name: string; rules: RuleSpec[] }[] {
   return [
     {
       name: 'general.rules',

@@ -1,4 +1,4 @@
-import { Names } from 'cdk8s';
+import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertmanagerConfig, AlertmanagerConfigSpecRouteMatchersMatchType } from '../../imports/alertmanagerconfig-monitoring.coreos.com';
 import { AlertReceiver } from './alert-receiver';
@@ -32,7 +32,7 @@ export interface TeamAlertRoutingProps {
    *
    * @default - the enclosing ProductionNamespace, else the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
   /**
    * The name of the AlertmanagerConfig.
    *
@@ -49,14 +49,27 @@ export interface TeamAlertRoutingProps {
  * scopes every route of an AlertmanagerConfig to its namespace.
  *
  * @see https://prometheus-operator.dev/docs/developer/alerting/
+ *
+ * @example
+ * const alerting = kplus.Secret.fromSecretName(platform, 'Alerting', 'alerting');
+ * const stack = new ObservabilityStack(platform, 'Observability', {
+ *   storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(alerting, 'url'),
+ * });
+ * const payments = new Chart(app, 'payments', { namespace: 'payments' });
+ * const credentials = kplus.Secret.fromSecretName(payments, 'Credentials', 'payments-alerting');
+ * new TeamAlertRouting(payments, 'Alerts', {
+ *   stack,
+ *   receiver: AlertReceiver.slack(credentials, 'slack-url', '#payments'),
+ *   criticalReceiver: AlertReceiver.pagerDuty(credentials, 'pd-key'),
+ * });
  */
 export class TeamAlertRouting extends Construct {
   /** The namespace the routes apply to. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** The name of the AlertmanagerConfig. */
   public readonly name: string;
   /** The AlertmanagerConfig. */
-  public readonly config: AlertmanagerConfig;
+  public readonly config: ApiObject;
 
   public constructor(scope: Construct, id: string, props: TeamAlertRoutingProps) {
     super(scope, _uniqueId(scope, id, 'TeamAlertRouting'));
@@ -64,13 +77,13 @@ export class TeamAlertRouting extends Construct {
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'TeamAlertRouting', profile);
     assertPropTypes(errors, props, 'TeamAlertRoutingProps');
-    this.namespace = props.namespace ?? _namespaceOf(this) ?? '';
+    this.namespaceName = props.namespaceName ?? _namespaceOf(this) ?? '';
     this.name = props.name ?? Names.toDnsLabel(this);
-    errors.check(this.namespace === '', 'namespace', undefined, 'is not set and no namespace encloses the construct',
-      'set \'namespace\' to the team\'s namespace, or create the construct in a ProductionNamespace or a chart with a namespace');
-    errors.checkDnsLabel('namespace', props.namespace);
+    errors.check(this.namespaceName === '', 'namespaceName', undefined, 'is not set and no namespace encloses the construct',
+      'set \'namespaceName\' to the team\'s namespace, or create the construct in a ProductionNamespace or a chart with a namespace');
+    errors.checkDnsLabel('namespaceName', props.namespaceName);
     errors.checkName(props.name, this.name, isDns1123Label(this.name), 'a DNS-1123 label', 'use lowercase letters, digits and \'-\'');
-    errors.check(this.namespace === props.stack.namespace, 'namespace', this.namespace, 'is the stack\'s namespace, whose routes are the root configuration',
+    errors.check(this.namespaceName === props.stack.namespaceName, 'namespaceName', this.namespaceName, 'is the stack\'s namespace, whose routes are the root configuration',
       'give the stack\'s receivers to the ObservabilityStack, and use TeamAlertRouting in the team\'s namespace');
     errors.addAll('receiver', props.receiver._problems);
     if (props.criticalReceiver !== undefined) errors.addAll('criticalReceiver', props.criticalReceiver._problems);
@@ -86,7 +99,7 @@ export class TeamAlertRouting extends Construct {
         repeatInterval: ROUTE_TIMING.criticalRepeatInterval,
       });
     }
-    const metadata = objectMetadata(profile, this.name, this.namespace,
+    const metadata = objectMetadata(profile, this.name, this.namespaceName,
       { 'app.kubernetes.io/name': 'alert-routing', 'app.kubernetes.io/instance': this.name, ...props.stack.selectorLabels });
     this.config = new AlertmanagerConfig(this, 'Resource', {
       metadata,

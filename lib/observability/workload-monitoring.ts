@@ -7,7 +7,7 @@ import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.c
 import { workloadDashboard } from './_dashboard';
 import { ALERT_NAME, ControllerKind, RuleSpec, promqlProblem, sloRuleSets, workloadAlerts } from './_rules';
 import { DASHBOARD_LABEL, METRICS_PATH, REQUEST_METRICS, SCRAPE_INTERVAL, WORKLOAD_ALERTS } from './defaults';
-import { ObservabilityStack, toCrdRule } from './observability-stack';
+import { ObservabilityStack, _toCrdRule } from './observability-stack';
 import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
@@ -48,12 +48,12 @@ export class LatencyBucket {
 
   private constructor(
     /** The bound in seconds, the unit of Prometheus histograms. */
-    public readonly seconds: number,
+    public readonly boundSeconds: number,
   ) {}
 
   /** The bound, as the `le` label writes it. */
   public toString(): string {
-    return `${Number(this.seconds.toPrecision(12))}s`;
+    return `${Number(this.boundSeconds.toPrecision(12))}s`;
   }
 }
 
@@ -138,7 +138,7 @@ export interface WorkloadAlertRule {
    *
    * @default - fires at once
    */
-  readonly for?: Duration;
+  readonly forDuration?: Duration;
   /**
    * The severity.
    *
@@ -207,18 +207,18 @@ export class WorkloadMonitoring extends Construct {
   /** The monitored workload's name. */
   public readonly name: string;
   /** The workload's namespace. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** The `job` label of the workload's scrape targets, when it is scraped. */
   public readonly scrapeJob?: string;
   /** The memory-limit share that alerts. */
   public readonly memoryLimitThreshold: number;
 
   /** The ServiceMonitor, when the metrics port is on the workload's Service. */
-  public readonly serviceMonitor?: ServiceMonitor;
+  public readonly serviceMonitor?: ApiObject;
   /** The PodMonitor, when the metrics port is not on a Service. */
-  public readonly podMonitor?: PodMonitor;
+  public readonly podMonitor?: ApiObject;
   /** The workload's alert and recording rules. */
-  public readonly rules: PrometheusRule;
+  public readonly rules: ApiObject;
   /** The dashboard, as a ConfigMap the Grafana sidecar loads. */
   public readonly dashboard: kplus.ConfigMap;
 
@@ -234,9 +234,9 @@ export class WorkloadMonitoring extends Construct {
     errors.throwIfAny();
 
     this.name = workload.name;
-    this.namespace = workload.namespace ?? '';
+    this.namespaceName = workload.namespaceName ?? '';
     this.memoryLimitThreshold = props.memoryLimitThreshold ?? WORKLOAD_ALERTS.memoryNearLimit;
-    errors.check(workload.namespace === undefined, 'workload', workload.node.path, 'has no namespace, so its alerts cannot be scoped to it',
+    errors.check(workload.namespaceName === undefined, 'workload', workload.node.path, 'has no namespace, so its alerts cannot be scoped to it',
       'create the workload in a ProductionNamespace or in a chart with a namespace');
     errors.check(!(this.memoryLimitThreshold > 0 && this.memoryLimitThreshold <= 1), 'memoryLimitThreshold', this.memoryLimitThreshold,
       'is not in (0, 1]', 'use a share of the limit, e.g. 0.9');
@@ -255,7 +255,7 @@ export class WorkloadMonitoring extends Construct {
         'is not whole seconds of at least 5s', 'use e.g. Duration.seconds(30)');
     }
     const onService = port !== undefined && workload.service !== undefined;
-    const scrapeJob = port === undefined ? undefined : onService ? workload.service!.name : `${this.namespace}/${this.name}`;
+    const scrapeJob = port === undefined ? undefined : onService ? workload.service!.name : `${this.namespaceName}/${this.name}`;
     this.scrapeJob = scrapeJob;
 
     // ---- SLOs and alerts ----
@@ -271,7 +271,7 @@ export class WorkloadMonitoring extends Construct {
       }
       errors.check((slo.latencyThreshold === undefined) !== (slo.latencyObjective === undefined), 'slo.latencyThreshold',
         slo.latencyThreshold?.toString(), 'and \'slo.latencyObjective\' go together', 'set both, or neither');
-      const bound = slo.latencyThreshold?.seconds;
+      const bound = slo.latencyThreshold?.boundSeconds;
       errors.check(bound !== undefined && !(Number.isFinite(bound) && bound > 0), 'slo.latencyThreshold', slo.latencyThreshold?.toString(),
         'is not a positive bucket bound', 'use a bucket bound of the histogram, e.g. LatencyBucket.millis(300)');
       for (const prop of ['requestsMetric', 'durationMetric'] as const) {
@@ -282,7 +282,7 @@ export class WorkloadMonitoring extends Construct {
     const custom = props.alerts ?? [];
     const controller = controllerOf(workload);
     const facts = {
-      name: this.name, namespace: this.namespace, controller: controller.kind, controllerName: controller.name,
+      name: this.name, namespace: this.namespaceName, controller: controller.kind, controllerName: controller.name,
       autoscalerName: controller.autoscaler, disruptionBudgetName: controller.disruptionBudget, scrapeJob, memoryNearLimit: this.memoryLimitThreshold,
     };
     const builtIn = workloadAlerts(facts);
@@ -295,8 +295,8 @@ export class WorkloadMonitoring extends Construct {
       const problem = promqlProblem(a.expr ?? '');
       errors.check(problem !== undefined, `${at}.expr`, a.expr, `${problem}`, 'write a PromQL expression, e.g. \'rate(errors_total[5m]) > 1\'');
       errors.check((a.summary ?? '').trim() === '', `${at}.summary`, a.summary, 'is empty', 'say what is wrong, for the notification');
-      const seconds = a.for?.toSeconds();
-      errors.check(seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 0), `${at}.for`, a.for?.toHumanString(), 'is not whole seconds',
+      const seconds = a.forDuration?.toSeconds();
+      errors.check(seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 0), `${at}.for`, a.forDuration?.toHumanString(), 'is not whole seconds',
         'use e.g. Duration.minutes(5)');
       errors.check(a.runbookUrl !== undefined && !/^https?:\/\/\S+$/.test(a.runbookUrl), `${at}.runbookUrl`, a.runbookUrl, 'is not an http(s) URL',
         'link the runbook page');
@@ -304,7 +304,7 @@ export class WorkloadMonitoring extends Construct {
     errors.throwIfAny();
 
     const selectorLabels = stack.selectorLabels;
-    const metadata = objectMetadata(this.profile, this.name, this.namespace,
+    const metadata = objectMetadata(this.profile, this.name, this.namespaceName,
       { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.name, ...selectorLabels });
     const relabelings = [{ sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], targetLabel: 'app' }];
     if (metrics !== undefined && port !== undefined) {
@@ -313,12 +313,12 @@ export class WorkloadMonitoring extends Construct {
         const serviceLabels = ApiObject.of(workload.service!).metadata.toJson().labels ?? {};
         this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
           metadata,
-          spec: { selector: { matchLabels: serviceLabels }, namespaceSelector: { matchNames: [this.namespace] }, endpoints: [endpoint] },
+          spec: { selector: { matchLabels: serviceLabels }, namespaceSelector: { matchNames: [this.namespaceName] }, endpoints: [endpoint] },
         });
       } else {
         this.podMonitor = new PodMonitor(this, 'PodMonitor', {
           metadata,
-          spec: { selector: { matchLabels: workload.podSelector }, namespaceSelector: { matchNames: [this.namespace] }, podMetricsEndpoints: [endpoint] },
+          spec: { selector: { matchLabels: workload.podSelector }, namespaceSelector: { matchNames: [this.namespaceName] }, podMetricsEndpoints: [endpoint] },
         });
       }
       workload.addIngressRule(stack.prometheusPeer, { ports: [port.port] });
@@ -327,10 +327,10 @@ export class WorkloadMonitoring extends Construct {
     const groups: { name: string; rules: RuleSpec[] }[] = [{ name: `${this.name}.workload`, rules: builtIn }];
     if (slo !== undefined && scrapeJob !== undefined) {
       for (const set of sloRuleSets({
-        name: this.name, namespace: this.namespace, scrapeJob,
+        name: this.name, namespace: this.namespaceName, scrapeJob,
         requestsTotal: slo.requestsMetric ?? REQUEST_METRICS.total, errorCodes: slo.errorCodes ?? REQUEST_METRICS.errorCodes,
         durationHistogram: slo.durationMetric ?? REQUEST_METRICS.duration,
-        availability: slo.availability, latencyThresholdSeconds: slo.latencyThreshold?.seconds,
+        availability: slo.availability, latencyThresholdSeconds: slo.latencyThreshold?.boundSeconds,
         latencyObjective: slo.latencyObjective,
       })) {
         groups.push({ name: `${set.name}.slo`, rules: set.rules });
@@ -340,7 +340,7 @@ export class WorkloadMonitoring extends Construct {
       groups.push({
         name: `${this.name}.custom`,
         rules: custom.map((a) => ({
-          alert: a.name, expr: a.expr, for: a.for === undefined ? undefined : `${a.for.toSeconds()}s`,
+          alert: a.name, expr: a.expr, for: a.forDuration === undefined ? undefined : `${a.forDuration.toSeconds()}s`,
           labels: { severity: a.severity ?? AlertSeverity.WARNING, workload: this.name },
           annotations: { summary: a.summary, ...(a.runbookUrl === undefined ? {} : { runbook_url: a.runbookUrl }) },
         })),
@@ -348,21 +348,21 @@ export class WorkloadMonitoring extends Construct {
     }
     this.rules = new PrometheusRule(this, 'Rules', {
       metadata,
-      spec: { groups: groups.map((g) => ({ name: g.name, rules: g.rules.map(toCrdRule) })) },
+      spec: { groups: groups.map((g) => ({ name: g.name, rules: g.rules.map(_toCrdRule) })) },
     });
 
     const dashboard = workloadDashboard({
-      name: this.name, namespace: this.namespace, controller: controller.kind, controllerName: controller.name,
+      name: this.name, namespace: this.namespaceName, controller: controller.kind, controllerName: controller.name,
       requests: slo === undefined || scrapeJob === undefined ? undefined : {
         job: scrapeJob, total: slo.requestsMetric ?? REQUEST_METRICS.total, errorCodes: slo.errorCodes ?? REQUEST_METRICS.errorCodes,
         duration: slo.durationMetric ?? REQUEST_METRICS.duration,
       },
     });
-    const dashboardName = `dashboard-${this.namespace}-${this.name}`;
+    const dashboardName = `dashboard-${this.namespaceName}-${this.name}`;
     this.dashboard = new kplus.ConfigMap(this, 'Dashboard', {
-      metadata: objectMetadata(this.profile, dashboardName, stack.namespace,
+      metadata: objectMetadata(this.profile, dashboardName, stack.namespaceName,
         { 'app.kubernetes.io/name': 'grafana-dashboard', 'app.kubernetes.io/instance': dashboardName, [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value }),
-      data: { [`${this.namespace}-${this.name}.json`]: JSON.stringify(dashboard, undefined, 2) },
+      data: { [`${this.namespaceName}-${this.name}.json`]: JSON.stringify(dashboard, undefined, 2) },
     });
   }
 }

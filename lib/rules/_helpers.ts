@@ -47,7 +47,7 @@ export interface Part {
   readonly message: string;
   readonly path?: string;
   /** `tool:check` names; default: every source of the rule. */
-  readonly checks?: readonly string[];
+  readonly checks?: string[];
 }
 
 /**
@@ -93,10 +93,10 @@ export function perContainer(ctx: RuleContext, lists: readonly string[],
     for (const c of containersOf(w.podSpec, w.podSpecPath, lists)) {
       const r = fn(c, w);
       if (typeof r === 'string') {
-        out.push({ object: w.object, message: `container '${c.name}' ${r}`, path: c.path });
+        out.push({ kubeObject: w.kubeObject, message: `container '${c.name}' ${r}`, path: c.path });
       } else if (Array.isArray(r)) {
         for (const v of r) {
-          out.push({ object: w.object, message: `container '${c.name}' ${v.message}`, path: v.path ?? c.path, checks: v.checks });
+          out.push({ kubeObject: w.kubeObject, message: `container '${c.name}' ${v.message}`, path: v.path ?? c.path, checks: v.checks });
         }
       }
     }
@@ -118,10 +118,10 @@ export function perPod(ctx: RuleContext, fn: (w: Workload) => string | undefined
     }
     const r = fn(w);
     if (typeof r === 'string') {
-      out.push({ object: w.object, message: r, path: w.podSpecPath });
+      out.push({ kubeObject: w.kubeObject, message: r, path: w.podSpecPath });
     } else if (Array.isArray(r)) {
       for (const v of r) {
-        out.push({ object: w.object, message: v.message, path: v.path ?? w.podSpecPath, checks: v.checks });
+        out.push({ kubeObject: w.kubeObject, message: v.message, path: v.path ?? w.podSpecPath, checks: v.checks });
       }
     }
   }
@@ -200,7 +200,7 @@ export function isWindowsPod(w: Workload): boolean {
  */
 export function skipOnWindows(sources: readonly RuleSource[], control: string, violations: Violation[]): Violation[] {
   return violations.flatMap((v) => {
-    const w = workloadOf(v.object);
+    const w = workloadOf(v.kubeObject);
     if (w === undefined || !isWindowsPod(w)) {
       return [v];
     }

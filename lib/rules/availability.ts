@@ -1,11 +1,11 @@
 import { ADVISORY, HA, minReplicas, numberOr, perPod, src, STRICT } from './_helpers';
 import { asArray, asObject, asStringMap, isEmptySelector, JsonObject, LabelSelector, namespaceOf, RuleContext, selectorMatches, Workload } from './context';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { KubeObject, Violation } from './types';
 
 /** The PodDisruptionBudgets whose selector matches the workload's pods (indexed: linear over all workloads). */
 function budgetsOf(ctx: RuleContext, w: Workload): KubeObject[] {
-  return ctx.selectingObjects('pdb', 'PodDisruptionBudget', (pdb) => {
+  return ctx._selectingObjects('pdb', 'PodDisruptionBudget', (pdb) => {
     const sel = asObject(pdb.spec).selector;
     return sel === undefined || sel === null ? undefined : sel as LabelSelector;
   }).get(w) ?? [];
@@ -17,17 +17,17 @@ function budgetsOf(ctx: RuleContext, w: Workload): KubeObject[] {
  * Sources: Polaris deploymentMissingReplicas; kube-score deployment-replicas (Deployments a Service
  * targets); kube-linter minimum-three-replicas (optional there).
  */
-export const replicas: Rule = {
+export const replicas: IRule = {
   id: 'deployment-replicas',
   description: 'Deployments, StatefulSets, ReplicaSets and Rollouts run at least 2 replicas',
   sources: src('polaris:deploymentMissingReplicas', 'kube-score:deployment-replicas', '?kube-linter:minimum-three-replicas'),
   severity: HA,
   fix: 'Set spec.replicas to 2 or more, or scale with a HorizontalPodAutoscaler whose minReplicas is 2 or more',
   check: (ctx) => perPod(ctx, (w) => {
-    if (ctx.autoscalersOf(w.object).length > 0) {
+    if (ctx.autoscalersOf(w.kubeObject).length > 0) {
       return undefined;
     }
-    const n = numberOr(asObject(w.object.spec).replicas, 1);
+    const n = numberOr(asObject(w.kubeObject.spec).replicas, 1);
     return n < 2 ? [{ message: `runs ${n} replica${n === 1 ? '' : 's'}`, path: 'spec.replicas' }] : undefined;
   }, (w) => w.isReplicated),
 };
@@ -38,7 +38,7 @@ export const replicas: Rule = {
  * Sources: Polaris missingPodDisruptionBudget; kube-score deployment-has-poddisruptionbudget,
  * statefulset-has-poddisruptionbudget.
  */
-export const pdbExists: Rule = {
+export const pdbExists: IRule = {
   id: 'pdb-exists',
   description: 'Replicated workloads are covered by a PodDisruptionBudget',
   sources: src('polaris:missingPodDisruptionBudget', 'kube-score:deployment-has-poddisruptionbudget',
@@ -62,7 +62,7 @@ function percent(v: unknown): number | undefined {
  * Sources: Polaris pdbDisruptionsIsZero and pdbMinAvailableGreaterThanHPAMinReplicas;
  * kube-linter pdb-max-unavailable, pdb-min-available.
  */
-export const pdbAllowsDisruption: Rule = {
+export const pdbAllowsDisruption: IRule = {
   id: 'pdb-allows-disruption',
   description: 'PodDisruptionBudgets allow at least one pod to be evicted',
   sources: src('polaris:pdbDisruptionsIsZero', 'polaris:pdbMinAvailableGreaterThanHPAMinReplicas',
@@ -75,12 +75,12 @@ export const pdbAllowsDisruption: Rule = {
       const spec = asObject(pdb.spec);
       const { maxUnavailable, minAvailable } = spec;
       if (maxUnavailable === 0 || percent(maxUnavailable) === 0) {
-        out.push({ object: pdb, message: `maxUnavailable is ${String(maxUnavailable)}: no pod can ever be evicted`, path: 'spec.maxUnavailable',
+        out.push({ kubeObject: pdb, message: `maxUnavailable is ${String(maxUnavailable)}: no pod can ever be evicted`, path: 'spec.maxUnavailable',
           checks: ['polaris:pdbDisruptionsIsZero', 'kube-linter:pdb-max-unavailable'] });
         continue;
       }
       if (percent(minAvailable) === 100) {
-        out.push({ object: pdb, message: 'minAvailable is 100%: no pod can ever be evicted', path: 'spec.minAvailable',
+        out.push({ kubeObject: pdb, message: 'minAvailable is 100%: no pod can ever be evicted', path: 'spec.minAvailable',
           checks: ['polaris:pdbDisruptionsIsZero', 'kube-linter:pdb-min-available'] });
         continue;
       }
@@ -88,13 +88,13 @@ export const pdbAllowsDisruption: Rule = {
         continue;
       }
       for (const w of ctx.workloadsSelectedBy(namespaceOf(pdb), spec.selector as LabelSelector).filter((x) => x.isReplicated)) {
-        const n = minReplicas(ctx, w.object);
+        const n = minReplicas(ctx, w.kubeObject);
         const pct = percent(minAvailable);
         const needed = typeof minAvailable === 'number' ? minAvailable : pct !== undefined ? Math.ceil((n * pct) / 100) : undefined;
         if (needed !== undefined && needed >= n) {
-          const hpa = ctx.autoscalersOf(w.object).length > 0 ? "its autoscaler's minReplicas" : 'its replicas';
-          out.push({ object: pdb, message: `minAvailable ${String(minAvailable)} leaves no eviction for ${w.object.kind} '${w.object.metadata?.name}' (${hpa}: ${n})`, path: 'spec.minAvailable',
-            checks: ctx.autoscalersOf(w.object).length > 0 ? ['polaris:pdbMinAvailableGreaterThanHPAMinReplicas', 'kube-linter:pdb-min-available'] : ['kube-linter:pdb-min-available'] });
+          const hpa = ctx.autoscalersOf(w.kubeObject).length > 0 ? "its autoscaler's minReplicas" : 'its replicas';
+          out.push({ kubeObject: pdb, message: `minAvailable ${String(minAvailable)} leaves no eviction for ${w.kubeObject.kind} '${w.kubeObject.metadata?.name}' (${hpa}: ${n})`, path: 'spec.minAvailable',
+            checks: ctx.autoscalersOf(w.kubeObject).length > 0 ? ['polaris:pdbMinAvailableGreaterThanHPAMinReplicas', 'kube-linter:pdb-min-available'] : ['kube-linter:pdb-min-available'] });
         }
       }
     }
@@ -107,7 +107,7 @@ export const pdbAllowsDisruption: Rule = {
  *
  * Sources: kube-score poddisruptionbudget-has-policy.
  */
-export const pdbHasPolicy: Rule = {
+export const pdbHasPolicy: IRule = {
   id: 'pdb-has-policy',
   description: 'PodDisruptionBudgets set minAvailable or maxUnavailable',
   sources: src('kube-score:poddisruptionbudget-has-policy'),
@@ -115,7 +115,7 @@ export const pdbHasPolicy: Rule = {
   fix: 'Set spec.maxUnavailable (e.g. 1) or spec.minAvailable',
   check: (ctx) => ctx.ofKind('PodDisruptionBudget')
     .filter((pdb) => asObject(pdb.spec).minAvailable === undefined && asObject(pdb.spec).maxUnavailable === undefined)
-    .map((pdb) => ({ object: pdb, message: 'sets neither minAvailable nor maxUnavailable', path: 'spec' })),
+    .map((pdb) => ({ kubeObject: pdb, message: 'sets neither minAvailable nor maxUnavailable', path: 'spec' })),
 };
 
 /**
@@ -124,7 +124,7 @@ export const pdbHasPolicy: Rule = {
  *
  * Sources: kube-linter pdb-unhealthy-pod-eviction-policy (which asks only that the field is set).
  */
-export const pdbUnhealthyEviction: Rule = {
+export const pdbUnhealthyEviction: IRule = {
   id: 'pdb-unhealthy-pod-eviction-policy',
   description: 'PodDisruptionBudgets set unhealthyPodEvictionPolicy',
   sources: src('kube-linter:pdb-unhealthy-pod-eviction-policy'),
@@ -132,7 +132,7 @@ export const pdbUnhealthyEviction: Rule = {
   fix: 'Set spec.unhealthyPodEvictionPolicy (AlwaysAllow lets a node drain evict crash-looping pods)',
   check: (ctx) => ctx.ofKind('PodDisruptionBudget')
     .filter((pdb) => asObject(pdb.spec).unhealthyPodEvictionPolicy === undefined || asObject(pdb.spec).unhealthyPodEvictionPolicy === null)
-    .map((pdb) => ({ object: pdb, message: 'unhealthyPodEvictionPolicy is not set (IfHealthyBudget by default)', path: 'spec.unhealthyPodEvictionPolicy' })),
+    .map((pdb) => ({ kubeObject: pdb, message: 'unhealthyPodEvictionPolicy is not set (IfHealthyBudget by default)', path: 'spec.unhealthyPodEvictionPolicy' })),
 };
 
 /**
@@ -141,7 +141,7 @@ export const pdbUnhealthyEviction: Rule = {
  *
  * Sources: our opinion (kube-linter's remediation, not its check).
  */
-export const pdbAlwaysAllow: Rule = {
+export const pdbAlwaysAllow: IRule = {
   id: 'pdb-unhealthy-pod-eviction-always-allow',
   description: 'PodDisruptionBudgets use unhealthyPodEvictionPolicy AlwaysAllow',
   sources: src('platform:pdb-unhealthy-pod-eviction-always-allow'),
@@ -150,7 +150,7 @@ export const pdbAlwaysAllow: Rule = {
   fix: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow',
   check: (ctx) => ctx.ofKind('PodDisruptionBudget')
     .filter((pdb) => { const p = asObject(pdb.spec).unhealthyPodEvictionPolicy; return p !== undefined && p !== null && p !== 'AlwaysAllow'; })
-    .map((pdb) => ({ object: pdb, message: `unhealthyPodEvictionPolicy is ${String(asObject(pdb.spec).unhealthyPodEvictionPolicy)}`, path: 'spec.unhealthyPodEvictionPolicy' })),
+    .map((pdb) => ({ kubeObject: pdb, message: `unhealthyPodEvictionPolicy is ${String(asObject(pdb.spec).unhealthyPodEvictionPolicy)}`, path: 'spec.unhealthyPodEvictionPolicy' })),
 };
 
 /**
@@ -159,7 +159,7 @@ export const pdbAlwaysAllow: Rule = {
  * Sources: Polaris hpaMinAvailability, hpaMaxAvailability; kube-linter hpa-minimum-three-replicas
  * (optional there).
  */
-export const hpaReplicas: Rule = {
+export const hpaReplicas: IRule = {
   id: 'hpa-replicas',
   description: 'HorizontalPodAutoscalers have minReplicas of at least 2 and maxReplicas above minReplicas',
   sources: src('polaris:hpaMinAvailability', 'polaris:hpaMaxAvailability', '?kube-linter:hpa-minimum-three-replicas'),
@@ -172,10 +172,10 @@ export const hpaReplicas: Rule = {
       const min = numberOr(spec.minReplicas, 1);
       const max = numberOr(spec.maxReplicas, 0);
       if (min < 2) {
-        out.push({ object: hpa, message: `minReplicas is ${min}`, path: 'spec.minReplicas', checks: ['polaris:hpaMinAvailability', 'kube-linter:hpa-minimum-three-replicas'] });
+        out.push({ kubeObject: hpa, message: `minReplicas is ${min}`, path: 'spec.minReplicas', checks: ['polaris:hpaMinAvailability', 'kube-linter:hpa-minimum-three-replicas'] });
       }
       if (max <= min) {
-        out.push({ object: hpa, message: `maxReplicas (${max}) is not above minReplicas (${min}): it cannot scale`, path: 'spec.maxReplicas', checks: ['polaris:hpaMaxAvailability'] });
+        out.push({ kubeObject: hpa, message: `maxReplicas (${max}) is not above minReplicas (${min}): it cannot scale`, path: 'spec.maxReplicas', checks: ['polaris:hpaMaxAvailability'] });
       }
     }
     return out;
@@ -188,7 +188,7 @@ export const hpaReplicas: Rule = {
  * Sources: kube-score horizontalpodautoscaler-has-target; kube-linter
  * dangling-horizontalpodautoscaler.
  */
-export const hpaTarget: Rule = {
+export const hpaTarget: IRule = {
   id: 'hpa-target-exists',
   description: 'HorizontalPodAutoscalers target an existing workload',
   sources: src('kube-score:horizontalpodautoscaler-has-target', '?kube-linter:dangling-horizontalpodautoscaler'),
@@ -196,8 +196,8 @@ export const hpaTarget: Rule = {
   fix: 'Point spec.scaleTargetRef at the kind and name of a workload in the same namespace',
   check: (ctx) => ctx.ofKind('HorizontalPodAutoscaler').flatMap((hpa) => {
     const ref = asObject(asObject(hpa.spec).scaleTargetRef);
-    const target = ctx.find(String(ref.kind), namespaceOf(hpa), String(ref.name));
-    return target ? [] : [{ object: hpa, message: `targets ${String(ref.kind)} '${String(ref.name)}', which is not defined`, path: 'spec.scaleTargetRef' }];
+    const target = ctx.find(String(ref.kind), String(ref.name), namespaceOf(hpa));
+    return target ? [] : [{ kubeObject: hpa, message: `targets ${String(ref.kind)} '${String(ref.name)}', which is not defined`, path: 'spec.scaleTargetRef' }];
   }),
 };
 
@@ -207,15 +207,15 @@ export const hpaTarget: Rule = {
  *
  * Sources: kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured.
  */
-export const hpaNoStaticReplicas: Rule = {
+export const hpaNoStaticReplicas: IRule = {
   id: 'hpa-target-no-replicas',
   description: 'Workloads scaled by a HorizontalPodAutoscaler do not set spec.replicas',
   sources: src('kube-score:deployment-targeted-by-hpa-does-not-have-replicas-configured'),
   severity: STRICT,
   fix: 'Remove spec.replicas from the workload; the autoscaler owns it',
   check: (ctx) => perPod(ctx, (w) =>
-    ctx.autoscalersOf(w.object).length > 0 && asObject(w.object.spec).replicas !== undefined
-      ? [{ message: `sets spec.replicas (${String(asObject(w.object.spec).replicas)}) although an autoscaler scales it`, path: 'spec.replicas' }]
+    ctx.autoscalersOf(w.kubeObject).length > 0 && asObject(w.kubeObject.spec).replicas !== undefined
+      ? [{ message: `sets spec.replicas (${String(asObject(w.kubeObject.spec).replicas)}) although an autoscaler scales it`, path: 'spec.replicas' }]
       : undefined, (w) => w.isReplicated),
 };
 
@@ -235,9 +235,9 @@ function spreadsOverHosts(w: Workload): boolean {
     const names = asArray(t.namespaces).map(String);
     const nsSel = t.namespaceSelector;
     if (nsSel !== undefined && nsSel !== null) {
-      return names.includes(w.namespace) || isEmptySelector(nsSel as LabelSelector);
+      return names.includes(w.namespaceName) || isEmptySelector(nsSel as LabelSelector);
     }
-    return names.length === 0 || names.includes(w.namespace);
+    return names.length === 0 || names.includes(w.namespaceName);
   };
   if (terms.some((t) => t.topologyKey === HOSTNAME && own(t.labelSelector) && ownNamespace(t))) {
     return true;
@@ -255,7 +255,7 @@ function spreadsOverHosts(w: Workload): boolean {
  * Sources: kube-score deployment-has-host-podantiaffinity, statefulset-has-host-podantiaffinity;
  * kube-linter no-anti-affinity.
  */
-export const spreadOverNodes: Rule = {
+export const spreadOverNodes: IRule = {
   id: 'spread-over-nodes',
   description: 'Replicas are spread over nodes by host anti-affinity or a hostname topology spread constraint',
   sources: src('kube-score:deployment-has-host-podantiaffinity', 'kube-score:statefulset-has-host-podantiaffinity',
@@ -263,9 +263,9 @@ export const spreadOverNodes: Rule = {
   severity: HA,
   fix: "Add a topologySpreadConstraint with topologyKey 'kubernetes.io/hostname' and a labelSelector matching the pod labels",
   check: (ctx) => perPod(ctx, (w) => {
-    const hpas = ctx.autoscalersOf(w.object);
+    const hpas = ctx.autoscalersOf(w.kubeObject);
     const most = hpas.length ? Math.max(...hpas.map((h) => numberOr(asObject(h.spec).maxReplicas, 1)))
-      : numberOr(asObject(w.object.spec).replicas, 1);
+      : numberOr(asObject(w.kubeObject.spec).replicas, 1);
     if (most < 2 || spreadsOverHosts(w)) {
       return undefined;
     }
@@ -280,7 +280,7 @@ export const spreadOverNodes: Rule = {
  * deployment-pod-selector-labels-match-template-metadata-labels,
  * statefulset-pod-selector-labels-match-template-metadata-labels.
  */
-export const selectorMatchesTemplate: Rule = {
+export const selectorMatchesTemplate: IRule = {
   id: 'selector-matches-template',
   description: "A controller's selector matches its pod template labels",
   sources: src('kube-linter:mismatching-selector', 'kube-score:deployment-pod-selector-labels-match-template-metadata-labels',
@@ -288,13 +288,13 @@ export const selectorMatchesTemplate: Rule = {
   severity: STRICT,
   fix: 'Make spec.selector.matchLabels a subset of spec.template.metadata.labels',
   check: (ctx) => perPod(ctx, (w) => {
-    const sel = asObject(w.object.spec).selector;
+    const sel = asObject(w.kubeObject.spec).selector;
     if (sel === undefined) {
-      return w.object.kind === 'Job' ? undefined : [{ message: 'has no spec.selector', path: 'spec.selector' }];
+      return w.kubeObject.kind === 'Job' ? undefined : [{ message: 'has no spec.selector', path: 'spec.selector' }];
     }
     return selectorMatches(sel as LabelSelector, w.podLabels) ? undefined
       : [{ message: 'spec.selector does not match the pod template labels', path: 'spec.selector' }];
-  }, (w) => !['Pod', 'CronJob'].includes(w.object.kind)),
+  }, (w) => !['Pod', 'CronJob'].includes(w.kubeObject.kind)),
 };
 
 /**
@@ -302,25 +302,25 @@ export const selectorMatchesTemplate: Rule = {
  *
  * Sources: kube-score statefulset-has-servicename.
  */
-export const statefulSetServiceName: Rule = {
+export const statefulSetServiceName: IRule = {
   id: 'statefulset-service-name',
   description: 'StatefulSets name an existing headless Service',
   sources: src('kube-score:statefulset-has-servicename'),
   severity: STRICT,
   fix: 'Set spec.serviceName to a Service with clusterIP: None that selects the StatefulSet pods',
   check: (ctx) => perPod(ctx, (w) => {
-    const name = asObject(w.object.spec).serviceName;
+    const name = asObject(w.kubeObject.spec).serviceName;
     if (!name) {
       return [{ message: 'sets no spec.serviceName', path: 'spec.serviceName' }];
     }
-    const svc = ctx.find('Service', w.namespace, String(name));
+    const svc = ctx.find('Service', String(name), w.namespaceName);
     if (!svc) {
       return [{ message: `spec.serviceName '${String(name)}' is not a defined Service`, path: 'spec.serviceName' }];
     }
     // whether the headless Service selects the pods is statefulset-service-selects-pods
     return asObject(svc.spec).clusterIP === 'None' ? undefined
       : [{ message: `Service '${String(name)}' is not headless (clusterIP: None)`, path: 'spec.serviceName' }];
-  }, (w) => w.object.kind === 'StatefulSet'),
+  }, (w) => w.kubeObject.kind === 'StatefulSet'),
 };
 
 /**
@@ -328,14 +328,14 @@ export const statefulSetServiceName: Rule = {
  *
  * Sources: kube-score cronjob-has-deadline.
  */
-export const cronJobDeadline: Rule = {
+export const cronJobDeadline: IRule = {
   id: 'cronjob-deadline',
   description: 'CronJobs set startingDeadlineSeconds',
   sources: src('kube-score:cronjob-has-deadline'),
   severity: STRICT,
   fix: 'Set spec.startingDeadlineSeconds (e.g. 300)',
   check: (ctx) => ctx.ofKind('CronJob').filter((c) => asObject(c.spec).startingDeadlineSeconds === undefined)
-    .map((c) => ({ object: c, message: 'sets no startingDeadlineSeconds', path: 'spec.startingDeadlineSeconds' })),
+    .map((c) => ({ kubeObject: c, message: 'sets no startingDeadlineSeconds', path: 'spec.startingDeadlineSeconds' })),
 };
 
 /**
@@ -343,7 +343,7 @@ export const cronJobDeadline: Rule = {
  *
  * Sources: kube-score cronjob-restartpolicy.
  */
-export const cronJobRestartPolicy: Rule = {
+export const cronJobRestartPolicy: IRule = {
   id: 'cronjob-restart-policy',
   description: 'CronJob pods use restartPolicy Never or OnFailure',
   sources: src('kube-score:cronjob-restartpolicy'),
@@ -351,7 +351,7 @@ export const cronJobRestartPolicy: Rule = {
   fix: 'Set spec.jobTemplate.spec.template.spec.restartPolicy to OnFailure or Never',
   check: (ctx) => perPod(ctx, (w) => ['Never', 'OnFailure'].includes(String(w.podSpec.restartPolicy)) ? undefined
     : [{ message: `restartPolicy is ${String(w.podSpec.restartPolicy ?? 'unset')}`, path: `${w.podSpecPath}.restartPolicy` }],
-  (w) => w.object.kind === 'CronJob'),
+  (w) => w.kubeObject.kind === 'CronJob'),
 };
 
 /**
@@ -360,7 +360,7 @@ export const cronJobRestartPolicy: Rule = {
  *
  * Sources: kube-score deployment-strategy.
  */
-export const deploymentStrategy: Rule = {
+export const deploymentStrategy: IRule = {
   id: 'deployment-strategy',
   description: 'Deployments behind a Service use the RollingUpdate strategy',
   sources: src('kube-score:deployment-strategy'),
@@ -372,10 +372,10 @@ export const deploymentStrategy: Rule = {
       ctx.workloadsSelectedByMap(namespaceOf(svc), asStringMap(asObject(svc.spec).selector)).forEach((w) => served.add(w));
     }
     return perPod(ctx, (w) => {
-      const type = asObject(asObject(w.object.spec).strategy).type;
+      const type = asObject(asObject(w.kubeObject.spec).strategy).type;
       return served.has(w) && type !== undefined && type !== null && type !== '' && type !== 'RollingUpdate'
         ? [{ message: `uses strategy ${String(type)} although a Service sends it traffic`, path: 'spec.strategy.type' }] : undefined;
-    }, (w) => w.object.kind === 'Deployment');
+    }, (w) => w.kubeObject.kind === 'Deployment');
   },
 };
 
@@ -385,7 +385,7 @@ export const deploymentStrategy: Rule = {
  *
  * Sources: Polaris topologySpreadConstraint.
  */
-export const topologySpreadDeclared: Rule = {
+export const topologySpreadDeclared: IRule = {
   id: 'topology-spread-declared',
   description: 'Pods (other than Jobs and CronJobs) declare at least one topology spread constraint',
   sources: src('polaris:topologySpreadConstraint'),
@@ -393,7 +393,7 @@ export const topologySpreadDeclared: Rule = {
   fix: "Add a topologySpreadConstraint, e.g. topologyKey 'kubernetes.io/hostname' with a labelSelector matching the pod labels",
   check: (ctx) => perPod(ctx, (w) => asArray(w.podSpec.topologySpreadConstraints).length > 0 ? undefined
     : [{ message: 'pod declares no topologySpreadConstraints', path: `${w.podSpecPath}.topologySpreadConstraints` }],
-  (w) => !['Job', 'CronJob'].includes(w.object.kind)),
+  (w) => !['Job', 'CronJob'].includes(w.kubeObject.kind)),
 };
 
 /**
@@ -403,7 +403,7 @@ export const topologySpreadDeclared: Rule = {
  *
  * Sources: kube-score pod-topology-spread-constraints.
  */
-export const topologySpreadConstraints: Rule = {
+export const topologySpreadConstraints: IRule = {
   id: 'pod-topology-spread-constraints',
   description: 'Topology spread constraints have a labelSelector, maxSkew > 0, minDomains > 0, a topologyKey and a valid whenUnsatisfiable',
   sources: src('kube-score:pod-topology-spread-constraints'),
@@ -426,7 +426,7 @@ export const topologySpreadConstraints: Rule = {
  *
  * Sources: kube-linter job-ttl-seconds-after-finished.
  */
-export const jobTtl: Rule = {
+export const jobTtl: IRule = {
   id: 'job-ttl-seconds-after-finished',
   description: 'Standalone Jobs set ttlSecondsAfterFinished; CronJob job templates do not',
   sources: src('kube-linter:job-ttl-seconds-after-finished'),
@@ -434,16 +434,16 @@ export const jobTtl: Rule = {
   fix: 'Set spec.ttlSecondsAfterFinished on a Job; remove it from a CronJob\'s jobTemplate (use successfulJobsHistoryLimit)',
   check: (ctx) => [
     ...ctx.ofKind('Job', 'batch').filter((j) => asObject(j.spec).ttlSecondsAfterFinished === undefined || asObject(j.spec).ttlSecondsAfterFinished === null)
-      .map((j) => ({ object: j, message: 'sets no ttlSecondsAfterFinished: the finished Job and its pods stay forever', path: 'spec.ttlSecondsAfterFinished' })),
+      .map((j) => ({ kubeObject: j, message: 'sets no ttlSecondsAfterFinished: the finished Job and its pods stay forever', path: 'spec.ttlSecondsAfterFinished' })),
     ...ctx.ofKind('CronJob', 'batch').filter((c) => {
       const ttl = asObject(asObject(asObject(c.spec).jobTemplate).spec).ttlSecondsAfterFinished;
       return ttl !== undefined && ttl !== null;
-    }).map((c) => ({ object: c, message: 'sets ttlSecondsAfterFinished on its jobTemplate: Jobs vanish before the CronJob history keeps them', path: 'spec.jobTemplate.spec.ttlSecondsAfterFinished' })),
+    }).map((c) => ({ kubeObject: c, message: 'sets ttlSecondsAfterFinished on its jobTemplate: Jobs vanish before the CronJob history keeps them', path: 'spec.jobTemplate.spec.ttlSecondsAfterFinished' })),
   ],
 };
 
 /** Every availability rule, in report order. */
-export const AVAILABILITY_RULES: readonly Rule[] = [
+export const AVAILABILITY_RULES: readonly IRule[] = [
   replicas, deploymentStrategy, pdbExists, pdbAllowsDisruption, pdbHasPolicy, pdbUnhealthyEviction, pdbAlwaysAllow, hpaReplicas,
   hpaTarget, hpaNoStaticReplicas, spreadOverNodes, topologySpreadDeclared, topologySpreadConstraints, selectorMatchesTemplate, statefulSetServiceName,
   cronJobDeadline, cronJobRestartPolicy, jobTtl,

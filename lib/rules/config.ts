@@ -1,16 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { editDistance } from '../internal/names';
-import { DisabledRule, ProfileName, RuleLevel, SeverityByProfile } from './types';
+import { DisabledRule, ProfileName, RuleLevel } from './types';
 
 /**
  * A platform team's rule configuration, shared by the four entry points: the `rules` property
  * of the cdk8s.yaml plugin, the command line's `--config` file, the jest matchers' `config`
- * option and `checkManifests`'s `config` option.
+ * option and `RulePack.check`'s `config` option.
  *
- * @example
+ * The same configuration as a YAML file (for `--config` or the plugin's `config` property):
+ *
  * ```yaml
  * # rules.yaml
  * severity:
@@ -21,6 +22,15 @@ import { DisabledRule, ProfileName, RuleLevel, SeverityByProfile } from './types
  * customRules:
  *   - ./policy/team-label-rule.js
  * ```
+ *
+ * @example
+ * const config: RuleConfig = {
+ *   severity: {
+ *     'recommended-labels': { staging: 'error', prod: 'error' },
+ *     'priority-class': { dev: 'off' },
+ *   },
+ *   disabled: { 'cpu-limits': 'latency-sensitive services; CPU is capped by namespace quota (PLAT-81)' },
+ * };
  */
 export interface RuleConfig {
   /**
@@ -29,14 +39,14 @@ export interface RuleConfig {
    *
    * @default - every rule keeps its severity
    */
-  readonly severity?: { readonly [ruleId: string]: Partial<SeverityByProfile> };
+  readonly severity?: { [ruleId: string]: SeverityOverride };
   /**
    * Rules that do not run at all, by rule id, each with the reason (required, and listed in
    * every report).
    *
    * @default - none
    */
-  readonly disabled?: { readonly [ruleId: string]: string };
+  readonly disabled?: { [ruleId: string]: string };
   /**
    * Module paths of custom rules, resolved from `baseDir`. A module exports its rules as
    * `rules` (an array), as `default` (a rule or an array), or as any named exports that are
@@ -44,9 +54,9 @@ export interface RuleConfig {
    *
    * @default - none
    */
-  readonly customRules?: readonly string[];
+  readonly customRules?: string[];
   /**
-   * The folder `customRules` paths are resolved from; `loadRuleConfig` sets it to the config
+   * The folder `customRules` paths are resolved from; `RulePack.loadConfig` sets it to the config
    * file's folder.
    *
    * @default - the current working folder
@@ -55,21 +65,46 @@ export interface RuleConfig {
 }
 
 /**
+ * A rule's severity in the profiles a configuration names; the profiles it leaves out keep the
+ * rule's own severity.
+ */
+export interface SeverityOverride {
+  /**
+   * Severity in dev.
+   *
+   * @default - the rule's own
+   */
+  readonly dev?: RuleLevel;
+  /**
+   * Severity in staging.
+   *
+   * @default - the rule's own
+   */
+  readonly staging?: RuleLevel;
+  /**
+   * Severity in prod.
+   *
+   * @default - the rule's own
+   */
+  readonly prod?: RuleLevel;
+}
+
+/**
  * The rules that run under a configuration, and the ones it disabled.
  */
 export interface ResolvedRules {
   /** The rules to run, with their configured severities. */
-  readonly rules: readonly Rule[];
+  readonly rules: IRule[];
   /** The disabled rules and the reasons. */
-  readonly disabled: readonly DisabledRule[];
+  readonly disabled: DisabledRule[];
 }
 
 const LEVELS: readonly RuleLevel[] = ['error', 'warning', 'off'];
 const PROFILES: readonly ProfileName[] = ['dev', 'staging', 'prod'];
 const KEYS = ['severity', 'disabled', 'customRules', 'baseDir'];
 
-function isRule(x: unknown): x is Rule {
-  const r = x as Rule;
+function isRule(x: unknown): x is IRule {
+  const r = x as IRule;
   return r !== null && typeof r === 'object' && typeof r.id === 'string' && typeof r.check === 'function'
     && typeof r.severity === 'object' && Array.isArray(r.sources);
 }
@@ -79,7 +114,7 @@ function closest(name: string, known: readonly string[]): string | undefined {
 }
 
 /** Loads the rules of one custom-rule module. */
-function loadCustomRules(modulePath: string, baseDir: string): Rule[] {
+function loadCustomRules(modulePath: string, baseDir: string): IRule[] {
   const abs = path.resolve(baseDir, modulePath);
   let mod: { [key: string]: unknown };
   try {
@@ -110,14 +145,14 @@ function loadCustomRules(modulePath: string, baseDir: string): Rule[] {
  *   error/warning/off, a profile other than dev/staging/prod, a disabled rule without a reason,
  *   a custom-rule module that cannot be loaded or exports no rules, an unknown key
  */
-export function applyRuleConfig(base: readonly Rule[], config: RuleConfig = {}): ResolvedRules {
+export function applyRuleConfig(base: readonly IRule[], config: RuleConfig = {}): ResolvedRules {
   const problems: string[] = [];
   for (const key of Object.keys(config)) {
     if (!KEYS.includes(key)) {
       problems.push(`unknown key '${key}': use ${KEYS.filter((k) => k !== 'baseDir').map((k) => `'${k}'`).join(', ')}`);
     }
   }
-  const custom: Rule[] = [];
+  const custom: IRule[] = [];
   for (const m of config.customRules ?? []) {
     try {
       custom.push(...loadCustomRules(m, config.baseDir ?? process.cwd()));

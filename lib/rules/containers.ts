@@ -1,7 +1,7 @@
 import { ADVISORY, APP_LISTS, Part, perContainer, perPod, src, STRICT } from './_helpers';
 import { asArray, asObject, asStringMap, ContainerInfo, Workload } from './context';
 import { looksSecret, looksSecretToScanners, parseImage } from '../internal/names';
-import { Rule } from './rule';
+import { IRule } from './rule';
 
 function resourceProblems(c: ContainerInfo, kind: 'requests' | 'limits', names: readonly string[]): string[] {
   const set = asObject(asObject(c.spec.resources)[kind]);
@@ -24,7 +24,7 @@ const RESOURCE_CHECKS: { [field: string]: string[] } = {
  * Sources: Polaris cpuRequestsMissing, memoryRequestsMissing, memoryLimitsMissing; kube-score
  * container-resources; kube-linter unset-cpu-requirements, unset-memory-requirements.
  */
-export const containerResources: Rule = {
+export const containerResources: IRule = {
   id: 'container-resources',
   description: 'Containers set CPU and memory requests and a memory limit',
   sources: src('polaris:cpuRequestsMissing', 'polaris:memoryRequestsMissing', 'polaris:memoryLimitsMissing',
@@ -42,7 +42,7 @@ export const containerResources: Rule = {
  *
  * Sources: Polaris cpuLimitsMissing; kube-score container-resources (CPU limit part).
  */
-export const cpuLimits: Rule = {
+export const cpuLimits: IRule = {
   id: 'cpu-limits',
   description: 'Containers set a CPU limit',
   sources: src('polaris:cpuLimitsMissing', 'kube-score:container-resources'),
@@ -59,7 +59,7 @@ export const cpuLimits: Rule = {
  *
  * Sources: kube-score container-ephemeral-storage-request-and-limit.
  */
-export const ephemeralStorage: Rule = {
+export const ephemeralStorage: IRule = {
   id: 'container-ephemeral-storage',
   description: 'Containers set an ephemeral-storage request and limit',
   sources: src('kube-score:container-ephemeral-storage-request-and-limit'),
@@ -85,7 +85,7 @@ function servingContainer(c: ContainerInfo): boolean {
  *
  * Sources: Polaris readinessProbeMissing; kube-score pod-probes; kube-linter no-readiness-probe.
  */
-export const readinessProbe: Rule = {
+export const readinessProbe: IRule = {
   id: 'readiness-probe',
   description: 'Long-running containers have a readiness probe',
   sources: src('polaris:readinessProbeMissing', 'kube-score:pod-probes', '?kube-linter:no-readiness-probe'),
@@ -93,7 +93,7 @@ export const readinessProbe: Rule = {
   fix: 'Add a readinessProbe that checks the container can serve traffic',
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
     servingContainer(c) && (c.spec.readinessProbe === undefined || c.spec.readinessProbe === null) ? 'has no readiness probe' : undefined,
-  (w) => !['Job', 'CronJob'].includes(w.object.kind)),
+  (w) => !['Job', 'CronJob'].includes(w.kubeObject.kind)),
 };
 
 /**
@@ -101,7 +101,7 @@ export const readinessProbe: Rule = {
  *
  * Sources: Polaris livenessProbeMissing; kube-score pod-probes; kube-linter no-liveness-probe.
  */
-export const livenessProbe: Rule = {
+export const livenessProbe: IRule = {
   id: 'liveness-probe',
   description: 'Long-running containers have a liveness probe',
   sources: src('polaris:livenessProbeMissing', 'kube-score:pod-probes', '?kube-linter:no-liveness-probe'),
@@ -109,7 +109,7 @@ export const livenessProbe: Rule = {
   fix: 'Add a livenessProbe that fails only when the process is stuck and must be restarted',
   check: (ctx) => perContainer(ctx, APP_LISTS, (c) =>
     servingContainer(c) && (c.spec.livenessProbe === undefined || c.spec.livenessProbe === null) ? 'has no liveness probe' : undefined,
-  (w) => !['Job', 'CronJob'].includes(w.object.kind)),
+  (w) => !['Job', 'CronJob'].includes(w.kubeObject.kind)),
 };
 
 function probeHandler(probe: unknown): string {
@@ -129,7 +129,7 @@ function probeHandler(probe: unknown): string {
  *
  * Sources: kube-score pod-probes (identical probes).
  */
-export const distinctProbes: Rule = {
+export const distinctProbes: IRule = {
   id: 'probes-distinct',
   description: 'Liveness and readiness probes check different things',
   sources: src('kube-score:pod-probes'),
@@ -149,7 +149,7 @@ export const distinctProbes: Rule = {
  *
  * Sources: kube-linter liveness-port, readiness-port, startup-port.
  */
-export const probePorts: Rule = {
+export const probePorts: IRule = {
   id: 'probe-port-exposed',
   description: 'Probes target a port the container declares',
   sources: src('kube-linter:liveness-port', 'kube-linter:readiness-port', 'kube-linter:startup-port'),
@@ -186,7 +186,7 @@ export const probePorts: Rule = {
  *
  * Sources: Polaris tagNotSpecified; kube-score container-image-tag; kube-linter latest-tag.
  */
-export const imageTag: Rule = {
+export const imageTag: IRule = {
   id: 'image-tag-pinned',
   description: 'Images are pinned by digest or by an explicit tag other than latest',
   sources: src('polaris:tagNotSpecified', 'kube-score:container-image-tag', 'kube-linter:latest-tag'),
@@ -218,7 +218,7 @@ export const imageTag: Rule = {
  *
  * Sources: Polaris pullPolicyNotAlways; kube-score container-image-pull-policy.
  */
-export const pullPolicy: Rule = {
+export const pullPolicy: IRule = {
   id: 'image-pull-policy',
   description: 'imagePullPolicy is Always, unless the image is pinned by digest',
   sources: src('polaris:pullPolicyNotAlways', 'kube-score:container-image-pull-policy'),
@@ -238,7 +238,7 @@ export const pullPolicy: Rule = {
  *
  * Sources: Polaris sensitiveContainerEnvVar; kube-linter env-var-secret.
  */
-export const envSecrets: Rule = {
+export const envSecrets: IRule = {
   id: 'no-secrets-in-env',
   description: 'Environment variables carry no plaintext secret material',
   sources: src('polaris:sensitiveContainerEnvVar', 'kube-linter:env-var-secret'),
@@ -263,7 +263,7 @@ export const envSecrets: Rule = {
  * Sources: our opinion (beyond Polaris sensitiveContainerEnvVar and sensitiveConfigmapContent,
  * and kube-linter env-var-secret).
  */
-export const secretLookingValues: Rule = {
+export const secretLookingValues: IRule = {
   id: 'secret-looking-values',
   description: 'Literal env values and ConfigMap entries match none of the library\'s extra secret patterns',
   sources: src('platform:secret-looking-values'),
@@ -278,7 +278,7 @@ export const secretLookingValues: Rule = {
           .filter(({ e }) => typeof e.value === 'string' && extra(String(e.name), e.value))
           .map(({ e, i }) => ({ message: `sets '${String(e.name)}' to a plaintext value that looks secret`, path: `${c.path}.env[${i}]` }))),
       ...ctx.ofKind('ConfigMap').flatMap((cm) => Object.entries(asStringMap(cm.data)).filter(([k, v]) => extra(k, v))
-        .map(([k]) => ({ object: cm, message: `key '${k}' looks like secret material`, path: `data.${k}` }))),
+        .map(([k]) => ({ kubeObject: cm, message: `key '${k}' looks like secret material`, path: `data.${k}` }))),
     ];
   },
 };
@@ -288,7 +288,7 @@ export const secretLookingValues: Rule = {
  *
  * Sources: kube-linter duplicate-env-var.
  */
-export const duplicateEnv: Rule = {
+export const duplicateEnv: IRule = {
   id: 'duplicate-env-var',
   description: 'Containers define each environment variable once',
   sources: src('kube-linter:duplicate-env-var'),
@@ -310,7 +310,7 @@ export const duplicateEnv: Rule = {
  *
  * Sources: kube-linter ssh-port.
  */
-export const sshPort: Rule = {
+export const sshPort: IRule = {
   id: 'ssh-port',
   description: 'Containers do not expose port 22 (SSH)',
   sources: src('kube-linter:ssh-port'),
@@ -326,7 +326,7 @@ export const sshPort: Rule = {
  *
  * Sources: Polaris priorityClassNotSet.
  */
-export const priorityClass: Rule = {
+export const priorityClass: IRule = {
   id: 'priority-class',
   description: 'Pods set priorityClassName',
   sources: src('polaris:priorityClassNotSet'),
@@ -337,7 +337,7 @@ export const priorityClass: Rule = {
 };
 
 /** Every container rule, in report order. */
-export const CONTAINER_RULES: readonly Rule[] = [
+export const CONTAINER_RULES: readonly IRule[] = [
   containerResources, cpuLimits, ephemeralStorage, readinessProbe, livenessProbe, distinctProbes, probePorts, imageTag, pullPolicy,
   envSecrets, secretLookingValues, duplicateEnv, sshPort, priorityClass,
 ];

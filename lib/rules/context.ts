@@ -1,4 +1,4 @@
-import type { Rule } from './rule';
+import type { IRule } from './rule';
 import { KubeObject } from './types';
 
 /** A label selector as in `spec.selector` (matchLabels and matchExpressions). */
@@ -6,17 +6,24 @@ export interface LabelSelector {
   /** Labels that must all be present with these values. */
   readonly matchLabels?: { readonly [key: string]: string };
   /** Set-based requirements. */
-  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+  readonly matchExpressions?: LabelSelectorRequirement[];
 }
 
 /** One set-based requirement of a label selector. */
 export interface LabelSelectorRequirement {
   /** The label key. */
   readonly key: string;
-  /** `In`, `NotIn`, `Exists` or `DoesNotExist`. */
+  /**
+   * `In`, `NotIn`, `Exists` or `DoesNotExist`.
+   *
+   * TypeScript only: the Kubernetes field name `operator` is a reserved word in C#, so jsii
+   * leaves it out.
+   *
+   * @jsii ignore
+   */
   readonly operator: string;
   /** The values for `In` and `NotIn`. */
-  readonly values?: readonly string[];
+  readonly values?: string[];
 }
 
 /**
@@ -39,7 +46,7 @@ export interface ContainerInfo {
  */
 export interface Workload {
   /** The object itself. */
-  readonly object: KubeObject;
+  readonly kubeObject: KubeObject;
   /** The pod template's metadata (for a Pod: the Pod's own metadata). */
   readonly podMetadata: JsonObject;
   /** The pod spec. */
@@ -49,7 +56,7 @@ export interface Workload {
   /** The labels its pods carry. */
   readonly podLabels: { readonly [key: string]: string };
   /** The object's namespace, `default` when unset. */
-  readonly namespace: string;
+  readonly namespaceName: string;
   /** True for controllers that keep pods running (not Pod, Job, CronJob). */
   readonly isLongRunning: boolean;
   /** True for Deployment, StatefulSet, ReplicaSet and Rollout: the kinds with `spec.replicas`. */
@@ -57,10 +64,7 @@ export interface Workload {
 }
 
 /** A JSON object read from a manifest. */
-export interface JsonObject {
-  /** Any field. */
-  readonly [key: string]: unknown;
-}
+export type JsonObject = { readonly [key: string]: unknown };
 
 /** Kinds whose `spec.template` is a pod template. */
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Rollout', 'ReplicationController']);
@@ -73,7 +77,7 @@ const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'Ro
  */
 export interface RejectedInput {
   /** The object as read (a stand-in naming the document when it was not a mapping). */
-  readonly object: KubeObject;
+  readonly kubeObject: KubeObject;
   /** Why it cannot be judged. */
   readonly reason: string;
 }
@@ -91,6 +95,69 @@ function objectKey(group: string, kind: string, namespace: string, name: string)
  * so that cross-object rules stay linear in the number of objects.
  */
 export class RuleContext {
+  /**
+   * The containers of a pod spec.
+   *
+   * @param podSpec the pod spec
+   * @param podSpecPath its field path, e.g. `spec.template.spec`
+   * @param lists which container lists to include
+   * @default lists ['initContainers', 'containers', 'ephemeralContainers']
+   */
+  public static containersOf(podSpec: { [key: string]: any }, podSpecPath: string, lists?: string[]): ContainerInfo[] {
+    return lists === undefined ? containersOf(podSpec, podSpecPath) : containersOf(podSpec, podSpecPath, lists);
+  }
+
+  /**
+   * True when the label selector matches the labels. An empty or missing selector matches
+   * everything, as in a NetworkPolicy's `podSelector: {}`.
+   *
+   * @param labels the labels of a pod
+   * @param selector the selector
+   */
+  public static selectorMatches(labels: { [key: string]: string }, selector?: LabelSelector): boolean {
+    return selectorMatches(selector, labels);
+  }
+
+  /** True when a selector has no requirement at all (and so selects everything). */
+  public static isEmptySelector(selector?: LabelSelector): boolean {
+    return isEmptySelector(selector);
+  }
+
+  /** Matches a Service-style selector (a plain label map) against labels; empty matches nothing. */
+  public static mapSelectorMatches(selector: { [key: string]: string }, labels: { [key: string]: string }): boolean {
+    return mapSelectorMatches(selector, labels);
+  }
+
+  /** The object's API group (`''` for the core group). */
+  public static apiGroup(kubeObject: KubeObject): string {
+    return apiGroup(kubeObject);
+  }
+
+  /** The object's name, or `<unnamed>`. */
+  public static nameOf(kubeObject: KubeObject): string {
+    return nameOf(kubeObject);
+  }
+
+  /** The object's namespace, `default` when unset. */
+  public static namespaceOf(kubeObject: KubeObject): string {
+    return namespaceOf(kubeObject);
+  }
+
+  /** The value as an object, or an empty object. */
+  public static asObject(value: any): { [key: string]: any } {
+    return asObject(value);
+  }
+
+  /** The value as an array, or an empty array. */
+  public static asArray(value: any): any[] {
+    return asArray(value);
+  }
+
+  /** The value as a map of strings (non-string values are stringified). */
+  public static asStringMap(value: any): { [key: string]: string } {
+    return asStringMap(value);
+  }
+
   private _workloads?: Workload[];
   private _byObject?: Map<KubeObject, Workload>;
   private _byKind?: Map<string, KubeObject[]>;
@@ -105,8 +172,8 @@ export class RuleContext {
    * @param rules every rule being run (lets rules such as `exemption-annotation` see the others)
    * @param rejected the inputs that cannot be judged (reported by `manifest-input`)
    */
-  public constructor(public readonly objects: readonly KubeObject[], public readonly rules: readonly Rule[] = [],
-    public readonly rejected: readonly RejectedInput[] = []) {}
+  public constructor(public readonly objects: KubeObject[], public readonly rules: IRule[] = [],
+    public readonly rejected: RejectedInput[] = []) {}
 
   /** The objects of one kind (and, when given, API group, e.g. `networking.k8s.io`). */
   public ofKind(kind: string, group?: string): KubeObject[] {
@@ -123,9 +190,12 @@ export class RuleContext {
   /**
    * The object of this kind, namespace and name, if it is among the checked objects.
    *
-   * @param namespace the namespace, or undefined to match any (cluster-scoped kinds)
+   * @param kind the kind
+   * @param name the name
+   * @param namespaceName the namespace
+   * @default namespaceName - any namespace (for cluster-scoped kinds)
    */
-  public find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+  public find(kind: string, name: string, namespaceName?: string): KubeObject | undefined {
     if (!this._byName) {
       this._byName = new Map();
       for (const o of this.objects) {
@@ -133,7 +203,7 @@ export class RuleContext {
       }
     }
     return (this._byName.get(objectKey('', kind, '', name)) ?? [])
-      .find((o) => namespace === undefined || namespaceOf(o) === namespace);
+      .find((o) => namespaceName === undefined || namespaceOf(o) === namespaceName);
   }
 
   /** Every object that runs pods, with its pod template resolved. */
@@ -148,9 +218,9 @@ export class RuleContext {
         if (w) {
           this._workloads.push(w);
           this._byObject.set(object, w);
-          push(this._byNamespace, w.namespace, w);
+          push(this._byNamespace, w.namespaceName, w);
           for (const [k, v] of Object.entries(w.podLabels)) {
-            push(this._byLabel, labelKey(w.namespace, k, v), w);
+            push(this._byLabel, labelKey(w.namespaceName, k, v), w);
           }
         }
       }
@@ -159,22 +229,22 @@ export class RuleContext {
   }
 
   /** The workload whose object is `object`, if it runs pods. */
-  public workloadOf(object: KubeObject): Workload | undefined {
+  public workloadOf(kubeObject: KubeObject): Workload | undefined {
     this.workloads();
-    return this._byObject!.get(object);
+    return this._byObject!.get(kubeObject);
   }
 
   /** The workloads in `namespace` whose pods the selector matches. An empty selector matches all. */
-  public workloadsSelectedBy(namespace: string, selector: LabelSelector | undefined): Workload[] {
-    return this.candidates(namespace, asStringMap(asObject(selector).matchLabels)).filter((w) => selectorMatches(selector, w.podLabels));
+  public workloadsSelectedBy(namespaceName: string, selector: LabelSelector | undefined): Workload[] {
+    return this.candidates(namespaceName, asStringMap(asObject(selector).matchLabels)).filter((w) => selectorMatches(selector, w.podLabels));
   }
 
   /** The workloads in `namespace` whose pods a Service-style selector (a label map) matches; an empty one matches none. */
-  public workloadsSelectedByMap(namespace: string, selector: { readonly [key: string]: string }): Workload[] {
+  public workloadsSelectedByMap(namespaceName: string, selector: { readonly [key: string]: string }): Workload[] {
     if (Object.keys(selector).length === 0) {
       return [];
     }
-    return this.candidates(namespace, selector).filter((w) => mapSelectorMatches(selector, w.podLabels));
+    return this.candidates(namespaceName, selector).filter((w) => mapSelectorMatches(selector, w.podLabels));
   }
 
   /**
@@ -183,8 +253,9 @@ export class RuleContext {
    * linear.
    *
    * @param key a name for the memo (one per kind and selector reading)
+   * @internal
    */
-  public selectingObjects(key: string, kind: string, selectorOf: (o: KubeObject) => LabelSelector | undefined,
+  public _selectingObjects(key: string, kind: string, selectorOf: (o: KubeObject) => LabelSelector | undefined,
     group?: string): Map<Workload, KubeObject[]> {
     const memo = this._memo.get(key) as Map<Workload, KubeObject[]> | undefined;
     if (memo) {
@@ -205,14 +276,14 @@ export class RuleContext {
   }
 
   /** The object's labels (empty when none). */
-  public labelsOf(object: KubeObject): { readonly [key: string]: string } {
-    return object.metadata?.labels ?? {};
+  public labelsOf(kubeObject: KubeObject): { readonly [key: string]: string } {
+    return kubeObject.metadata?.labels ?? {};
   }
 
   /**
    * The HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
    */
-  public autoscalersOf(object: KubeObject): KubeObject[] {
+  public autoscalersOf(kubeObject: KubeObject): KubeObject[] {
     if (!this._autoscalers) {
       this._autoscalers = new Map();
       for (const hpa of this.ofKind('HorizontalPodAutoscaler')) {
@@ -220,7 +291,7 @@ export class RuleContext {
         push(this._autoscalers, objectKey('', String(ref.kind), namespaceOf(hpa), String(ref.name)), hpa);
       }
     }
-    return this._autoscalers.get(objectKey('', object.kind, namespaceOf(object), nameOf(object))) ?? [];
+    return this._autoscalers.get(objectKey('', kubeObject.kind, namespaceOf(kubeObject), nameOf(kubeObject))) ?? [];
   }
 
   /** The workloads of the namespace that carry every label of `required` (the shortest posting list). */
@@ -276,12 +347,12 @@ export function workloadOf(object: KubeObject): Workload | undefined {
   }
   const podMetadata = asObject(template.metadata);
   return {
-    object,
+    kubeObject: object,
     podMetadata,
     podSpec: asObject(template.spec),
     podSpecPath: path,
     podLabels: asStringMap(podMetadata.labels),
-    namespace: namespaceOf(object),
+    namespaceName: namespaceOf(object),
     isLongRunning: !['Pod', 'Job', 'CronJob'].includes(object.kind),
     isReplicated: REPLICATED_KINDS.has(object.kind),
   };

@@ -1,4 +1,4 @@
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { RuleSource } from './types';
 
 /** The marker that opens the generated rules table in the README. */
@@ -32,7 +32,7 @@ function cell(text: string): string {
  * Renders the rules as a Markdown table: id, what it asks, severity per profile, whether it is
  * the library's opinion, sources (checks that are optional in their tool are marked), fix.
  */
-export function renderRulesTable(rules: readonly Rule[]): string {
+export function renderRulesTable(rules: readonly IRule[]): string {
   const lines = [
     '| Rule | Asks for | dev | staging | prod | Opinion | Sources | Fix |',
     '|---|---|---|---|---|---|---|---|',

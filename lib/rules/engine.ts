@@ -9,7 +9,7 @@ import { METADATA_RULES } from './metadata';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
 import { RBAC_RULES } from './rbac';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { STORAGE_RULES } from './storage';
 import { Exemption, Finding, KubeObject, LocatedObject, ObjectRef, ProfileName, Report } from './types';
 
@@ -18,7 +18,7 @@ import { Exemption, Finding, KubeObject, LocatedObject, ObjectRef, ProfileName, 
  * kube-linter, and of the Pod Security Standards baseline and restricted profiles (policy
  * version 1.28), merged where they ask the same thing.
  */
-export const DEFAULT_RULES: readonly Rule[] = [
+export const DEFAULT_RULES: readonly IRule[] = [
   ...INPUT_RULES, ...CONTAINER_RULES, ...POD_SECURITY_RULES, ...AVAILABILITY_RULES, ...NETWORK_RULES, ...METADATA_RULES,
   ...RBAC_RULES, ...STORAGE_RULES, exemptionAnnotation,
 ];
@@ -27,7 +27,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
 export const PROFILE_NAMES: readonly ProfileName[] = ['dev', 'staging', 'prod'];
 
 /**
- * Options for `checkManifests`.
+ * Options for `RulePack.check`.
  */
 export interface CheckOptions {
   /**
@@ -38,11 +38,11 @@ export interface CheckOptions {
    */
   readonly profile?: ProfileName;
   /**
-   * The rules to run. Extend the defaults with `[...DEFAULT_RULES, myRule]`.
+   * The rules to run. Extend the defaults with `[...RulePack.DEFAULT_RULES, myRule]`.
    *
-   * @default DEFAULT_RULES
+   * @default RulePack.DEFAULT_RULES
    */
-  readonly rules?: readonly Rule[];
+  readonly rules?: IRule[];
   /**
    * The platform team's rule configuration: severity overrides per profile, disabled rules
    * with reasons, custom rules (applied on top of `rules`).
@@ -54,7 +54,7 @@ export interface CheckOptions {
 
 function isLocated(x: KubeObject | LocatedObject): x is LocatedObject {
   return x !== null && typeof x === 'object' && (x as { kind?: unknown }).kind === undefined
-    && typeof (x as LocatedObject).object === 'object';
+    && typeof (x as LocatedObject).kubeObject === 'object';
 }
 
 /**
@@ -67,7 +67,7 @@ export function refOf(object: KubeObject): ObjectRef {
   return {
     apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
     kind: typeof object.kind === 'string' ? object.kind : '',
-    namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+    namespaceName: typeof meta.namespace === 'string' ? meta.namespace : undefined,
     name: typeof meta.name === 'string' && meta.name !== '' ? meta.name
       : typeof meta.generateName === 'string' && meta.generateName !== '' ? `${meta.generateName}*` : '<unnamed>',
   };
@@ -99,18 +99,18 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
     }
     ids.add(r.id);
   }
-  const located = objects.map((o) => (isLocated(o) ? o : { object: o }));
-  const where = new Map<KubeObject, { loc: LocatedObject; index: number }>(located.map((l, index) => [l.object, { loc: l, index }]));
+  const located = objects.map((o) => (isLocated(o) ? o : { kubeObject: o }));
+  const where = new Map<KubeObject, { loc: LocatedObject; index: number }>(located.map((l, index) => [l.kubeObject, { loc: l, index }]));
   const judged: KubeObject[] = [];
   const rejected: RejectedInput[] = [];
   for (const l of located) {
-    const reason = l.problem ?? whyUnjudgeable(l.object);
+    const reason = l.problem ?? whyUnjudgeable(l.kubeObject);
     if (reason === undefined) {
-      judged.push(l.object);
+      judged.push(l.kubeObject);
     } else {
-      rejected.push({ object: typeof l.object === 'object' && l.object !== null && !Array.isArray(l.object) ? l.object : { apiVersion: '', kind: 'Document', metadata: { name: '#?' } }, reason });
-      if (!where.has(rejected[rejected.length - 1].object)) {
-        where.set(rejected[rejected.length - 1].object, { loc: l, index: located.indexOf(l) });
+      rejected.push({ kubeObject: typeof l.kubeObject === 'object' && l.kubeObject !== null && !Array.isArray(l.kubeObject) ? l.kubeObject : { apiVersion: '', kind: 'Document', metadata: { name: '#?' } }, reason });
+      if (!where.has(rejected[rejected.length - 1].kubeObject)) {
+        where.set(rejected[rejected.length - 1].kubeObject, { loc: l, index: located.indexOf(l) });
       }
     }
   }
@@ -132,15 +132,15 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
     }
     rulesRun.push(rule.id);
     for (const found of rule.check(ctx)) {
-      const checks = reportingChecks(rule, found.object, found.checks);
+      const checks = reportingChecks(rule, found.kubeObject, found.checks);
       const v = checks === found.checks ? found : { ...found, checks };
-      const level = rule.severity[profileOf(v.object)];
+      const level = rule.severity[profileOf(v.kubeObject)];
       if (level === 'off') {
         continue;
       }
-      const at = where.get(v.object);
+      const at = where.get(v.kubeObject);
       const loc = at?.loc;
-      const exemption = rule === exemptionAnnotation || rule === manifestInput ? undefined : findExemption(rule, v.object, v.checks);
+      const exemption = rule === exemptionAnnotation || rule === manifestInput ? undefined : findExemption(rule, v.kubeObject, v.checks);
       if (exemption) {
         const key = `${rule.id}\u0000${exemption.annotation}\u0000${at?.index ?? -1}`;
         const existing = exemptions.get(key);
@@ -148,14 +148,14 @@ export function checkManifests(objects: readonly (KubeObject | LocatedObject)[],
           existing.suppressed.push(v.message);
         } else {
           exemptions.set(key, {
-            ruleId: rule.id, object: refOf(v.object), constructPath: loc?.constructPath, annotation: exemption.annotation,
+            ruleId: rule.id, objectRef: refOf(v.kubeObject), constructPath: loc?.constructPath, annotation: exemption.annotation,
             reason: exemption.reason === '' ? '(no reason given)' : exemption.reason, suppressed: [v.message],
           });
         }
         continue;
       }
       findings.push({
-        ruleId: rule.id, severity: level, object: refOf(v.object), constructPath: loc?.constructPath, file: loc?.file,
+        ruleId: rule.id, severity: level, objectRef: refOf(v.kubeObject), constructPath: loc?.constructPath, file: loc?.file,
         line: loc?.line, column: loc?.column, path: v.path, message: v.message, fix: v.fix ?? rule.fix, sources: rule.sources,
         ...(v.checks ? { checks: v.checks } : {}),
       });

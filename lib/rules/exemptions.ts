@@ -1,6 +1,6 @@
 import { ADVISORY, src } from './_helpers';
 import { asStringMap, RuleContext, workloadOf } from './context';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { KubeObject, Violation } from './types';
 
 /** Our exemption annotation: `production.platform.io/exempt-<rule-id>: "<reason>"`. */
@@ -79,7 +79,7 @@ export function kubeScoreRuns(object: KubeObject, check: string, optional: boole
  * @returns the checks, or `undefined` when they are the rule's sources unchanged
  * @internal
  */
-export function reportingChecks(rule: Rule, object: KubeObject, checks?: readonly string[]): readonly string[] | undefined {
+export function reportingChecks(rule: IRule, object: KubeObject, checks?: string[]): string[] | undefined {
   const named = checks ?? rule.sources.map((s) => `${s.tool}:${s.check}`);
   const optional = new Set(rule.sources.filter((s) => s.optional && s.tool === 'kube-score').map((s) => `${s.tool}:${s.check}`));
   const kept = named.filter((c) => !optional.has(c) || kubeScoreRuns(object, c.slice(c.indexOf(':') + 1), true).runs);
@@ -99,7 +99,7 @@ export function reportingChecks(rule: Rule, object: KubeObject, checks?: readonl
  * @param checks the `tool:check` names that report the violation
  * @internal
  */
-export function findExemption(rule: Rule, object: KubeObject, checks?: readonly string[]): MatchedExemption | undefined {
+export function findExemption(rule: IRule, object: KubeObject, checks?: readonly string[]): MatchedExemption | undefined {
   const ann = annotationsOf(object);
   const ours = ann[EXEMPT_PREFIX + rule.id];
   if (ours !== undefined) {
@@ -147,7 +147,7 @@ export function findExemption(rule: Rule, object: KubeObject, checks?: readonly 
  *
  * Sources: our own policy (exemptions must be justified).
  */
-export const exemptionAnnotation: Rule = {
+export const exemptionAnnotation: IRule = {
   id: 'exemption-annotation',
   description: 'Exemption annotations name a known rule and carry a written reason; profile annotations name a profile',
   sources: src('platform:exemption-annotation'),
@@ -165,16 +165,16 @@ export const exemptionAnnotation: Rule = {
         if (key.startsWith(EXEMPT_PREFIX)) {
           const id = key.slice(EXEMPT_PREFIX.length);
           if (!known.has(id)) {
-            out.push({ object, path, message: `annotation '${key}' names rule '${id}', which does not exist` });
+            out.push({ kubeObject: object, path, message: `annotation '${key}' names rule '${id}', which does not exist` });
           } else if (value.trim() === '') {
-            out.push({ object, path, message: `annotation '${key}' exempts rule '${id}' without a reason` });
+            out.push({ kubeObject: object, path, message: `annotation '${key}' exempts rule '${id}' without a reason` });
           }
         } else if (key.startsWith(KUBE_LINTER) && value.trim() === '') {
-          out.push({ object, path, message: `annotation '${key}' exempts a check without a reason` });
+          out.push({ kubeObject: object, path, message: `annotation '${key}' exempts a check without a reason` });
         } else if (((key === POLARIS_ALL && value.toLowerCase() === 'true') || (key === KUBE_LINTER_ALL && value.trim() === '')) && sharedReason === '') {
-          out.push({ object, path, message: `annotation '${key}' exempts every check of its tool without a reason; add ${EXEMPTION_REASON_ANNOTATION}` });
+          out.push({ kubeObject: object, path, message: `annotation '${key}' exempts every check of its tool without a reason; add ${EXEMPTION_REASON_ANNOTATION}` });
         } else if (key === PROFILE_ANNOTATION && !PROFILES.includes(value)) {
-          out.push({ object, path, message: `annotation '${key}' is '${value}', not one of ${PROFILES.join(', ')}` });
+          out.push({ kubeObject: object, path, message: `annotation '${key}' is '${value}', not one of ${PROFILES.join(', ')}` });
         } else if (sharedReason === '') {
           const checks = POLARIS.test(key) && value.toLowerCase() === 'true' ? [{ tool: 'polaris', check: POLARIS.exec(key)![1] }]
             : key === KUBE_SCORE ? value.split(',').map((c) => ({ tool: 'kube-score', check: c.trim() })).filter((c) => c.check !== '') : [];
@@ -184,7 +184,7 @@ export const exemptionAnnotation: Rule = {
           });
           if (unexplained.length > 0) {
             out.push({
-              object, path,
+              kubeObject: object, path,
               message: `annotation '${key}' exempts ${unexplained.map((c) => c.check).join(', ')} without a reason; add our `
                 + `${EXEMPT_PREFIX}<rule-id> annotation with the reason, or ${EXEMPTION_REASON_ANNOTATION}`,
             });

@@ -4,7 +4,7 @@ import { Finding, ObjectRef, Report } from './types';
  * Renders an object reference: `Deployment shop/web`.
  */
 export function describeObject(ref: ObjectRef): string {
-  return `${ref.kind || 'object'} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  return `${ref.kind || 'object'} ${ref.namespaceName ? `${ref.namespaceName}/` : ''}${ref.name}`;
 }
 
 /** Where a finding's object comes from: its construct path, else its file and position. */
@@ -19,7 +19,7 @@ function origin(f: Finding): string | undefined {
  */
 export function formatFinding(f: Finding): string {
   const where = origin(f);
-  return `${f.severity.toUpperCase()} ${f.ruleId}: ${describeObject(f.object)}${where ? ` [${where}]` : ''}: ${f.message}${f.path ? ` (at ${f.path})` : ''}`;
+  return `${f.severity.toUpperCase()} ${f.ruleId}: ${describeObject(f.objectRef)}${where ? ` [${where}]` : ''}: ${f.message}${f.path ? ` (at ${f.path})` : ''}`;
 }
 
 /**
@@ -30,7 +30,7 @@ export function formatFindings(findings: readonly Finding[]): string {
   const groups = new Map<string, string[]>();
   for (const f of findings) {
     const where = origin(f);
-    const key = `${where ? `${where} ` : ''}(${describeObject(f.object)})`;
+    const key = `${where ? `${where} ` : ''}(${describeObject(f.objectRef)})`;
     groups.set(key, [...(groups.get(key) ?? []), `  ${f.severity.toUpperCase()} ${f.ruleId}: ${f.message}${f.path ? ` (at ${f.path})` : ''}`]);
   }
   const fixes = new Map<string, string>();
@@ -69,7 +69,7 @@ export function formatReport(report: Report): string {
   }
   if (report.exemptions.length > 0) {
     lines.push('Exemptions:', ...report.exemptions.map((e) =>
-      `  ${e.ruleId}: ${describeObject(e.object)}${e.constructPath ? ` [${e.constructPath}]` : ''} by ${e.annotation}: ${e.reason}`));
+      `  ${e.ruleId}: ${describeObject(e.objectRef)}${e.constructPath ? ` [${e.constructPath}]` : ''} by ${e.annotation}: ${e.reason}`));
   }
   lines.push(formatTotal(report));
   return lines.join('\n');

@@ -1,7 +1,7 @@
 export * from './types';
 export * from './rule';
-export * from './context';
-export * from './engine';
-export * from './format';
-export { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION, PROFILE_ANNOTATION } from './exemptions';
-export * from './config';
+export type { LabelSelector, LabelSelectorRequirement, ContainerInfo, Workload, JsonObject, RejectedInput } from './context';
+export { RuleContext } from './context';
+export type { CheckOptions } from './engine';
+export type { RuleConfig, SeverityOverride, ResolvedRules } from './config';
+export * from './rule-pack';

@@ -1,6 +1,6 @@
 import { src } from './_helpers';
 import { apiGroup, nameOf, RuleContext } from './context';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { SeverityByProfile, Violation } from './types';
 
 /** An error in every profile: input that is wrong whatever the environment. */
@@ -13,13 +13,13 @@ const ALWAYS: SeverityByProfile = { dev: 'error', staging: 'error', prod: 'error
  *
  * Sources: our own policy (what is not judged must not pass silently).
  */
-export const manifestInput: Rule = {
+export const manifestInput: IRule = {
   id: 'manifest-input',
   description: 'Every document is a Kubernetes object the pack can judge',
   sources: src('platform:manifest-input'),
   severity: ALWAYS,
   fix: 'Fix the document at the position shown: valid YAML, a mapping with apiVersion, a kind of that API group, and metadata.name',
-  check: (ctx: RuleContext) => ctx.rejected.map((r) => ({ object: r.object, message: r.reason })),
+  check: (ctx: RuleContext) => ctx.rejected.map((r) => ({ kubeObject: r.kubeObject, message: r.reason })),
 };
 
 /**
@@ -31,7 +31,7 @@ export const manifestInput: Rule = {
  *
  * Sources: our own policy.
  */
-export const duplicateObject: Rule = {
+export const duplicateObject: IRule = {
   id: 'duplicate-object',
   description: 'No object (API group, kind, namespace, name) is defined twice',
   sources: src('platform:duplicate-object'),
@@ -50,7 +50,7 @@ export const duplicateObject: Rule = {
       seen.set(key, n);
       if (n > 1) {
         out.push({
-          object: o, path: 'metadata.name',
+          kubeObject: o, path: 'metadata.name',
           message: `is the ${n === 2 ? 'second' : `${n}th`} definition of ${o.kind} ${ns ? `${ns}/` : ''}${nameOf(o)} `
             + `(${apiGroup(o) || 'core'} group); only the last one survives kubectl apply`,
         });
@@ -61,4 +61,4 @@ export const duplicateObject: Rule = {
 };
 
 /** The input rules, in report order. */
-export const INPUT_RULES: readonly Rule[] = [manifestInput, duplicateObject];
+export const INPUT_RULES: readonly IRule[] = [manifestInput, duplicateObject];

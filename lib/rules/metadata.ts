@@ -1,7 +1,7 @@
 import { ADVISORY, perPod, src, STRICT } from './_helpers';
 import { apiGroup, asStringMap, nameOf } from './context';
 import { looksSecretToScanners } from '../internal/names';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { Violation } from './types';
 
 /** Built-in API groups whose alpha and beta versions are deprecated or removed by 1.28. */
@@ -25,7 +25,7 @@ const STABLE: { [kind: string]: string } = {
  *
  * Sources: kube-score stable-version; kube-linter no-extensions-v1beta.
  */
-export const stableApiVersion: Rule = {
+export const stableApiVersion: IRule = {
   id: 'stable-api-version',
   description: 'Built-in objects use stable (GA) API versions',
   sources: src('kube-score:stable-version', 'kube-linter:no-extensions-v1beta'),
@@ -38,7 +38,7 @@ export const stableApiVersion: Rule = {
       return [];
     }
     const to = STABLE[o.kind];
-    return [{ object: o, message: `uses ${o.apiVersion}${to ? `; use ${to}` : ''}`, path: 'apiVersion', fix: to ? `Change apiVersion to ${to}` : undefined }];
+    return [{ kubeObject: o, message: `uses ${o.apiVersion}${to ? `; use ${to}` : ''}`, path: 'apiVersion', fix: to ? `Change apiVersion to ${to}` : undefined }];
   }),
 };
 
@@ -52,7 +52,7 @@ const INSTANCE_LABEL = 'app.kubernetes.io/instance';
  * Sources: the Kubernetes recommended labels (our own rule; Polaris metadataAndInstanceMismatched
  * also requires the instance label, see `instance-label-matches-name`).
  */
-export const recommendedLabels: Rule = {
+export const recommendedLabels: IRule = {
   id: 'recommended-labels',
   description: 'Workloads and their pod templates carry app.kubernetes.io/name and app.kubernetes.io/instance',
   sources: src('platform:recommended-labels'),
@@ -61,12 +61,12 @@ export const recommendedLabels: Rule = {
   fix: "Add the labels 'app.kubernetes.io/name' and 'app.kubernetes.io/instance' to the object and its pod template",
   check: (ctx) => perPod(ctx, (w) => {
     const out: { message: string; path: string }[] = [];
-    const own = ctx.labelsOf(w.object);
+    const own = ctx.labelsOf(w.kubeObject);
     const missingOwn = [NAME_LABEL, INSTANCE_LABEL].filter((l) => !own[l]);
     if (missingOwn.length) {
       out.push({ message: `has no label ${missingOwn.join(', ')}`, path: 'metadata.labels' });
     }
-    if (w.object.kind !== 'Pod') {
+    if (w.kubeObject.kind !== 'Pod') {
       const missingPod = [NAME_LABEL, INSTANCE_LABEL].filter((l) => !w.podLabels[l]);
       if (missingPod.length) {
         out.push({ message: `pod template has no label ${missingPod.join(', ')}`, path: `${w.podSpecPath.replace(/\.spec$/, '')}.metadata.labels` });
@@ -81,17 +81,17 @@ export const recommendedLabels: Rule = {
  *
  * Sources: Polaris metadataAndInstanceMismatched.
  */
-export const instanceLabel: Rule = {
+export const instanceLabel: IRule = {
   id: 'instance-label-matches-name',
   description: "A workload's app.kubernetes.io/instance label equals its metadata.name",
   sources: src('polaris:metadataAndInstanceMismatched'),
   severity: ADVISORY,
   fix: "Set the label 'app.kubernetes.io/instance' to the object's metadata.name",
   check: (ctx) => perPod(ctx, (w) => {
-    const v = ctx.labelsOf(w.object)[INSTANCE_LABEL];
-    return v !== undefined && v !== nameOf(w.object)
-      ? [{ message: `label ${INSTANCE_LABEL} is '${v}', not the name '${nameOf(w.object)}'`, path: 'metadata.labels' }] : undefined;
-  }, (w) => w.object.kind !== 'Pod'),
+    const v = ctx.labelsOf(w.kubeObject)[INSTANCE_LABEL];
+    return v !== undefined && v !== nameOf(w.kubeObject)
+      ? [{ message: `label ${INSTANCE_LABEL} is '${v}', not the name '${nameOf(w.kubeObject)}'`, path: 'metadata.labels' }] : undefined;
+  }, (w) => w.kubeObject.kind !== 'Pod'),
 };
 
 /**
@@ -100,7 +100,7 @@ export const instanceLabel: Rule = {
  *
  * Sources: kube-score label-values.
  */
-export const labelValues: Rule = {
+export const labelValues: IRule = {
   id: 'label-values',
   description: 'Label values are valid Kubernetes label values',
   sources: src('kube-score:label-values'),
@@ -111,12 +111,12 @@ export const labelValues: Rule = {
     const valid = (v: string) => v.length <= 63 && (v === '' || /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v));
     for (const o of ctx.objects) {
       for (const [k, v] of Object.entries(asStringMap(o.metadata?.labels))) {
-        if (!valid(v)) out.push({ object: o, message: `label '${k}' has invalid value '${v}'`, path: 'metadata.labels' });
+        if (!valid(v)) out.push({ kubeObject: o, message: `label '${k}' has invalid value '${v}'`, path: 'metadata.labels' });
       }
       const w = ctx.workloadOf(o);
       if (w && o.kind !== 'Pod') {
         for (const [k, v] of Object.entries(w.podLabels)) {
-          if (!valid(v)) out.push({ object: o, message: `pod template label '${k}' has invalid value '${v}'`, path: 'metadata.labels' });
+          if (!valid(v)) out.push({ kubeObject: o, message: `pod template label '${k}' has invalid value '${v}'`, path: 'metadata.labels' });
         }
       }
     }
@@ -129,7 +129,7 @@ export const labelValues: Rule = {
  *
  * Sources: Polaris sensitiveConfigmapContent.
  */
-export const configMapSecrets: Rule = {
+export const configMapSecrets: IRule = {
   id: 'no-secrets-in-configmap',
   description: 'ConfigMaps hold no plaintext secret material',
   sources: src('polaris:sensitiveConfigmapContent'),
@@ -137,9 +137,9 @@ export const configMapSecrets: Rule = {
   fix: 'Move the entry into a Secret (ideally synced by an ExternalSecret) and reference it from there',
   check: (ctx) => ctx.ofKind('ConfigMap').flatMap((cm) => Object.entries(asStringMap(cm.data))
     .filter(([k, v]) => looksSecretToScanners(k, v))
-    .map(([k]) => ({ object: cm, message: `key '${k}' looks like secret material`, path: `data.${k}` }))),
+    .map(([k]) => ({ kubeObject: cm, message: `key '${k}' looks like secret material`, path: `data.${k}` }))),
 };
 
 /** Every metadata rule, in report order. */
-export const METADATA_RULES: readonly Rule[] = [stableApiVersion, recommendedLabels, instanceLabel, labelValues, configMapSecrets];
+export const METADATA_RULES: readonly IRule[] = [stableApiVersion, recommendedLabels, instanceLabel, labelValues, configMapSecrets];
 

@@ -1,7 +1,7 @@
 import { ADVISORY, perPod, src, STRICT } from './_helpers';
 import { apiGroup, asArray, asObject, asStringMap, isEmptySelector, LabelSelector, namespaceOf, RuleContext, Workload } from './context';
 import { effectivePolicyTypes, hostCovers, isPortName } from '../internal/names';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { KubeObject, Violation } from './types';
 
 /** Which directions the policies selecting a workload's pods restrict (policies indexed once per check). */
@@ -9,14 +9,14 @@ function isolation(ctx: RuleContext, w: Workload): { ingress: boolean; egress: b
   let ingress = false;
   let egress = false;
   let any = false;
-  const nps = ctx.selectingObjects('networkpolicy', 'NetworkPolicy', (np) => asObject(asObject(np.spec).podSelector) as LabelSelector, 'networking.k8s.io');
+  const nps = ctx._selectingObjects('networkpolicy', 'NetworkPolicy', (np) => asObject(asObject(np.spec).podSelector) as LabelSelector, 'networking.k8s.io');
   for (const np of nps.get(w) ?? []) {
     any = true;
     const types = effectivePolicyTypes(asObject(np.spec));
     ingress = ingress || types.includes('Ingress');
     egress = egress || types.includes('Egress');
   }
-  const cnps = ctx.selectingObjects('ciliumnetworkpolicy', 'CiliumNetworkPolicy', (cnp) => asObject(asObject(cnp.spec).endpointSelector) as LabelSelector, 'cilium.io');
+  const cnps = ctx._selectingObjects('ciliumnetworkpolicy', 'CiliumNetworkPolicy', (cnp) => asObject(asObject(cnp.spec).endpointSelector) as LabelSelector, 'cilium.io');
   for (const cnp of cnps.get(w) ?? []) {
     const spec = asObject(cnp.spec);
     any = true;
@@ -35,7 +35,7 @@ function isolation(ctx: RuleContext, w: Workload): { ingress: boolean; egress: b
  * Sources: kube-score pod-networkpolicy; Polaris missingNetworkPolicy; kube-linter
  * non-isolated-pod.
  */
-export const podNetworkPolicy: Rule = {
+export const podNetworkPolicy: IRule = {
   id: 'pod-network-policy',
   description: 'Every pod is selected by NetworkPolicies that restrict ingress and egress',
   sources: src('kube-score:pod-networkpolicy', 'polaris:missingNetworkPolicy', '?kube-linter:non-isolated-pod'),
@@ -58,7 +58,7 @@ export const podNetworkPolicy: Rule = {
  *
  * Sources: kube-score networkpolicy-targets-pod; kube-linter dangling-networkpolicy.
  */
-export const networkPolicyTargets: Rule = {
+export const networkPolicyTargets: IRule = {
   id: 'network-policy-targets-pods',
   description: 'NetworkPolicies select at least one pod',
   sources: src('kube-score:networkpolicy-targets-pod', '?kube-linter:dangling-networkpolicy'),
@@ -69,7 +69,7 @@ export const networkPolicyTargets: Rule = {
     if (isEmptySelector(sel) || ctx.workloadsSelectedBy(namespaceOf(np), sel).length > 0) {
       return [];
     }
-    return [{ object: np, message: 'spec.podSelector matches no pod', path: 'spec.podSelector' }];
+    return [{ kubeObject: np, message: 'spec.podSelector matches no pod', path: 'spec.podSelector' }];
   }),
 };
 
@@ -87,7 +87,7 @@ function selectsPods(svc: KubeObject): boolean {
  *
  * Sources: kube-score service-targets-pod; kube-linter dangling-service.
  */
-export const serviceTargets: Rule = {
+export const serviceTargets: IRule = {
   id: 'service-targets-pods',
   description: 'Services select at least one pod',
   sources: src('kube-score:service-targets-pod', 'kube-linter:dangling-service'),
@@ -95,7 +95,7 @@ export const serviceTargets: Rule = {
   fix: "Correct spec.selector to match the pods' labels",
   check: (ctx) => ctx.ofKind('Service').filter(selectsPods)
     .filter((svc) => selectedBy(ctx, svc).length === 0)
-    .map((svc) => ({ object: svc, message: 'spec.selector matches no pod', path: 'spec.selector' })),
+    .map((svc) => ({ kubeObject: svc, message: 'spec.selector matches no pod', path: 'spec.selector' })),
 };
 
 /**
@@ -104,7 +104,7 @@ export const serviceTargets: Rule = {
  *
  * Sources: kube-linter invalid-target-ports.
  */
-export const serviceTargetPort: Rule = {
+export const serviceTargetPort: IRule = {
   id: 'service-target-port',
   description: 'Service targetPort names and container port names are valid port names',
   sources: src('kube-linter:invalid-target-ports'),
@@ -115,7 +115,7 @@ export const serviceTargetPort: Rule = {
     for (const w of ctx.workloads()) {
       asArray(w.podSpec.containers).map(asObject).forEach((c, ci) => asArray(c.ports).map(asObject).forEach((p, pi) => {
         if (p.name !== undefined && p.name !== null && !isPortName(String(p.name))) {
-          out.push({ object: w.object, message: `container port name '${String(p.name)}' is not a valid port name`, path: `${w.podSpecPath}.containers[${ci}].ports[${pi}].name` });
+          out.push({ kubeObject: w.kubeObject, message: `container port name '${String(p.name)}' is not a valid port name`, path: `${w.podSpecPath}.containers[${ci}].ports[${pi}].name` });
         }
       }));
     }
@@ -123,7 +123,7 @@ export const serviceTargetPort: Rule = {
       asArray(asObject(svc.spec).ports).map(asObject).forEach((port, i) => {
         const target = port.targetPort;
         if (typeof target === 'string' && !/^\d+$/.test(target) && !isPortName(target)) {
-          out.push({ object: svc, message: `targetPort '${target}' is not a valid port name`, path: `spec.ports[${i}].targetPort` });
+          out.push({ kubeObject: svc, message: `targetPort '${target}' is not a valid port name`, path: `spec.ports[${i}].targetPort` });
         }
       });
     }
@@ -136,7 +136,7 @@ export const serviceTargetPort: Rule = {
  *
  * Sources: our opinion (a cross-check no scanner makes by default).
  */
-export const serviceTargetPortDeclared: Rule = {
+export const serviceTargetPortDeclared: IRule = {
   id: 'service-target-port-declared',
   description: 'Service targetPorts name or number a port the selected pods declare',
   sources: src('platform:service-target-port-declared'),
@@ -156,10 +156,10 @@ export const serviceTargetPortDeclared: Rule = {
         const path = `spec.ports[${i}].targetPort`;
         if (typeof target === 'string' && !/^\d+$/.test(target)) {
           if (isPortName(target) && !declared.some((p) => p.name === target)) {
-            out.push({ object: svc, message: `targetPort '${target}' is not a port name of the selected pods`, path });
+            out.push({ kubeObject: svc, message: `targetPort '${target}' is not a port name of the selected pods`, path });
           }
         } else if (declared.length > 0 && !declared.some((p) => String(p.containerPort) === String(target))) {
-          out.push({ object: svc, message: `targetPort ${String(target)} is not declared by the selected pods`, path });
+          out.push({ kubeObject: svc, message: `targetPort ${String(target)} is not declared by the selected pods`, path });
         }
       });
     }
@@ -172,14 +172,14 @@ export const serviceTargetPortDeclared: Rule = {
  *
  * Sources: kube-score service-type.
  */
-export const serviceType: Rule = {
+export const serviceType: IRule = {
   id: 'service-type',
   description: 'Services are not of type NodePort',
   sources: src('kube-score:service-type'),
   severity: STRICT,
   fix: 'Use a ClusterIP Service behind an Ingress or Gateway (or a LoadBalancer)',
   check: (ctx) => ctx.ofKind('Service').filter((s) => asObject(s.spec).type === 'NodePort')
-    .map((s) => ({ object: s, message: 'is of type NodePort', path: 'spec.type' })),
+    .map((s) => ({ kubeObject: s, message: 'is of type NodePort', path: 'spec.type' })),
 };
 
 interface Backend { readonly service: string; readonly port?: number | string; readonly path: string; readonly legacy?: boolean }
@@ -209,7 +209,7 @@ function ingressBackends(ing: KubeObject): Backend[] {
  *
  * Sources: kube-score ingress-targets-service; kube-linter dangling-ingress.
  */
-export const ingressTargets: Rule = {
+export const ingressTargets: IRule = {
   id: 'ingress-targets-service',
   description: 'Ingress backends name an existing Service and one of its ports',
   sources: src('kube-score:ingress-targets-service', '?kube-linter:dangling-ingress'),
@@ -218,19 +218,19 @@ export const ingressTargets: Rule = {
   check: (ctx) => ctx.ofKind('Ingress').flatMap((ing) => ingressBackends(ing).flatMap((b) => {
     if (b.legacy && ing.apiVersion === 'networking.k8s.io/v1') {
       // networking.k8s.io/v1 has only backend.service.{name,port}; the v1beta1 fields route nowhere
-      return [{ object: ing, message: `backend uses the v1beta1 fields serviceName/servicePort ('${b.service}'), which networking.k8s.io/v1 does not have`, path: b.path,
+      return [{ kubeObject: ing, message: `backend uses the v1beta1 fields serviceName/servicePort ('${b.service}'), which networking.k8s.io/v1 does not have`, path: b.path,
         fix: 'Write the backend as service: { name, port: { number } } (or port.name)' }];
     }
-    const svc = ctx.find('Service', namespaceOf(ing), b.service);
+    const svc = ctx.find('Service', b.service, namespaceOf(ing));
     if (!svc) {
-      return [{ object: ing, message: `backend Service '${b.service}' is not defined`, path: b.path }];
+      return [{ kubeObject: ing, message: `backend Service '${b.service}' is not defined`, path: b.path }];
     }
     if (b.port === undefined) {
       return [];
     }
     const ports = asArray(asObject(svc.spec).ports).map(asObject);
     return ports.some((p) => p.port === b.port || p.name === b.port || String(p.port) === String(b.port)) ? []
-      : [{ object: ing, message: `backend port ${JSON.stringify(b.port)} is not a port of Service '${b.service}'`, path: b.path }];
+      : [{ kubeObject: ing, message: `backend port ${JSON.stringify(b.port)} is not a port of Service '${b.service}'`, path: b.path }];
   })),
 };
 
@@ -239,7 +239,7 @@ export const ingressTargets: Rule = {
  *
  * Sources: Polaris tlsSettingsMissing.
  */
-export const ingressTls: Rule = {
+export const ingressTls: IRule = {
   id: 'ingress-tls',
   description: 'Ingresses configure TLS for every host',
   sources: src('polaris:tlsSettingsMissing'),
@@ -250,17 +250,17 @@ export const ingressTls: Rule = {
       const spec = asObject(ing.spec);
       const tls = asArray(spec.tls).map(asObject);
       if (tls.length === 0) {
-        return [{ object: ing, message: 'has no TLS configuration', path: 'spec.tls' }];
+        return [{ kubeObject: ing, message: 'has no TLS configuration', path: 'spec.tls' }];
       }
       const tlsHosts = tls.flatMap((t) => asArray(t.hosts).map(String));
       return asArray(spec.rules).map(asObject).map((r) => r.host).filter((h) => typeof h === 'string')
         .filter((h) => !tlsHosts.some((t) => hostCovers(t, String(h))))
-        .map((h) => ({ object: ing, message: `host '${String(h)}' is not covered by spec.tls`, path: 'spec.tls' }));
+        .map((h) => ({ kubeObject: ing, message: `host '${String(h)}' is not covered by spec.tls`, path: 'spec.tls' }));
     }),
 };
 
 /** Every network rule, in report order. */
-export const NETWORK_RULES: readonly Rule[] = [
+export const NETWORK_RULES: readonly IRule[] = [
   podNetworkPolicy, networkPolicyTargets, serviceTargets, serviceTargetPort, serviceTargetPortDeclared, serviceType, ingressTargets,
   ingressTls,
 ];

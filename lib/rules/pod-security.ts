@@ -2,7 +2,7 @@ import { ADVISORY, capabilities, fieldOf, Part, perContainer, perPod, securityCo
 import { asArray, asObject, asStringMap, containersOf, JsonObject, Workload } from './context';
 
 const ALL_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
-import { Rule } from './rule';
+import { IRule } from './rule';
 
 /**
  * Containers must not run as root.
@@ -13,7 +13,7 @@ import { Rule } from './rule';
  * Sources: Polaris runAsRootAllowed; kube-linter run-as-non-root;
  * PSS restricted "Running as Non-root" and "Running as Non-root user".
  */
-export const runAsNonRoot: Rule = {
+export const runAsNonRoot: IRule = {
   id: 'run-as-non-root',
   description: 'Containers run as a non-root user',
   sources: src('polaris:runAsRootAllowed', 'kube-linter:run-as-non-root', 'pss-restricted:Running as Non-root',
@@ -53,7 +53,7 @@ export const runAsNonRoot: Rule = {
  *
  * Sources: kube-score container-security-context-user-group-id (UID and GID above 10000).
  */
-export const highUserGroupId: Rule = {
+export const highUserGroupId: IRule = {
   id: 'high-user-group-id',
   description: 'Containers run with a user id and group id above 10000',
   sources: src('kube-score:container-security-context-user-group-id'),
@@ -79,7 +79,7 @@ export const highUserGroupId: Rule = {
  * Sources: Polaris notReadOnlyRootFilesystem; kube-score
  * container-security-context-readonlyrootfilesystem; kube-linter no-read-only-root-fs.
  */
-export const readOnlyRootFilesystem: Rule = {
+export const readOnlyRootFilesystem: IRule = {
   id: 'read-only-root-filesystem',
   description: 'Containers have a read-only root filesystem',
   sources: src('polaris:notReadOnlyRootFilesystem', 'kube-score:container-security-context-readonlyrootfilesystem',
@@ -99,7 +99,7 @@ export const readOnlyRootFilesystem: Rule = {
  * Sources: Polaris privilegeEscalationAllowed; kube-linter privilege-escalation-container;
  * PSS restricted "Privilege Escalation".
  */
-export const noPrivilegeEscalation: Rule = {
+export const noPrivilegeEscalation: IRule = {
   id: 'no-privilege-escalation',
   description: 'Containers set allowPrivilegeEscalation: false',
   sources: src('polaris:privilegeEscalationAllowed', 'kube-linter:privilege-escalation-container',
@@ -117,7 +117,7 @@ export const noPrivilegeEscalation: Rule = {
  * Sources: Polaris runAsPrivileged; kube-score container-security-context-privileged;
  * kube-linter privileged-container; PSS baseline "Privileged Containers".
  */
-export const noPrivileged: Rule = {
+export const noPrivileged: IRule = {
   id: 'no-privileged',
   description: 'Containers do not run privileged',
   sources: src('polaris:runAsPrivileged', 'kube-score:container-security-context-privileged',
@@ -137,7 +137,7 @@ export const noPrivileged: Rule = {
  * Sources: Polaris insecureCapabilities and linuxHardening; kube-linter drop-net-raw-capability;
  * PSS restricted "Capabilities" (drop ALL).
  */
-export const dropAllCapabilities: Rule = {
+export const dropAllCapabilities: IRule = {
   id: 'drop-all-capabilities',
   description: "Containers drop all capabilities (capabilities.drop: ['ALL'])",
   sources: src('polaris:insecureCapabilities', 'polaris:linuxHardening', 'kube-linter:drop-net-raw-capability',
@@ -173,7 +173,7 @@ const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', '
  * Sources: Polaris dangerousCapabilities; PSS baseline "Capabilities" (only the default set may
  * be added); PSS restricted "Capabilities" (only NET_BIND_SERVICE may be added).
  */
-export const restrictedCapabilities: Rule = {
+export const restrictedCapabilities: IRule = {
   id: 'no-added-capabilities',
   description: 'Containers add no capability other than NET_BIND_SERVICE',
   sources: src('polaris:dangerousCapabilities', 'pss-baseline:Capabilities', 'pss-restricted:Capabilities'),
@@ -199,7 +199,7 @@ export const restrictedCapabilities: Rule = {
  * Sources: PSS restricted "Seccomp"; PSS baseline "Seccomp" (never Unconfined);
  * Polaris linuxHardening; kube-score container-seccomp-profile (optional there).
  */
-export const seccompProfile: Rule = {
+export const seccompProfile: IRule = {
   id: 'seccomp-profile',
   description: 'Containers run with the RuntimeDefault or a Localhost seccomp profile',
   sources: src('pss-restricted:Seccomp', 'pss-baseline:Seccomp', 'polaris:linuxHardening', '?kube-score:container-seccomp-profile'),
@@ -228,7 +228,7 @@ export const seccompProfile: Rule = {
  * Sources: Polaris hostNetworkSet, hostPIDSet, hostIPCSet; kube-linter host-network, host-pid,
  * host-ipc; PSS baseline "Host Namespaces".
  */
-export const hostNamespaces: Rule = {
+export const hostNamespaces: IRule = {
   id: 'host-namespaces',
   description: "Pods do not share the host's network, PID or IPC namespace",
   sources: src('polaris:hostNetworkSet', 'polaris:hostPIDSet', 'polaris:hostIPCSet', 'kube-linter:host-network',
@@ -248,7 +248,7 @@ export const hostNamespaces: Rule = {
  *
  * Sources: Polaris hostPortSet; PSS baseline "Host Ports".
  */
-export const hostPorts: Rule = {
+export const hostPorts: IRule = {
   id: 'host-ports',
   description: 'Containers do not bind ports on the host',
   sources: src('polaris:hostPortSet', 'pss-baseline:Host Ports'),
@@ -265,7 +265,7 @@ export const hostPorts: Rule = {
  * Sources: Polaris hostPathSet; kube-linter sensitive-host-mounts and docker-sock;
  * PSS baseline "HostPath Volumes".
  */
-export const hostPathVolumes: Rule = {
+export const hostPathVolumes: IRule = {
   id: 'host-path-volumes',
   description: 'Pods mount no hostPath volumes',
   sources: src('polaris:hostPathSet', 'kube-linter:sensitive-host-mounts', 'kube-linter:docker-sock',
@@ -296,7 +296,7 @@ const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emp
  *
  * Sources: PSS restricted "Volume Types".
  */
-export const volumeTypes: Rule = {
+export const volumeTypes: IRule = {
   id: 'restricted-volume-types',
   description: 'Pods use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
   sources: src('pss-restricted:Volume Types'),
@@ -314,7 +314,7 @@ export const volumeTypes: Rule = {
  *
  * Sources: Polaris hostProcess; PSS baseline "HostProcess".
  */
-export const hostProcess: Rule = {
+export const hostProcess: IRule = {
   id: 'host-process',
   description: 'Windows containers do not run as HostProcess',
   sources: src('polaris:hostProcess', 'pss-baseline:HostProcess'),
@@ -334,7 +334,7 @@ export const hostProcess: Rule = {
  *
  * Sources: Polaris procMount; kube-linter unsafe-proc-mount; PSS baseline "/proc Mount Type".
  */
-export const procMount: Rule = {
+export const procMount: IRule = {
   id: 'proc-mount',
   description: 'Containers keep the default /proc mount type',
   sources: src('polaris:procMount', '?kube-linter:unsafe-proc-mount', 'pss-baseline:/proc Mount Type'),
@@ -354,7 +354,7 @@ export const procMount: Rule = {
  *
  * Sources: PSS baseline "AppArmor".
  */
-export const appArmor: Rule = {
+export const appArmor: IRule = {
   id: 'apparmor-profile',
   description: 'AppArmor profiles are the runtime default or a localhost profile, never unconfined',
   sources: src('pss-baseline:AppArmor'),
@@ -404,7 +404,7 @@ function seLinuxLevels(w: Workload): { who: string; path: string; opts: JsonObje
  *
  * Sources: PSS baseline "SELinux".
  */
-export const seLinux: Rule = {
+export const seLinux: IRule = {
   id: 'selinux-options',
   description: 'SELinux options use only the container types and set no user or role',
   sources: src('pss-baseline:SELinux'),
@@ -425,7 +425,7 @@ export const seLinux: Rule = {
  *
  * Sources: our opinion (beyond PSS baseline "SELinux", which allows the empty string).
  */
-export const seLinuxEmpty: Rule = {
+export const seLinuxEmpty: IRule = {
   id: 'selinux-empty-user-role',
   description: "SELinux options do not write an empty user or role ('' means unset)",
   sources: src('platform:selinux-empty-user-role'),
@@ -445,7 +445,7 @@ const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_
  *
  * Sources: PSS baseline "Sysctls"; kube-linter unsafe-sysctls.
  */
-export const safeSysctls: Rule = {
+export const safeSysctls: IRule = {
   id: 'safe-sysctls',
   description: 'Pods set only the sysctls the baseline policy deems safe',
   sources: src('pss-baseline:Sysctls', 'kube-linter:unsafe-sysctls'),
@@ -464,7 +464,7 @@ export const safeSysctls: Rule = {
  *
  * Sources: Polaris automountServiceAccountToken.
  */
-export const serviceAccountToken: Rule = {
+export const serviceAccountToken: IRule = {
   id: 'service-account-token',
   description: 'Pods do not automount a service-account token',
   sources: src('polaris:automountServiceAccountToken'),
@@ -479,7 +479,7 @@ export const serviceAccountToken: Rule = {
       return 'pod sets automountServiceAccountToken: true';
     }
     const saName = String(w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount ?? 'default');
-    const sa = ctx.find('ServiceAccount', w.namespace, saName);
+    const sa = ctx.find('ServiceAccount', saName, w.namespaceName);
     if (sa && sa.automountServiceAccountToken === false) {
       return undefined;
     }
@@ -492,7 +492,7 @@ export const serviceAccountToken: Rule = {
  *
  * Sources: kube-linter non-existent-service-account.
  */
-export const serviceAccountExists: Rule = {
+export const serviceAccountExists: IRule = {
   id: 'service-account-exists',
   description: 'The ServiceAccount a pod names is defined with it',
   sources: src('kube-linter:non-existent-service-account'),
@@ -500,10 +500,10 @@ export const serviceAccountExists: Rule = {
   fix: 'Define the ServiceAccount in the same namespace, or correct serviceAccountName',
   check: (ctx) => perPod(ctx, (w) => {
     const name = w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount;
-    if (name === undefined || name === 'default' || ctx.find('ServiceAccount', w.namespace, String(name))) {
+    if (name === undefined || name === 'default' || ctx.find('ServiceAccount', String(name), w.namespaceName)) {
       return undefined;
     }
-    return [{ message: `service account '${String(name)}' is not defined in namespace '${w.namespace}'`, path: `${w.podSpecPath}.serviceAccountName` }];
+    return [{ message: `service account '${String(name)}' is not defined in namespace '${w.namespaceName}'`, path: `${w.podSpecPath}.serviceAccountName` }];
   }),
 };
 
@@ -512,7 +512,7 @@ export const serviceAccountExists: Rule = {
  *
  * Sources: kube-linter deprecated-service-account-field.
  */
-export const deprecatedServiceAccountField: Rule = {
+export const deprecatedServiceAccountField: IRule = {
   id: 'deprecated-service-account-field',
   description: 'Pods name their ServiceAccount with serviceAccountName, not the deprecated serviceAccount',
   sources: src('kube-linter:deprecated-service-account-field'),
@@ -529,7 +529,7 @@ export const deprecatedServiceAccountField: Rule = {
 };
 
 /** Every pod-security rule, in report order. */
-export const POD_SECURITY_RULES: readonly Rule[] = [
+export const POD_SECURITY_RULES: readonly IRule[] = [
   runAsNonRoot, highUserGroupId, readOnlyRootFilesystem, noPrivilegeEscalation, noPrivileged, dropAllCapabilities,
   restrictedCapabilities, seccompProfile, hostNamespaces, hostPorts, hostPathVolumes, volumeTypes, hostProcess, procMount,
   appArmor, seLinux, seLinuxEmpty, safeSysctls, serviceAccountToken, serviceAccountExists, deprecatedServiceAccountField,

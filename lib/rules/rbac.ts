@@ -1,6 +1,6 @@
 import { ADVISORY, src, STRICT } from './_helpers';
 import { asArray, asObject, namespaceOf, nameOf, RuleContext } from './context';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { KubeObject, Violation } from './types';
 
 /**
@@ -43,7 +43,7 @@ function grants(rule: PolicyRule, resources: string[], verbs: string[]): boolean
  * Sources: kube-linter wildcard-in-rules (binding such a role is what Polaris
  * clusterrolebindingClusterAdmin and friends report; see `rbac-no-cluster-admin-binding`).
  */
-export const rbacWildcards: Rule = {
+export const rbacWildcards: IRule = {
   id: 'rbac-no-wildcards',
   description: 'Roles and ClusterRoles use no wildcard in apiGroups, resources or verbs',
   sources: src('?kube-linter:wildcard-in-rules'),
@@ -52,7 +52,7 @@ export const rbacWildcards: Rule = {
   fix: 'List the API groups, resources and verbs the subject needs',
   check: (ctx) => roles(ctx).flatMap((role) => rulesOf(role).flatMap((r, i) => {
     const fields = (['apiGroups', 'resources', 'verbs'] as const).filter((f) => r[f].includes('*'));
-    return fields.length ? [{ object: role, message: `rule ${i} uses '*' in ${fields.join(', ')}`, path: `rules[${i}]` }] : [];
+    return fields.length ? [{ kubeObject: role, message: `rule ${i} uses '*' in ${fields.join(', ')}`, path: `rules[${i}]` }] : [];
   })),
 };
 
@@ -64,8 +64,8 @@ function isFullAdmin(role: KubeObject | undefined): boolean {
 function roleOfBinding(ctx: RuleContext, binding: KubeObject): KubeObject | undefined {
   const ref = asObject(binding.roleRef);
   return ref.kind === 'ClusterRole'
-    ? ctx.find('ClusterRole', undefined, String(ref.name))
-    : ctx.find('Role', namespaceOf(binding), String(ref.name));
+    ? ctx.find('ClusterRole', String(ref.name))
+    : ctx.find('Role', String(ref.name), namespaceOf(binding));
 }
 
 function bindings(ctx: RuleContext): KubeObject[] {
@@ -78,7 +78,7 @@ function bindings(ctx: RuleContext): KubeObject[] {
  * Sources: Polaris clusterrolebindingClusterAdmin, rolebindingClusterAdminClusterRole,
  * rolebindingClusterAdminRole; kube-linter cluster-admin-role-binding.
  */
-export const rbacClusterAdmin: Rule = {
+export const rbacClusterAdmin: IRule = {
   id: 'rbac-no-cluster-admin-binding',
   description: 'No RoleBinding or ClusterRoleBinding grants cluster-admin or a full-wildcard role',
   sources: src('polaris:clusterrolebindingClusterAdmin', 'polaris:rolebindingClusterAdminClusterRole',
@@ -90,10 +90,10 @@ export const rbacClusterAdmin: Rule = {
     const polaris = b.kind === 'ClusterRoleBinding' ? 'polaris:clusterrolebindingClusterAdmin'
       : ref.kind === 'ClusterRole' ? 'polaris:rolebindingClusterAdminClusterRole' : 'polaris:rolebindingClusterAdminRole';
     if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin') {
-      return [{ object: b, message: 'binds the cluster-admin ClusterRole', path: 'roleRef', checks: [polaris, 'kube-linter:cluster-admin-role-binding'] }];
+      return [{ kubeObject: b, message: 'binds the cluster-admin ClusterRole', path: 'roleRef', checks: [polaris, 'kube-linter:cluster-admin-role-binding'] }];
     }
     return isFullAdmin(roleOfBinding(ctx, b))
-      ? [{ object: b, message: `binds ${String(ref.kind)} '${String(ref.name)}', which grants every verb on every resource`, path: 'roleRef', checks: [polaris] }] : [];
+      ? [{ kubeObject: b, message: `binds ${String(ref.kind)} '${String(ref.name)}', which grants every verb on every resource`, path: 'roleRef', checks: [polaris] }] : [];
   }),
 };
 
@@ -102,7 +102,7 @@ export const rbacClusterAdmin: Rule = {
  *
  * Sources: kube-linter access-to-secrets.
  */
-export const rbacSecrets: Rule = {
+export const rbacSecrets: IRule = {
   id: 'rbac-secrets-access',
   description: 'Roles grant access to Secrets only by resourceNames',
   sources: src('?kube-linter:access-to-secrets'),
@@ -111,7 +111,7 @@ export const rbacSecrets: Rule = {
   fix: 'Restrict the rule to the Secrets needed with resourceNames, or mount the Secret instead of reading it from the API',
   check: (ctx) => roles(ctx).flatMap((role) => rulesOf(role).flatMap((r, i) =>
     grants(r, ['secrets'], ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']) && r.resourceNames.length === 0
-      ? [{ object: role, message: `rule ${i} grants ${r.verbs.join(', ')} on all Secrets`, path: `rules[${i}]` }] : [])),
+      ? [{ kubeObject: role, message: `rule ${i} grants ${r.verbs.join(', ')} on all Secrets`, path: `rules[${i}]` }] : [])),
 };
 
 function grantsExec(role: KubeObject | undefined): boolean {
@@ -124,7 +124,7 @@ function grantsExec(role: KubeObject | undefined): boolean {
  * Sources: Polaris clusterrolePodExecAttach, rolePodExecAttach, clusterrolebindingPodExecAttach,
  * rolebindingClusterRolePodExecAttach, rolebindingRolePodExecAttach.
  */
-export const rbacPodExec: Rule = {
+export const rbacPodExec: IRule = {
   id: 'rbac-no-pod-exec',
   description: 'No role grants pods/exec or pods/attach, and no binding binds such a role',
   sources: src('polaris:clusterrolePodExecAttach', 'polaris:rolePodExecAttach', 'polaris:clusterrolebindingPodExecAttach',
@@ -135,14 +135,14 @@ export const rbacPodExec: Rule = {
     const out: Violation[] = [];
     for (const role of roles(ctx)) {
       if (grantsExec(role)) {
-        out.push({ object: role, message: 'grants exec or attach into pods', path: 'rules',
+        out.push({ kubeObject: role, message: 'grants exec or attach into pods', path: 'rules',
           checks: [role.kind === 'ClusterRole' ? 'polaris:clusterrolePodExecAttach' : 'polaris:rolePodExecAttach'] });
       }
     }
     for (const b of bindings(ctx)) {
       const role = roleOfBinding(ctx, b);
       if (role && !isBuiltIn(role) && grantsExec(role)) {
-        out.push({ object: b, message: `binds ${role.kind} '${nameOf(role)}', which grants exec or attach into pods`, path: 'roleRef',
+        out.push({ kubeObject: b, message: `binds ${role.kind} '${nameOf(role)}', which grants exec or attach into pods`, path: 'roleRef',
           checks: [b.kind === 'ClusterRoleBinding' ? 'polaris:clusterrolebindingPodExecAttach'
             : role.kind === 'ClusterRole' ? 'polaris:rolebindingClusterRolePodExecAttach' : 'polaris:rolebindingRolePodExecAttach'] });
       }
@@ -152,4 +152,4 @@ export const rbacPodExec: Rule = {
 };
 
 /** Every RBAC rule, in report order. */
-export const RBAC_RULES: readonly Rule[] = [rbacWildcards, rbacClusterAdmin, rbacSecrets, rbacPodExec];
+export const RBAC_RULES: readonly IRule[] = [rbacWildcards, rbacClusterAdmin, rbacSecrets, rbacPodExec];

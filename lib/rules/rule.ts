@@ -5,22 +5,22 @@ import { RuleSource, SeverityByProfile, Violation } from './types';
  * A production-readiness rule: data that describes it, and a pure function that checks it.
  *
  * Platform teams add their own rules by implementing this interface and passing
- * `[...DEFAULT_RULES, myRule]` as `rules` to `checkManifests` (or to the validation plugin,
+ * `[...RulePack.DEFAULT_RULES, myRule]` as `rules` to `RulePack.check` (or to the validation plugin,
  * the matchers and the command line through their options).
  *
  * @example
- * const requireTeamLabel: Rule = {
+ * const requireTeamLabel: IRule = {
  *   id: 'team-label',
  *   description: 'Every workload names its owning team',
  *   sources: [{ tool: 'platform', check: 'team-label' }],
  *   severity: { dev: 'warning', staging: 'error', prod: 'error' },
  *   fix: "Add the label 'platform.io/team'",
  *   check: (ctx) => ctx.workloads()
- *     .filter((w) => !ctx.labelsOf(w.object)['platform.io/team'])
- *     .map((w) => ({ object: w.object, message: 'has no team label' })),
+ *     .filter((w) => !ctx.labelsOf(w.kubeObject)['platform.io/team'])
+ *     .map((w) => ({ kubeObject: w.kubeObject, message: 'has no team label' })),
  * };
  */
-export interface Rule {
+export interface IRule {
   /** A stable kebab-case id; used in exemption annotations and reports. */
   readonly id: string;
   /** One sentence: what the rule asks for. */
@@ -30,7 +30,7 @@ export interface Rule {
    *
    * The engine honours those scanners' exemption annotations for this rule.
    */
-  readonly sources: readonly RuleSource[];
+  readonly sources: RuleSource[];
   /** The rule's severity in each profile. */
   readonly severity: SeverityByProfile;
   /**

@@ -1,6 +1,6 @@
 import { ADVISORY, perPod, src, STRICT } from './_helpers';
 import { apiGroup, asArray, asObject, asStringMap, mapSelectorMatches } from './context';
-import { Rule } from './rule';
+import { IRule } from './rule';
 import { Violation } from './types';
 
 /**
@@ -9,22 +9,22 @@ import { Violation } from './types';
  *
  * Sources: kube-score statefulset-has-servicename.
  */
-export const statefulSetServiceSelectsPods: Rule = {
+export const statefulSetServiceSelectsPods: IRule = {
   id: 'statefulset-service-selects-pods',
   description: "The headless Service of a StatefulSet selects the StatefulSet's pods",
   sources: src('kube-score:statefulset-has-servicename'),
   severity: STRICT,
   fix: "Give the Service named by spec.serviceName a selector that matches the StatefulSet's pod template labels",
   check: (ctx) => perPod(ctx, (w) => {
-    const name = asObject(w.object.spec).serviceName;
-    const svc = typeof name === 'string' && name !== '' ? ctx.find('Service', w.namespace, name) : undefined;
+    const name = asObject(w.kubeObject.spec).serviceName;
+    const svc = typeof name === 'string' && name !== '' ? ctx.find('Service', name, w.namespaceName) : undefined;
     if (svc === undefined || asObject(svc.spec).clusterIP !== 'None') {
       return undefined;
     }
     const selector = asStringMap(asObject(svc.spec).selector);
     return Object.keys(selector).length > 0 && mapSelectorMatches(selector, w.podLabels) ? undefined
       : [{ message: `headless Service '${name}' does not select the StatefulSet's pods`, path: 'spec.serviceName' }];
-  }, (w) => w.object.kind === 'StatefulSet'),
+  }, (w) => w.kubeObject.kind === 'StatefulSet'),
 };
 
 /**
@@ -33,7 +33,7 @@ export const statefulSetServiceSelectsPods: Rule = {
  *
  * Sources: our opinion (platform).
  */
-export const statefulSetClaimRetention: Rule = {
+export const statefulSetClaimRetention: IRule = {
   id: 'statefulset-pvc-retention',
   description: 'StatefulSets with claim templates set persistentVolumeClaimRetentionPolicy to Retain on delete and on scale-down',
   sources: src('platform:statefulset-pvc-retention'),
@@ -41,7 +41,7 @@ export const statefulSetClaimRetention: Rule = {
   opinion: true,
   fix: 'Set spec.persistentVolumeClaimRetentionPolicy to { whenDeleted: Retain, whenScaled: Retain }',
   check: (ctx) => perPod(ctx, (w) => {
-    const spec = asObject(w.object.spec);
+    const spec = asObject(w.kubeObject.spec);
     if (asArray(spec.volumeClaimTemplates).length === 0) {
       return undefined;
     }
@@ -54,7 +54,7 @@ export const statefulSetClaimRetention: Rule = {
       }
     }
     return out;
-  }, (w) => w.object.kind === 'StatefulSet'),
+  }, (w) => w.kubeObject.kind === 'StatefulSet'),
 };
 
 /**
@@ -63,7 +63,7 @@ export const statefulSetClaimRetention: Rule = {
  *
  * Sources: our opinion (platform).
  */
-export const claimStorageClass: Rule = {
+export const claimStorageClass: IRule = {
   id: 'pvc-storage-class',
   description: 'PersistentVolumeClaims and StatefulSet claim templates set storageClassName explicitly',
   sources: src('platform:pvc-storage-class'),
@@ -74,14 +74,14 @@ export const claimStorageClass: Rule = {
     const out: Violation[] = [];
     for (const pvc of ctx.ofKind('PersistentVolumeClaim')) {
       if (asObject(pvc.spec).storageClassName === undefined) {
-        out.push({ object: pvc, message: 'sets no storageClassName, so it gets the cluster default class', path: 'spec.storageClassName' });
+        out.push({ kubeObject: pvc, message: 'sets no storageClassName, so it gets the cluster default class', path: 'spec.storageClassName' });
       }
     }
     for (const sts of ctx.ofKind('StatefulSet')) {
       asArray(asObject(sts.spec).volumeClaimTemplates).forEach((t, i) => {
         if (asObject(asObject(t).spec).storageClassName === undefined) {
           const name = String(asObject(asObject(t).metadata).name ?? i);
-          out.push({ object: sts, message: `claim template '${name}' sets no storageClassName, so it gets the cluster default class`,
+          out.push({ kubeObject: sts, message: `claim template '${name}' sets no storageClassName, so it gets the cluster default class`,
             path: `spec.volumeClaimTemplates[${i}].spec.storageClassName` });
         }
       });
@@ -96,7 +96,7 @@ export const claimStorageClass: Rule = {
  *
  * Sources: our opinion (platform); Kubernetes "Good practices for Kubernetes Secrets".
  */
-export const noPlainSecretData: Rule = {
+export const noPlainSecretData: IRule = {
   id: 'no-plain-secret-data',
   description: 'Secrets in manifests carry no data or stringData',
   sources: src('platform:no-plain-secret-data'),
@@ -105,8 +105,8 @@ export const noPlainSecretData: Rule = {
   fix: 'Write the Secret from a secret manager with an ExternalSecret (ExternalSecretRef) or seal it (SealedSecretRef)',
   check: (ctx) => ctx.ofKind('Secret').filter((s) => apiGroup(s) === '').flatMap((s) => ['data', 'stringData']
     .filter((field) => Object.keys(asStringMap(s[field])).length > 0)
-    .map((field) => ({ object: s, message: `carries ${field} in plain text in the manifest`, path: field }))),
+    .map((field) => ({ kubeObject: s, message: `carries ${field} in plain text in the manifest`, path: field }))),
 };
 
 /** Every storage and secret rule, in report order. */
-export const STORAGE_RULES: readonly Rule[] = [statefulSetServiceSelectsPods, statefulSetClaimRetention, claimStorageClass, noPlainSecretData];
+export const STORAGE_RULES: readonly IRule[] = [statefulSetServiceSelectsPods, statefulSetClaimRetention, claimStorageClass, noPlainSecretData];

@@ -11,7 +11,14 @@ export interface KubeObject {
   readonly kind: string;
   /** The object's metadata. */
   readonly metadata?: KubeMetadata;
-  /** Every other top-level field (`spec`, `data`, `rules`, ...). */
+  /**
+   * Every other top-level field (`spec`, `data`, `rules`, ...).
+   *
+   * TypeScript only: jsii has no index signatures, so in other languages a `KubeObject` carries
+   * `apiVersion`, `kind` and `metadata`; pass whole objects to `RulePack.check` as plain maps.
+   *
+   * @jsii ignore
+   */
   readonly [field: string]: unknown;
 }
 
@@ -21,13 +28,26 @@ export interface KubeObject {
 export interface KubeMetadata {
   /** The object's name. */
   readonly name?: string;
-  /** The object's namespace; objects without one are read as being in `default`. */
+  /**
+   * The object's namespace; objects without one are read as being in `default`.
+   *
+   * TypeScript only: the Kubernetes field name `namespace` is a reserved word in C#, so jsii
+   * leaves it out; `RuleContext.namespaceOf` reads it in every language.
+   *
+   * @jsii ignore
+   */
   readonly namespace?: string;
   /** The object's labels. */
   readonly labels?: { readonly [key: string]: string };
   /** The object's annotations (exemptions are read from here). */
   readonly annotations?: { readonly [key: string]: string };
-  /** Every other metadata field. */
+  /**
+   * Every other metadata field.
+   *
+   * TypeScript only (jsii has no index signatures).
+   *
+   * @jsii ignore
+   */
   readonly [field: string]: unknown;
 }
 
@@ -36,7 +56,7 @@ export interface KubeMetadata {
  */
 export interface LocatedObject {
   /** The Kubernetes object. */
-  readonly object: KubeObject;
+  readonly kubeObject: KubeObject;
   /**
    * The path of the construct that produced the object, e.g. `prod/Web/Deployment/Resource`.
    *
@@ -136,7 +156,7 @@ export interface ObjectRef {
    *
    * @default - none set on the object
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
   /** The object's name (`<unnamed>` when it has none). */
   readonly name: string;
 }
@@ -146,7 +166,7 @@ export interface ObjectRef {
  */
 export interface Violation {
   /** The object that violates the rule (one of `context.objects`). */
-  readonly object: KubeObject;
+  readonly kubeObject: KubeObject;
   /** What is wrong, in terms of the object: "container 'web' has no readiness probe". */
   readonly message: string;
   /**
@@ -168,7 +188,7 @@ export interface Violation {
    *
    * @default - every source of the rule
    */
-  readonly checks?: readonly string[];
+  readonly checks?: string[];
 }
 
 /**
@@ -180,7 +200,7 @@ export interface Finding {
   /** How serious it is in the profile the check ran with. */
   readonly severity: Severity;
   /** The object at fault. */
-  readonly object: ObjectRef;
+  readonly objectRef: ObjectRef;
   /**
    * The construct path of the object at fault.
    *
@@ -216,14 +236,14 @@ export interface Finding {
   /** How to fix it. */
   readonly fix: string;
   /** The scanners' and standards' checks that the rule implements. */
-  readonly sources: readonly RuleSource[];
+  readonly sources: RuleSource[];
   /**
    * The checks (`tool:check`) that report this finding, when only some of the rule's sources do
    * (a missing CPU request is Polaris cpuRequestsMissing, not memoryLimitsMissing).
    *
    * @default - every source of the rule
    */
-  readonly checks?: readonly string[];
+  readonly checks?: string[];
 }
 
 /**
@@ -233,7 +253,7 @@ export interface Exemption {
   /** The rule that was exempted. */
   readonly ruleId: string;
   /** The object that carries the exemption. */
-  readonly object: ObjectRef;
+  readonly objectRef: ObjectRef;
   /**
    * The construct path of that object.
    *
@@ -245,7 +265,7 @@ export interface Exemption {
   /** The reason written in the annotation, or a note that the annotation form carries none. */
   readonly reason: string;
   /** The violations the exemption suppressed. */
-  readonly suppressed: readonly string[];
+  readonly suppressed: string[];
 }
 
 /**
@@ -255,15 +275,15 @@ export interface Report {
   /** The profile the check ran with. */
   readonly profile: ProfileName;
   /** Every problem found, errors first. */
-  readonly findings: readonly Finding[];
+  readonly findings: Finding[];
   /** Every exemption that suppressed at least one violation. */
-  readonly exemptions: readonly Exemption[];
+  readonly exemptions: Exemption[];
   /** The rules the configuration turned off, with the reason it gives. */
-  readonly disabled: readonly DisabledRule[];
+  readonly disabled: DisabledRule[];
   /** How many objects were checked. */
   readonly objectCount: number;
   /** The ids of the rules that ran (not `off` in this profile, or in a profile an object names). */
-  readonly rulesRun: readonly string[];
+  readonly rulesRun: string[];
   /** The number of findings at `error` severity. */
   readonly errorCount: number;
   /** The number of findings at `warning` severity. */

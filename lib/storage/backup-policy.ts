@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   BACKUP_KIND_LABEL, BACKUP_POLICY_LABEL, BACKUP_TTL, BACKUP_WINDOW_UTC, SNAPSHOT_MOVE_DATA, VELERO_NAMESPACE,
@@ -43,7 +43,7 @@ export interface BackupPolicyProps {
    *
    * @default - the namespace of `app`
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * How often.
@@ -101,6 +101,13 @@ export interface BackupPolicyProps {
  * Backup storage holds Secrets: encrypt the bucket and restrict access to it.
  *
  * @see https://velero.io/docs/main/api-types/schedule/
+ *
+ * @example
+ * const orders = new ProductionStatefulApp(shop, 'Orders', {
+ *   image: 'registry.example.com/pg:16.4', port: 5432, readiness: AppProbe.exec(['pg_isready']), liveness: AppProbe.tcpSocket(),
+ *   volumeClaims: [{ name: 'data', mountPath: '/var/lib/postgresql', storage: Size.gibibytes(20), storageClassName: 'ssd-retain' }],
+ * });
+ * new BackupPolicy(shop, 'Nightly', { app: orders });
  */
 export class BackupPolicy extends Construct {
   /** The Schedule name. */
@@ -108,7 +115,7 @@ export class BackupPolicy extends Construct {
   /** The namespace the Schedule is in. */
   public readonly veleroNamespace: string;
   /** The namespace that is backed up. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** The app's instance label value, when the policy covers one app. */
   public readonly appInstance?: string;
   /** The cron expression (UTC). */
@@ -120,7 +127,7 @@ export class BackupPolicy extends Construct {
   /** The frequency. */
   public readonly frequency: BackupFrequency;
   /** The Velero Schedule. */
-  public readonly resource: Schedule;
+  public readonly resource: ApiObject;
 
   private readonly scope: VeleroBackupScope;
 
@@ -129,31 +136,31 @@ export class BackupPolicy extends Construct {
     const profile = Profile.of(this);
     const errors = new PropErrors(this, 'BackupPolicy', profile);
     assertPropTypes(errors, props, 'BackupPolicyProps');
-    errors.check(props.app === undefined && props.namespace === undefined, 'app', undefined, 'and \'namespace\' are both unset, so nothing is backed up',
-      'give \'app\' (one app) or \'namespace\' (a whole namespace)');
-    errors.check(props.app !== undefined && props.namespace !== undefined, 'namespace', props.namespace, 'is set together with \'app\'',
+    errors.check(props.app === undefined && props.namespaceName === undefined, 'app', undefined, 'and \'namespaceName\' are both unset, so nothing is backed up',
+      'give \'app\' (one app) or \'namespaceName\' (a whole namespace)');
+    errors.check(props.app !== undefined && props.namespaceName !== undefined, 'namespaceName', props.namespaceName, 'is set together with \'app\'',
       'give one of them: the app\'s own namespace is used');
-    errors.check(props.app !== undefined && props.app.namespace === undefined, 'app', props.app?.node.path,
-      'has no namespace, and Velero backs up named namespaces only', 'set \'namespace\' on the app, or create it in a ProductionNamespace');
-    this.namespace = props.namespace ?? props.app?.namespace ?? '';
-    errors.checkDnsLabel('namespace', props.namespace);
+    errors.check(props.app !== undefined && props.app.namespaceName === undefined, 'app', props.app?.node.path,
+      'has no namespace, and Velero backs up named namespaces only', 'set \'namespaceName\' on the app, or create it in a ProductionNamespace');
+    this.namespaceName = props.namespaceName ?? props.app?.namespaceName ?? '';
+    errors.checkDnsLabel('namespaceName', props.namespaceName);
     this.appInstance = props.app?.name;
     this.frequency = props.frequency ?? BackupFrequency.DAILY;
     this.veleroNamespace = props.veleroNamespace ?? VELERO_NAMESPACE;
     errors.checkDnsLabel('veleroNamespace', props.veleroNamespace);
-    this.ttl = props.ttl ?? profile.select(BACKUP_TTL);
+    this.ttl = props.ttl ?? profile._select(BACKUP_TTL);
     validateTtl(errors, 'ttl', this.ttl);
-    this.snapshotMoveData = props.snapshotMoveData ?? profile.select(SNAPSHOT_MOVE_DATA);
+    this.snapshotMoveData = props.snapshotMoveData ?? profile._select(SNAPSHOT_MOVE_DATA);
     errors.enforce(props.snapshotMoveData === false, 'snapshotMoveData', false,
       'keeps snapshots on the volume\'s own storage, where a storage or zone failure takes the backup with the data', 'remove it');
-    this.name = props.name ?? boundedName([this.namespace, this.appInstance ?? NAMESPACE_POLICY, this.frequency]);
+    this.name = props.name ?? boundedName([this.namespaceName, this.appInstance ?? NAMESPACE_POLICY, this.frequency]);
     errors.check(!isDns1123Label(this.name), 'name', this.name, 'is not a DNS-1123 label of at most 63 characters (backups are named after it)',
       'use lowercase letters, digits and \'-\'');
     errors.throwIfAny();
 
     this.schedule = cronOf(this.frequency, this.name);
     this.scope = {
-      includedNamespaces: [this.namespace],
+      includedNamespaces: [this.namespaceName],
       labelSelector: this.appInstance !== undefined ? { matchLabels: { [INSTANCE_LABEL]: this.appInstance } } : undefined,
       snapshotVolumes: true,
       snapshotMoveData: this.snapshotMoveData,
@@ -187,8 +194,8 @@ export class BackupPolicy extends Construct {
    *
    * @internal
    */
-  public _backupLabels(kind: string): Record<string, string> {
-    const subject = this.appInstance ?? this.namespace;
+  public _backupLabels(kind: string): { [key: string]: string } {
+    const subject = this.appInstance ?? this.namespaceName;
     return { [NAME_LABEL]: subject, [BACKUP_POLICY_LABEL]: this.name, [BACKUP_KIND_LABEL]: kind };
   }
 }

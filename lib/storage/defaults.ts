@@ -7,7 +7,7 @@
  * value are in `../shared/research/storage-backup-secrets.md`.
  */
 import { Duration } from 'cdk8s';
-import { ProfileValues } from '../profile';
+import { _ProfileValues } from '../profile';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Storage classes
@@ -66,7 +66,7 @@ export const VELERO_SNAPSHOT_CLASS_LABEL = 'velero.io/csi-volumesnapshot-class';
 // Stateful apps
 
 /** Replicas of a stateful app when `replicas` is not set: a quorum of 2 of 3 survives the loss of one. */
-export const STATEFUL_REPLICAS: ProfileValues<number> = { dev: 1, staging: 3, prod: 3 };
+export const STATEFUL_REPLICAS: _ProfileValues<number> = { dev: 1, staging: 3, prod: 3 };
 
 /** A database flushes and closes cleanly on SIGTERM: it gets a minute, and never less than 30 seconds. */
 export const STATEFUL_SHUTDOWN = {
@@ -119,7 +119,7 @@ export const BACKUP_HOOK = { onError: 'Fail', timeout: Duration.minutes(2) };
 export const VELERO_NAMESPACE = 'velero';
 
 /** How long a scheduled backup is kept (Velero's 30-day default, made explicit in prod). */
-export const BACKUP_TTL: ProfileValues<Duration> = { dev: Duration.days(3), staging: Duration.days(7), prod: Duration.days(30) };
+export const BACKUP_TTL: _ProfileValues<Duration> = { dev: Duration.days(3), staging: Duration.days(7), prod: Duration.days(30) };
 
 /** How long a pre-upgrade backup is kept: every sync makes one, so they expire sooner than the nightly ones. */
 export const PRE_UPGRADE_BACKUP_TTL = Duration.days(14);
@@ -128,7 +128,7 @@ export const PRE_UPGRADE_BACKUP_TTL = Duration.days(14);
 export const MIN_BACKUP_TTL = Duration.hours(1);
 
 /** CSI snapshots may sit on the same storage as the volume: the data mover copies them off it. */
-export const SNAPSHOT_MOVE_DATA: ProfileValues<boolean> = { dev: false, staging: true, prod: true };
+export const SNAPSHOT_MOVE_DATA: _ProfileValues<boolean> = { dev: false, staging: true, prod: true };
 
 /** The hours (UTC) a daily or weekly backup may start in: the night, spread by a hash of the app's name. */
 export const BACKUP_WINDOW_UTC = { firstHour: 0, hours: 5 };

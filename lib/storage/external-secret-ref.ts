@@ -1,4 +1,4 @@
-import { Duration, Names } from 'cdk8s';
+import { ApiObject, Duration, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EXTERNAL_SECRET_POLICY, EXTERNAL_SECRET_REFRESH, VELERO_EXCLUDE_LABEL } from './defaults';
@@ -25,7 +25,7 @@ import { validateLabels } from '../workload/_resolve';
 export class SecretStoreReference {
   /** A ProductionSecretStore of this app (same namespace). */
   public static of(store: ProductionSecretStore): SecretStoreReference {
-    return new SecretStoreReference(store.name, false, store.namespace);
+    return new SecretStoreReference(store.name, false, store.namespaceName);
   }
 
   /** A ProductionClusterSecretStore of this app. */
@@ -96,7 +96,7 @@ export interface ExternalSecretRefProps {
    *
    * @default - the enclosing ProductionNamespace, else the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * Keys of the Secret, each from one value of the secret manager.
@@ -124,7 +124,7 @@ export interface ExternalSecretRefProps {
    *
    * @default - Opaque
    */
-  readonly type?: string;
+  readonly secretType?: string;
 
   /**
    * Leave the Secret out of Velero backups (External Secrets re-creates it after a restore, and backup storage
@@ -160,13 +160,13 @@ export class ExternalSecretRef extends Construct {
   /** The Secret's name. */
   public readonly secretName: string;
   /** The namespace, if one is set. */
-  public readonly namespace?: string;
+  public readonly namespaceName?: string;
   /** The Secret External Secrets writes, to use in `env`, `envFrom` and volumes. */
   public readonly secret: kplus.ISecret;
   /** The keys of the Secret written by `data`. */
   public readonly keys: string[];
   /** The ExternalSecret. */
-  public readonly resource: ExternalSecret;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ExternalSecretRefProps) {
     super(scope, _uniqueId(scope, id, 'ExternalSecretRef'));
@@ -174,12 +174,12 @@ export class ExternalSecretRef extends Construct {
     const errors = new PropErrors(this, 'ExternalSecretRef', profile);
     assertPropTypes(errors, props, 'ExternalSecretRefProps');
     this.secretName = props.secretName ?? Names.toDnsLabel(this);
-    this.namespace = props.namespace ?? _namespaceOf(this);
+    this.namespaceName = props.namespaceName ?? _namespaceOf(this);
     const data = props.data ?? {};
     const extract = props.extract ?? [];
     this.keys = Object.keys(data);
     errors.check(!isDns1123Subdomain(this.secretName), 'secretName', this.secretName, 'is not a valid Secret name', 'use lowercase letters, digits, \'-\' and \'.\'');
-    errors.checkDnsLabel('namespace', this.namespace);
+    errors.checkDnsLabel('namespaceName', this.namespaceName);
     errors.check(this.keys.length === 0 && extract.length === 0, 'data', undefined, 'and \'extract\' are both empty, so the Secret would be empty',
       'map at least one key');
     for (const k of this.keys) {
@@ -192,15 +192,15 @@ export class ExternalSecretRef extends Construct {
     const refresh = props.refreshInterval ?? EXTERNAL_SECRET_REFRESH;
     // Whole seconds are checked with the prop's type; a Duration cannot be negative.
     const storeNs = props.store._namespace();
-    errors.check(!props.store.cluster && storeNs !== undefined && storeNs !== this.namespace, 'store', props.store.name,
-      `is a SecretStore in namespace '${storeNs}', and an ExternalSecret can only use a store of its own namespace ('${this.namespace}')`,
+    errors.check(!props.store.cluster && storeNs !== undefined && storeNs !== this.namespaceName, 'store', props.store.name,
+      `is a SecretStore in namespace '${storeNs}', and an ExternalSecret can only use a store of its own namespace ('${this.namespaceName}')`,
       'create the store in the same namespace, or use a ProductionClusterSecretStore');
     validateLabels(errors, 'labels', props.labels ?? {}, false);
     errors.throwIfAny();
 
     const labels = (props.excludeFromBackup ?? true) ? { [VELERO_EXCLUDE_LABEL]: 'true' } : undefined;
     this.resource = new ExternalSecret(this, 'Resource', {
-      metadata: objectMetadata(profile, this.secretName, this.namespace, { ...(props.labels ?? {}) }),
+      metadata: objectMetadata(profile, this.secretName, this.namespaceName, { ...(props.labels ?? {}) }),
       spec: {
         secretStoreRef: {
           name: props.store.name,
@@ -211,8 +211,8 @@ export class ExternalSecretRef extends Construct {
           name: this.secretName,
           creationPolicy: EXTERNAL_SECRET_POLICY.creationPolicy as ExternalSecretSpecTargetCreationPolicy,
           deletionPolicy: EXTERNAL_SECRET_POLICY.deletionPolicy as ExternalSecretSpecTargetDeletionPolicy,
-          template: labels !== undefined || props.type !== undefined
-            ? { type: props.type, metadata: labels !== undefined ? { labels } : undefined } : undefined,
+          template: labels !== undefined || props.secretType !== undefined
+            ? { type: props.secretType, metadata: labels !== undefined ? { labels } : undefined } : undefined,
         },
         data: this.keys.length > 0 ? this.keys.map((secretKey) => ({
           secretKey,

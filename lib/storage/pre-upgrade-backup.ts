@@ -90,7 +90,7 @@ export interface PreUpgradeFluxKustomizationOptions {
    *
    * @default 'flux-system'
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 }
 
 /** The Backup phases that mean it failed (velero.io/v1 Backup CRD, v1.18.1). */
@@ -105,6 +105,17 @@ const FAILED_PHASES = ['Failed', 'PartiallyFailed', 'FailedValidation', 'Waiting
  * in multi-tenant clusters prefer HELM_JOB, whose ServiceAccount may only create and read Backups.
  *
  * @see https://velero.io/docs/main/api-types/backup/
+ *
+ * @example
+ * const orders = new ProductionNamespace(chart, 'Orders', {
+ *   name: 'orders', apiServer: KubernetesApiServer.endpoints(['172.20.0.10/32'], { port: 6443 }),
+ * });
+ * const db = new ProductionStatefulApp(orders, 'Db', {
+ *   image: 'registry.example.com/pg:16.4', port: 5432, readiness: AppProbe.exec(['pg_isready']), liveness: AppProbe.tcpSocket(),
+ *   volumeClaims: [{ name: 'data', mountPath: '/var/lib/postgresql', storage: Size.gibibytes(20), storageClassName: 'ssd-retain' }],
+ * });
+ * const policy = new BackupPolicy(orders, 'Nightly', { app: db });
+ * new PreUpgradeBackup(policy, 'PreUpgrade', { policy, version: '16.4' });
  */
 export class PreUpgradeBackup extends Construct {
   /** The `argocd-cm` key of the Backup health check that makes Argo CD wait for the backup. */
@@ -136,7 +147,7 @@ export class PreUpgradeBackup extends Construct {
   /** How long the upgrade waits for the backup. */
   public readonly timeout: Duration;
   /** The Backup (ARGOCD and FLUX modes). */
-  public readonly backup?: Backup;
+  public readonly backup?: ApiObject;
   /** The hook Job (HELM_JOB mode). */
   public readonly job?: ProductionJob;
   /** The Role in the Velero namespace that lets the hook Job create and read Backups (HELM_JOB mode). */
@@ -198,13 +209,13 @@ export class PreUpgradeBackup extends Construct {
    * Backup completed; make the app's Kustomization `dependsOn` it. Create it in the chart Flux applies first, not in
    * this construct's chart.
    */
-  public createFluxKustomization(scope: Construct, id: string, options: PreUpgradeFluxKustomizationOptions): Kustomization {
+  public createFluxKustomization(scope: Construct, id: string, options: PreUpgradeFluxKustomizationOptions): ApiObject {
     if (this.mode !== PreUpgradeBackupMode.FLUX) {
       throw new Error(`PreUpgradeBackup '${this.node.path}': createFluxKustomization needs mode PreUpgradeBackupMode.FLUX (the mode is ${this.mode})`);
     }
     const profile = Profile.of(scope);
     return new Kustomization(scope, id, {
-      metadata: objectMetadata(profile, boundedName([this.policy.name, 'pre-upgrade']), options.namespace ?? FLUX_NAMESPACE, this.policy._backupLabels('pre-upgrade')),
+      metadata: objectMetadata(profile, boundedName([this.policy.name, 'pre-upgrade']), options.namespaceName ?? FLUX_NAMESPACE, this.policy._backupLabels('pre-upgrade')),
       spec: {
         interval: goDuration(this.timeout),
         timeout: goDuration(this.timeout),
@@ -247,7 +258,7 @@ export class PreUpgradeBackup extends Construct {
     ].join('\n');
     const job = new ProductionJob(this, 'Job', {
       name: boundedName([this.policy.name, 'pre-upgrade']),
-      namespace: this.policy.namespace,
+      namespaceName: this.policy.namespaceName,
       image,
       command: ['/bin/sh', '-c', script],
       serviceAccountToken: true,
@@ -267,7 +278,7 @@ export class PreUpgradeBackup extends Construct {
     const roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-      subjects: [{ kind: 'ServiceAccount', name: job.serviceAccount.name, namespace: job.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: job.serviceAccount.name, namespace: job.namespaceName }],
     });
     return { job, role, roleBinding };
   }

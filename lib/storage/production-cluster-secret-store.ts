@@ -1,4 +1,4 @@
-import { Names } from 'cdk8s';
+import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretStoreProvider } from './secret-store-provider';
 import { ClusterSecretStore, ClusterSecretStoreSpecProvider } from '../../imports/clustersecretstore-external-secrets.io';
@@ -44,6 +44,13 @@ export interface ProductionClusterSecretStoreProps {
  * to every namespace lets any team read every secret it can reach.
  *
  * @see https://external-secrets.io/latest/guides/security-best-practices/
+ *
+ * @example
+ * new ProductionClusterSecretStore(platform, 'Aws', {
+ *   name: 'aws',
+ *   provider: SecretStoreProvider.aws({ region: 'eu-west-1', serviceAccount: 'eso', serviceAccountNamespace: 'external-secrets' }),
+ *   namespaces: ['shop', 'billing'],
+ * });
  */
 export class ProductionClusterSecretStore extends Construct {
   /** The store name. */
@@ -51,7 +58,7 @@ export class ProductionClusterSecretStore extends Construct {
   /** The namespaces that may use the store. */
   public readonly namespaces: string[];
   /** The ClusterSecretStore. */
-  public readonly resource: ClusterSecretStore;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ProductionClusterSecretStoreProps) {
     super(scope, _uniqueId(scope, id, 'ProductionClusterSecretStore'));

@@ -1,4 +1,4 @@
-import { Names } from 'cdk8s';
+import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretStoreProvider } from './secret-store-provider';
 import { SecretStore } from '../../imports/secretstore-external-secrets.io';
@@ -27,7 +27,7 @@ export interface ProductionSecretStoreProps {
    *
    * @default - the enclosing ProductionNamespace, else the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 }
 
 /**
@@ -35,14 +35,19 @@ export interface ProductionSecretStoreProps {
  * (AWS IRSA, Vault Kubernetes auth, GKE Workload Identity), never with static keys.
  *
  * @see https://external-secrets.io/latest/api/secretstore/
+ *
+ * @example
+ * new ProductionSecretStore(shop, 'Aws', {
+ *   name: 'aws', provider: SecretStoreProvider.aws({ region: 'eu-west-1', serviceAccount: 'eso-reader' }),
+ * });
  */
 export class ProductionSecretStore extends Construct {
   /** The store name. */
   public readonly name: string;
   /** The namespace, if one is set. */
-  public readonly namespace?: string;
+  public readonly namespaceName?: string;
   /** The SecretStore. */
-  public readonly resource: SecretStore;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ProductionSecretStoreProps) {
     super(scope, _uniqueId(scope, id, 'ProductionSecretStore'));
@@ -50,15 +55,15 @@ export class ProductionSecretStore extends Construct {
     const errors = new PropErrors(this, 'ProductionSecretStore', profile);
     assertPropTypes(errors, props, 'ProductionSecretStoreProps');
     this.name = props.name ?? Names.toDnsLabel(this);
-    this.namespace = props.namespace ?? _namespaceOf(this);
+    this.namespaceName = props.namespaceName ?? _namespaceOf(this);
     errors.checkDnsLabel('name', this.name);
-    errors.checkDnsLabel('namespace', this.namespace);
+    errors.checkDnsLabel('namespaceName', this.namespaceName);
     for (const field of props.provider._missing()) {
       errors.add(`provider.${field}`, undefined, 'is empty', `give the ${props.provider.kind} store its ${field}`);
     }
     errors.throwIfAny();
     this.resource = new SecretStore(this, 'Resource', {
-      metadata: objectMetadata(profile, this.name, this.namespace),
+      metadata: objectMetadata(profile, this.name, this.namespaceName),
       spec: { provider: props.provider._toProvider() },
     });
   }

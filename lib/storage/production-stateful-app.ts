@@ -255,7 +255,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
   /** Whether the app keeps a quorum. */
   public readonly quorum: boolean;
   /** The labels on every claim (the app labels without the version, which a claim template cannot change). */
-  public readonly claimLabels: Record<string, string>;
+  public readonly claimLabels: { [key: string]: string };
   /** What happens to the claims when the StatefulSet is deleted. */
   public readonly whenDeleted: ClaimRetentionPolicy;
   /** What happens to the claims of removed pods on scale-down. */
@@ -269,8 +269,11 @@ export class ProductionStatefulApp extends HardenedWorkload {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The headless Service that gives each pod its DNS name. */
-  public readonly service: kplus.Service;
+  /**
+   * The headless Service that gives each pod its DNS name; always set for a ProductionStatefulApp
+   * (optional in the type because `HardenedWorkload.service` is).
+   */
+  public readonly service?: kplus.Service;
   /** The claims restored from snapshots (`restoreFromSnapshots`), created before the StatefulSet adopts them. */
   public readonly restoredClaims: k8s.KubePersistentVolumeClaim[];
   /** The PodDisruptionBudget. */
@@ -295,7 +298,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
       podAnnotations: { ...(props.podAnnotations ?? {}), ...veleroAnnotations(errors, props) },
     }, { component: STATEFUL_COMPONENT, ports, owner: 'the stateful app' });
     this.singleReplicaReason = resolveSingleReplicaReason(errors, props);
-    this.replicas = this.singleReplicaReason === undefined ? props.replicas ?? this.profile.select(STATEFUL_REPLICAS) : 1;
+    this.replicas = this.singleReplicaReason === undefined ? props.replicas ?? this.profile._select(STATEFUL_REPLICAS) : 1;
     this.quorum = props.quorum ?? false;
     this.partition = props.partition ?? STATEFUL_ROLLOUT.partition;
     // Claims outlive the StatefulSet and a scale-down: deleting data is always a separate, deliberate step.
@@ -309,7 +312,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
     this.claimLabels = Object.fromEntries(Object.entries(pod.labels).filter(([k]) => k !== 'app.kubernetes.io/version'));
     this.selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.name };
     const selector = { matchLabels: { ...this.selector } };
-    const metadata = objectMetadata(this.profile, this.name, this.namespace, this.labels);
+    const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
     this.serviceAccount = createServiceAccount(this, pod, metadata);
@@ -325,7 +328,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
     const template = renderPodTemplate(pod, mounts, selector, this.serviceAccount.name, kplus.RestartPolicy.ALWAYS, claims.map((c) => c.name));
     this.restoredClaims = claims.flatMap((c, ci) => (c.restoreFromSnapshots ?? []).map((snapshot, ordinal) =>
       new k8s.KubePersistentVolumeClaim(this, `Restore${ci}-${ordinal}`, {
-        metadata: { name: this.claimNameOf(c.name, ordinal), namespace: this.namespace, labels: { ...this.claimLabels },
+        metadata: { name: this.claimNameOf(c.name, ordinal), namespace: this.namespaceName, labels: { ...this.claimLabels },
           annotations: { ...metadata.annotations, ...RESTORED_CLAIM_ANNOTATIONS } },
         spec: {
           ...claimSpecOf(c),
@@ -366,7 +369,7 @@ export class ProductionStatefulApp extends HardenedWorkload {
   }
 
   /** The labels that select this app's pods. */
-  public get podSelector(): Record<string, string> {
+  public get podSelector(): { [key: string]: string } {
     return { ...this.selector };
   }
 
@@ -439,8 +442,8 @@ function veleroAnnotations(errors: PropErrors, props: ProductionStatefulAppProps
 function validateStateful(errors: PropErrors, profile: Profile, props: ProductionStatefulAppProps, pod: ResolvedPod, app: ProductionStatefulApp): void {
   const n = app.replicas;
   errors.check(!Number.isInteger(n) || n < 1, 'replicas', n, 'is not a positive integer', 'use 1 or more');
-  errors.enforce(app.singleReplicaReason === undefined && Number.isInteger(n) && n >= 1 && n < profile.select(MIN_REPLICAS), 'replicas', n,
-    `is below ${profile.select(MIN_REPLICAS)}, so one lost node takes the app down`, `use ${profile.select(STATEFUL_REPLICAS)}`);
+  errors.enforce(app.singleReplicaReason === undefined && Number.isInteger(n) && n >= 1 && n < profile._select(MIN_REPLICAS), 'replicas', n,
+    `is below ${profile._select(MIN_REPLICAS)}, so one lost node takes the app down`, `use ${profile._select(STATEFUL_REPLICAS)}`);
   errors.check(app.quorum && app.singleReplicaReason !== undefined, 'singleReplicaReason', app.singleReplicaReason,
     'is set together with \'quorum\'; a quorum needs at least 3 members', 'remove one of the two');
   errors.check(app.quorum && n < 3 && app.singleReplicaReason === undefined, 'replicas', n, 'is below 3, and a quorum of fewer than 3 cannot survive the loss of one member',

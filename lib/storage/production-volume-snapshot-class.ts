@@ -1,4 +1,4 @@
-import { Names } from 'cdk8s';
+import { ApiObject, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { DEFAULT_SNAPSHOT_CLASS_ANNOTATION, VELERO_SNAPSHOT_CLASS_LABEL } from './defaults';
 import { StorageDriver } from './production-storage-class';
@@ -72,6 +72,9 @@ export interface ProductionVolumeSnapshotClassProps {
  * `BackupPolicy` (Velero, with data movement in prod).
  *
  * @see https://kubernetes.io/docs/concepts/storage/volume-snapshot-classes/
+ *
+ * @example
+ * new ProductionVolumeSnapshotClass(platform, 'Snapshots', { name: 'ebs-retain', driver: StorageDriver.awsEbs() });
  */
 export class ProductionVolumeSnapshotClass extends Construct {
   /** The class name. */
@@ -85,7 +88,7 @@ export class ProductionVolumeSnapshotClass extends Construct {
   /** Whether Velero uses this class. */
   public readonly forVelero: boolean;
   /** The VolumeSnapshotClass. */
-  public readonly resource: VolumeSnapshotClass;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: ProductionVolumeSnapshotClassProps) {
     super(scope, _uniqueId(scope, id, 'ProductionVolumeSnapshotClass'));

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupPolicy } from './backup-policy';
@@ -79,6 +80,14 @@ export interface RestoreDrillProps {
  * BackupStorageLocation to `ReadOnly` while restoring.
  *
  * @see https://velero.io/docs/main/restore-reference/
+ *
+ * @example
+ * const orders = new ProductionStatefulApp(shop, 'Orders', {
+ *   image: 'registry.example.com/pg:16.4', port: 5432, readiness: AppProbe.exec(['pg_isready']), liveness: AppProbe.tcpSocket(),
+ *   volumeClaims: [{ name: 'data', mountPath: '/var/lib/postgresql', storage: Size.gibibytes(20), storageClassName: 'ssd-retain' }],
+ * });
+ * const policy = new BackupPolicy(shop, 'Nightly', { app: orders });
+ * new RestoreDrill(shop, 'Drill', { policy, run: '2026-12' });
  */
 export class RestoreDrill extends Construct {
   /** The scratch namespace. */
@@ -88,7 +97,7 @@ export class RestoreDrill extends Construct {
   /** The scratch Namespace. */
   public readonly namespaceObject: k8s.KubeNamespace;
   /** The Velero Restore. */
-  public readonly restore: Restore;
+  public readonly restore: ApiObject;
   /** The verification Job, when a verification is given. */
   public readonly verification?: ProductionJob;
 
@@ -98,9 +107,9 @@ export class RestoreDrill extends Construct {
     const errors = new PropErrors(this, 'RestoreDrill', profile);
     assertPropTypes(errors, props, 'RestoreDrillProps');
     const policy = props.policy;
-    this.drillNamespace = props.drillNamespace ?? `${policy.namespace}${DRILL_NAMESPACE_SUFFIX}`;
+    this.drillNamespace = props.drillNamespace ?? `${policy.namespaceName}${DRILL_NAMESPACE_SUFFIX}`;
     errors.checkDnsLabel('drillNamespace', this.drillNamespace);
-    errors.check(this.drillNamespace === policy.namespace, 'drillNamespace', this.drillNamespace,
+    errors.check(this.drillNamespace === policy.namespaceName, 'drillNamespace', this.drillNamespace,
       'is the namespace of the live app: the drill would restore over it', 'use a scratch namespace');
     // What the drill creates for the copy (the check) lands in the drill namespace, even inside a ProductionNamespace.
     this.node.setContext(NAMESPACE_CONTEXT_KEY, this.drillNamespace);
@@ -126,7 +135,7 @@ export class RestoreDrill extends Construct {
         scheduleName: policy.name,
         includedNamespaces: scope_.includedNamespaces,
         labelSelector: scope_.labelSelector,
-        namespaceMapping: { [policy.namespace]: this.drillNamespace },
+        namespaceMapping: { [policy.namespaceName]: this.drillNamespace },
         restorePVs: true,
         excludedResources: [...(props.excludedResources ?? DRILL_EXCLUDED_RESOURCES)],
       },
@@ -134,7 +143,7 @@ export class RestoreDrill extends Construct {
     if (props.verification !== undefined) {
       this.verification = new ProductionJob(this, 'Verification', {
         name: boundedName([policy.name, 'verify', run]),
-        namespace: this.drillNamespace,
+        namespaceName: this.drillNamespace,
         image: props.verification.image,
         command: [...props.verification.command],
       });

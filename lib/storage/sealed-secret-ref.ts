@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MIN_SEALED_VALUE_LENGTH, SEALED_SECRET_SCOPE_ANNOTATIONS, VELERO_EXCLUDE_LABEL } from './defaults';
@@ -31,7 +32,7 @@ export interface SealedSecretRefProps {
   /** The Secret's name, exactly as it was sealed (never derived: the ciphertext is bound to it). */
   readonly name: string;
   /** The Secret's namespace, exactly as it was sealed. */
-  readonly namespace: string;
+  readonly namespaceName: string;
   /** The values as `kubeseal` wrote them (ciphertext only), by key. */
   readonly encryptedData: { [key: string]: string };
   /**
@@ -45,7 +46,7 @@ export interface SealedSecretRefProps {
    *
    * @default - Opaque
    */
-  readonly type?: string;
+  readonly secretType?: string;
 
   /**
    * Labels on the SealedSecret, e.g. an app's `podSelector` so that the app's BackupPolicy backs it up (the Secret it
@@ -63,18 +64,26 @@ export interface SealedSecretRefProps {
  * Back up the controller's sealing keys separately: without them nothing can be unsealed after a cluster loss.
  *
  * @see https://github.com/bitnami-labs/sealed-secrets
+ *
+ * @example
+ * // what `kubeseal --raw` printed for the value (hundreds of base64 characters)
+ * const sealedPassword = 'AgB' + 'x7Qp'.repeat(40) + '==';
+ * const secret = new SealedSecretRef(shop, 'OrdersDb', {
+ *   name: 'orders-db', namespaceName: 'snippet-shop', encryptedData: { password: sealedPassword },
+ * });
+ * void secret.secret;
  */
 export class SealedSecretRef extends Construct {
   /** The Secret's name. */
   public readonly name: string;
   /** The Secret's namespace. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** The scope. */
   public readonly scope: SealingScope;
   /** The Secret the controller unseals, to use in `env`, `envFrom` and volumes. */
   public readonly secret: kplus.ISecret;
   /** The SealedSecret. */
-  public readonly resource: SealedSecret;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: SealedSecretRefProps) {
     super(scope, _uniqueId(scope, id, 'SealedSecretRef'));
@@ -82,11 +91,11 @@ export class SealedSecretRef extends Construct {
     const errors = new PropErrors(this, 'SealedSecretRef', profile);
     assertPropTypes(errors, props, 'SealedSecretRefProps');
     this.name = props.name;
-    this.namespace = props.namespace;
+    this.namespaceName = props.namespaceName;
     this.scope = props.scope ?? SealingScope.STRICT;
     errors.check(typeof props.name !== 'string' || !isDns1123Subdomain(props.name), 'name', props.name,
       'is not an explicit Secret name, and the ciphertext is bound to the name it was sealed with', 'give the name used with kubeseal');
-    errors.check(typeof props.namespace !== 'string' || !isDns1123Label(props.namespace), 'namespace', props.namespace,
+    errors.check(typeof props.namespaceName !== 'string' || !isDns1123Label(props.namespaceName), 'namespaceName', props.namespaceName,
       'is not an explicit namespace, and the ciphertext is bound to the namespace it was sealed with', 'give the namespace used with kubeseal');
     const entries = Object.entries(props.encryptedData ?? {});
     errors.check(entries.length === 0, 'encryptedData', props.encryptedData, 'is empty', 'paste the encryptedData kubeseal wrote');
@@ -106,11 +115,11 @@ export class SealedSecretRef extends Construct {
       annotations[SEALED_SECRET_SCOPE_ANNOTATIONS.clusterWide] = 'true';
     }
     this.resource = new SealedSecret(this, 'Resource', {
-      metadata: objectMetadata(profile, this.name, this.namespace, { ...(props.labels ?? {}) }, annotations),
+      metadata: objectMetadata(profile, this.name, this.namespaceName, { ...(props.labels ?? {}) }, annotations),
       spec: {
         encryptedData: Object.fromEntries(entries),
         template: {
-          type: props.type,
+          type: props.secretType,
           metadata: { labels: { [VELERO_EXCLUDE_LABEL]: 'true' } },
         },
       },

@@ -22,11 +22,11 @@ export function manifestsOf(input: unknown): LocatedObject[] {
         paths.set(keyOf(c.kind, c.metadata.namespace, c.name), c.node.path);
       }
     }
-    return objects.map((o) => ({ object: o, constructPath: paths.get(keyOf(o.kind, o.metadata?.namespace, o.metadata?.name)) }));
+    return objects.map((o) => ({ kubeObject: o, constructPath: paths.get(keyOf(o.kind, o.metadata?.namespace, o.metadata?.name)) }));
   }
   // objects the pack cannot judge (no kind, no name) are its findings (manifest-input), not a refusal here
   if (Array.isArray(input) && input.every((o) => o !== null && typeof o === 'object' && !Array.isArray(o))) {
-    return input.map((o: KubeObject) => ({ object: o }));
+    return input.map((o: KubeObject) => ({ kubeObject: o }));
   }
   throw new Error(`Expected a cdk8s Chart or an array of Kubernetes objects (e.g. Testing.synth(chart)), got ${describe(input)}`);
 }

@@ -1,4 +1,7 @@
-import { applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatFindings, ProfileName, Report, Rule, RuleConfig } from '../rules';
+import { Finding, ProfileName, Report, IRule, RuleConfig } from '../rules';
+import { applyRuleConfig } from '../rules/config';
+import { checkManifests, DEFAULT_RULES } from '../rules/engine';
+import { formatFindings } from '../rules/format';
 import { manifestsOf } from './manifests';
 import { EnvironmentParity, EnvironmentParityOptions } from '../delivery/environment-parity';
 
@@ -15,9 +18,9 @@ export interface ProductionMatcherOptions {
   /**
    * The rules to run.
    *
-   * @default DEFAULT_RULES
+   * @default RulePack.DEFAULT_RULES
    */
-  readonly rules?: readonly Rule[];
+  readonly rules?: IRule[];
   /**
    * The platform team's rule configuration (the same as the cdk8s.yaml plugin's `rules`
    * property and the command line's `--config` file).
@@ -50,7 +53,7 @@ function listFindings(findings: readonly Finding[]): string {
 
 function exemptionsText(report: Report): string {
   return report.exemptions.length === 0 ? '' : `\nExemptions:\n${report.exemptions
-    .map((e) => `  - ${e.ruleId} on ${e.object.kind} ${e.object.name} (${e.annotation}): ${e.reason}`).join('\n')}`;
+    .map((e) => `  - ${e.ruleId} on ${e.objectRef.kind} ${e.objectRef.name} (${e.annotation}): ${e.reason}`).join('\n')}`;
 }
 
 /**

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadYamlFile } from '../cli/load';
 import { CONSTRUCT_PATHS_FILE, constructPathKey } from '../internal/app-checks';
-import {
-  applyRuleConfig, checkManifests, DEFAULT_RULES, Finding, formatReport, loadRuleConfig, LocatedObject, PROFILE_NAMES, ProfileName, Report,
-  Rule, RuleConfig,
-} from '../rules';
+import { Finding, IRule, LocatedObject, ProfileName, Report, RuleConfig } from '../rules';
+import { applyRuleConfig, loadRuleConfig } from '../rules/config';
+import { checkManifests, DEFAULT_RULES, PROFILE_NAMES } from '../rules/engine';
+import { formatReport } from '../rules/format';
 
 /**
  * A resource that violates a rule, as cdk8s-cli's `ValidationViolatingResource`.
@@ -17,7 +17,7 @@ export interface ValidationResource {
    */
   readonly resourceName: string;
   /** Where in the object, and what is wrong. */
-  readonly locations: readonly string[];
+  readonly locations: string[];
   /** The manifest file. */
   readonly manifestPath: string;
 }
@@ -33,7 +33,38 @@ export interface ValidationViolationReport {
   /** How to fix it. */
   readonly fix: string;
   /** The resources that violate it. */
-  readonly violatingResources: readonly ValidationResource[];
+  readonly violatingResources: ValidationResource[];
+}
+
+/**
+ * Construct metadata of one resource, as in cdk8s's `construct-metadata.json`.
+ */
+export interface ValidationResourceMetadata {
+  /** The construct path of the resource. */
+  readonly path: string;
+}
+
+/**
+ * The part of cdk8s-cli's validation report the plugin uses.
+ */
+export interface IValidationReport {
+  /** Adds one violation to the report. */
+  addViolation(violation: ValidationViolationReport): void;
+  /**
+   * Completes the report.
+   *
+   * @param status `success` or `failure`
+   * @param metadata extra information for the report
+   */
+  submit(status: string, metadata?: { [key: string]: string }): void;
+}
+
+/**
+ * The part of cdk8s-cli's logger the plugin sees.
+ */
+export interface IValidationLogger {
+  /** Logs one message. */
+  log(message: string): void;
 }
 
 /**
@@ -42,24 +73,21 @@ export interface ValidationViolationReport {
  */
 export interface ValidationContextLike {
   /** The synthesized manifest files. */
-  readonly manifests: readonly string[];
+  readonly manifests: string[];
   /**
    * Construct metadata of the resources, by `metadata.name` (from `construct-metadata.json` in
    * the output folder).
    *
    * @default - none
    */
-  readonly metadata?: { readonly [name: string]: { readonly path: string } };
+  readonly metadata?: { [name: string]: ValidationResourceMetadata };
   /** The report the plugin fills in. */
-  readonly report: {
-    addViolation(violation: ValidationViolationReport): void;
-    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
-  };
+  readonly report: IValidationReport;
   /**
    * cdk8s-cli's logger. The plugin does not use it: it writes to stdout, which `cdk8s synth
    * --stdout` keeps for YAML; the plugin's report goes to stderr.
    */
-  readonly logger: { log(message: string): void };
+  readonly logger: IValidationLogger;
 }
 
 /**
@@ -98,7 +126,7 @@ export interface ProductionReadinessValidationProps {
  * A cdk8s-cli validation plugin that runs the production-readiness rules on the synthesized
  * manifests, prints a readable report and fails the synth on errors.
  *
- * The readable report (`formatReport`: one line per finding, grouped by construct path, the fix
+ * The readable report (`RulePack.formatReport`: one line per finding, grouped by construct path, the fix
  * once per rule, a one-line total) goes to stderr, so that `cdk8s synth --stdout` keeps stdout
  * for YAML; the findings also go into cdk8s-cli's report, one violation per rule and one
  * resource per object.
@@ -111,7 +139,8 @@ export interface ProductionReadinessValidationProps {
  * else from cdk8s's `construct-metadata.json` (keyed by name), at the output root (read by
  * cdk8s-cli) or next to the manifests.
  *
- * @example
+ * cdk8s-cli creates the plugin from `cdk8s.yaml`:
+ *
  * ```yaml
  * # cdk8s.yaml
  * validations:
@@ -121,6 +150,9 @@ export interface ProductionReadinessValidationProps {
  *     properties:
  *       profile: prod
  * ```
+ *
+ * @example
+ * const plugin = new ProductionReadinessValidation({ profile: 'staging', failOn: 'warning' });
  */
 export class ProductionReadinessValidation {
   /** The profile in force. */
@@ -129,7 +161,7 @@ export class ProductionReadinessValidation {
   public readonly failOn: 'error' | 'warning';
   /** The rule configuration in force (from `rules` or the `config` file). */
   public readonly config: RuleConfig;
-  private readonly _rules: readonly Rule[];
+  private readonly _rules: readonly IRule[];
 
   public constructor(props: ProductionReadinessValidationProps = {}) {
     const problems: string[] = [];
@@ -151,7 +183,7 @@ export class ProductionReadinessValidation {
         problems.push(`'config': ${(e as Error).message}`);
       }
     }
-    let rules: readonly Rule[] = DEFAULT_RULES;
+    let rules: readonly IRule[] = DEFAULT_RULES;
     try {
       rules = applyRuleConfig(DEFAULT_RULES, config).rules;
     } catch (e) {
@@ -189,11 +221,11 @@ export class ProductionReadinessValidation {
       // a document that cannot be read is a manifest-input finding; the others are still judged
       const loaded = manifests.flatMap((m) => loadYamlFile(m, m));
       // a name two objects share gives the name map's one path to both: better no path than another object's
-      const shared = new Set(loaded.map((l) => String(l.object?.metadata?.name ?? '')).filter((n, i, all) => all.indexOf(n) !== i));
+      const shared = new Set(loaded.map((l) => String(l.kubeObject?.metadata?.name ?? '')).filter((n, i, all) => all.indexOf(n) !== i));
       const located: LocatedObject[] = loaded.map((l) => {
-        const name = String(l.object?.metadata?.name ?? '');
+        const name = String(l.kubeObject?.metadata?.name ?? '');
         return {
-          ...l, constructPath: l.problem ? undefined : (refs[constructPathKey(l.object)] ?? (shared.has(name) ? undefined : names[name]))?.path,
+          ...l, constructPath: l.problem ? undefined : (refs[constructPathKey(l.kubeObject)] ?? (shared.has(name) ? undefined : names[name]))?.path,
         };
       });
       const report: Report = checkManifests(located, { profile: this.profile, config: this.config });
@@ -201,7 +233,7 @@ export class ProductionReadinessValidation {
       errors += report.errorCount;
       warnings += report.warningCount;
       exemptions += report.exemptions.length;
-      exemptionLines.push(...report.exemptions.map((x) => `${x.ruleId} on ${x.object.kind} ${x.object.name} (${x.reason})`));
+      exemptionLines.push(...report.exemptions.map((x) => `${x.ruleId} on ${x.objectRef.kind} ${x.objectRef.name} (${x.reason})`));
       for (const f of report.findings) {
         const key = `${f.ruleId} (${f.severity})`;
         byRule.set(key, [...(byRule.get(key) ?? []), { finding: f, manifest: f.file ?? manifests[0] }]);
@@ -214,9 +246,9 @@ export class ProductionReadinessValidation {
       // one resource per object, with one location line per finding
       const byObject = new Map<string, { finding: Finding; manifest: string; locations: string[] }>();
       for (const { finding, manifest } of hits) {
-        const key = `${manifest}\u0000${finding.object.kind}\u0000${finding.object.namespace ?? ''}\u0000${finding.object.name}\u0000${finding.line ?? ''}`;
+        const key = `${manifest}\u0000${finding.objectRef.kind}\u0000${finding.objectRef.namespaceName ?? ''}\u0000${finding.objectRef.name}\u0000${finding.line ?? ''}`;
         const entry = byObject.get(key) ?? { finding, manifest, locations: [] };
-        entry.locations.push(`${finding.object.kind} ${finding.object.name}${finding.line !== undefined ? ` (line ${finding.line})` : ''}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
+        entry.locations.push(`${finding.objectRef.kind} ${finding.objectRef.name}${finding.line !== undefined ? ` (line ${finding.line})` : ''}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`
           + `${finding.constructPath ? ` [${finding.constructPath}]` : ''}`);
         byObject.set(key, entry);
       }
@@ -248,8 +280,8 @@ export class ProductionReadinessValidation {
  * which it does not find, so that its table never shows a path that is not the object's own.
  */
 function resourceName(finding: Finding, metadata: ValidationContextLike['metadata']): string {
-  const byName = metadata?.[finding.object.name]?.path;
-  return byName === undefined || byName === finding.constructPath ? finding.object.name : `${finding.object.kind}/${finding.object.name}`;
+  const byName = metadata?.[finding.objectRef.name]?.path;
+  return byName === undefined || byName === finding.constructPath ? finding.objectRef.name : `${finding.objectRef.kind}/${finding.objectRef.name}`;
 }
 
 /** Reads a construct-metadata file (`resources`, each with a `path`) from a folder, if there is one. */

@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type { ResolvedExemption } from './_resolve';
 import { EXEMPTION_CHECKS, MANAGED_BY, MANAGED_BY_LABEL } from '../defaults';
 import type { Profile } from '../profile';
-import { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION, PROFILE_ANNOTATION } from '../rules';
+import { EXEMPT_PREFIX, EXEMPTION_REASON_ANNOTATION, PROFILE_ANNOTATION } from '../rules/exemptions';
 
 /**
  * The metadata an object of the library carries.

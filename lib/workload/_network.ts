@@ -94,7 +94,7 @@ export class WorkloadNetworkPolicy {
 
   /** Adds an ingress rule, once; refuses a namespace the enclosing ProductionNamespace does not admit. */
   public addIngress(peer: INetworkPeer, ports: number[], protocols: kplus.Protocol[]): void {
-    const rendered = peer.toNetworkPolicyPeer(this.owner.namespace);
+    const rendered = peer.toNetworkPolicyPeer(this.owner.namespaceName);
     this.checkAdmitted(peer, rendered);
     const key = `in:${JSON.stringify(rendered)}:${ports.join(',')}:${protocols.join(',')}`;
     if (this.ruleKeys.has(key)) return;
@@ -104,7 +104,7 @@ export class WorkloadNetworkPolicy {
 
   /** Adds an egress rule, once. */
   public addEgress(peer: INetworkPeer, ports: number[], protocols: kplus.Protocol[]): void {
-    const rendered = peer.toNetworkPolicyPeer(this.owner.namespace);
+    const rendered = peer.toNetworkPolicyPeer(this.owner.namespaceName);
     const key = `out:${JSON.stringify(rendered)}:${ports.join(',')}:${protocols.join(',')}`;
     if (this.ruleKeys.has(key)) return;
     this.ruleKeys.add(key);

@@ -416,18 +416,18 @@ interface AppVolumeMountLike {
  *
  * @internal
  */
-export function resolveIdentity(errors: PropErrors, scope: IConstruct, props: Pick<HardenedPodProps, 'name' | 'namespace'>,
+export function resolveIdentity(errors: PropErrors, scope: IConstruct, props: Pick<HardenedPodProps, 'name' | 'namespaceName'>,
   naming: NameRule = SERVICE_NAME_RULE): ResolvedIdentity {
   const name = props.name ?? Names.toDnsLabel(scope, { maxLen: naming.maxLength });
   const valid = (naming.dns1035 ? isDns1035Label(name) : isDns1123Label(name)) && name.length <= naming.maxLength;
   errors.checkName(props.name, name, valid, `a ${naming.dns1035 ? 'DNS-1035' : 'DNS-1123'} label of at most ${naming.maxLength} characters (${naming.reason})`,
     `use lowercase letters, digits and '-'${naming.dns1035 ? ', start with a letter' : ''}, at most ${naming.maxLength} characters`);
-  const namespace = props.namespace ?? _namespaceOf(scope);
-  errors.checkDnsLabel('namespace', namespace);
+  const namespace = props.namespaceName ?? _namespaceOf(scope);
+  errors.checkDnsLabel('namespaceName', namespace);
   const enclosingNamespace = scope.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
-  errors.check(props.namespace !== undefined && enclosingNamespace !== undefined && props.namespace !== enclosingNamespace, 'namespace',
-    props.namespace, `conflicts with the enclosing ProductionNamespace "${enclosingNamespace}"`,
-    'remove \'namespace\' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace');
+  errors.check(props.namespaceName !== undefined && enclosingNamespace !== undefined && props.namespaceName !== enclosingNamespace, 'namespaceName',
+    props.namespaceName, `conflicts with the enclosing ProductionNamespace "${enclosingNamespace}"`,
+    'remove \'namespaceName\' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace');
   return { name, namespace, enclosingNamespace };
 }
 
@@ -492,7 +492,7 @@ export function resolveShutdown(errors: PropErrors, props: Pick<HardenedPodProps
  */
 export function resolveResources(errors: PropErrors, profile: Profile,
   props: Pick<HardenedPodProps, 'size' | 'resources' | 'cpuLimitExemption'>): kplus.ContainerResources {
-  const size = props.size ?? sizeByName(profile.select(DEFAULT_SIZE));
+  const size = props.size ?? sizeByName(profile._select(DEFAULT_SIZE));
   const resources = mergeResources(size.resources, props.resources, props.cpuLimitExemption);
   validateResources(errors, 'resources', resources);
   errors.check(props.cpuLimitExemption !== undefined && props.cpuLimitExemption.trim() === '', 'cpuLimitExemption', props.cpuLimitExemption,
@@ -551,7 +551,7 @@ export function resolveAccess(errors: PropErrors, profile: Profile,
     props.serviceAccountToken === undefined && apiGrants.length > 0 ? 'apiAccess' : 'serviceAccountToken', props.serviceAccountToken ?? true,
     `mounts a token, but the ProductionNamespace "${enclosingNamespace}" has no 'apiServer', so the default deny blocks every API call`,
     'set \'apiServer\' on the ProductionNamespace (KubernetesApiServer.endpoints([...]))');
-  const priorityClassName = props.priorityClassName ?? profile.select(PRIORITY_CLASS_NAME);
+  const priorityClassName = props.priorityClassName ?? profile._select(PRIORITY_CLASS_NAME);
   errors.check(!isDns1123Label(priorityClassName) && !/^[a-z0-9.-]+$/.test(priorityClassName), 'priorityClassName', priorityClassName,
     'is not a valid PriorityClass name', 'use a DNS-1123 name such as \'platform-high\'');
   return { serviceAccountToken, apiGrants, apiServer, priorityClassName };

@@ -197,7 +197,7 @@ export interface HardenedPodProps {
    *
    * @default - the enclosing ProductionNamespace, else the chart's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * The `app.kubernetes.io/version` label.

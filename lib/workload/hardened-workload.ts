@@ -64,11 +64,11 @@ export interface IHardenedWorkload extends INetworkPeer, IConstruct {
   /** The name of every object of the workload. */
   readonly name: string;
   /** The namespace of the workload's objects, if one is set. */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
   /** Every port of the main container, the main one first; empty for a workload that serves no port. */
   readonly ports: AppPort[];
   /** The labels that select the workload's pods. */
-  readonly podSelector: Record<string, string>;
+  readonly podSelector: { [key: string]: string };
   /** The Service in front of the pods, if the workload has one. */
   readonly service?: kplus.Service;
   /** The NetworkPolicy that isolates the pods. */
@@ -98,13 +98,24 @@ export interface IHardenedWorkload extends INetworkPeer, IConstruct {
  * `connectsTo`, `addIngressRule`, `addEgressRule`) and the network peer of the pods are written once, here.
  *
  * A workload kind sets its objects and calls `_createNetworkPolicy` once, in its constructor.
+ *
+ * @example
+ * const mailer = new ProductionWorker(shop, 'Mailer', {
+ *   image: 'registry.example.com/shop/mailer:1.2.0',
+ *   readiness: AppProbe.exec(['test', '-f', '/tmp/ready']),
+ *   liveness: AppProbe.exec(['/bin/healthcheck']),
+ * });
+ * const workloads: IHardenedWorkload[] = [web, mailer];
+ * for (const workload of workloads) {
+ *   workload.connectsTo(database, { ports: [5432] });
+ * }
  */
 export abstract class HardenedWorkload extends Construct implements IHardenedWorkload {
   /** The profile in force for the workload. */
   public readonly profile: Profile;
   public abstract readonly service?: kplus.Service;
   public abstract readonly networkPolicy: k8s.KubeNetworkPolicy;
-  public abstract readonly podSelector: Record<string, string>;
+  public abstract readonly podSelector: { [key: string]: string };
 
   /**
    * The routes attached with `_attachRoute`, in the order attached.
@@ -135,7 +146,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   }
 
   /** The namespace of the workload's objects, if one is set. */
-  public get namespace(): string | undefined {
+  public get namespaceName(): string | undefined {
     return this.podOf().identity.namespace;
   }
 
@@ -150,7 +161,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   }
 
   /** The `app.kubernetes.io/*` labels on every object. */
-  public get labels(): Record<string, string> {
+  public get labels(): { [key: string]: string } {
     return this.podOf().labels;
   }
 
@@ -184,7 +195,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   }
 
   public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-    return workloadPeer(this.namespace, this.podSelector, fromNamespace);
+    return workloadPeer(this.namespaceName, this.podSelector, fromNamespace);
   }
 
   public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {
@@ -294,7 +305,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
   /** Adds one grant after construction, once the pod (and its token) exists. */
   private addGrant(method: string, grant: ApiGrant): void {
     const errors = new PropErrors(this, this.kind, this.profile);
-    const valid = resolveApiGrants(errors, [grant], method, this.namespace);
+    const valid = resolveApiGrants(errors, [grant], method, this.namespaceName);
     errors.check(!this.serviceAccountToken, method, grant.toString(),
       'needs the service account token, which the pod does not mount (the token is part of the pod, decided when it is created)',
       'declare the grant in the \'apiAccess\' prop instead, which turns the token and the API-server egress on with the pod');
@@ -318,7 +329,7 @@ export abstract class HardenedWorkload extends Construct implements IHardenedWor
     this.roleBinding = new k8s.KubeRoleBinding(this, 'ApiRoleBinding', {
       metadata,
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'Role', name: this.role.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespaceName }],
     });
   }
 

@@ -32,7 +32,7 @@ export interface NetworkPeerCidrOptions {
    *
    * @default - none
    */
-  readonly except?: string[];
+  readonly exceptCidrs?: string[];
 
   /**
    * Why a rule this wide is needed. Required for `0.0.0.0/0` and `::/0`, which otherwise fail.
@@ -49,7 +49,7 @@ export class NetworkPeer implements INetworkPeer {
   /**
    * Every pod of a namespace, or the pods with `podLabels` in it.
    */
-  public static namespace(name: string, podLabels?: Record<string, string>): NetworkPeer {
+  public static inNamespace(name: string, podLabels?: { [key: string]: string }): NetworkPeer {
     const problems = new FactoryProblems();
     problems.check(typeof name !== 'string' || !isDns1123Label(name), 'name', name, 'is not a namespace name',
       'use a DNS-1123 label: lowercase letters, digits and \'-\', at most 63 characters');
@@ -57,13 +57,13 @@ export class NetworkPeer implements INetworkPeer {
     return new NetworkPeer(`namespace ${name}${podLabels ? ` pods ${JSON.stringify(podLabels)}` : ''}`, () => ({
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
       podSelector: podLabels ? { matchLabels: { ...podLabels } } : undefined,
-    }), 'NetworkPeer.namespace', problems.problems);
+    }), 'NetworkPeer.inNamespace', problems.problems);
   }
 
   /**
    * Pods with these labels, in the namespace of the app that holds the rule.
    */
-  public static pods(podLabels: Record<string, string>): NetworkPeer {
+  public static pods(podLabels: { [key: string]: string }): NetworkPeer {
     const problems = new FactoryProblems();
     checkSelectorLabels(problems, podLabels);
     problems.check(isPlainObject(podLabels) && Object.keys(podLabels).length === 0, 'podLabels', podLabels,
@@ -76,7 +76,7 @@ export class NetworkPeer implements INetworkPeer {
    * The cluster DNS (CoreDNS / kube-dns in kube-system).
    */
   public static clusterDns(): NetworkPeer {
-    return NetworkPeer.namespace(CLUSTER_DNS.namespace, CLUSTER_DNS.podLabels);
+    return NetworkPeer.inNamespace(CLUSTER_DNS.namespace, CLUSTER_DNS.podLabels);
   }
 
   /**
@@ -88,11 +88,11 @@ export class NetworkPeer implements INetworkPeer {
     const problems = new FactoryProblems();
     const block = typeof cidr === 'string' ? parseCidr(cidr) : undefined;
     problems.check(block === undefined, 'cidr', cidr, 'is not a CIDR', 'write it as address/prefix, e.g. "10.0.0.0/16" or "fd00::/64"');
-    const except = Array.isArray(options?.except) ? options.except : [];
+    const except = Array.isArray(options?.exceptCidrs) ? options.exceptCidrs : [];
     except.forEach((e, i) => {
       const inner = typeof e === 'string' ? parseCidr(e) : undefined;
-      problems.check(inner === undefined, `except[${i}]`, e, 'is not a CIDR', 'write it as address/prefix, e.g. "10.0.1.0/24"');
-      problems.check(block !== undefined && inner !== undefined && !isStrictSubset(block, inner), `except[${i}]`, e,
+      problems.check(inner === undefined, `exceptCidrs[${i}]`, e, 'is not a CIDR', 'write it as address/prefix, e.g. "10.0.1.0/24"');
+      problems.check(block !== undefined && inner !== undefined && !isStrictSubset(block, inner), `exceptCidrs[${i}]`, e,
         `is not a strict subset of 'cidr' (${cidr}), which the API server requires`, 'give a longer prefix inside the CIDR, or remove it');
     });
     const openWorld = block !== undefined && block.prefix === 0;
@@ -120,7 +120,8 @@ export class NetworkPeer implements INetworkPeer {
     errors.addAll(`${prefix}(${this.factory})`, this.problems);
   }
 
-  public toNetworkPolicyPeer(_fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
+  public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
+    void fromNamespace; // the same peer from every namespace
     return this.render();
   }
 }

@@ -1,9 +1,6 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import {
-  ApiGrant, ApiResource, AppProbe, ProductionCronJob, ProductionJob, ProductionStatefulApp, ApiVerb, KubernetesApiServer, ProductionApp, ProductionAppProps, ProductionNamespace, ProductionWorker, Profile,
-  checkManifests, collectWarnings, formatFinding,
-} from '../../lib';
+import { ApiGrant, ApiResource, AppProbe, ProductionCronJob, ProductionJob, ProductionStatefulApp, ApiVerb, KubernetesApiServer, ProductionApp, ProductionAppProps, ProductionNamespace, ProductionWorker, Profile, RulePack, Warnings } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { ofKind, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -130,7 +127,7 @@ describe('typed API grants on a hardened workload', () => {
       .toContain("'apiAccess[0]' (\"create on pods/exec\") runs commands in the containers of every pod of the namespace, which is not allowed in prod");
     const dev = namespaced(Profile.DEV);
     new ProductionApp(dev.ns, 'Web', { ...APP, apiAccess: [ApiGrant.of(ApiResource.PODS_EXEC, [ApiVerb.CREATE])] });
-    expect(collectWarnings(dev.chart).join('\n')).toContain('runs commands in the containers');
+    expect(Warnings.collect(dev.chart).join('\n')).toContain('runs commands in the containers');
   });
 
   test('the output is valid against the 1.28 schema and has zero rule-pack findings in prod', () => {
@@ -140,7 +137,7 @@ describe('typed API grants on a hardened workload', () => {
     });
     const out = Testing.synth(chart);
     expectValidManifests(out);
-    expect(checkManifests(out, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(out, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('property: the Role does not depend on the order or repetition of grants, and never has a wildcard', () => {

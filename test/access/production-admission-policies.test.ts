@@ -1,9 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import {
-  AdmissionAction, AdmissionApiVersion, AdmissionPodKind, ProductionAdmissionPolicies, ProductionAdmissionPoliciesProps, ProductionNamespace,
-  Profile, checkManifests, formatFinding,
-} from '../../lib';
+import { AdmissionAction, AdmissionApiVersion, AdmissionPodKind, ProductionAdmissionPolicies, ProductionAdmissionPoliciesProps, ProductionNamespace, Profile, RulePack } from '../../lib';
 import { expectValidManifests } from '../helpers/schema';
 import { evaluatePolicy } from './cel';
 
@@ -93,7 +90,7 @@ describe('ProductionAdmissionPolicies', () => {
   });
 
   test('has zero rule-pack findings in prod', () => {
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('writes v1 from Kubernetes 1.30, with the same shape as v1beta1', () => {

@@ -1,7 +1,7 @@
 import { parse } from '@bufbuild/cel';
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { ProductionAdmissionPolicies, Profile, checkManifests, formatFinding } from '../../lib';
+import { ProductionAdmissionPolicies, Profile, RulePack } from '../../lib';
 import { ProductionPropsError } from '../../lib/internal/errors';
 import { validateManifests } from '../helpers/schema';
 
@@ -38,7 +38,7 @@ test('property: any registry list gives a clean error or safe, valid policies', 
     }
     seen.valid++;
     expect(validateManifests(manifests)).toEqual([]);
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
     const policies = manifests.filter((m) => m.kind === 'ValidatingAdmissionPolicy');
     for (const p of policies) {
       for (const e of [...(p.spec.variables ?? []), ...p.spec.validations]) {

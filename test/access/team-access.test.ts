@@ -1,9 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import {
-  ApiResource, ProductionApp, ProductionNamespace, Profile, TeamAccess, TeamRole, TeamSubject, checkManifests, collectWarnings,
-  formatFinding,
-} from '../../lib';
+import { ApiResource, ProductionApp, ProductionNamespace, Profile, TeamAccess, TeamRole, TeamSubject, RulePack, Warnings } from '../../lib';
 import { ofKind } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
 
@@ -64,8 +61,8 @@ describe('TeamAccess', () => {
     const role = roleOf(out, 'team-shop-developer');
     expect(grantsOn(role.rules, '', 'pods/exec')).toEqual(['get', 'create']);
     expect(role.metadata.annotations['production.platform.io/exempt-rbac-no-pod-exec']).toMatch(/dev/);
-    expect(collectWarnings(chart).join('\n')).toContain('lets the team run commands in every pod');
-    expect(checkManifests(out, { profile: 'dev' }).findings.map(formatFinding)).toEqual([]);
+    expect(Warnings.collect(chart).join('\n')).toContain('lets the team run commands in every pod');
+    expect(RulePack.check(out, { profile: 'dev' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('subjects can be groups, users and ServiceAccounts', () => {
@@ -148,7 +145,7 @@ describe('TeamAccess', () => {
     }
     const out = Testing.synth(chart);
     expectValidManifests(out);
-    expect(checkManifests(out, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(out, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('property: in staging and prod no team role grants Secrets without names, exec, or a wildcard', () => {

@@ -1,10 +1,8 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AppProbe, AppSize, NetworkPeer, ProductionApp, ProductionAppProps, Profile, collectWarnings,
-} from '../../lib';
+import { AppProbe, AppSize, NetworkPeer, ProductionApp, ProductionAppProps, Profile, Warnings } from '../../lib';
 import '@platform/cdk8s-production/testing';
-import { checkManifests, formatFinding } from '../../lib';
+import { RulePack } from '../../lib';
 import { expectValidManifests } from '../helpers/schema';
 import { chartFor, ofKind, one } from '../helpers/manifests';
 import { errorOf } from '../helpers/errors';
@@ -189,7 +187,7 @@ describe('ProductionApp defaults per profile', () => {
     expect(annotations['polaris.fairwinds.com/deploymentMissingReplicas-exempt']).toBe('true');
     expect(annotations['production.platform.io/exemption-reason']).toBe('the dev profile runs fewer than 2 replicas on purpose (Profile.DEV)');
     // judged as prod, the dev Deployment is exempt from the replica check, and nothing else fails
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('dev\'s autoscaler minimum of 1 is recorded on the HorizontalPodAutoscaler', () => {
@@ -197,7 +195,7 @@ describe('ProductionApp defaults per profile', () => {
     const annotations = one(manifests, 'HorizontalPodAutoscaler').metadata.annotations;
     expect(annotations['production.platform.io/exempt-hpa-replicas']).toMatch(/dev profile lets the autoscaler scale down below 2/);
     expect(annotations['polaris.fairwinds.com/hpaMinAvailability-exempt']).toBe('true');
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('staging and prod carry no relaxation exemptions', () => {
@@ -226,7 +224,7 @@ describe('ProductionApp defaults per profile', () => {
     const c = mainContainer(Testing.synth(chart));
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 'http' });
     expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
-    expect(collectWarnings(chart)).toEqual([expect.stringMatching(/^test\/Web: 'healthPath' \(not set\) and no 'readiness' probe/)]);
+    expect(Warnings.collect(chart)).toEqual([expect.stringMatching(/^test\/Web: 'healthPath' \(not set\) and no 'readiness' probe/)]);
   });
 
   test('staging has the same objects and policies as prod; only sizes and counts differ', () => {
@@ -277,15 +275,15 @@ describe('ProductionApp passes the production-readiness rule pack', () => {
     });
     const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     web.connectsTo(api);
-    const report = checkManifests(Testing.synth(chart), { profile: 'prod' });
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    const report = RulePack.check(Testing.synth(chart), { profile: 'prod' });
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
     expect(report.exemptions.map((e) => e.ruleId)).toContain('cpu-limits');
   });
 
   test('the rule pack does see a weakened app (the check above can fail)', () => {
     const chart = chartFor(Profile.DEV);
     new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', security: { readOnlyRootFilesystem: false } });
-    const report = checkManifests(Testing.synth(chart), { profile: 'prod' });
+    const report = RulePack.check(Testing.synth(chart), { profile: 'prod' });
     expect(report.findings.map((f) => f.ruleId)).toContain('read-only-root-filesystem');
   });
 });
@@ -411,7 +409,7 @@ describe('ProductionApp options', () => {
   });
 
   test('name, namespace and labels can be set', () => {
-    const { manifests } = synthApp({ name: 'storefront', namespace: 'shop', version: '2024.1', component: 'frontend', partOf: 'shop' });
+    const { manifests } = synthApp({ name: 'storefront', namespaceName: 'shop', version: '2024.1', component: 'frontend', partOf: 'shop' });
     for (const m of manifests) {
       expect(m.metadata.name).toBe('storefront');
       expect(m.metadata.namespace).toBe('shop');
@@ -468,8 +466,8 @@ describe('ProductionApp network policy', () => {
 
   test('apps in other namespaces are selected with a namespaceSelector', () => {
     const chart = chartFor(Profile.PROD);
-    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', namespace: 'front' });
-    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, healthPath: '/healthz', namespace: 'back' });
+    const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', namespaceName: 'front' });
+    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, healthPath: '/healthz', namespaceName: 'back' });
     web.connectsTo(api);
     expect(ApiObject.of(api.networkPolicy).toJson().spec.ingress[0].from).toEqual([{
       podSelector: { matchLabels: web.podSelector },
@@ -490,7 +488,7 @@ describe('ProductionApp network policy', () => {
       /^ProductionApp 'test\/Web' has 1 invalid prop:\n  - 'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("0\.0\.0\.0\/0"\) opens the rule to every address\. Fix: name the real destination/);
     expect(errorOf(() => web.connectsTo(NetworkPeer.cidr('10.0.0.0/33'), { ports: [443] }))).toMatch(/'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("10\.0\.0\.0\/33"\) is not a CIDR/);
     expect(() => web.connectsTo(NetworkPeer.cidr('0.0.0.0/0', { reason: 'calls third-party webhooks with changing IPs' }), { ports: [443] })).not.toThrow();
-    expect(errorOf(() => web.allowFrom(NetworkPeer.namespace('monitoring'), { ports: [1234] }))).toMatch(/'allowFrom' ports \(1234\) are not ports of the app/);
+    expect(errorOf(() => web.allowFrom(NetworkPeer.inNamespace('monitoring'), { ports: [1234] }))).toMatch(/'allowFrom' ports \(1234\) are not ports of the app/);
   });
 });
 
@@ -516,7 +514,7 @@ describe('ProductionApp chart values (what Helm users expect)', () => {
     expect(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     expect(spec.topologySpreadConstraints.map((c: any) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
     expectValidManifests(manifests);
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('GIVEN extra labels and annotations THEN each object gets its own, and the recommended labels stay', () => {
@@ -563,7 +561,7 @@ describe('ProductionApp chart values (what Helm users expect)', () => {
     expect(shipper.volumeMounts).toEqual([{ name: 'logs', mountPath: '/logs', readOnly: true }]);
     expect(shipper.readinessProbe.httpGet.port).toBe('shipper');
     expectValidManifests(manifests);
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 });
 
@@ -585,7 +583,7 @@ describe('ProductionApp escape hatches', () => {
     const chart = chartFor(Profile.PROD);
     const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     app.deployment.podMetadata.addAnnotation('example.com/owner', 'team-shop');
-    app.service.metadata.addLabel('example.com/tier', 'edge');
+    app.service!.metadata.addLabel('example.com/tier', 'edge');
     const manifests = Testing.synth(chart);
     expect(one(manifests, 'Deployment').spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'team-shop' });
     expect(one(manifests, 'Service').metadata.labels['example.com/tier']).toBe('edge');
@@ -594,7 +592,7 @@ describe('ProductionApp escape hatches', () => {
   test('2: ApiObject.of(x).addJsonPatch works on every object', () => {
     const chart = chartFor(Profile.PROD);
     const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', autoscaling: {} });
-    const objects = [app.deployment, app.service, app.serviceAccount, app.disruptionBudget, app.networkPolicy, app.autoscaler!];
+    const objects = [app.deployment, app.service!, app.serviceAccount, app.disruptionBudget, app.networkPolicy, app.autoscaler!];
     for (const o of objects) {
       ApiObject.of(o).addJsonPatch(JsonPatch.add('/metadata/annotations', { 'example.com/patched': 'yes' }));
     }
@@ -634,7 +632,7 @@ describe('ProductionApp bad input', () => {
     ['bad port name', { portName: 'HTTP_Main' }, Profile.PROD, /'portName' \("HTTP_Main"\) is not a valid port name/],
     ['name not a DNS label', { name: 'Web_App' }, Profile.PROD, /'name' \("Web_App"\) is not a DNS-1035 label/],
     ['name starting with a digit', { name: '1web' }, Profile.PROD, /'name' \("1web"\) is not a DNS-1035 label/],
-    ['bad namespace', { namespace: 'Shop' }, Profile.PROD, /'namespace' \("Shop"\) is not a DNS-1123 label/],
+    ['bad namespace', { namespaceName: 'Shop' }, Profile.PROD, /'namespaceName' \("Shop"\) is not a DNS-1123 label/],
     ['image without tag', { image: digestless }, Profile.PROD, /'image' \("registry.example.com\/shop\/web"\) has no tag or digest.*Fix: pin it/],
     ['image without tag in dev', { image: digestless }, Profile.DEV, /'image' .* has no tag or digest/],
     ['latest in prod', { image: `${digestless}:latest` }, Profile.PROD, /'image' .* uses the mutable tag 'latest', which is not allowed in prod/],
@@ -743,7 +741,7 @@ describe('ProductionApp bad input', () => {
     // THEN it synthesizes, and the breaches are recorded as warnings
     const manifests = Testing.synth(chart);
     expect(mainContainer(manifests).securityContext.readOnlyRootFilesystem).toBe(false);
-    const warnings = collectWarnings(chart);
+    const warnings = Warnings.collect(chart);
     expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/^test\/Web: 'image' \("registry.example.com\/web:latest"\) uses the mutable tag 'latest'\. Fix: pin/);
     expect(warnings[1]).toMatch(/^test\/Web: 'security.readOnlyRootFilesystem' \(false\) makes the root filesystem writable/);
@@ -804,7 +802,7 @@ describe('ProductionApp singleReplicaReason', () => {
       expect(deployment.metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBe(REASON);
       expect(deployment.metadata.annotations['polaris.fairwinds.com/deploymentMissingReplicas-exempt']).toBe('true');
       expect(one(manifests, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
-      expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+      expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
       expectValidManifests(manifests);
     }
   });

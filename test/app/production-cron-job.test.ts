@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { AppProbe, ProductionApp, Profile, checkManifests, formatFinding } from '../../lib';
+import { AppProbe, ProductionApp, Profile, RulePack } from '../../lib';
 import { ProductionCronJob, ProductionCronJobProps } from '../../lib/app/production-cron-job';
 import { expectValidManifests } from '../helpers/schema';
 import { chartFor, ofKind, one } from '../helpers/manifests';
@@ -164,9 +164,9 @@ describe('ProductionCronJob passes the production-readiness rule pack', () => {
     const chart = chartFor(profile);
     new ProductionCronJob(chart, 'Report', { image: IMAGE, schedule: SCHEDULE });
     // WHEN the rule pack judges the output in that profile
-    const report = checkManifests(Testing.synth(chart), { profile: profile.name as 'dev' | 'staging' | 'prod' });
+    const report = RulePack.check(Testing.synth(chart), { profile: profile.name as 'dev' | 'staging' | 'prod' });
     // THEN it finds nothing
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('a cron job with every option, paired with an app, has zero findings in prod', () => {
@@ -181,8 +181,8 @@ describe('ProductionCronJob passes the production-readiness rule pack', () => {
     cron.connectsTo(api);
     const manifests = Testing.synth(chart);
     expectValidManifests(manifests);
-    const report = checkManifests(manifests, { profile: 'prod' });
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    const report = RulePack.check(manifests, { profile: 'prod' });
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
     expect(report.exemptions.map((e) => e.ruleId)).toContain('cpu-limits');
   });
 
@@ -190,7 +190,7 @@ describe('ProductionCronJob passes the production-readiness rule pack', () => {
     const chart = chartFor(Profile.PROD);
     const cron = new ProductionCronJob(chart, 'Report', { image: IMAGE, schedule: SCHEDULE });
     ApiObject.of(cron.cronJob).addJsonPatch(JsonPatch.remove('/spec/startingDeadlineSeconds'));
-    const report = checkManifests(Testing.synth(chart), { profile: 'prod' });
+    const report = RulePack.check(Testing.synth(chart), { profile: 'prod' });
     expect(report.findings.map((f) => f.ruleId)).toEqual(['cronjob-deadline']);
   });
 });

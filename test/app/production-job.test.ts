@@ -1,6 +1,6 @@
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AppProbe, NetworkPeer, ProductionApp, Profile, checkManifests, formatFinding } from '../../lib';
+import { AppProbe, NetworkPeer, ProductionApp, Profile, RulePack } from '../../lib';
 import { ProductionJob, ProductionJobProps } from '../../lib/app/production-job';
 import { expectValidManifests } from '../helpers/schema';
 import { chartFor, ofKind, one } from '../helpers/manifests';
@@ -148,7 +148,7 @@ describe('ProductionJob defaults (prod)', () => {
     expect(job.completions).toBeUndefined();
     expect(job.serviceAccountToken).toBe(false);
     expect(job.priorityClassName).toBe('platform-high');
-    expect(job.namespace).toBeUndefined();
+    expect(job.namespaceName).toBeUndefined();
   });
 });
 
@@ -158,9 +158,9 @@ describe('ProductionJob passes the production-readiness rule pack', () => {
     const chart = chartFor(profile);
     new ProductionJob(chart, 'Migrate', { image: IMAGE });
     // WHEN the rule pack judges the output in that profile
-    const report = checkManifests(Testing.synth(chart), { profile: profile.name as 'dev' | 'staging' | 'prod' });
+    const report = RulePack.check(Testing.synth(chart), { profile: profile.name as 'dev' | 'staging' | 'prod' });
     // THEN it finds nothing
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('a job with every option, paired with an app, has zero findings in prod', () => {
@@ -174,15 +174,15 @@ describe('ProductionJob passes the production-readiness rule pack', () => {
     job.connectsTo(db);
     const manifests = Testing.synth(chart);
     expectValidManifests(manifests);
-    const report = checkManifests(manifests, { profile: 'prod' });
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    const report = RulePack.check(manifests, { profile: 'prod' });
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
     expect(report.exemptions.map((e) => e.ruleId)).toContain('cpu-limits');
   });
 
   test('the rule pack does see a weakened job (the checks above can fail)', () => {
     const chart = chartFor(Profile.DEV);
     new ProductionJob(chart, 'Migrate', { image: IMAGE, security: { readOnlyRootFilesystem: false } });
-    const report = checkManifests(Testing.synth(chart), { profile: 'prod' });
+    const report = RulePack.check(Testing.synth(chart), { profile: 'prod' });
     expect(report.findings.map((f) => f.ruleId)).toContain('read-only-root-filesystem');
   });
 });
@@ -298,8 +298,8 @@ describe('ProductionJob options', () => {
   });
 
   test('a namespace lands on every object', () => {
-    const { job, manifests } = synthJob({ namespace: 'shop' });
-    expect(job.namespace).toBe('shop');
+    const { job, manifests } = synthJob({ namespaceName: 'shop' });
+    expect(job.namespaceName).toBe('shop');
     for (const m of manifests) {
       expect(m.metadata.namespace).toBe('shop');
     }
@@ -341,7 +341,7 @@ describe('ProductionJob network', () => {
 
   test('a peer in another namespace is selected with its namespace', () => {
     const chart = chartFor(Profile.PROD);
-    const job = new ProductionJob(chart, 'Migrate', { image: IMAGE, namespace: 'batch' });
+    const job = new ProductionJob(chart, 'Migrate', { image: IMAGE, namespaceName: 'batch' });
     expect(job.toNetworkPolicyPeer('shop')).toEqual({
       podSelector: { matchLabels: job.podSelector }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'batch' } },
     });

@@ -1,8 +1,6 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AppProbe, NetworkPeer, ProductionApp, ProductionIngress, Profile, TlsCertificate, CertManagerIssuer, checkManifests, collectWarnings, formatFinding,
-} from '../../lib';
+import { AppProbe, NetworkPeer, ProductionApp, ProductionIngress, Profile, TlsCertificate, CertManagerIssuer, RulePack, Warnings } from '../../lib';
 import { ProductionWorker, ProductionWorkerProps } from '../../lib/app/production-worker';
 import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
@@ -82,7 +80,7 @@ describe('ProductionWorker defaults (prod)', () => {
   test('exposes every object and resolved value', () => {
     expect(worker.profile).toBe(Profile.PROD);
     expect(worker.name).toMatch(/^test-worker-[0-9a-f]{8}$/);
-    expect(worker.namespace).toBeUndefined();
+    expect(worker.namespaceName).toBeUndefined();
     expect(worker.ports).toEqual([]);
     expect(worker.replicas).toBe(3);
     expect(worker.minReplicas).toBe(3);
@@ -171,8 +169,8 @@ describe('ProductionWorker passes the production-readiness rule pack', () => {
     // WHEN
     newWorker(chart);
     // THEN
-    const report = checkManifests(Testing.synth(chart), { profile: profile.name as 'dev' | 'staging' | 'prod' });
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    const report = RulePack.check(Testing.synth(chart), { profile: profile.name as 'dev' | 'staging' | 'prod' });
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('a worker with every option, connected to an app, has zero findings in prod and records its exemptions', () => {
@@ -189,8 +187,8 @@ describe('ProductionWorker passes the production-readiness rule pack', () => {
     // THEN
     const manifests = Testing.synth(chart);
     expectValidManifests(manifests);
-    const report = checkManifests(manifests, { profile: 'prod' });
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    const report = RulePack.check(manifests, { profile: 'prod' });
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
     // The exemptions that suppressed a finding; the autoscaled replica count is recorded for the scanners but
     // breaks none of our rules, since our rule reads the HorizontalPodAutoscaler.
     expect(report.exemptions.map((e) => e.ruleId).sort()).toEqual(['cpu-limits', 'service-account-token']);
@@ -204,7 +202,7 @@ describe('ProductionWorker passes the production-readiness rule pack', () => {
     const chart = chartFor(Profile.DEV);
     new ProductionWorker(chart, 'Worker', { image: IMAGE });
     // WHEN judged as prod
-    const report = checkManifests(Testing.synth(chart), { profile: 'prod' });
+    const report = RulePack.check(Testing.synth(chart), { profile: 'prod' });
     // THEN
     expect(report.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['readiness-probe', 'liveness-probe']));
   });
@@ -335,8 +333,8 @@ describe('ProductionWorker network policy', () => {
   test('an app in another namespace sees the worker through a namespace selector', () => {
     // GIVEN
     const chart = chartFor(Profile.PROD);
-    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, healthPath: '/healthz', namespace: 'back' });
-    const worker = newWorker(chart, { namespace: 'jobs' });
+    const api = new ProductionApp(chart, 'Api', { image: IMAGE, port: 9000, healthPath: '/healthz', namespaceName: 'back' });
+    const worker = newWorker(chart, { namespaceName: 'jobs' });
     // WHEN
     api.allowFrom(worker);
     // THEN
@@ -366,7 +364,7 @@ describe('ProductionWorker network policy', () => {
     const worker = newWorker(chart);
     const web = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
     // WHEN / THEN
-    const message = errorOf(() => worker.allowFrom(NetworkPeer.namespace('monitoring')));
+    const message = errorOf(() => worker.allowFrom(NetworkPeer.inNamespace('monitoring')));
     expect(message).toMatch(/^ProductionWorker 'test\/Worker': 'allowFrom' \(namespace monitoring\) cannot admit traffic: the workload serves no port/);
     expect(message).toMatch(/Fix: remove the allow; for traffic the workload starts, use 'connectsTo' on it$/);
     expect(errorOf(() => web.connectsTo(worker))).toMatch(/^ProductionWorker 'test\/Worker': 'allowFrom' \(ProductionApp test\/Web\) cannot admit traffic/);
@@ -380,8 +378,8 @@ describe('ProductionWorker network policy', () => {
     const chart = chartFor(Profile.PROD);
     const worker = newWorker(chart);
     // WHEN
-    worker.addEgressRule(NetworkPeer.namespace('queues'), { ports: [5672], protocols: [kplus.Protocol.TCP] });
-    worker.addIngressRule(NetworkPeer.namespace('monitoring'), { ports: [9100] });
+    worker.addEgressRule(NetworkPeer.inNamespace('queues'), { ports: [5672], protocols: [kplus.Protocol.TCP] });
+    worker.addIngressRule(NetworkPeer.inNamespace('monitoring'), { ports: [9100] });
     // THEN
     expect(policyOf(worker).egress).toContainEqual({
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'queues' } } }], ports: [{ port: 5672, protocol: 'TCP' }],
@@ -441,7 +439,7 @@ describe('ProductionWorker bad input', () => {
     // WHEN
     new ProductionWorker(chart, 'Worker', { image: IMAGE });
     // THEN
-    expect(collectWarnings(chart)).toEqual([
+    expect(Warnings.collect(chart)).toEqual([
       "test/Worker: 'readiness and liveness' (not set) are not set, and the worker has no port to probe by default. Fix: give 'readiness' and 'liveness' as AppProbe.exec([...]) (for instance a heartbeat file check)",
     ]);
     const c = mainContainer(Testing.synth(chart));
@@ -526,7 +524,7 @@ describe('ProductionWorker singleReplicaReason', () => {
     expect(worker.replicas).toBe(1);
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBe('the scheduler must not run twice');
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('throws for an empty reason', () => {

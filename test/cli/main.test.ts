@@ -55,7 +55,7 @@ describe('exit code 0 and 1', () => {
     expect(report.passed).toBe(false);
     expect(report.findings).toEqual([expect.objectContaining({
       ruleId: 'host-ports', severity: 'error', file: 'bad/host-ports.yaml', line: 13, column: 1,
-      object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'bad-host-ports' },
+      objectRef: { apiVersion: 'apps/v1', kind: 'Deployment', namespaceName: 'shop', name: 'bad-host-ports' },
     })]);
   });
 
@@ -191,13 +191,13 @@ describe('--config: the rule configuration file', () => {
     write('policy/team-label.js', `module.exports.rules = [{
       id: 'team-label', description: 'Workloads name their team', sources: [{ tool: 'platform', check: 'team-label' }],
       severity: { dev: 'warning', staging: 'error', prod: 'error' }, fix: 'Add platform.io/team',
-      check: (ctx) => ctx.workloads().filter((w) => !ctx.labelsOf(w.object)['platform.io/team'])
-        .map((w) => ({ object: w.object, message: 'has no team label' })),
+      check: (ctx) => ctx.workloads().filter((w) => !ctx.labelsOf(w.kubeObject)['platform.io/team'])
+        .map((w) => ({ kubeObject: w.kubeObject, message: 'has no team label' })),
     }];\n`);
     const config = write('custom.yaml', 'customRules:\n  - ./policy/team-label.js\n');
     const report = JSON.parse(run('--json', '--config', config, 'good/hardened-web-app.yaml').out);
     expect(report.rulesRun).toContain('team-label');
-    expect(report.findings.map((f: { ruleId: string; object: { name: string } }) => `${f.ruleId} ${f.object.name}`)).toEqual(['team-label web']);
+    expect(report.findings.map((f: { ruleId: string; objectRef: { name: string } }) => `${f.ruleId} ${f.objectRef.name}`)).toEqual(['team-label web']);
   });
 });
 

@@ -21,7 +21,7 @@ export function webApp(app: App = Testing.app(), opts: {
   autoscaling?: boolean;
 } = {}): Environments {
   const web = new Environments(app, 'Web', { appName: 'web', environments: opts.environments ?? fourEnvironments() });
-  for (const env of web.environments) {
+  for (const env of web.all) {
     new ProductionApp(env, 'Web', {
       name: 'web',
       image: 'registry.example.com/storefront/web:2.3.1',

@@ -1,5 +1,5 @@
 import { ApiObject, Testing } from 'cdk8s';
-import { ArgoCdApplicationSet, ArgoCdAppProject, ArgoCdSyncWaves, synthAppManifests } from '../../lib';
+import { ArgoCdApplicationSet, ArgoCdAppProject, ArgoCdSyncWaves, Synth } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
 import { addCanaryRollout, argocdFor, fourEnvironments, kind, REPO, webApp } from './_gitops-fixtures';
@@ -8,9 +8,9 @@ function synth(opts: Parameters<typeof webApp>[1] = {}, before?: (web: ReturnTyp
   const app = Testing.app();
   const web = webApp(app, { ...opts, waves: false });
   before?.(web);
-  web.environments.forEach((e) => ArgoCdSyncWaves.apply(e));
+  web.all.forEach((e) => ArgoCdSyncWaves.apply(e));
   const { chart, project, appSet } = argocdFor(app, web);
-  const charts = synthAppManifests(app);
+  const charts = Synth.appManifests(app);
   const objects = charts.find((c) => c.chart === chart)!.objects;
   return { app, web, project, appSet, objects, charts, appProject: kind(objects, 'AppProject')[0], appSetJson: kind(objects, 'ApplicationSet')[0] };
 }
@@ -42,7 +42,7 @@ describe('ArgoCdAppProject', () => {
   });
 
   test('the whitelist follows what is synthesized: a Rollout adds argoproj.io/Rollout', () => {
-    const { appProject } = synth({}, (web) => web.environments.forEach(addCanaryRollout));
+    const { appProject } = synth({}, (web) => web.all.forEach(addCanaryRollout));
     expect(appProject.spec.namespaceResourceWhitelist).toContainEqual({ group: 'argoproj.io', kind: 'Rollout' });
     expect(appProject.spec.namespaceResourceWhitelist).toContainEqual({ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' });
   });
@@ -62,7 +62,7 @@ describe('ArgoCdAppProject', () => {
     const chart = new (require('cdk8s').Chart)(app, 'argocd', { namespace: 'argocd' });
     expect(() => new ArgoCdAppProject(chart, 'P', {
       team: 'storefront', repoUrl: REPO, apps: [web],
-      destinations: web.environments.map((e) => ({ clusterName: e.cluster.name, namespaceName: e.namespaceName })),
+      destinations: web.all.map((e) => ({ clusterName: e.cluster.name, namespaceName: e.namespaceName })),
     })).not.toThrow();
   });
 });
@@ -134,7 +134,7 @@ describe('ArgoCdApplicationSet', () => {
   });
 
   test('ignoreDifferences: Rollout replicas under an HPA and the HTTPRoute weights its Gateway API plugin shifts', () => {
-    const { appSetJson } = synth({}, (web) => web.environments.forEach(addCanaryRollout));
+    const { appSetJson } = synth({}, (web) => web.all.forEach(addCanaryRollout));
     expect(appSetJson.spec.template.spec.ignoreDifferences).toEqual([
       { group: 'argoproj.io', kind: 'Rollout', name: 'shop', jsonPointers: ['/spec/replicas'] },
       { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
@@ -142,7 +142,7 @@ describe('ArgoCdApplicationSet', () => {
   });
 
   test('every object is valid against the Argo CD CRD schemas', () => {
-    const { objects } = synth({ autoscaling: true }, (web) => web.environments.forEach(addCanaryRollout));
+    const { objects } = synth({ autoscaling: true }, (web) => web.all.forEach(addCanaryRollout));
     expect(objects.map((o) => o.kind)).toEqual(['AppProject', 'ApplicationSet']);
     expectValidManifests(objects);
   });
@@ -155,7 +155,7 @@ describe('ArgoCdApplicationSet', () => {
 describe('ArgoCdSyncWaves', () => {
   test('config first, then what workloads need, then workloads; an existing wave is kept', () => {
     const { charts } = synth({ autoscaling: true }, (web) => {
-      for (const env of web.environments) {
+      for (const env of web.all) {
         new ApiObject(env, 'Cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', annotations: { 'argocd.argoproj.io/sync-wave': '-5' } } });
       }
     });
@@ -188,7 +188,7 @@ describe('ArgoCdSyncWaves', () => {
     const app = Testing.app();
     const web = webApp(app, { waves: false });
     argocdFor(app, web);
-    const message = errorOf(() => synthAppManifests(app));
+    const message = errorOf(() => Synth.appManifests(app));
     expect(message).toContain("[argocd/Web] environment 'dev' has 5 object(s) without a 'argocd.argoproj.io/sync-wave' annotation (ServiceAccount web-dev/web, Deployment web-dev/web, Service web-dev/web and 2 more). Fix: call ArgoCdSyncWaves.apply(environment)");
     expect(message.split('\n').filter((l) => l.includes('without a')).length).toBe(4);
   });

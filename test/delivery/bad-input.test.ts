@@ -1,8 +1,5 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import {
-  ArgoCdApplicationSet, ArgoCdAppProject, ArgoCdSyncWaves, EnvironmentOptions, Environments, EnvironmentTier, FluxEnvironmentSync, ParityKnob,
-  synthAppManifests,
-} from '../../lib';
+import { ArgoCdApplicationSet, ArgoCdAppProject, ArgoCdSyncWaves, EnvironmentOptions, Environments, EnvironmentTier, FluxEnvironmentSync, ParityKnob, Synth } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { fourEnvironments, REPO, webApp } from './_gitops-fixtures';
 
@@ -19,13 +16,13 @@ function argocd(project: object = {}, appSet: object = {}, prepare?: (app: App, 
     const chart = new Chart(app, 'argocd', { namespace: 'argocd' });
     const p = new ArgoCdAppProject(chart, 'Storefront', { team: 'storefront', repoUrl: REPO, apps: [web], ...project });
     new ArgoCdApplicationSet(chart, 'Web', { project: p, app: web, ...appSet });
-    synthAppManifests(app);
+    Synth.appManifests(app);
   };
 }
 
 /** An extra object in every environment, then the sync waves. */
 const extraObject = (props: object) => (_app: App, web: Environments) => {
-  for (const env of web.environments) {
+  for (const env of web.all) {
     new ApiObject(env, 'Extra', props as any);
     ArgoCdSyncWaves.apply(env);
   }
@@ -65,7 +62,7 @@ const cases: Array<[string, () => unknown, string[]]> = [
   ['throws at synthesis when staging differs from prod outside the allow-list', () => {
     const app = Testing.app();
     webApp(app, { tweak: (e) => (e.tier === EnvironmentTier.STAGING ? { port: 9090 } : {}) });
-    synthAppManifests(app);
+    Synth.appManifests(app);
   }, ['staging must be a replica of prod', 'spec.template.spec.containers[0].ports[0].containerPort: staging=9090, prod=8080']],
   ['throws on a repo URL over plain http', argocd({ repoUrl: 'http://git.example.com/storefront/config.git' }),
     ["'repoUrl' (\"http://git.example.com/storefront/config.git\") uses the scheme 'http'; only https and ssh are allowed"]],

@@ -14,7 +14,7 @@ describe('EnvironmentParity', () => {
     expect(report.differences).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.toString()).toBe("'staging' and 'prod' differ only in allow-listed fields");
-    expect(() => EnvironmentParity.assert(web.environment('staging'), web.environment('prod'))).not.toThrow();
+    expect(() => EnvironmentParity.verify(web.environment('staging'), web.environment('prod'))).not.toThrow();
     expect(web.environment('staging')).toHaveParityWith(web.environment('prod'));
   });
 
@@ -33,7 +33,7 @@ describe('EnvironmentParity', () => {
     const web = webApp(Testing.app(), {
       tweak: (env) => (env.tier === EnvironmentTier.STAGING ? { healthPath: '/ready', autoscaling: { minReplicas: 2, maxReplicas: 4 } } : {}),
     });
-    const message = errorOf(() => EnvironmentParity.assert(web.environment('staging'), web.environment('prod')));
+    const message = errorOf(() => EnvironmentParity.verify(web.environment('staging'), web.environment('prod')));
     expect(message).toContain('autoscaling/v2 HorizontalPodAutoscaler <environment namespace>/web: staging=present, prod=absent');
     expect(message).toContain('spec.template.spec.containers[0].readinessProbe.httpGet.path: staging="/ready", prod="/healthz"');
     expect(message).toContain('metadata.annotations["production.platform.io/exemption-reason"]: staging="the HorizontalPodAutoscaler owns the replica count", prod=absent');

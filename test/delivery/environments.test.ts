@@ -1,5 +1,5 @@
 import { App, Testing } from 'cdk8s';
-import { Environment, Environments, EnvironmentTier, ParityKnob, Profile, synthAppManifests } from '../../lib';
+import { Environment, Environments, EnvironmentTier, ParityKnob, Profile, Synth } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { fourEnvironments, webApp } from './_gitops-fixtures';
 
@@ -9,10 +9,10 @@ describe('Environments', () => {
     const app = Testing.app();
     const web = webApp(app);
     // THEN
-    expect(web.environments.map((e) => e.node.path)).toEqual(['web-dev', 'web-test', 'web-staging', 'web-prod']);
-    expect(web.environments.map((e) => e.namespace)).toEqual(['web-dev', 'web-test', 'web', 'web']);
-    expect(web.environments.map((e) => Profile.of(e))).toEqual([Profile.DEV, Profile.DEV, Profile.STAGING, Profile.PROD]);
-    expect(web.environments.map((e) => e.environmentName)).toEqual(['dev', 'test', 'staging', 'prod']);
+    expect(web.all.map((e) => e.node.path)).toEqual(['web-dev', 'web-test', 'web-staging', 'web-prod']);
+    expect(web.all.map((e) => e.namespace)).toEqual(['web-dev', 'web-test', 'web', 'web']);
+    expect(web.all.map((e) => Profile.of(e))).toEqual([Profile.DEV, Profile.DEV, Profile.STAGING, Profile.PROD]);
+    expect(web.all.map((e) => e.environmentName)).toEqual(['dev', 'test', 'staging', 'prod']);
     const prodObjects = Testing.synth(web.environment('prod'));
     expect(new Set(prodObjects.map((o: any) => o.metadata.namespace))).toEqual(new Set(['web']));
     expect(new Set(prodObjects.map((o: any) => o.metadata.annotations['production.platform.io/profile']))).toEqual(new Set(['prod']));
@@ -38,7 +38,7 @@ describe('Environments', () => {
   test('synthesis passes when staging and prod differ only in allow-listed knobs', () => {
     const app = Testing.app();
     webApp(app, { autoscaling: true });
-    expect(() => synthAppManifests(app)).not.toThrow();
+    expect(() => Synth.appManifests(app)).not.toThrow();
   });
 
   test('throws at synthesis when staging differs from prod outside the allow-list, naming object, field and both values', () => {
@@ -46,7 +46,7 @@ describe('Environments', () => {
     const app = Testing.app();
     webApp(app, { tweak: (env) => (env.tier === EnvironmentTier.STAGING ? { image: 'registry.example.com/storefront/web:2.4.0' } : {}) });
     // WHEN / THEN
-    const message = errorOf(() => synthAppManifests(app));
+    const message = errorOf(() => Synth.appManifests(app));
     expect(message).toContain("[Web] staging must be a replica of prod: 'staging' and 'prod' differ in");
     expect(message).toContain('apps/v1 Deployment <environment namespace>/web spec.template.spec.containers[0].image: staging="registry.example.com/storefront/web:2.4.0", prod="registry.example.com/storefront/web:2.3.1"');
     // dev may differ from prod: only staging is compared

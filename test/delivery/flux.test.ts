@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { FluxEnvironmentSync, synthAppManifests } from '../../lib';
+import { FluxEnvironmentSync, Synth } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
 import { addCanaryRollout, kind, REPO, webApp } from './_gitops-fixtures';
@@ -8,7 +8,7 @@ function flux(opts: { rollout?: boolean; timeout?: Duration } = {}) {
   const app = Testing.app();
   const web = webApp(app);
   if (opts.rollout) {
-    web.environments.forEach(addCanaryRollout);
+    web.all.forEach(addCanaryRollout);
   }
   const chart = new Chart(app, 'flux-prod', { namespace: 'flux-system' });
   const sync = new FluxEnvironmentSync(chart, 'Web', {
@@ -59,7 +59,7 @@ describe('FluxEnvironmentSync', () => {
 
   test('throws when the timeout is shorter than a canary\'s pauses', () => {
     const { app } = flux({ rollout: true, timeout: Duration.minutes(10) });
-    expect(errorOf(() => synthAppManifests(app))).toContain("[flux-prod/Web] 'timeout' (600s) is shorter than the pauses of a canary in environment 'prod' (900s), so every rollout would fail its health check. Fix: leave 'timeout' unset, or give at least 1500s");
+    expect(errorOf(() => Synth.appManifests(app))).toContain("[flux-prod/Web] 'timeout' (600s) is shorter than the pauses of a canary in environment 'prod' (900s), so every rollout would fail its health check. Fix: leave 'timeout' unset, or give at least 1500s");
   });
 
   test('a secret, a branch and a platform namespace pass through', () => {

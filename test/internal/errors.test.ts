@@ -69,16 +69,16 @@ describe('static factories report their problems where their value is used, with
       /'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("fe80::1::2\/64"\) is not a CIDR/],
     ['":/0"', () => web().connectsTo(NetworkPeer.cidr(':/0'), { ports: [443] }), /'connectsTo\(NetworkPeer\.cidr\)\.cidr' \(":\/0"\) is not a CIDR/],
     ['a prefix with a leading zero', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/08'), { ports: [443] }), /is not a CIDR/],
-    ['an except outside its CIDR', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { except: ['10.1.0.0/24'] }), { ports: [443] }),
-      /'connectsTo\(NetworkPeer\.cidr\)\.except\[0\]' \("10\.1\.0\.0\/24"\) is not a strict subset of 'cidr' \(10\.0\.0\.0\/16\), which the API server requires/],
-    ['an except as wide as its CIDR', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { except: ['10.0.0.0/16'] }), { ports: [443] }),
+    ['an except outside its CIDR', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { exceptCidrs: ['10.1.0.0/24'] }), { ports: [443] }),
+      /'connectsTo\(NetworkPeer\.cidr\).exceptCidrs\[0\]' \("10\.1\.0\.0\/24"\) is not a strict subset of 'cidr' \(10\.0\.0\.0\/16\), which the API server requires/],
+    ['an except as wide as its CIDR', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { exceptCidrs: ['10.0.0.0/16'] }), { ports: [443] }),
       /is not a strict subset of 'cidr'/],
-    ['an except of another family', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { except: ['fd00::/64'] }), { ports: [443] }),
+    ['an except of another family', () => web().connectsTo(NetworkPeer.cidr('10.0.0.0/16', { exceptCidrs: ['fd00::/64'] }), { ports: [443] }),
       /is not a strict subset of 'cidr'/],
-    ['an invalid namespace name', () => web().allowFrom(NetworkPeer.namespace('Monitoring')), /'allowFrom\(NetworkPeer\.namespace\)\.name' \("Monitoring"\) is not a namespace name/],
+    ['an invalid namespace name', () => web().allowFrom(NetworkPeer.inNamespace('Monitoring')), /'allowFrom\(NetworkPeer\.inNamespace\)\.name' \("Monitoring"\) is not a namespace name/],
     ['an invalid pod label', () => web().allowFrom(NetworkPeer.pods({ app: 'a b' })), /'allowFrom\(NetworkPeer\.pods\)\.podLabels\.app' \("a b"\) is not a valid label value/],
     ['an empty pod selector', () => web().allowFrom(NetworkPeer.pods({})), /'allowFrom\(NetworkPeer\.pods\)\.podLabels' \(\{\}\) is empty, which selects every pod/],
-    ['a rule option of the wrong type', () => web().addIngressRule(NetworkPeer.namespace('monitoring'), { ports: ['9090'] } as any),
+    ['a rule option of the wrong type', () => web().addIngressRule(NetworkPeer.inNamespace('monitoring'), { ports: ['9090'] } as any),
       /'addIngressRule\.ports\[0\]' \("9090"\) is a string, not a number/],
   ];
   test.each(cases)('%s', (_title, fn, expected) => {
@@ -89,7 +89,7 @@ describe('static factories report their problems where their value is used, with
 
   test('a valid IPv6 block with an except inside it is accepted', () => {
     const app = web();
-    expect(() => app.connectsTo(NetworkPeer.cidr('fd00::/48', { except: ['fd00:0:0:1::/64'] }), { ports: [443] })).not.toThrow();
+    expect(() => app.connectsTo(NetworkPeer.cidr('fd00::/48', { exceptCidrs: ['fd00:0:0:1::/64'] }), { ports: [443] })).not.toThrow();
   });
 });
 

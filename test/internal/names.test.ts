@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { effectivePolicyTypes, hostCovers, isHost, isPortName, looksSecret, parseImage } from '../../lib/internal/names';
-import { checkManifests, KubeObject } from '../../lib/rules';
+import { KubeObject, RulePack } from '../../lib/rules';
 import { COVERAGE_CASES, HOST_CASES, IMAGE_CASES, POLICY_TYPES_CASES, PORT_NAME_CASES, SECRET_CASES } from './syntax-cases';
 
 const LABELS = { app: 'web' };
@@ -25,7 +25,7 @@ function object(apiVersion: string, kind: string, body: Record<string, unknown>)
 
 /** The messages of the findings of one rule when the default rule pack checks `objects`. */
 function findingsOf(ruleId: string, objects: KubeObject[]): string[] {
-  return checkManifests(objects).findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+  return RulePack.check(objects).findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
 }
 
 describe('image references', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { mayReach } from '../../lib/network/may-reach';
+import { Reachability } from '../../lib/network/may-reach';
 import { checkManifests } from '../../lib/rules/engine';
 import { expectValidManifests } from '../helpers/schema';
 
@@ -37,8 +37,8 @@ function synthNetworkExample(): any[] {
 describe('examples/network', () => {
   const objects = synthNetworkExample();
   const podLabels = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.metadata.labels;
-  const web = { namespace: 'shop', labels: podLabels('web') };
-  const api = { namespace: 'shop', labels: podLabels('api') };
+  const web = { namespaceName: 'shop', labels: podLabels('web') };
+  const api = { namespaceName: 'shop', labels: podLabels('api') };
 
   test('emits the namespace, the apps, the gateway with its certificates and redirect, and the routes', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining([
@@ -60,15 +60,15 @@ describe('examples/network', () => {
   });
 
   test('allows exactly gateway -> web, gateway -> cart and web -> api', () => {
-    const controller = { namespace: 'gateway-system', labels: { 'gateway.networking.k8s.io/gateway-name': 'public' } };
-    const cart = { namespace: 'shop', labels: podLabels('cart') };
-    expect(mayReach(objects, controller, web, 8080)).toBe(true);
-    expect(mayReach(objects, controller, cart, 9090)).toBe(true);
-    expect(mayReach(objects, controller, api, 9000)).toBe(false);
-    expect(mayReach(objects, web, cart, 9090)).toBe(false);
-    expect(mayReach(objects, web, api, 9000)).toBe(true);
-    expect(mayReach(objects, api, web, 8080)).toBe(false);
-    expect(mayReach(objects, web, { ip: '1.1.1.1' }, 443)).toBe(false);
-    expect(mayReach(objects, { namespace: 'other', labels: {} }, api, 9000)).toBe(false);
+    const controller = { namespaceName: 'gateway-system', labels: { 'gateway.networking.k8s.io/gateway-name': 'public' } };
+    const cart = { namespaceName: 'shop', labels: podLabels('cart') };
+    expect(Reachability.mayReach(objects, controller, web, 8080)).toBe(true);
+    expect(Reachability.mayReach(objects, controller, cart, 9090)).toBe(true);
+    expect(Reachability.mayReach(objects, controller, api, 9000)).toBe(false);
+    expect(Reachability.mayReach(objects, web, cart, 9090)).toBe(false);
+    expect(Reachability.mayReach(objects, web, api, 9000)).toBe(true);
+    expect(Reachability.mayReach(objects, api, web, 8080)).toBe(false);
+    expect(Reachability.mayReach(objects, web, { ip: '1.1.1.1' }, 443)).toBe(false);
+    expect(Reachability.mayReach(objects, { namespaceName: 'other', labels: {} }, api, 9000)).toBe(false);
   });
 });

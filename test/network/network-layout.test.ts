@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { NetworkPeer } from '../../lib/workload/network-peer';
 import { ProductionApp } from '../../lib/app/production-app';
-import { mayReach, PolicyEndpoint } from '../../lib/network/may-reach';
+import { PolicyEndpoint, Reachability } from '../../lib/network/may-reach';
 import { CertManagerIssuer, ProductionIngress, TlsCertificate } from '../../lib/network/production-ingress';
 import { ProductionNamespace } from '../../lib/network/production-namespace';
 import { KubernetesApiServer } from '../../lib/network/kubernetes-api-server';
@@ -29,11 +29,11 @@ function layout(profile: Profile = Profile.PROD) {
   return { chart, shop, api, web, ingress, manifests: Testing.synth(chart) };
 }
 
-const podOf = (app: ProductionApp): PolicyEndpoint => ({ namespace: app.namespace, labels: app.podSelector });
-const controller: PolicyEndpoint = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
-const dns: PolicyEndpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
-const stranger: PolicyEndpoint = { namespace: 'elsewhere', labels: { app: 'random' } };
-const sameNamespaceStranger: PolicyEndpoint = { namespace: 'shop', labels: { app: 'random' } };
+const podOf = (app: ProductionApp): PolicyEndpoint => ({ namespaceName: app.namespaceName, labels: app.podSelector });
+const controller: PolicyEndpoint = { namespaceName: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+const dns: PolicyEndpoint = { namespaceName: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+const stranger: PolicyEndpoint = { namespaceName: 'elsewhere', labels: { app: 'random' } };
+const sameNamespaceStranger: PolicyEndpoint = { namespaceName: 'shop', labels: { app: 'random' } };
 const internet: PolicyEndpoint = { ip: '93.184.216.34' };
 
 describe('network layout: namespace, web -> api, ingress -> web', () => {
@@ -59,40 +59,40 @@ describe('network layout: namespace, web -> api, ingress -> web', () => {
 
   test('DNS works by policy, over UDP and TCP 53, for every pod of the namespace', () => {
     for (const pod of [W, A, sameNamespaceStranger]) {
-      expect(mayReach(manifests, pod, dns, 53, kplus.Protocol.UDP)).toBe(true);
-      expect(mayReach(manifests, pod, dns, 53, kplus.Protocol.TCP)).toBe(true);
-      expect(mayReach(manifests, pod, dns, 80)).toBe(false);
-      expect(mayReach(manifests, pod, { namespace: 'kube-system', labels: { app: 'other' } }, 53, kplus.Protocol.UDP)).toBe(false);
+      expect(Reachability.mayReach(manifests, pod, dns, 53, kplus.Protocol.UDP)).toBe(true);
+      expect(Reachability.mayReach(manifests, pod, dns, 53, kplus.Protocol.TCP)).toBe(true);
+      expect(Reachability.mayReach(manifests, pod, dns, 80)).toBe(false);
+      expect(Reachability.mayReach(manifests, pod, { namespaceName: 'kube-system', labels: { app: 'other' } }, 53, kplus.Protocol.UDP)).toBe(false);
     }
   });
 
   test('the ingress controller reaches web on its port, and nothing else', () => {
-    expect(mayReach(manifests, controller, W, 8080)).toBe(true);
-    expect(mayReach(manifests, controller, W, 8081)).toBe(false);
-    expect(mayReach(manifests, controller, A, 9090)).toBe(false);
-    expect(mayReach(manifests, { namespace: 'ingress-nginx', labels: { app: 'other' } }, W, 8080)).toBe(false);
+    expect(Reachability.mayReach(manifests, controller, W, 8080)).toBe(true);
+    expect(Reachability.mayReach(manifests, controller, W, 8081)).toBe(false);
+    expect(Reachability.mayReach(manifests, controller, A, 9090)).toBe(false);
+    expect(Reachability.mayReach(manifests, { namespaceName: 'ingress-nginx', labels: { app: 'other' } }, W, 8080)).toBe(false);
   });
 
   test('web reaches api only on api\'s main port', () => {
-    expect(mayReach(manifests, W, A, 9090)).toBe(true);
-    expect(mayReach(manifests, W, A, 9100)).toBe(false);
-    expect(mayReach(manifests, W, A, 9090, kplus.Protocol.UDP)).toBe(false);
+    expect(Reachability.mayReach(manifests, W, A, 9090)).toBe(true);
+    expect(Reachability.mayReach(manifests, W, A, 9100)).toBe(false);
+    expect(Reachability.mayReach(manifests, W, A, 9090, kplus.Protocol.UDP)).toBe(false);
   });
 
   test('nothing else is allowed', () => {
-    expect(mayReach(manifests, A, W, 8080)).toBe(false);
+    expect(Reachability.mayReach(manifests, A, W, 8080)).toBe(false);
     for (const target of [W, A]) {
       for (const port of [8080, 9090, 9100]) {
-        expect(mayReach(manifests, stranger, target, port)).toBe(false);
-        expect(mayReach(manifests, sameNamespaceStranger, target, port)).toBe(false);
+        expect(Reachability.mayReach(manifests, stranger, target, port)).toBe(false);
+        expect(Reachability.mayReach(manifests, sameNamespaceStranger, target, port)).toBe(false);
       }
     }
     for (const source of [W, A, sameNamespaceStranger]) {
-      expect(mayReach(manifests, source, internet, 443)).toBe(false);
-      expect(mayReach(manifests, source, stranger, 80)).toBe(false);
-      expect(mayReach(manifests, source, { ip: '172.20.0.10' }, 6443)).toBe(false);
+      expect(Reachability.mayReach(manifests, source, internet, 443)).toBe(false);
+      expect(Reachability.mayReach(manifests, source, stranger, 80)).toBe(false);
+      expect(Reachability.mayReach(manifests, source, { ip: '172.20.0.10' }, 6443)).toBe(false);
     }
-    expect(mayReach(manifests, internet, W, 8080)).toBe(false);
+    expect(Reachability.mayReach(manifests, internet, W, 8080)).toBe(false);
   });
 
   test('the production-readiness rule pack finds nothing in prod', () => {
@@ -112,11 +112,11 @@ describe('API server egress', () => {
     const plain = new ProductionApp(ns, 'Plain', { image: 'r/plain:1.0', port: 8080, healthPath: '/healthz' });
     const manifests = Testing.synth(chart);
     // THEN
-    expect(mayReach(manifests, podOf(operator), { ip: '172.20.0.10' }, 6443)).toBe(true);
-    expect(mayReach(manifests, podOf(operator), { ip: '172.20.0.11' }, 6443)).toBe(true);
-    expect(mayReach(manifests, podOf(operator), { ip: '172.20.0.10' }, 443)).toBe(false);
-    expect(mayReach(manifests, podOf(operator), { ip: '172.20.0.12' }, 6443)).toBe(false);
-    expect(mayReach(manifests, podOf(plain), { ip: '172.20.0.10' }, 6443)).toBe(false);
+    expect(Reachability.mayReach(manifests, podOf(operator), { ip: '172.20.0.10' }, 6443)).toBe(true);
+    expect(Reachability.mayReach(manifests, podOf(operator), { ip: '172.20.0.11' }, 6443)).toBe(true);
+    expect(Reachability.mayReach(manifests, podOf(operator), { ip: '172.20.0.10' }, 443)).toBe(false);
+    expect(Reachability.mayReach(manifests, podOf(operator), { ip: '172.20.0.12' }, 6443)).toBe(false);
+    expect(Reachability.mayReach(manifests, podOf(plain), { ip: '172.20.0.10' }, 6443)).toBe(false);
     const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === operator.name);
     expect(policy.spec.egress.slice(1)).toEqual([
       { to: [{ ipBlock: { cidr: '172.20.0.10/32' } }], ports: [{ port: 6443, protocol: 'TCP' }] },
@@ -130,7 +130,7 @@ describe('API server egress', () => {
     KubernetesApiServer.use(chart, KubernetesApiServer.endpoints(['10.0.0.1/32']));
     const operator = new ProductionApp(chart, 'Operator', { image: 'r/operator:1.0', port: 8080, healthPath: '/healthz', serviceAccountToken: true });
     const manifests = Testing.synth(chart);
-    expect(mayReach(manifests, { namespace: 'default', labels: operator.podSelector }, { ip: '10.0.0.1' }, 443)).toBe(true);
+    expect(Reachability.mayReach(manifests, { namespaceName: 'default', labels: operator.podSelector }, { ip: '10.0.0.1' }, 443)).toBe(true);
   });
 
   test('declared external CIDRs are the only way out', () => {
@@ -139,8 +139,8 @@ describe('API server egress', () => {
     const app = new ProductionApp(ns, 'Payments', { image: 'r/pay:1.0', port: 8080, healthPath: '/healthz' });
     app.connectsTo(NetworkPeer.cidr('203.0.113.0/24'), { ports: [443] });
     const manifests = Testing.synth(chart);
-    expect(mayReach(manifests, podOf(app), { ip: '203.0.113.7' }, 443)).toBe(true);
-    expect(mayReach(manifests, podOf(app), { ip: '198.51.100.7' }, 443)).toBe(false);
+    expect(Reachability.mayReach(manifests, podOf(app), { ip: '203.0.113.7' }, 443)).toBe(true);
+    expect(Reachability.mayReach(manifests, podOf(app), { ip: '198.51.100.7' }, 443)).toBe(false);
     expect(() => app.connectsTo(NetworkPeer.cidr('0.0.0.0/0'), { ports: [443] })).toThrow(/'connectsTo\(NetworkPeer\.cidr\)\.cidr' \("0\.0\.0\.0\/0"\) opens the rule to every address/);
   });
 });

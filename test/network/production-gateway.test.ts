@@ -7,7 +7,7 @@ import { CertManagerIssuer, TlsCertificate } from '../../lib/network/production-
 import { ProductionNamespace } from '../../lib/network/production-namespace';
 import { Profile } from '../../lib/profile';
 import { NetworkPeer } from '../../lib/workload/network-peer';
-import { collectWarnings } from '../../lib/warnings';
+import { Warnings } from '../../lib/warnings';
 import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
 
@@ -135,7 +135,7 @@ describe('ProductionGateway', () => {
       allowedRoutes: expect.objectContaining({ namespaces: { from: 'Selector', selector: { matchLabels: { 'gateway.production.platform.io/public': 'true' } } } }),
     }]);
     expect(byKind(m, 'HTTPRoute')).toEqual([]);
-    expect(collectWarnings(chart)).toEqual([
+    expect(Warnings.collect(chart)).toEqual([
       'test/Gateway: \'httpsRedirect\' (false) lets clients use plain HTTP without being sent to HTTPS. Fix: remove it (the redirect is on by default)',
       'test/Gateway: \'listeners[0].certificate\' (not set) leaves the listener for "dev.example.com" without TLS (plain HTTP). Fix: give a certificate, e.g. TlsCertificate.certManager(CertManagerIssuer.clusterIssuer(\'letsencrypt\'))',
     ]);
@@ -165,7 +165,7 @@ describe('ProductionGateway', () => {
     const gateway = ProductionGateway.fromGatewayAttributes(chart, 'Shared', {
       name: 'shared', namespaceName: 'envoy-gateway-system',
       listeners: [{ name: 'websecure', hostname: '*.example.com' }],
-      dataPlane: NetworkPeer.namespace('envoy-gateway-system', { 'gateway.envoyproxy.io/owning-gateway-name': 'shared' }),
+      dataPlane: NetworkPeer.inNamespace('envoy-gateway-system', { 'gateway.envoyproxy.io/owning-gateway-name': 'shared' }),
     });
     const route = new ProductionHttpRoute(shop, 'Route', { gateway, hostname: 'shop.example.com', app: web });
     const m = Testing.synth(chart);
@@ -223,7 +223,7 @@ describe('ProductionGateway bad input', () => {
       ['\'gatewayClassName\' ("Istio!") is not a GatewayClass name', '\'routeNamespaceLabels\' ({}) is empty, which would admit routes from every namespace']],
     ['no namespace anywhere', (c) => new ProductionGateway(c, 'Gw', { gatewayClassName: 'istio', listeners: [{ hostname: 'a.example.com', certificate: cert }] }),
       ['\'namespaceName\' (not set) is not set and no namespace is in force']],
-    ['a data plane peer with bad labels', (c) => gatewayIn(c, { dataPlane: NetworkPeer.namespace('gw', { 'bad key!': 'x' }) }),
+    ['a data plane peer with bad labels', (c) => gatewayIn(c, { dataPlane: NetworkPeer.inNamespace('gw', { 'bad key!': 'x' }) }),
       ['\'dataPlane(NetworkPeer.namespace).podLabels.bad key!\' ("bad key!") is not a valid label key']],
   ];
 

@@ -9,7 +9,7 @@ import { CertManagerIssuer, TlsCertificate } from '../../lib/network/production-
 import { ProductionNamespace } from '../../lib/network/production-namespace';
 import { Profile } from '../../lib/profile';
 import { AppProbe } from '../../lib/workload/app-probe';
-import { collectWarnings } from '../../lib/warnings';
+import { Warnings } from '../../lib/warnings';
 import type { RouteBackendRef } from '../../lib/workload/_routes';
 import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
@@ -156,7 +156,7 @@ describe('ProductionHttpRoute', () => {
     const route = new ProductionHttpRoute(chart, 'Route', { gateway, hostname: 'dev.example.com', app, hsts: false });
     expect(route.sectionName).toBe('web');
     expect(route.route.toJson().spec.rules[0].filters).toBeUndefined();
-    expect(collectWarnings(chart)).toEqual([
+    expect(Warnings.collect(chart)).toEqual([
       'test/Route: \'hostname\' ("dev.example.com") is served by the plain-HTTP listener "web". Fix: give the gateway\'s listener for this hostname a certificate',
       'test/Route: \'hsts\' (false) lets browsers fall back to plain HTTP. Fix: remove it (HSTS is on by default)',
     ]);

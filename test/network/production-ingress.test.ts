@@ -1,7 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ProductionApp } from '../../lib/app/production-app';
-import { collectWarnings } from '../../lib/warnings';
+import { Warnings } from '../../lib/warnings';
 import {
   CertManagerIssuer, IngressController, ProductionIngress, TlsCertificate,
 } from '../../lib/network/production-ingress';
@@ -111,7 +111,7 @@ describe('ProductionIngress as an Ingress', () => {
   test('a custom controller brings its own class, pods and annotations', () => {
     const { chart, ns, web } = setup();
     const traefik = IngressController.custom({
-      ingressClassName: 'traefik', namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' },
+      ingressClassName: 'traefik', namespaceName: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' },
       httpsRedirectAnnotations: { 'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure' },
       hstsAnnotations: { 'traefik.ingress.kubernetes.io/router.middlewares': 'traefik-hsts@kubernetescrd' },
     });
@@ -142,7 +142,7 @@ describe('ProductionIngress as an Ingress', () => {
     const { chart, ns, web } = setup(Profile.DEV);
     const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.TRAEFIK });
     ingress.addRoute('dev.example.com', '/', web);
-    expect(collectWarnings(chart)).toEqual([
+    expect(Warnings.collect(chart)).toEqual([
       "test/Shop/Ingress: 'addRoute.host' (\"dev.example.com\") has no TLS. Fix: add a 'tls' entry (e.g. { certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) })",
     ]);
   });
@@ -152,7 +152,7 @@ describe('ProductionIngress as Gateway API HTTPRoutes', () => {
   test('one HTTPRoute per host, attached to the HTTPS listener of the Gateway; the Gateway pods are allowed in', () => {
     const { chart, ns, web } = setup();
     const ingress = new ProductionIngress(ns, 'Routes', {
-      name: 'shop', gateway: { name: 'public', namespace: 'gateways', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+      name: 'shop', gateway: { name: 'public', namespaceName: 'gateways', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
     });
     ingress.addRoute('shop.example.com', '/', web);
     ingress.addRoute('shop.example.com', '/exact', web, { pathType: kplus.HttpIngressPathType.EXACT });
@@ -265,8 +265,8 @@ describe('ProductionIngress errors', () => {
 
   test('throws for an ingress namespace that conflicts with its ProductionNamespace', () => {
     const { ns } = setup();
-    expect(() => new ProductionIngress(ns, 'Ingress', { tls, namespace: 'elsewhere' })).toThrow(
-      "'namespace' (\"elsewhere\") conflicts with the enclosing ProductionNamespace \"shop\". Fix: remove 'namespace', or create the ingress outside the ProductionNamespace");
+    expect(() => new ProductionIngress(ns, 'Ingress', { tls, namespaceName: 'elsewhere' })).toThrow(
+      "'namespaceName' (\"elsewhere\") conflicts with the enclosing ProductionNamespace \"shop\". Fix: remove 'namespaceName', or create the ingress outside the ProductionNamespace");
   });
 
   test('throws in prod when HTTPS redirect or HSTS is turned off', () => {
@@ -279,7 +279,7 @@ describe('ProductionIngress errors', () => {
 
   test('throws for a rate limit or body size the controller cannot express', () => {
     const { ns } = setup();
-    const bare = IngressController.custom({ ingressClassName: 'bare', namespace: 'bare', podLabels: { app: 'bare' } });
+    const bare = IngressController.custom({ ingressClassName: 'bare', namespaceName: 'bare', podLabels: { app: 'bare' } });
     expect(() => new ProductionIngress(ns, 'Ingress', { tls, controller: bare, rateLimitPerSecond: 10, maxBodySize: Size.mebibytes(4) })).toThrow(
       "ProductionIngress 'test/Shop/Ingress' has 2 invalid props:\n"
       + "  - 'rateLimitPerSecond' (10) is set, but the controller has no rate-limit annotation. Fix: give 'rateLimitAnnotation' in IngressController.custom, or remove it\n"
@@ -319,10 +319,10 @@ describe('ProductionIngress errors', () => {
 
   test('throws for a custom controller without pod labels, where the controller is used', () => {
     const { ns } = setup();
-    const controller = IngressController.custom({ ingressClassName: 'x', namespace: 'Bad_NS', podLabels: {} });
+    const controller = IngressController.custom({ ingressClassName: 'x', namespaceName: 'Bad_NS', podLabels: {} });
     expect(() => new ProductionIngress(ns, 'Ingress', { controller, tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] })).toThrow(
       "ProductionIngress 'test/Shop/Ingress' has 2 invalid props:\n"
-      + "  - 'controller(IngressController.custom).namespace' (\"Bad_NS\") is not a namespace name. Fix: use a DNS-1123 label\n"
+      + "  - 'controller(IngressController.custom).namespaceName' (\"Bad_NS\") is not a namespace name. Fix: use a DNS-1123 label\n"
       + "  - 'controller(IngressController.custom).podLabels' ({}) is empty, which would admit every pod of the controller namespace. Fix: give the labels of the controller pods");
   });
 
@@ -363,7 +363,7 @@ describe('ProductionIngress controllers', () => {
     expect(policy.spec.ingress[0].from).toEqual([{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } },
     }]);
-    expect(collectWarnings(chart)).toEqual([]);
+    expect(Warnings.collect(chart)).toEqual([]);
     expectValidManifests(m);
   });
 
@@ -393,7 +393,7 @@ describe('ProductionIngress controllers', () => {
       const { chart, ns, web } = setup(profile);
       new ProductionIngress(ns, 'Default', { tls }).addRoute('a.example.com', '/', web);
       new ProductionIngress(ns, 'Chosen', { tls, controller: IngressController.NGINX }).addRoute('b.example.com', '/', web);
-      expect(collectWarnings(chart)).toEqual([
+      expect(Warnings.collect(chart)).toEqual([
         'test/Shop/Default: \'controller\' (not set, so IngressController.NGINX): ingress-nginx is retired (no releases or security fixes since March 2026). '
           + 'Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller (IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)',
         'test/Shop/Chosen: \'controller\' (IngressController.NGINX): ingress-nginx is retired (no releases or security fixes since March 2026). '
@@ -437,7 +437,7 @@ describe('ProductionIngress controllers', () => {
     const m = Testing.synth(chart);
     expect(byKind(m, 'Ingress')).toHaveLength(1);
     expect(m.find((o) => o.kind === 'Service' && o.metadata.name === 'cart').metadata.annotations['traefik.ingress.kubernetes.io/service.serversscheme']).toBe('h2c');
-    const custom = IngressController.custom({ ingressClassName: 'internal', namespace: 'edge', podLabels: { app: 'proxy' } });
+    const custom = IngressController.custom({ ingressClassName: 'internal', namespaceName: 'edge', podLabels: { app: 'proxy' } });
     expect(errorOf(() => new ProductionIngress(ns, 'Custom', { controller: custom, tls }).addRoute('api.example.com', '/', cart)))
       .toContain('\'addRoute.port\' (9090) is a gRPC port (named \'grpc\' or \'grpc-<suffix>\'), but the controller has no gRPC setting');
   });
@@ -449,9 +449,9 @@ describe('ProductionIngress controllers', () => {
     expect(errorOf(() => ingress.addRoute('a.example.com', '/', split)))
       .toContain('\'addRoute.app\' ("test/Shop/Split") splits its traffic between the Services split-stable, split-canary, which an Ingress cannot do (it has one backend per path). '
         + 'Fix: route the workload through a ProductionGateway with a ProductionHttpRoute');
-    const viaGateway = new ProductionIngress(ns, 'Routes', { name: 'routes', gateway: { name: 'public', namespace: 'gateways' } });
+    const viaGateway = new ProductionIngress(ns, 'Routes', { name: 'routes', gateway: { name: 'public', namespaceName: 'gateways' } });
     viaGateway.addRoute('a.example.com', '/', split);
-    ingress.addServiceRoute('a.example.com', '/', split.service);
+    ingress.addServiceRoute('a.example.com', '/', split.service!);
     const route = byKind(Testing.synth(chart), 'HTTPRoute')[0];
     expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'split-stable', port: 8080, weight: 90 }, { name: 'split-canary', port: 8080, weight: 10 }]);
     expect(split.attached).toEqual([{ kind: 'HTTPRoute', name: 'routes-0', namespace: 'shop' }]);

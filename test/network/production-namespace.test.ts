@@ -2,7 +2,7 @@ import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { NetworkPeer } from '../../lib/workload/network-peer';
 import { ProductionApp } from '../../lib/app/production-app';
-import { collectWarnings } from '../../lib/warnings';
+import { Warnings } from '../../lib/warnings';
 import { KubernetesApiServer } from '../../lib/network/kubernetes-api-server';
 import { PodSecurityLevel, ProductionNamespace } from '../../lib/network/production-namespace';
 import { ProductionIngress, TlsCertificate, CertManagerIssuer } from '../../lib/network/production-ingress';
@@ -92,7 +92,7 @@ describe('ProductionNamespace defaults', () => {
   });
 
   test('every object is a public property and valid against the schema', () => {
-    expect(ns.namespace.name).toBe('shop');
+    expect(ns.namespaceObject.name).toBe('shop');
     expect(ns.defaultDenyPolicy.name).toBe('default-deny');
     expect(ns.dnsPolicy.name).toBe('allow-dns');
     expect(ns.resourceQuota.name).toBe('quota');
@@ -132,13 +132,13 @@ describe('ProductionNamespace options', () => {
     expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(labels['pod-security.kubernetes.io/audit']).toBe('baseline');
     expect(labels['pod-security.kubernetes.io/warn']).toBe('baseline');
-    expect(collectWarnings(chart)).toEqual([]);
+    expect(Warnings.collect(chart)).toEqual([]);
   });
 
   test('dev relaxing enforce without a reason is a warning', () => {
     const chart = chartFor(Profile.DEV);
     new ProductionNamespace(chart, 'Ns', { name: 'n', podSecurityEnforce: PodSecurityLevel.BASELINE });
-    expect(collectWarnings(chart)).toEqual([
+    expect(Warnings.collect(chart)).toEqual([
       "test/Ns: 'podSecurityEnforce' (\"baseline\") relaxes the enforced Pod Security level below 'restricted' without 'podSecurityReason'. Fix: keep PodSecurityLevel.RESTRICTED, or give 'podSecurityReason'",
     ]);
   });
@@ -160,8 +160,8 @@ describe('ProductionNamespace options', () => {
     const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz' });
     const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
     ingress.addRoute('a.example.com', '/', app);
-    expect(app.namespace).toBe('team-a');
-    expect(ingress.namespace).toBe('team-a');
+    expect(app.namespaceName).toBe('team-a');
+    expect(ingress.namespaceName).toBe('team-a');
     const namespaced = Testing.synth(chart).filter((o) => o.kind !== 'Namespace');
     expect(namespaced.map((o) => o.metadata.namespace)).toEqual(namespaced.map(() => 'team-a'));
   });
@@ -170,7 +170,7 @@ describe('ProductionNamespace options', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'team-a', allowedIngressNamespaces: ['monitoring'] });
     const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz' });
-    expect(() => app.allowFrom(NetworkPeer.namespace('monitoring'), { ports: [8080] })).not.toThrow();
+    expect(() => app.allowFrom(NetworkPeer.inNamespace('monitoring'), { ports: [8080] })).not.toThrow();
     expect(() => app.allowFrom(NetworkPeer.pods({ role: 'client' }))).not.toThrow();
     expect(() => app.allowFrom(NetworkPeer.cidr('10.0.0.0/8'))).not.toThrow();
   });
@@ -216,8 +216,8 @@ describe('ProductionNamespace errors', () => {
   test('throws when an app inside sets a different namespace', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'team-a' });
-    expect(() => new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz', namespace: 'team-b' })).toThrow(
-      "'namespace' (\"team-b\") conflicts with the enclosing ProductionNamespace \"team-a\". Fix: remove 'namespace' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace");
+    expect(() => new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz', namespaceName: 'team-b' })).toThrow(
+      "'namespaceName' (\"team-b\") conflicts with the enclosing ProductionNamespace \"team-a\". Fix: remove 'namespaceName' (apps inside a ProductionNamespace land in it), or create the app outside the ProductionNamespace");
   });
 
   test('throws for an allow from an app in a namespace that the destination namespace does not admit', () => {

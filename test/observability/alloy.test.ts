@@ -1,7 +1,5 @@
 import { Testing } from 'cdk8s';
-import {
-  ObservabilityLogsOptions, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
-} from '../../lib';
+import { ObservabilityLogsOptions, ObservabilityStack, ObservabilityStackProps, Profile, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, ofKind } from '../helpers/manifests';
 import { named, stackProps } from '../helpers/observability';
@@ -143,9 +141,9 @@ describe('Logs with host-path tailing (prod): Alloy as a DaemonSet in its own na
   });
 
   test('no rule-pack findings in prod; the report lists exactly the recorded exemptions of the DaemonSet', () => {
-    const report = checkManifests(manifests, { profile: 'prod' });
-    expect(report.findings.map(formatFinding)).toEqual([]);
-    const own = report.exemptions.filter((e) => e.object.kind === 'DaemonSet');
+    const report = RulePack.check(manifests, { profile: 'prod' });
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
+    const own = report.exemptions.filter((e) => e.objectRef.kind === 'DaemonSet');
     expect(own.map((e) => [e.ruleId, e.reason]).sort()).toEqual([
       ['high-user-group-id', REASON],
       ['host-path-volumes', REASON],

@@ -1,9 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
-import {
-  Grafana, GrafanaOptions, KubernetesApiServer, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
-} from '../../lib';
+import { Grafana, GrafanaOptions, KubernetesApiServer, ObservabilityStack, ObservabilityStackProps, Profile, RulePack } from '../../lib';
 import { dashboardUid } from '../../lib/observability/_dashboard';
 import { errorOf } from '../helpers/errors';
 import { chartFor, ofKind } from '../helpers/manifests';
@@ -31,7 +29,7 @@ describe('Grafana defaults (prod)', () => {
 
   test('every object is valid against the 1.28 schema and the rule pack finds nothing in prod', () => {
     expectValidManifests(manifests);
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('one replica, recorded as the deployment-replicas exemption with the reason', () => {
@@ -124,7 +122,7 @@ describe('Grafana defaults (prod)', () => {
 
   test('the dashboards WorkloadMonitoring emits carry the label the sidecar loads, in the namespace it watches', () => {
     expect(dashboardUid('shop', 'web')).toMatch(/^wl-/);
-    expect(stack.namespace).toBe('observability');
+    expect(stack.namespaceName).toBe('observability');
   });
 });
 
@@ -140,7 +138,7 @@ describe('Grafana options', () => {
     expect(deployment.metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBeUndefined();
     const main = deployment.spec.template.spec.containers.find((c: any) => c.name === 'main');
     expect(main.env.find((e: any) => e.name === 'GF_DATABASE_URL').valueFrom).toEqual({ secretKeyRef: { name: 'grafana-db', key: 'url' } });
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('standalone, on a stack created without it', () => {
@@ -148,7 +146,7 @@ describe('Grafana options', () => {
     KubernetesApiServer.use(chart, API_SERVER);
     const stack = new ObservabilityStack(chart, 'Observability', stackProps(chart, { apiServer: undefined }));
     const grafana = new Grafana(chart, 'Grafana', { ...grafanaOptions(chart), stack });
-    expect(grafana.app.namespace).toBe('observability');
+    expect(grafana.app.namespaceName).toBe('observability');
     expect(Testing.synth(chart).filter((o) => o.kind === 'Deployment')).toHaveLength(1);
   });
 
@@ -158,7 +156,7 @@ describe('Grafana options', () => {
     new Grafana(chart, 'Grafana', { ...grafanaOptions(chart), stack });
     const manifests = Testing.synth(chart);
     expect(named(manifests, 'NetworkPolicy', 'grafana').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ port: 443, protocol: 'TCP' }] });
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('without grafana the stack output is unchanged (no Grafana objects)', () => {

@@ -1,7 +1,5 @@
 import { Testing } from 'cdk8s';
-import {
-  KubeStateMetrics, KubernetesApiServer, ObservabilityStack, Profile, checkManifests, formatFinding,
-} from '../../lib';
+import { KubeStateMetrics, KubernetesApiServer, ObservabilityStack, Profile, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor } from '../helpers/manifests';
 import { API_SERVER, named, stackProps } from '../helpers/observability';
@@ -17,7 +15,7 @@ describe('KubeStateMetrics defaults (prod)', () => {
 
   test('every object is valid against the 1.28 schema and the rule pack finds nothing in prod', () => {
     expectValidManifests(manifests);
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('one unsharded replica, recorded as an exemption with the reason', () => {

@@ -1,9 +1,7 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
-import {
-  LogsOptions, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests, formatFinding,
-} from '../../lib';
+import { LogsOptions, ObservabilityStack, ObservabilityStackProps, Profile, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor } from '../helpers/manifests';
 import { named, stackProps } from '../helpers/observability';
@@ -37,7 +35,7 @@ describe('Logs defaults (prod): Loki', () => {
 
   test('every object of the whole stack is valid against the 1.28 schema and the rule pack finds nothing in prod', () => {
     expectValidManifests(manifests);
-    expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('one replica, recorded as an exemption with the reason', () => {

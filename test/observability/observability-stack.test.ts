@@ -1,8 +1,8 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
-import { AlertReceiver, ObservabilityStack, ObservabilityStackProps, Profile, checkManifests } from '../../lib';
-import { clusterRuleGroups } from '../../lib/observability/observability-stack';
+import { AlertReceiver, ObservabilityStack, ObservabilityStackProps, Profile, RulePack } from '../../lib';
+import { _clusterRuleGroups } from '../../lib/observability/observability-stack';
 import { errorOf } from '../helpers/errors';
 import { chartFor, ofKind, one } from '../helpers/manifests';
 import { promqlProblems } from '../helpers/promql';
@@ -45,7 +45,7 @@ describe('ObservabilityStack defaults (prod)', () => {
   });
 
   test('the stack\'s objects have zero rule-pack findings in prod', () => {
-    expect(checkManifests(manifests, { profile: 'prod' }).findings).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings).toEqual([]);
   });
 
   test('the exemptions are recorded with their reasons: operator-created pods, and a root config without credentials', () => {
@@ -68,7 +68,7 @@ describe('ObservabilityStack defaults (prod)', () => {
     const ns = one(manifests, 'Namespace');
     expect(ns.metadata.name).toBe('observability');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(stack.namespace).toBe('observability');
+    expect(stack.namespaceName).toBe('observability');
     for (const m of manifests.filter((o) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind))) {
       expect([m.kind, m.metadata.namespace]).toEqual([m.kind, 'observability']);
     }
@@ -218,7 +218,7 @@ describe('ObservabilityStack defaults (prod)', () => {
   });
 
   test('every cluster rule expression parses with the Prometheus grammar and passes its linter', () => {
-    for (const g of clusterRuleGroups()) {
+    for (const g of _clusterRuleGroups()) {
       for (const r of g.rules) {
         expect([r.alert, promqlProblems(r.expr)]).toEqual([r.alert, []]);
       }
@@ -253,7 +253,7 @@ describe('ObservabilityStack profiles and props', () => {
 
   test('namespace, name, cluster label, replicas, retention and size are the user\'s', () => {
     const { stack, manifests } = synth({
-      namespace: 'monitoring', name: 'k8s', clusterName: 'prod-eu-1', prometheusReplicas: 3, alertmanagerReplicas: 5,
+      namespaceName: 'monitoring', name: 'k8s', clusterName: 'prod-eu-1', prometheusReplicas: 3, alertmanagerReplicas: 5,
       retention: Duration.hours(96), storageSize: Size.gibibytes(100),
     });
     const prometheus = one(manifests, 'Prometheus');
@@ -272,7 +272,7 @@ describe('ObservabilityStack profiles and props', () => {
     const secret = kplus.Secret.fromSecretName(chart, 'S', 'alerting');
     new ObservabilityStack(chart, 'Observability', {
       storageClassName: 'ssd', watchdogReceiver: AlertReceiver.webhook(secret, 'dms'),
-      warningReceiver: AlertReceiver.email({ to: 'oncall@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am', passwordSecret: secret, passwordKey: 'smtp' }),
+      warningReceiver: AlertReceiver.email({ to: 'oncall@example.com', fromAddress: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am', passwordSecret: secret, passwordKey: 'smtp' }),
     });
     const config = parse(ofKind(Testing.synth(chart), 'Secret')[0].stringData['alertmanager.yaml']);
     expect(config.route.routes[2].receiver).toBe('warning');
@@ -297,7 +297,7 @@ describe('ObservabilityStack bad input', () => {
   test('throws for an email receiver with a bad smarthost and an empty address', () => {
     const chart = chartFor(Profile.PROD);
     const secret = kplus.Secret.fromSecretName(chart, 'S', 'alerting');
-    const message = stackError({ warningReceiver: AlertReceiver.email({ to: '', from: 'a@example.com', smarthost: 'smtp.example.com', username: 'u', passwordSecret: secret, passwordKey: 'p' }) });
+    const message = stackError({ warningReceiver: AlertReceiver.email({ to: '', fromAddress: 'a@example.com', smarthost: 'smtp.example.com', username: 'u', passwordSecret: secret, passwordKey: 'p' }) });
     expect(message).toContain("'warningReceiver.to' (\"\") is empty");
     expect(message).toContain("'warningReceiver.smarthost' (\"smtp.example.com\") is not host:port");
   });
@@ -313,9 +313,9 @@ describe('ObservabilityStack bad input', () => {
   });
 
   test('throws for names that are not DNS labels, a bad StorageClass and a bad cluster label, all at once', () => {
-    const message = stackError({ namespace: 'Obs', name: 'main_1', storageClassName: 'SSD!', clusterName: 'prod eu' });
+    const message = stackError({ namespaceName: 'Obs', name: 'main_1', storageClassName: 'SSD!', clusterName: 'prod eu' });
     expect(message).toContain('has 4 invalid props');
-    expect(message).toContain("'namespace' (\"Obs\") is not a DNS-1123 label");
+    expect(message).toContain("'namespaceName' (\"Obs\") is not a DNS-1123 label");
     expect(message).toContain("'storageClassName' (\"SSD!\") is not a StorageClass name");
     expect(message).toContain("'clusterName' (\"prod eu\") is not a valid label value");
   });

@@ -26,7 +26,7 @@ describe('TeamAlertRouting', () => {
   const config = one(manifests, 'AlertmanagerConfig');
 
   test('an AlertmanagerConfig in the team\'s namespace, with the stack label the Alertmanager selects', () => {
-    expect(routing.namespace).toBe('payments');
+    expect(routing.namespaceName).toBe('payments');
     expect(config.metadata.namespace).toBe('payments');
     expect(config.metadata.labels['observability.platform.example.com/stack']).toBe('main');
     expectValidManifests(manifests);
@@ -50,7 +50,7 @@ describe('TeamAlertRouting', () => {
     const s = setup();
     new TeamAlertRouting(s.team, 'Alerts', {
       stack: s.stack, receiver: AlertReceiver.webhook(s.secret, 'hook'),
-      criticalReceiver: AlertReceiver.email({ to: 'oncall@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am', passwordSecret: s.secret, passwordKey: 'smtp' }),
+      criticalReceiver: AlertReceiver.email({ to: 'oncall@example.com', fromAddress: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am', passwordSecret: s.secret, passwordKey: 'smtp' }),
     });
     const c = one(Testing.synth(s.team), 'AlertmanagerConfig');
     expect(c.spec.receivers[0].webhookConfigs).toEqual([{ urlSecret: { name: 'payments-alerting', key: 'hook' }, sendResolved: true }]);
@@ -69,10 +69,10 @@ describe('TeamAlertRouting', () => {
   test('throws for a receiver without credentials and routes in the stack\'s own namespace', () => {
     const s = setup();
     const message = errorOf(() => new TeamAlertRouting(s.team, 'Alerts', {
-      stack: s.stack, namespace: 'observability', receiver: AlertReceiver.slack(s.secret, '', ''),
+      stack: s.stack, namespaceName: 'observability', receiver: AlertReceiver.slack(s.secret, '', ''),
     } as TeamAlertRoutingProps));
     expect(message).toContain("TeamAlertRouting 'payments/Alerts' has 3 invalid props");
-    expect(message).toContain("'namespace' (\"observability\") is the stack's namespace");
+    expect(message).toContain("'namespaceName' (\"observability\") is the stack's namespace");
     expect(message).toContain("'receiver.key' (\"\") is empty");
     expect(message).toContain("'receiver.channel' (\"\") is empty");
   });
@@ -81,6 +81,6 @@ describe('TeamAlertRouting', () => {
     const s = setup();
     const bare = new Chart(s.team.node.scope as any, 'bare');
     expect(errorOf(() => new TeamAlertRouting(bare, 'Alerts', { stack: s.stack, receiver: AlertReceiver.webhook(s.secret, 'hook') })))
-      .toContain("'namespace' (not set) is not set and no namespace encloses the construct");
+      .toContain("'namespaceName' (not set) is not set and no namespace encloses the construct");
   });
 });

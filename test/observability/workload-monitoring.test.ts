@@ -1,9 +1,6 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  AlertReceiver, AlertSeverity, AppProbe, IHardenedWorkload, LatencyBucket, ObservabilityStack, ProductionApp, ProductionCronJob, ProductionJob,
-  ProductionStatefulApp, ProductionWorker, Profile, WorkloadMonitoring, WorkloadMonitoringProps, checkManifests,
-} from '../../lib';
+import { AlertReceiver, AlertSeverity, AppProbe, IHardenedWorkload, LatencyBucket, ObservabilityStack, ProductionApp, ProductionCronJob, ProductionJob, ProductionStatefulApp, ProductionWorker, Profile, WorkloadMonitoring, WorkloadMonitoringProps, RulePack } from '../../lib';
 import { bucketMatcher, podPattern, promqlProblem } from '../../lib/observability/_rules';
 import { errorOf } from '../helpers/errors';
 import { ofKind, one } from '../helpers/manifests';
@@ -63,7 +60,7 @@ describe('WorkloadMonitoring of a ProductionApp with metrics and SLOs (prod)', (
   });
 
   test('the app keeps zero rule-pack findings', () => {
-    expect(checkManifests(manifests, { profile: 'prod' }).findings).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'prod' }).findings).toEqual([]);
   });
 
   test('a ServiceMonitor selects exactly the app\'s Service, on the named metrics port, with the stack label and an app label', () => {
@@ -134,8 +131,8 @@ describe('WorkloadMonitoring of a ProductionApp with metrics and SLOs (prod)', (
     const record = rule.spec.groups[2].rules[0];
     expect(record.expr).toContain('le=~"1([.]0)?"');
     expect(bucketMatcher(0.3)).toBe('le="0.3"');
-    expect(bucketMatcher(LatencyBucket.millis(250).seconds)).toBe('le="0.25"');
-    expect(bucketMatcher(LatencyBucket.seconds(2.5).seconds)).toBe('le="2.5"');
+    expect(bucketMatcher(LatencyBucket.millis(250).boundSeconds)).toBe('le="0.25"');
+    expect(bucketMatcher(LatencyBucket.seconds(2.5).boundSeconds)).toBe('le="2.5"');
     const re = /^(?:1([.]0)?)$/;
     expect(['1', '1.0'].map((v) => re.test(v))).toEqual([true, true]);
     expect(re.test('10')).toBe(false);
@@ -270,7 +267,7 @@ describe('WorkloadMonitoring of every hardened workload kind', () => {
     const { chart, stack, app } = setup();
     new WorkloadMonitoring(chart, 'Monitoring', {
       workload: app, stack,
-      alerts: [{ name: 'CheckoutQueueBacklog', expr: 'sum(checkout_queue_depth) > 1000', summary: 'The queue grows', for: Duration.minutes(10),
+      alerts: [{ name: 'CheckoutQueueBacklog', expr: 'sum(checkout_queue_depth) > 1000', summary: 'The queue grows', forDuration: Duration.minutes(10),
         severity: AlertSeverity.CRITICAL, runbookUrl: 'https://runbooks.example.com/checkout' }],
     });
     const groups = one(Testing.synth(chart), 'PrometheusRule').spec.groups;

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { checkManifests, KubeObject } from '../../lib/rules';
+import { KubeObject, RulePack } from '../../lib/rules';
 
 describe('a plain cdk8s-plus-28 Deployment + Service + Ingress with defaults', () => {
   // GIVEN what a user gets from cdk8s-plus alone
@@ -13,8 +13,8 @@ describe('a plain cdk8s-plus-28 Deployment + Service + Ingress with defaults', (
   const manifests = Testing.synth(chart) as KubeObject[];
 
   // WHEN checked in prod
-  const report = checkManifests(manifests, { profile: 'prod' });
-  const rulesFor = (kind: string) => new Set(report.findings.filter((f) => f.object.kind === kind).map((f) => f.ruleId));
+  const report = RulePack.check(manifests, { profile: 'prod' });
+  const rulesFor = (kind: string) => new Set(report.findings.filter((f) => f.objectRef.kind === kind).map((f) => f.ruleId));
 
   test('is not production ready', () => {
     expect(report.passed).toBe(false);
@@ -22,7 +22,7 @@ describe('a plain cdk8s-plus-28 Deployment + Service + Ingress with defaults', (
 
   test('reports the missing readiness and liveness probes on the Deployment', () => {
     const probes = report.findings.filter((f) => ['readiness-probe', 'liveness-probe'].includes(f.ruleId));
-    expect(probes.map((f) => `${f.ruleId} ${f.object.kind} ${f.message}`).sort()).toEqual([
+    expect(probes.map((f) => `${f.ruleId} ${f.objectRef.kind} ${f.message}`).sort()).toEqual([
       "liveness-probe Deployment container 'main' has no liveness probe",
       "readiness-probe Deployment container 'main' has no readiness probe",
     ]);
@@ -39,8 +39,8 @@ describe('a plain cdk8s-plus-28 Deployment + Service + Ingress with defaults', (
   test('reports the Ingress without TLS', () => {
     const tls = report.findings.filter((f) => f.ruleId === 'ingress-tls');
     expect(tls).toHaveLength(1);
-    expect(tls[0].object.kind).toBe('Ingress');
-    expect(tls[0].object.name).toBe(manifests.find((m) => m.kind === 'Ingress')!.metadata!.name);
+    expect(tls[0].objectRef.kind).toBe('Ingress');
+    expect(tls[0].objectRef.name).toBe(manifests.find((m) => m.kind === 'Ingress')!.metadata!.name);
     expect(tls[0].severity).toBe('error');
   });
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { checkManifests, DEFAULT_RULES, Finding, PROFILE_NAMES } from '../../lib/rules';
+import { Finding, RulePack } from '../../lib/rules';
 import { fixtureFiles, loadFixture } from './_load';
 
 // One test per default check of each source: a known-bad fixture fails it (a finding attributed to that
@@ -12,16 +12,16 @@ const VERSIONS: { [tool: string]: string } = {
   'pss-restricted': 'Pod Security Standards restricted, policy v1.28',
 };
 
-const bad = fixtureFiles('bad').map((file) => ({ file, findings: checkManifests(loadFixture(path.join('bad', file))).findings }));
-const good = fixtureFiles('good').flatMap((file) => PROFILE_NAMES.map((profile) =>
-  ({ file, profile, findings: checkManifests(loadFixture(path.join('good', file)), { profile }).findings })));
+const bad = fixtureFiles('bad').map((file) => ({ file, findings: RulePack.check(loadFixture(path.join('bad', file))).findings }));
+const good = fixtureFiles('good').flatMap((file) => RulePack.PROFILE_NAMES.map((profile) =>
+  ({ file, profile, findings: RulePack.check(loadFixture(path.join('good', file)), { profile }).findings })));
 
 /** Whether the finding is reported by `check` (the finding's own checks, else every source of its rule). */
 function reportedBy(f: Finding, check: string): boolean {
   return (f.checks ?? f.sources.map((s) => `${s.tool}:${s.check}`)).includes(check);
 }
 
-const defaultChecks = [...new Set(DEFAULT_RULES.flatMap((r) => r.sources)
+const defaultChecks = [...new Set(RulePack.DEFAULT_RULES.flatMap((r) => r.sources)
   .filter((s) => VERSIONS[s.tool] !== undefined && !s.optional).map((s) => `${s.tool}:${s.check}`))].sort();
 
 test('there are default checks of every source to prove', () => {
@@ -31,7 +31,7 @@ test('there are default checks of every source to prove', () => {
 describe.each(defaultChecks)('%s', (check) => {
   const version = VERSIONS[check.split(':')[0]];
   test(`${version}: a known-bad fixture fails it, at the fixture's bad-* object`, () => {
-    const failing = bad.filter((b) => b.findings.some((f) => reportedBy(f, check) && /^bad-/.test(f.object.name)));
+    const failing = bad.filter((b) => b.findings.some((f) => reportedBy(f, check) && /^bad-/.test(f.objectRef.name)));
     expect(failing.map((b) => b.file)).not.toEqual([]);
   });
   test(`${version}: every known-good fixture passes it in every profile`, () => {

@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_RULES } from '../../lib/rules';
+import { RulePack } from '../../lib/rules';
 import { renderRulesTable, renderSources, replaceRulesSection } from '../../lib/rules/docs';
 
 describe('rules documentation', () => {
-  const table = renderRulesTable(DEFAULT_RULES);
+  const table = renderRulesTable(RulePack.DEFAULT_RULES);
 
   test('has one row per rule with its severity per profile, sources and fix', () => {
     const rows = table.split('\n').slice(2);
-    expect(rows).toHaveLength(DEFAULT_RULES.length);
+    expect(rows).toHaveLength(RulePack.DEFAULT_RULES.length);
     expect(rows).toContain('| `host-ports` | Containers do not bind ports on the host | warning | error | error |  | '
       + 'Polaris: hostPortSet; PSS baseline: Host Ports | Remove hostPort and expose the container through a Service |');
     expect(rows.find((r) => r.startsWith('| `deployment-replicas` '))).toContain('| off | error | error |');
@@ -19,7 +19,7 @@ describe('rules documentation', () => {
     expect(rows.find((r) => r.startsWith('| `recommended-labels` '))).toContain('| warning | warning | warning | opinion |');
     expect(rows.find((r) => r.startsWith('| `deployment-replicas` '))).toContain('kube-linter: minimum-three-replicas (optional)');
     // every opinion is a warning by default; every rule that is not an opinion names a default check of some tool
-    for (const r of DEFAULT_RULES) {
+    for (const r of RulePack.DEFAULT_RULES) {
       if (r.opinion) {
         expect([r.id, r.severity.prod]).toEqual([r.id, 'warning']);
       } else if (!['manifest-input', 'duplicate-object'].includes(r.id)) {
@@ -44,7 +44,7 @@ describe('rules documentation', () => {
   });
 
   test('escapes pipes inside cells', () => {
-    const t = renderRulesTable([{ ...DEFAULT_RULES[0], fix: 'a | b' }]);
+    const t = renderRulesTable([{ ...RulePack.DEFAULT_RULES[0], fix: 'a | b' }]);
     expect(t).toContain('a \\| b');
   });
 

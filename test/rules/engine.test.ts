@@ -1,8 +1,5 @@
 import * as path from 'path';
-import {
-  checkManifests, DEFAULT_RULES, EXEMPTION_REASON_ANNOTATION, formatReport, KubeObject, Rule,
-  RuleContext, selectorMatches,
-} from './_engine-imports';
+import { KubeObject, IRule, RuleContext, RulePack } from './_engine-imports';
 import { loadFixture } from './_load';
 
 /** A fresh copy of the hardened web app, to be mutated by a test. */
@@ -25,7 +22,7 @@ describe('exemptions', () => {
     // GIVEN a host port exempted with a reason
     const objects = withHostPort({ 'production.platform.io/exempt-host-ports': 'node-local DNS cache must bind 53 on the host' });
     // WHEN checked
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     // THEN nothing is reported and the exemption is listed with its reason
     expect(report.findings).toEqual([]);
     expect(report.exemptions).toEqual([expect.objectContaining({
@@ -34,35 +31,35 @@ describe('exemptions', () => {
       reason: 'node-local DNS cache must bind 53 on the host',
       suppressed: ["container 'app' binds host port 8080"],
     })]);
-    expect(formatReport(report)).toContain('node-local DNS cache must bind 53 on the host');
+    expect(RulePack.formatReport(report)).toContain('node-local DNS cache must bind 53 on the host');
   });
 
   test('our annotation without a reason is itself a finding (a warning: an opinion a platform team may raise) and still listed', () => {
-    const report = checkManifests(withHostPort({ 'production.platform.io/exempt-host-ports': '  ' }));
+    const report = RulePack.check(withHostPort({ 'production.platform.io/exempt-host-ports': '  ' }));
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['exemption-annotation warning']);
     expect(report.findings[0].message).toContain('without a reason');
     expect(report.exemptions.map((e) => e.reason)).toEqual(['(no reason given)']);
     expect(report.passed).toBe(true);
     // AND raised to an error by configuration, it fails the report
-    const raised = checkManifests(withHostPort({ 'production.platform.io/exempt-host-ports': '  ' }),
+    const raised = RulePack.check(withHostPort({ 'production.platform.io/exempt-host-ports': '  ' }),
       { config: { severity: { 'exemption-annotation': { prod: 'error' } } } });
     expect(raised.passed).toBe(false);
   });
 
   test('an annotation naming an unknown rule is a finding and exempts nothing', () => {
-    const report = checkManifests(withHostPort({ 'production.platform.io/exempt-host-port': 'typo' }));
+    const report = RulePack.check(withHostPort({ 'production.platform.io/exempt-host-port': 'typo' }));
     expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['exemption-annotation', 'host-ports']);
     expect(report.exemptions).toEqual([]);
   });
 
   test('the Polaris form exempts every rule that records that Polaris check, and needs our reason annotation', () => {
     // GIVEN the Polaris exemption for hostPortSet, which host-ports records as a source
-    const silent = checkManifests(withHostPort({ 'polaris.fairwinds.com/hostPortSet-exempt': 'true' }));
+    const silent = RulePack.check(withHostPort({ 'polaris.fairwinds.com/hostPortSet-exempt': 'true' }));
     expect(silent.findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
     expect(silent.exemptions.map((e) => `${e.ruleId} ${e.annotation}`)).toEqual(['host-ports polaris.fairwinds.com/hostPortSet-exempt']);
     // WHEN the reason is written in our reason annotation
-    const explained = checkManifests(withHostPort({
-      'polaris.fairwinds.com/hostPortSet-exempt': 'true', [EXEMPTION_REASON_ANNOTATION]: 'legacy agent, ticket OPS-12',
+    const explained = RulePack.check(withHostPort({
+      'polaris.fairwinds.com/hostPortSet-exempt': 'true', [RulePack.EXEMPTION_REASON_ANNOTATION]: 'legacy agent, ticket OPS-12',
     }));
     // THEN the exemption is clean
     expect(explained.findings).toEqual([]);
@@ -76,9 +73,9 @@ describe('exemptions', () => {
     d.spec.template.spec.containers[0].securityContext.privileged = true;
     d.metadata.annotations = {
       'kube-score/ignore': 'container-security-context-readonlyrootfilesystem, container-security-context-privileged',
-      [EXEMPTION_REASON_ANNOTATION]: 'vendor image, reviewed in SEC-7',
+      [RulePack.EXEMPTION_REASON_ANNOTATION]: 'vendor image, reviewed in SEC-7',
     };
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     expect(report.findings).toEqual([]);
     expect(report.exemptions.map((e) => e.ruleId).sort()).toEqual(['no-privileged', 'read-only-root-filesystem']);
   });
@@ -87,12 +84,12 @@ describe('exemptions', () => {
     const objects = hardened();
     deploymentOf(objects).spec.template.spec.hostNetwork = true;
     deploymentOf(objects).metadata.annotations = { 'ignore-check.kube-linter.io/host-network': 'CNI agent' };
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     expect(report.findings).toEqual([]);
     expect(report.exemptions).toEqual([expect.objectContaining({ ruleId: 'host-namespaces', reason: 'CNI agent' })]);
 
     deploymentOf(objects).metadata.annotations = { 'ignore-check.kube-linter.io/host-network': '' };
-    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
+    expect(RulePack.check(objects).findings.map((f) => f.ruleId)).toEqual(['exemption-annotation']);
   });
 
   test('the scanners\' forms are explained by our annotation for the same rule', () => {
@@ -102,10 +99,10 @@ describe('exemptions', () => {
       'polaris.fairwinds.com/hostPortSet-exempt': 'true',
     });
     // THEN the Polaris form needs no reason of its own
-    expect(checkManifests(objects).findings).toEqual([]);
+    expect(RulePack.check(objects).findings).toEqual([]);
     // BUT a kube-score check implemented by a rule without our reason is still unexplained
     deploymentOf(objects).metadata.annotations['kube-score/ignore'] = 'container-security-context-privileged';
-    expect(checkManifests(objects).findings.map((f) => f.message)).toEqual([
+    expect(RulePack.check(objects).findings.map((f) => f.message)).toEqual([
       "annotation 'kube-score/ignore' exempts container-security-context-privileged without a reason; add our production.platform.io/exempt-<rule-id> annotation with the reason, or production.platform.io/exemption-reason",
     ]);
   });
@@ -113,13 +110,13 @@ describe('exemptions', () => {
   test('a scanner check that no rule implements is not ours to judge', () => {
     const objects = hardened();
     deploymentOf(objects).metadata.annotations = { 'kube-score/ignore': 'container-ports-check' };
-    expect(checkManifests(objects).findings).toEqual([]);
+    expect(RulePack.check(objects).findings).toEqual([]);
   });
 
   test('an exemption on the pod template counts too', () => {
     const objects = withHostPort({});
     deploymentOf(objects).spec.template.metadata.annotations = { 'production.platform.io/exempt-host-ports': 'DaemonSet-like agent' };
-    expect(checkManifests(objects).findings).toEqual([]);
+    expect(RulePack.check(objects).findings).toEqual([]);
   });
 });
 
@@ -127,25 +124,25 @@ describe('profiles', () => {
   test('the same violation is an error in prod and staging and a warning in dev', () => {
     const objects = hardened();
     deploymentOf(objects).spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
-    const severity = (profile: 'dev' | 'staging' | 'prod') => checkManifests(objects, { profile }).findings.map((f) => f.severity);
+    const severity = (profile: 'dev' | 'staging' | 'prod') => RulePack.check(objects, { profile }).findings.map((f) => f.severity);
     expect(severity('prod')).toEqual(['error']);
     expect(severity('staging')).toEqual(['error']);
     expect(severity('dev')).toEqual(['warning']);
-    expect(checkManifests(objects, { profile: 'dev' }).passed).toBe(true);
+    expect(RulePack.check(objects, { profile: 'dev' }).passed).toBe(true);
   });
 
   test('high-availability rules are off in dev', () => {
     const objects = hardened().filter((o) => o.kind !== 'HorizontalPodAutoscaler' && o.kind !== 'PodDisruptionBudget');
     deploymentOf(objects).spec.replicas = 1;
-    expect(checkManifests(objects, { profile: 'dev' }).findings).toEqual([]);
-    expect(checkManifests(objects, { profile: 'dev' }).rulesRun).not.toContain('deployment-replicas');
-    expect(checkManifests(objects, { profile: 'prod' }).findings.map((f) => f.ruleId).sort()).toEqual(['deployment-replicas', 'pdb-exists']);
+    expect(RulePack.check(objects, { profile: 'dev' }).findings).toEqual([]);
+    expect(RulePack.check(objects, { profile: 'dev' }).rulesRun).not.toContain('deployment-replicas');
+    expect(RulePack.check(objects, { profile: 'prod' }).findings.map((f) => f.ruleId).sort()).toEqual(['deployment-replicas', 'pdb-exists']);
   });
 
   test('advisory rules stay warnings in prod', () => {
     const objects = hardened();
     delete deploymentOf(objects).spec.template.spec.priorityClassName;
-    const report = checkManifests(objects, { profile: 'prod' });
+    const report = RulePack.check(objects, { profile: 'prod' });
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['priority-class warning']);
     expect(report.passed).toBe(true);
     expect(report.warningCount).toBe(1);
@@ -158,35 +155,35 @@ describe('profiles', () => {
     d.spec.replicas = 1;
     d.metadata.annotations = { 'production.platform.io/profile': 'dev' };
     // WHEN the whole app is checked in prod
-    const report = checkManifests(objects, { profile: 'prod' });
+    const report = RulePack.check(objects, { profile: 'prod' });
     // THEN the dev Deployment is judged by dev, where single replicas are allowed
     expect(report.findings).toEqual([]);
     // AND without the annotation it is an error
     delete d.metadata.annotations;
-    expect(checkManifests(objects, { profile: 'prod' }).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['deployment-replicas error']);
+    expect(RulePack.check(objects, { profile: 'prod' }).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['deployment-replicas error']);
   });
 
   test('an object can be stricter than the run', () => {
     const objects = hardened();
     deploymentOf(objects).metadata.annotations = { 'production.platform.io/profile': 'prod' };
     deploymentOf(objects).spec.template.spec.hostPID = true;
-    expect(checkManifests(objects, { profile: 'dev' }).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['host-namespaces error']);
+    expect(RulePack.check(objects, { profile: 'dev' }).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['host-namespaces error']);
   });
 
   test('a profile annotation that names no profile is reported and ignored', () => {
     const objects = hardened();
     deploymentOf(objects).metadata.annotations = { 'production.platform.io/profile': 'production' };
     deploymentOf(objects).spec.template.spec.hostPID = true;
-    const report = checkManifests(objects, { profile: 'dev' });
+    const report = RulePack.check(objects, { profile: 'dev' });
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`).sort()).toEqual(['exemption-annotation warning', 'host-namespaces warning']);
   });
 
   test('throws on an unknown profile', () => {
-    expect(() => checkManifests([], { profile: 'production' as never })).toThrow("Unknown profile 'production': use one of 'dev', 'staging', 'prod'");
+    expect(() => RulePack.check([], { profile: 'production' as never })).toThrow("Unknown profile 'production': use one of 'dev', 'staging', 'prod'");
   });
 
   test('every default rule declares a severity per profile, sources and a fix', () => {
-    for (const rule of DEFAULT_RULES) {
+    for (const rule of RulePack.DEFAULT_RULES) {
       expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       for (const p of ['dev', 'staging', 'prod'] as const) {
         expect(['error', 'warning', 'off']).toContain(rule.severity[p]);
@@ -198,41 +195,41 @@ describe('profiles', () => {
 });
 
 describe('custom rules', () => {
-  const teamLabel: Rule = {
+  const teamLabel: IRule = {
     id: 'team-label',
     description: 'Workloads name their owning team',
     sources: [{ tool: 'platform', check: 'team-label' }],
     severity: { dev: 'off', staging: 'warning', prod: 'error' },
     fix: "Add the label 'platform.io/team'",
     check: (ctx: RuleContext) => ctx.workloads()
-      .filter((w) => !ctx.labelsOf(w.object)['platform.io/team'])
-      .map((w) => ({ object: w.object, message: 'has no team label', path: 'metadata.labels' })),
+      .filter((w) => !ctx.labelsOf(w.kubeObject)['platform.io/team'])
+      .map((w) => ({ kubeObject: w.kubeObject, message: 'has no team label', path: 'metadata.labels' })),
   };
 
   test('a platform team adds a rule next to the defaults', () => {
-    const report = checkManifests(hardened(), { rules: [...DEFAULT_RULES, teamLabel] });
+    const report = RulePack.check(hardened(), { rules: [...RulePack.DEFAULT_RULES, teamLabel] });
     expect(report.findings).toEqual([expect.objectContaining({
       ruleId: 'team-label', severity: 'error', message: 'has no team label', fix: "Add the label 'platform.io/team'",
-      object: expect.objectContaining({ kind: 'Deployment', name: 'web', namespace: 'shop' }),
+      objectRef: expect.objectContaining({ kind: 'Deployment', name: 'web', namespaceName: 'shop' }),
     })]);
   });
 
   test('a custom rule is exemptable by our annotation', () => {
     const objects = hardened();
     deploymentOf(objects).metadata.annotations = { 'production.platform.io/exempt-team-label': 'shared by all teams' };
-    const report = checkManifests(objects, { rules: [...DEFAULT_RULES, teamLabel] });
+    const report = RulePack.check(objects, { rules: [...RulePack.DEFAULT_RULES, teamLabel] });
     expect(report.findings).toEqual([]);
     expect(report.exemptions.map((e) => e.ruleId)).toEqual(['team-label']);
   });
 
   test('throws when two rules share an id', () => {
-    expect(() => checkManifests([], { rules: [teamLabel, teamLabel] })).toThrow("Rule id 'team-label' is used by two rules");
+    expect(() => RulePack.check([], { rules: [teamLabel, teamLabel] })).toThrow("Rule id 'team-label' is used by two rules");
   });
 
   test('construct paths and files are carried into findings', () => {
     const objects = hardened();
     delete deploymentOf(objects).spec.template.spec.containers[0].livenessProbe;
-    const report = checkManifests(objects.map((o) => ({ object: o, constructPath: `app/${o.kind}`, file: 'web.yaml' })));
+    const report = RulePack.check(objects.map((o) => ({ kubeObject: o, constructPath: `app/${o.kind}`, file: 'web.yaml' })));
     expect(report.findings).toEqual([expect.objectContaining({ ruleId: 'liveness-probe', constructPath: 'app/Deployment', file: 'web.yaml' })]);
   });
 });
@@ -240,13 +237,13 @@ describe('custom rules', () => {
 describe('helpers', () => {
   test('selectorMatches handles matchLabels and every matchExpressions operator', () => {
     const labels = { app: 'web', tier: 'front' };
-    expect(selectorMatches({ matchLabels: { app: 'web' } }, labels)).toBe(true);
-    expect(selectorMatches({ matchLabels: { app: 'api' } }, labels)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, labels)).toBe(true);
-    expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, labels)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, labels)).toBe(true);
-    expect(selectorMatches({}, labels)).toBe(true);
+    expect(RuleContext.selectorMatches(labels, { matchLabels: { app: 'web' } })).toBe(true);
+    expect(RuleContext.selectorMatches(labels, { matchLabels: { app: 'api' } })).toBe(false);
+    expect(RuleContext.selectorMatches(labels, { matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] })).toBe(true);
+    expect(RuleContext.selectorMatches(labels, { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] })).toBe(false);
+    expect(RuleContext.selectorMatches(labels, { matchExpressions: [{ key: 'zone', operator: 'Exists' }] })).toBe(false);
+    expect(RuleContext.selectorMatches(labels, { matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] })).toBe(true);
+    expect(RuleContext.selectorMatches(labels, {})).toBe(true);
   });
 
   test('image references: a registry port is not a tag, and a malformed digest pins nothing', () => {
@@ -254,7 +251,7 @@ describe('helpers', () => {
     const imageFindings = (image: string): string[] => {
       const objects = hardened();
       Object.assign(deploymentOf(objects).spec.template.spec.containers[0], { image, imagePullPolicy: 'IfNotPresent' });
-      return checkManifests(objects).findings.filter((f) => f.ruleId.startsWith('image-')).map((f) => `${f.ruleId}: ${f.message}`);
+      return RulePack.check(objects).findings.filter((f) => f.ruleId.startsWith('image-')).map((f) => `${f.ruleId}: ${f.message}`);
     };
     const digest = `sha256:${'0'.repeat(64)}`;
     // THEN a port of the registry is not taken for a tag

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { checkManifests, formatFinding, KubeObject, PROFILE_NAMES } from '../../lib/rules';
+import { KubeObject, RulePack } from '../../lib/rules';
 
 // Every app under examples/ is run as `cdk8s synth` runs it, and judged by the rule pack.
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
@@ -39,11 +39,11 @@ describe.each(examples)('example %s', (name) => {
     objects = synthObjects(name);
   });
 
-  for (const profile of PROFILE_NAMES) {
+  for (const profile of RulePack.PROFILE_NAMES) {
     test(`has zero findings in ${profile}`, () => {
       expect(objects.length).toBeGreaterThan(0);
-      const report = checkManifests(objects, { profile });
-      expect(report.findings.map(formatFinding)).toEqual([]);
+      const report = RulePack.check(objects, { profile });
+      expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
     });
   }
 });

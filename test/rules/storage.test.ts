@@ -1,13 +1,13 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { checkManifests, DEFAULT_RULES, KubeObject } from '../../lib/rules';
+import { KubeObject, RulePack } from '../../lib/rules';
 import { Profile } from '../../lib';
 import { chartFor } from '../helpers/manifests';
 
 const STORAGE_IDS = ['statefulset-service-selects-pods', 'statefulset-pvc-retention', 'pvc-storage-class', 'no-plain-secret-data'];
 
 function findings(objects: KubeObject[], ruleId: string, profile: 'dev' | 'staging' | 'prod' = 'prod') {
-  return checkManifests(objects, { profile }).findings.filter((f) => f.ruleId === ruleId);
+  return RulePack.check(objects, { profile }).findings.filter((f) => f.ruleId === ruleId);
 }
 
 const sts = (spec: Record<string, unknown>): KubeObject => ({
@@ -21,7 +21,7 @@ const claim = (storageClassName?: string) => ({ metadata: { name: 'data' }, spec
 
 describe('storage rules', () => {
   test('are registered in the default rule pack', () => {
-    expect(DEFAULT_RULES.map((r) => r.id)).toEqual(expect.arrayContaining(STORAGE_IDS));
+    expect(RulePack.DEFAULT_RULES.map((r) => r.id)).toEqual(expect.arrayContaining(STORAGE_IDS));
   });
 
   test('statefulset-service-selects-pods: a headless Service that selects other pods, or nothing', () => {
@@ -63,7 +63,7 @@ describe('storage rules', () => {
     expect(prod.map((f) => [f.severity, f.message])).toEqual([['warning', 'carries stringData in plain text in the manifest']]);
     expect(findings(manifests, 'no-plain-secret-data', 'dev').map((f) => f.severity)).toEqual(['warning']);
     // AND a platform team that raises it to an error in prod fails the check
-    const raised = checkManifests(manifests, { profile: 'prod', config: { severity: { 'no-plain-secret-data': { prod: 'error' } } } });
+    const raised = RulePack.check(manifests, { profile: 'prod', config: { severity: { 'no-plain-secret-data': { prod: 'error' } } } });
     expect(raised.findings.filter((f) => f.ruleId === 'no-plain-secret-data').map((f) => f.severity)).toEqual(['error']);
     expect(raised.passed).toBe(false);
     // AND a Secret without values (a name reference for a controller) is fine

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import * as path from 'path';
-import { applyRuleConfig, checkManifests, DEFAULT_RULES, KubeObject } from '../../lib/rules';
+import { KubeObject, RulePack } from '../../lib/rules';
 import { skipOnWindows } from '../../lib/rules/_helpers';
 import { loadFixture } from './_load';
 
@@ -30,7 +30,7 @@ function app(objects: Json[]): Json {
 }
 /** The messages of one rule's findings, at any severity. */
 function hits(objects: KubeObject[], ruleId: string): string[] {
-  return checkManifests(objects).findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+  return RulePack.check(objects).findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
 }
 /** Applies `change` to a fresh hardened web app and returns the rule's messages. */
 function after(ruleId: string, change: (objects: Json[]) => void, base: () => Json[] = web): string[] {
@@ -40,8 +40,8 @@ function after(ruleId: string, change: (objects: Json[]) => void, base: () => Js
 }
 
 test('the hardened base passes every rule', () => {
-  expect(checkManifests(web()).findings).toEqual([]);
-  expect(checkManifests(statefulSet()).findings).toEqual([]);
+  expect(RulePack.check(web()).findings).toEqual([]);
+  expect(RulePack.check(statefulSet()).findings).toEqual([]);
 });
 
 describe('PSS restricted v1.28 "Running as Non-root user": runAsUser 0 is refused at any level', () => {
@@ -94,7 +94,7 @@ describe('PSS baseline v1.28 "SELinux": type, user and role read at the pod and 
     const objects = web();
     pod(objects).securityContext.seLinuxOptions = { user: '' };
     app(objects).securityContext.seLinuxOptions = { role: '' };
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}: ${f.message}`)).toEqual([
       'selinux-empty-user-role warning: pod sets an empty SELinux user',
       "selinux-empty-user-role warning: container 'app' sets an empty SELinux role",
@@ -137,7 +137,7 @@ describe('PSS restricted and baseline v1.28 "Seccomp": container type wins when 
 
 describe('PSS restricted v1.28 and spec.os.name: windows: "Privilege Escalation", "Seccomp" and "Capabilities" skip Windows pods', () => {
   /** Every finding of the rule as `message <- checks`, the checks that report it. */
-  const reported = (objects: KubeObject[], ruleId: string) => checkManifests(objects).findings.filter((f) => f.ruleId === ruleId)
+  const reported = (objects: KubeObject[], ruleId: string) => RulePack.check(objects).findings.filter((f) => f.ruleId === ruleId)
     .map((f) => `${f.message} <- ${(f.checks ?? f.sources.map((x) => `${x.tool}:${x.check}`)).join(', ')}`);
   const os = (name: string | undefined) => (o: Json[]) => { if (name !== undefined) pod(o).os = { name }; };
   const change = (name: string | undefined, more: (o: Json[]) => void) => (o: Json[]) => { os(name)(o); more(o); };
@@ -190,7 +190,7 @@ describe('PSS restricted v1.28 and spec.os.name: windows: "Privilege Escalation"
     const only = [{ tool: 'pss-restricted', check: 'Seccomp' }];
     const of = (name: string | undefined) => { const o = web(); os(name)(o); return ofKind(o, 'Deployment'); };
     for (const [name, kept] of [['windows', 0], ['linux', 1], ['Windows', 1], [undefined, 1]] as const) {
-      expect(skipOnWindows(only, 'pss-restricted:Seccomp', [{ object: of(name), message: 'm' }])).toHaveLength(kept);
+      expect(skipOnWindows(only, 'pss-restricted:Seccomp', [{ kubeObject: of(name), message: 'm' }])).toHaveLength(kept);
     }
   });
 });
@@ -264,7 +264,7 @@ describe('Polaris c0e23a2 sensitiveContainerEnvVar / sensitiveConfigmapContent a
   test('names only the library takes for secrets are its opinion: secret-looking-values, a warning', () => {
     const objects = web();
     app(objects).env = [{ name: 'STRIPE_API_KEY', value: 'abc' }];
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['secret-looking-values warning']);
   });
 });
@@ -385,7 +385,7 @@ describe('kube-linter 8d68919 invalid-target-ports: every Service, with a select
   test("a valid name the pods do not declare is the library's opinion, not kube-linter's check", () => {
     const objects = web();
     ofKind(objects, 'Service').spec.ports[0].targetPort = 'metrics';
-    expect(checkManifests(objects).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['service-target-port-declared warning']);
+    expect(RulePack.check(objects).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['service-target-port-declared warning']);
   });
 });
 
@@ -411,7 +411,7 @@ describe('kube-linter 8d68919 pdb-unhealthy-pod-eviction-policy asks only that t
     const objects = web();
     const spec = ofKind(objects, 'PodDisruptionBudget').spec;
     if (policy === undefined) delete spec.unhealthyPodEvictionPolicy; else spec.unhealthyPodEvictionPolicy = policy;
-    expect(checkManifests(objects).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(expected);
+    expect(RulePack.check(objects).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(expected);
   });
 });
 
@@ -423,7 +423,7 @@ describe("exemptions as each tool reads its own annotation, never widened to a s
     delete app(objects).resources.requests.cpu;
     delete app(objects).resources.limits.memory;
     annotate(objects, { 'polaris.fairwinds.com/cpuRequestsMissing-exempt': 'true' });
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     expect(report.findings.map((f) => f.message)).toEqual(["container 'app' does not set resources limits.memory"]);
     expect(report.exemptions.map((e) => e.suppressed)).toEqual([["container 'app' does not set resources requests.cpu"]]);
   });
@@ -433,7 +433,7 @@ describe("exemptions as each tool reads its own annotation, never widened to a s
     delete app(objects).resources.limits['ephemeral-storage'];
     delete app(objects).resources.limits.cpu;
     annotate(objects, { 'kube-score/ignore': 'container-resources' });
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     expect(report.findings).toEqual([]);
     expect(report.exemptions.map((e) => e.ruleId).sort()).toEqual(['container-ephemeral-storage', 'cpu-limits']);
   });
@@ -442,7 +442,7 @@ describe("exemptions as each tool reads its own annotation, never widened to a s
     const objects = web();
     delete app(objects).resources.requests.memory;
     annotate(objects, { 'kube-score/ignore': 'container-ephemeral-storage-request-and-limit' });
-    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['container-resources']);
+    expect(RulePack.check(objects).findings.map((f) => f.ruleId)).toEqual(['container-resources']);
   });
 
   test('ignore-check.kube-linter.io/host-network exempts hostNetwork only, not hostPID', () => {
@@ -450,21 +450,21 @@ describe("exemptions as each tool reads its own annotation, never widened to a s
     pod(objects).hostNetwork = true;
     pod(objects).hostPID = true;
     annotate(objects, { 'ignore-check.kube-linter.io/host-network': 'CNI agent' });
-    expect(checkManifests(objects).findings.map((f) => f.message)).toEqual(['pod sets hostPID: true']);
+    expect(RulePack.check(objects).findings.map((f) => f.message)).toEqual(['pod sets hostPID: true']);
   });
 
   test('ignore-check.kube-linter.io/drop-net-raw-capability does not exempt a container that drops NET_RAW but not ALL (Polaris and PSS still ask)', () => {
     const objects = web();
     app(objects).securityContext.capabilities.drop = ['NET_RAW'];
     annotate(objects, { 'ignore-check.kube-linter.io/drop-net-raw-capability': 'vendor image' });
-    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['drop-all-capabilities']);
+    expect(RulePack.check(objects).findings.map((f) => f.ruleId)).toEqual(['drop-all-capabilities']);
   });
 
   test('the tool-wide forms need a written reason like every other exemption', () => {
     const objects = web();
     pod(objects).hostIPC = true;
     ofKind(objects, 'Deployment').metadata.annotations = { 'polaris.fairwinds.com/exempt': 'true', 'kube-linter.io/ignore-all': '' };
-    expect(checkManifests(objects).findings.map((f) => f.message)).toEqual([
+    expect(RulePack.check(objects).findings.map((f) => f.message)).toEqual([
       "annotation 'polaris.fairwinds.com/exempt' exempts every check of its tool without a reason; add production.platform.io/exemption-reason",
       "annotation 'kube-linter.io/ignore-all' exempts every check of its tool without a reason; add production.platform.io/exemption-reason",
     ]);
@@ -475,7 +475,7 @@ describe("exemptions as each tool reads its own annotation, never widened to a s
     pod(objects).hostIPC = true; // Polaris hostIPCSet
     delete app(objects).resources.limits['ephemeral-storage']; // kube-score only
     annotate(objects, { 'polaris.fairwinds.com/exempt': 'true' });
-    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['container-ephemeral-storage']);
+    expect(RulePack.check(objects).findings.map((f) => f.ruleId)).toEqual(['container-ephemeral-storage']);
   });
 });
 
@@ -487,7 +487,7 @@ describe('kube-score kube-score/enable (scorecard/enabled.go at 9749393): an opt
     delete pod(o).securityContext.seccompProfile;
     ofKind(o, 'Deployment').metadata.annotations = { 'production.platform.io/exemption-reason': 'SEC-3', ...deployment };
     ofKind(o, 'Deployment').spec.template.metadata.annotations = template;
-    const report = checkManifests(o);
+    const report = RulePack.check(o);
     return {
       checks: report.findings.filter((f) => f.ruleId === 'seccomp-profile').map((f) => f.checks),
       exemptedBy: report.exemptions.filter((e) => e.ruleId === 'seccomp-profile').map((e) => e.annotation),
@@ -527,9 +527,9 @@ describe('kube-score kube-score/enable (scorecard/enabled.go at 9749393): an opt
     const objects = web();
     delete app(objects).resources.limits['ephemeral-storage'];
     ofKind(objects, 'Deployment').metadata.annotations = { 'production.platform.io/exemption-reason': 'SEC-3', 'kube-score/ignore': 'container-ephemeral-storage-request-and-limit' };
-    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual([]);
+    expect(RulePack.check(objects).findings.map((f) => f.ruleId)).toEqual([]);
     ofKind(objects, 'Deployment').spec.template.metadata.annotations = { 'kube-score/enable': 'container-ephemeral-storage-request-and-limit' };
-    expect(checkManifests(objects).findings.map((f) => f.ruleId)).toEqual(['container-ephemeral-storage']);
+    expect(RulePack.check(objects).findings.map((f) => f.ruleId)).toEqual(['container-ephemeral-storage']);
   });
 
   test('kube-score/optional, the name of older kube-score releases, enables nothing', () => {
@@ -547,15 +547,15 @@ describe('duplicate-object: the same object twice is an error in every profile',
     const objects = web();
     change(objects);
     for (const profile of ['dev', 'staging', 'prod'] as const) {
-      const found = checkManifests(objects, { profile }).findings.filter((f) => f.ruleId === 'duplicate-object');
+      const found = RulePack.check(objects, { profile }).findings.filter((f) => f.ruleId === 'duplicate-object');
       expect(found.map((f) => f.severity)).toEqual(new Array(count).fill('error'));
     }
   });
 });
 
-describe('rule configuration (applyRuleConfig, shared by the four entry points)', () => {
+describe('rule configuration (RulePack.applyConfig, shared by the four entry points)', () => {
   test('reports every problem at once, each naming the key, the value and the fix', () => {
-    expect(() => applyRuleConfig(DEFAULT_RULES, {
+    expect(() => RulePack.applyConfig(RulePack.DEFAULT_RULES, {
       severity: { 'host-port': { prod: 'error' }, 'cpu-limits': { prod: 'fatal' as never, qa: 'off' } as never },
       disabled: { 'priority-class': ' ' },
       customRules: ['./does-not-exist.js'],
@@ -571,13 +571,13 @@ describe('rule configuration (applyRuleConfig, shared by the four entry points)'
   });
 
   test('overrides only the profiles it names and drops the disabled rules', () => {
-    const { rules, disabled } = applyRuleConfig(DEFAULT_RULES, {
+    const { rules, disabled } = RulePack.applyConfig(RulePack.DEFAULT_RULES, {
       severity: { 'recommended-labels': { prod: 'error' } }, disabled: { 'priority-class': 'no priority classes on this cluster' },
     });
     expect(rules.find((r) => r.id === 'recommended-labels')!.severity).toEqual({ dev: 'warning', staging: 'warning', prod: 'error' });
     expect(rules.map((r) => r.id)).not.toContain('priority-class');
     expect(disabled).toEqual([{ ruleId: 'priority-class', reason: 'no priority classes on this cluster' }]);
-    expect(rules).toHaveLength(DEFAULT_RULES.length - 1);
+    expect(rules).toHaveLength(RulePack.DEFAULT_RULES.length - 1);
   });
 });
 
@@ -592,16 +592,16 @@ describe('objects the pack cannot judge are findings of manifest-input, and the 
     // GIVEN the hardened app and one object the pack cannot judge
     const objects = [...web(), object as KubeObject];
     // WHEN checked
-    const report = checkManifests(objects);
+    const report = RulePack.check(objects);
     // THEN that object is one manifest-input error, and nothing else is reported (the app was judged and is clean)
     expect(report.findings.map((f) => `${f.ruleId} ${f.severity}: ${f.message}`)).toEqual([`manifest-input error: ${message}`]);
     expect(report.objectCount).toBe(objects.length);
   });
 
   test('an object named only by generateName is judged', () => {
-    const report = checkManifests([...web(), { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'migrate-', namespace: 'shop' }, spec: {} } as KubeObject]);
+    const report = RulePack.check([...web(), { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'migrate-', namespace: 'shop' }, spec: {} } as KubeObject]);
     expect(report.findings.map((f) => f.ruleId)).not.toContain('manifest-input');
-    expect(report.findings.map((f) => f.object.name)).toContain('migrate-*');
+    expect(report.findings.map((f) => f.objectRef.name)).toContain('migrate-*');
   });
 });
 
@@ -661,7 +661,7 @@ describe('robustness: any JSON in any field never aborts the run', () => {
 
   test('checkManifests judges or reports every object, in every profile, without throwing', () => {
     fc.assert(fc.property(fc.array(object, { maxLength: 6 }), fc.constantFrom('dev', 'staging', 'prod'), (objects, profile) => {
-      const report = checkManifests(objects as KubeObject[], { profile: profile as 'dev' | 'staging' | 'prod' });
+      const report = RulePack.check(objects as KubeObject[], { profile: profile as 'dev' | 'staging' | 'prod' });
       expect(report.objectCount).toBe(objects.length);
     }), { seed: 10, numRuns: 300 });
   });

@@ -1,8 +1,6 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import {
-  AppProbe, BackupFrequency, BackupPolicy, ProductionNamespace, ProductionStatefulApp, Profile, checkManifests, formatFinding,
-} from '../../lib';
+import { AppProbe, BackupFrequency, BackupPolicy, ProductionNamespace, ProductionStatefulApp, Profile, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -47,7 +45,7 @@ describe('BackupPolicy', () => {
     expect(schedule.metadata.labels).toMatchObject({ 'backup.platform.io/policy': 'shop-orders-db-daily', 'backup.platform.io/kind': 'schedule' });
     expect(policy.ttl.toDays()).toBe(30);
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('the label selector matches every object of the app, its claim templates included', () => {
@@ -76,9 +74,9 @@ describe('BackupPolicy', () => {
 
   test('a namespace policy, hourly and weekly schedules, a storage location', () => {
     const chart = chartFor(Profile.PROD);
-    const hourly = new BackupPolicy(chart, 'Hourly', { namespace: 'shop', frequency: BackupFrequency.HOURLY, storageLocation: 'eu-backups',
+    const hourly = new BackupPolicy(chart, 'Hourly', { namespaceName: 'shop', frequency: BackupFrequency.HOURLY, storageLocation: 'eu-backups',
       ttl: Duration.hours(48) });
-    const weekly = new BackupPolicy(chart, 'Weekly', { namespace: 'shop', frequency: BackupFrequency.WEEKLY });
+    const weekly = new BackupPolicy(chart, 'Weekly', { namespaceName: 'shop', frequency: BackupFrequency.WEEKLY });
     expect(hourly.name).toBe('shop-all-hourly');
     expect(hourly.schedule).toMatch(/^CRON_TZ=UTC \d{1,2} \* \* \* \*$/);
     expect(weekly.schedule).toMatch(/^CRON_TZ=UTC \d{1,2} [0-4] \* \* [0-6]$/);
@@ -91,8 +89,8 @@ describe('BackupPolicy', () => {
   test('property: the schedule is a function of the name, in the night window; a long name is cut to 63 characters', () => {
     fc.assert(fc.property(fc.stringMatching(/^[a-z]([a-z0-9-]{0,60}[a-z0-9])?$/), (ns) => {
       // GIVEN two policies for the same namespace in two apps
-      const a = new BackupPolicy(chartFor(Profile.PROD), 'P', { namespace: ns });
-      const b = new BackupPolicy(chartFor(Profile.PROD), 'P', { namespace: ns });
+      const a = new BackupPolicy(chartFor(Profile.PROD), 'P', { namespaceName: ns });
+      const b = new BackupPolicy(chartFor(Profile.PROD), 'P', { namespaceName: ns });
       // THEN they get the same time, a valid minute and a night hour, and a name that is a DNS label
       expect(a.schedule).toBe(b.schedule);
       const [, minute, hour] = a.schedule.split(' ');
@@ -106,21 +104,21 @@ describe('BackupPolicy', () => {
 
   test('throws for a schedule without retention, and a retention under an hour', () => {
     const chart = chartFor(Profile.PROD);
-    expect(errorOf(() => new BackupPolicy(chart, 'A', { namespace: 'shop', ttl: Duration.seconds(0) })))
+    expect(errorOf(() => new BackupPolicy(chart, 'A', { namespaceName: 'shop', ttl: Duration.seconds(0) })))
       .toContain("'ttl' (\"0s\") is shorter than 3600s: backups would expire before anyone could restore from them");
-    expect(errorOf(() => new BackupPolicy(chart, 'B', { namespace: 'shop', ttl: Duration.minutes(30) })))
+    expect(errorOf(() => new BackupPolicy(chart, 'B', { namespaceName: 'shop', ttl: Duration.minutes(30) })))
       .toContain("'ttl' (\"1800s\") is shorter than 3600s: backups would expire before anyone could restore from them");
   });
 
   test('throws for a TTL that is not whole seconds (what Velero cannot parse back)', () => {
-    expect(errorOf(() => new BackupPolicy(chartFor(Profile.PROD), 'A', { namespace: 'shop', ttl: Duration.millis(3_600_500) })))
+    expect(errorOf(() => new BackupPolicy(chartFor(Profile.PROD), 'A', { namespaceName: 'shop', ttl: Duration.millis(3_600_500) })))
       .toContain("'ttl' (\"3600.5s\") is not a whole number of seconds");
   });
 
   test('throws when neither or both of app and namespace are given, and for an app without a namespace', () => {
     const { chart, db } = shop();
-    expect(errorOf(() => new BackupPolicy(chart, 'A', {}))).toContain("'app' (not set) and 'namespace' are both unset, so nothing is backed up");
-    expect(errorOf(() => new BackupPolicy(chart, 'B', { app: db, namespace: 'shop' }))).toContain("'namespace' (\"shop\") is set together with 'app'");
+    expect(errorOf(() => new BackupPolicy(chart, 'A', {}))).toContain("'app' (not set) and 'namespaceName' are both unset, so nothing is backed up");
+    expect(errorOf(() => new BackupPolicy(chart, 'B', { app: db, namespaceName: 'shop' }))).toContain("'namespaceName' (\"shop\") is set together with 'app'");
     const bare = chartFor(Profile.PROD);
     const orphan = new ProductionStatefulApp(bare, 'Db', { image: 'registry.example.com/pg:16.4', port: 5432, readiness: AppProbe.exec(['pg_isready']),
       liveness: AppProbe.tcpSocket(), volumeClaims: [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(1), storageClassName: 'ssd' }] });
@@ -128,7 +126,7 @@ describe('BackupPolicy', () => {
   });
 
   test('throws in prod when snapshot data stays on the cluster\'s storage', () => {
-    expect(errorOf(() => new BackupPolicy(chartFor(Profile.PROD), 'A', { namespace: 'shop', snapshotMoveData: false })))
+    expect(errorOf(() => new BackupPolicy(chartFor(Profile.PROD), 'A', { namespaceName: 'shop', snapshotMoveData: false })))
       .toContain("'snapshotMoveData' (false) keeps snapshots on the volume's own storage");
   });
 });

@@ -1,8 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import {
-  AppProbe, ExternalSecretRef, ProductionApp, ProductionNamespace, ProductionSecretStore, Profile, SecretStoreProvider, SecretStoreReference,
-  checkManifests, formatFinding,
-} from '../../lib';
+import { AppProbe, ExternalSecretRef, ProductionApp, ProductionNamespace, ProductionSecretStore, Profile, SecretStoreProvider, SecretStoreReference, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -33,7 +30,7 @@ describe('ExternalSecretRef', () => {
     expect(ref.secret.name).toBe('orders-db');
     expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('is usable wherever an app takes env from a Secret', () => {
@@ -50,7 +47,7 @@ describe('ExternalSecretRef', () => {
 
   test('extract, a type, labels, a refresh interval and backups opted in', () => {
     const chart = chartFor(Profile.PROD);
-    new ExternalSecretRef(chart, 'Pull', { store: SecretStoreReference.named('aws'), extract: [{ key: 'registry' }], type: 'kubernetes.io/dockerconfigjson',
+    new ExternalSecretRef(chart, 'Pull', { store: SecretStoreReference.named('aws'), extract: [{ key: 'registry' }], secretType: 'kubernetes.io/dockerconfigjson',
       refreshInterval: Duration.minutes(15), excludeFromBackup: false, labels: { 'app.kubernetes.io/instance': 'api' } });
     const es = one(Testing.synth(chart), 'ExternalSecret');
     expect(es.spec.dataFrom).toEqual([{ extract: { key: 'registry', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } }]);

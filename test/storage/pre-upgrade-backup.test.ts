@@ -3,10 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import {
-  AppProbe, BackupPolicy, KubernetesApiServer, PreUpgradeBackup, PreUpgradeBackupMode, PreUpgradeBackupProps, ProductionNamespace,
-  ProductionStatefulApp, Profile, checkManifests, formatFinding,
-} from '../../lib';
+import { AppProbe, BackupPolicy, KubernetesApiServer, PreUpgradeBackup, PreUpgradeBackupMode, PreUpgradeBackupProps, ProductionNamespace, ProductionStatefulApp, Profile, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, ofKind, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -54,7 +51,7 @@ describe('PreUpgradeBackup (Argo CD, the default)', () => {
 
   test('valid against the Velero v1.18.1 CRD, no rule-pack finding, byte-identical re-synth', () => {
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
     expect(JSON.stringify(synthWith({}).manifests)).toBe(JSON.stringify(manifests));
   });
 
@@ -146,7 +143,7 @@ describe('PreUpgradeBackup (Helm Job)', () => {
 
   test('valid against the schemas, no rule-pack finding in prod', () => {
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ProductionNamespace, ProductionSecretStore, Profile, SecretStoreProvider, checkManifests, formatFinding } from '../../lib';
+import { ProductionNamespace, ProductionSecretStore, Profile, SecretStoreProvider, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -27,7 +27,7 @@ describe('ProductionSecretStore', () => {
       expect(JSON.stringify(m)).not.toMatch(/secretRef|accessKey/);
     }
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('Parameter Store and an assumed role', () => {

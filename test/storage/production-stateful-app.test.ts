@@ -1,10 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import {
-  AppProbe, CertManagerIssuer, ClaimRetentionPolicy, ProductionIngress, TlsCertificate, HookErrorMode, ProductionApp, ProductionNamespace, ProductionStatefulApp, ProductionStatefulAppProps,
-  ProductionStorageClass, Profile, StorageDriver, checkManifests, collectWarnings, formatFinding,
-} from '../../lib';
+import { AppProbe, CertManagerIssuer, ClaimRetentionPolicy, ProductionIngress, TlsCertificate, HookErrorMode, ProductionApp, ProductionNamespace, ProductionStatefulApp, ProductionStatefulAppProps, ProductionStorageClass, Profile, StorageDriver, RulePack, Warnings } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -43,8 +40,8 @@ describe('ProductionStatefulApp defaults (prod)', () => {
 
   test('every object is valid against the Kubernetes 1.28 schema and has no rule-pack finding in prod', () => {
     expectValidManifests(manifests);
-    const report = checkManifests(manifests, { profile: 'prod' });
-    expect(report.findings.map(formatFinding)).toEqual([]);
+    const report = RulePack.check(manifests, { profile: 'prod' });
+    expect(report.findings.map(RulePack.formatFinding)).toEqual([]);
     expect(report.exemptions).toEqual([]);
   });
 
@@ -128,7 +125,7 @@ describe('ProductionStatefulApp options', () => {
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
     expect(pod.topologySpreadConstraints[0].whenUnsatisfiable).toBe('DoNotSchedule');
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('Parallel, a partition and a ProductionStorageClass pass through', () => {
@@ -156,7 +153,7 @@ describe('ProductionStatefulApp options', () => {
     expect(claims[0].metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     expect(one(manifests, 'StatefulSet').spec.volumeClaimTemplates[0].spec.dataSourceRef).toBeUndefined();
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('backup hooks and file-system backup become Velero pod annotations, commands as JSON arrays', () => {
@@ -187,7 +184,7 @@ describe('ProductionStatefulApp options', () => {
     const { app, manifests } = synth({}, Profile.DEV);
     expect(app.replicas).toBe(1);
     expect(one(manifests, 'StatefulSet').metadata.annotations['production.platform.io/exempt-deployment-replicas']).toMatch(/dev profile/);
-    expect(checkManifests(manifests, { profile: 'dev' }).findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(RulePack.check(manifests, { profile: 'dev' }).findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
   test('joins network pairing like any hardened workload', () => {
@@ -199,7 +196,7 @@ describe('ProductionStatefulApp options', () => {
     const manifests = Testing.synth(chart);
     const dbPolicy = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === db.name);
     expect(JSON.stringify(dbPolicy.spec.ingress)).toContain(JSON.stringify(api.podSelector));
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('takes ingress routes like any hardened workload: the Ingress targets the headless Service, with no finding', () => {
@@ -210,9 +207,9 @@ describe('ProductionStatefulApp options', () => {
     ingress.addRoute('search.example.com', '/', search);
     const manifests = Testing.synth(chart);
     const backend = one(manifests, 'Ingress').spec.rules[0].http.paths[0].backend.service;
-    expect(backend).toEqual({ name: search.service.name, port: { number: 9200 } });
+    expect(backend).toEqual({ name: search.service!.name, port: { number: 9200 } });
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('escape hatches: the exposed StatefulSet, JSON patches and findChild', () => {
@@ -278,7 +275,7 @@ describe('ProductionStatefulApp bad input', () => {
         expect(errorOf(make)).toContain("'whenDeleted' (\"Delete\") deletes the claims with the StatefulSet, and the StorageClass of 'volumeClaims[0]'");
       } else {
         make();
-        expect(collectWarnings(chart).join('\n')).toContain('one prune destroys the data');
+        expect(Warnings.collect(chart).join('\n')).toContain('one prune destroys the data');
       }
     }
   });
@@ -334,7 +331,7 @@ describe('ProductionStatefulApp singleReplicaReason', () => {
       expect(app.singleReplicaReason).toBe(REASON);
       expect(sts.spec.replicas).toBe(1);
       expect(sts.metadata.annotations['production.platform.io/exempt-deployment-replicas']).toBe(REASON);
-      expect(checkManifests(manifests, { profile: 'prod' }).findings.map(formatFinding)).toEqual([]);
+      expect(RulePack.check(manifests, { profile: 'prod' }).findings.map(RulePack.formatFinding)).toEqual([]);
     }
   });
 

@@ -1,8 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import {
-  ProductionStorageClass, ProductionStorageClassProps, Profile, StorageDriver, checkManifests, formatFinding,
-} from '../../lib';
+import { ProductionStorageClass, ProductionStorageClassProps, Profile, StorageDriver, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -27,7 +25,7 @@ describe('ProductionStorageClass', () => {
     expect(sc.reclaimPolicy).toBe(kplus.PersistentVolumeReclaimPolicy.RETAIN);
     expect(sc.isDefault).toBe(false);
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('driver presets render every parameter as a string', () => {

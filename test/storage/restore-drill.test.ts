@@ -1,7 +1,5 @@
 import { Size, Testing } from 'cdk8s';
-import {
-  AppProbe, BackupPolicy, ProductionNamespace, ProductionStatefulApp, Profile, RestoreDrill, checkManifests, formatFinding,
-} from '../../lib';
+import { AppProbe, BackupPolicy, ProductionNamespace, ProductionStatefulApp, Profile, RestoreDrill, RulePack } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -42,7 +40,7 @@ describe('RestoreDrill', () => {
     expect(scratch.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.28',
       'backup.platform.io/kind': 'drill' });
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('a verification Job in the drill namespace, allowed to reach the restored pods on the given ports', () => {
@@ -57,7 +55,7 @@ describe('RestoreDrill', () => {
     expect(policyOfJob.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': db.name } } }],
       ports: [{ port: 5432, protocol: 'TCP' }] });
     expectValidManifests(manifests);
-    expect(checkManifests(manifests).findings.map(formatFinding)).toEqual([]);
+    expect(RulePack.check(manifests).findings.map(RulePack.formatFinding)).toEqual([]);
   });
 
   test('inside the app\'s ProductionNamespace, the check still lands in the drill namespace', () => {

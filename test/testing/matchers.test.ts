@@ -102,6 +102,6 @@ describe('toPassRule', () => {
 describe('manifestsOf', () => {
   test('maps every chart object to its construct path', () => {
     const located = manifestsOf(plainChart());
-    expect(located.map((l) => [l.object.kind, l.constructPath])).toEqual([['Deployment', 'test/Web/Resource']]);
+    expect(located.map((l) => [l.kubeObject.kind, l.constructPath])).toEqual([['Deployment', 'test/Web/Resource']]);
   });
 });

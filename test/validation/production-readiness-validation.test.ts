@@ -50,7 +50,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('ProductionReadinessValidation', () => {
   test('passes good manifests and submits success with a summary', async () => {
     const { context, violations, submitted, logs, stdout } = fakeContext([path.join(FIXTURES, 'good', 'hardened-web-app.yaml')]);
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     expect(violations).toEqual([]);
     expect(submitted).toEqual([{ status: 'success', metadata: { profile: 'prod', objects: '11', errors: '0', warnings: '0', exemptions: '0' } }]);
     // one line on stderr, nothing on stdout
@@ -105,7 +105,7 @@ describe('ProductionReadinessValidation', () => {
     }));
     const { context, violations, submitted } = fakeContext([path.join(good, 'web.k8s.yaml'), path.join(bad, 'jobs.k8s.yaml')]);
     // WHEN validated
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     // THEN only the bad app is reported, with its construct path
     expect(violations.map((v) => v.ruleName)).toEqual(['cronjob-deadline (error)']);
     expect(violations[0].violatingResources[0].locations[0]).toContain('[jobs/Nightly/Resource]');
@@ -118,7 +118,7 @@ describe('ProductionReadinessValidation', () => {
     docs.find((d) => d.kind === 'Deployment').metadata.annotations = { 'production.platform.io/exempt-host-ports': 'node-local agent' };
     fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
     const { context, submitted } = fakeContext([file]);
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     expect(submitted[0]).toEqual({ status: 'success', metadata: expect.objectContaining({ exemptions: '1: host-ports on Deployment bad-host-ports (node-local agent)' }) });
   });
 
@@ -128,7 +128,7 @@ describe('ProductionReadinessValidation', () => {
     fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {type: NodePort}\n---\njust: a config\n');
     const { context, violations, submitted } = fakeContext([file]);
     // WHEN validated
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     // THEN the document is a manifest-input error at line 6, and the Service was still judged
     expect(violations.map((v) => v.ruleName)).toEqual(['manifest-input (error)', 'service-type (error)']);
     expect(violations[0].violatingResources[0].locations[0]).toContain('(line 6)');
@@ -143,7 +143,7 @@ describe('ProductionReadinessValidation', () => {
     const rulesModule = path.join(tmp, 'no-nodeport-name.js');
     fs.writeFileSync(rulesModule, `module.exports = { rules: [{ id: 'service-name-suffix', description: 'Services end in -svc',
       sources: [{ tool: 'platform', check: 'service-name-suffix' }], severity: { dev: 'off', staging: 'warning', prod: 'warning' }, fix: 'Rename',
-      check: (ctx) => ctx.ofKind('Service').filter((s) => !s.metadata.name.endsWith('-svc')).map((s) => ({ object: s, message: 'is not named -svc' })) }] };\n`);
+      check: (ctx) => ctx.ofKind('Service').filter((s) => !s.metadata.name.endsWith('-svc')).map((s) => ({ kubeObject: s, message: 'is not named -svc' })) }] };\n`);
     const { context, violations, submitted, logs } = fakeContext([file]);
     const plugin = new ProductionReadinessValidation({
       rules: { disabled: { 'service-type': 'the edge proxy needs a node port (NET-4)' }, severity: { 'service-name-suffix': { prod: 'error' } }, customRules: [rulesModule] },
@@ -178,7 +178,7 @@ describe('ProductionReadinessValidation', () => {
     const log = jest.spyOn(context.logger, 'log').mockImplementation(() => undefined);
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     // WHEN the plugin validates
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     // THEN the report fails and its table names the rule and the construct
     expect(context.report.success).toBe(false);
     const text = context.report.toString();
@@ -216,7 +216,7 @@ describe('the report people read (issue 8)', () => {
     fs.writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
     const { context, violations } = fakeContext([file]);
     // WHEN validated
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     // THEN one violation, one resource, three locations
     expect(violations.map((v) => v.ruleName)).toEqual(['container-resources (error)']);
     expect(violations[0].violatingResources).toHaveLength(1);
@@ -246,7 +246,7 @@ describe('construct paths: every finding carries its own object\'s path, though 
     const cdk8sMetadata = record ? JSON.parse(fs.readFileSync(path.join(outdir, 'construct-metadata.json'), 'utf-8')).resources : {};
     const context = new ValidationContext(manifests, '@platform/cdk8s-production', '0.1.0', cdk8sMetadata);
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     return { outdir, context, cdk8sMetadata };
   }
 
@@ -287,7 +287,7 @@ describe('construct paths: every finding carries its own object\'s path, though 
     fs.writeFileSync(path.join(dir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: { 'bad-host-ports': { path: 'prod/Shop/Deployment/Resource' } } }));
     const { context, violations } = fakeContext([path.join(dir, 'app.k8s.yaml')]);
     // WHEN validated
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     // THEN the name map gives the path
     expect(violations[0].violatingResources[0].locations[0]).toMatch(/\[prod\/Shop\/Deployment\/Resource\]$/);
   });
@@ -299,7 +299,7 @@ describe('construct paths: every finding carries its own object\'s path, though 
     const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join(outdir, f));
     const { context, violations } = fakeContext(manifests, { web: { path: 'shop/Policy' } });
     // WHEN validated with cdk8s's name map only
-    await new ProductionReadinessValidation().validate(context);
+    await new ProductionReadinessValidation().validate(context as unknown as ValidationContextLike);
     // THEN no finding names a path, and cdk8s-cli is given names it cannot map to the wrong path
     const resources = violations.flatMap((v) => v.violatingResources);
     expect(resources.length).toBeGreaterThan(5);
