@@ -224,7 +224,7 @@ describe('ProductionGateway bad input', () => {
     ['no namespace anywhere', (c) => new ProductionGateway(c, 'Gw', { gatewayClassName: 'istio', listeners: [{ hostname: 'a.example.com', certificate: cert }] }),
       ['\'namespaceName\' (not set) is not set and no namespace is in force']],
     ['a data plane peer with bad labels', (c) => gatewayIn(c, { dataPlane: NetworkPeer.inNamespace('gw', { 'bad key!': 'x' }) }),
-      ['\'dataPlane(NetworkPeer.namespace).podLabels.bad key!\' ("bad key!") is not a valid label key']],
+      ['\'dataPlane(NetworkPeer.inNamespace).podLabels.bad key!\' ("bad key!") is not a valid label key']],
   ];
 
   test.each(cases)('throws on %s', (_name, build, expected) => {
