@@ -6,9 +6,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import type { ApiObject } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { HELM_WORKLOAD_KINDS } from './defaults';
+import type { PodMonitorProps } from '../../../imports/podmonitor-monitoring.coreos.com';
+import type { ServiceMonitorProps } from '../../../imports/servicemonitor-monitoring.coreos.com';
 import { CLUSTER_SCOPED_KINDS, whyUnjudgeable } from '../../internal/names';
 import { asArray, asObject, asStringMap, LabelSelector, mapSelectorMatches, selectorMatches } from '../../rules/context';
+import type { ObjectMetadata } from '../../workload/_metadata';
+import type { ResolvedAccess } from '../../workload/_resolve';
+import type { AppPort } from '../../workload/hardened-pod';
 
 /**
  * A problem with the rendered manifests, for the `manifests` (or `helm`) prop.
@@ -68,7 +75,7 @@ export function manifestFiles(manifestsPath: string): { files: string[]; problem
  *
  * @internal
  */
-export function documentProblems(file: string, display: string): ManifestProblem[] {
+export function documentProblems(file: string, display: string, seen: Set<string> = new Set()): ManifestProblem[] {
   const text = fs.readFileSync(file, 'utf-8');
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { version: '1.1', lineCounter });
@@ -98,6 +105,13 @@ export function documentProblems(file: string, display: string): ManifestProblem
       out.push({ where, problem: `is ${why.startsWith('not ') ? why : `not judgeable: ${why}`}`, fix: 'render the chart again; every document must be an object with apiVersion, kind and metadata.name' });
     } else if (typeof o.metadata?.name !== 'string') {
       out.push({ where, problem: 'has only metadata.generateName, which kubectl apply cannot use', fix: 'give the object a metadata.name in the chart\'s values or templates' });
+    } else {
+      const k = value as { apiVersion: string; kind: string; metadata: { name: string; namespace?: unknown } };
+      const key = `${k.apiVersion.includes('/') ? k.apiVersion.split('/')[0] : ''}/${k.kind}/${String(k.metadata.namespace ?? '')}/${k.metadata.name}`;
+      if (seen.has(key)) {
+        out.push({ where, problem: `defines ${k.kind} ${k.metadata.name} a second time, and kubectl apply keeps only the last one`, fix: 'remove one copy (a directory may hold two renderings of the chart)' });
+      }
+      seen.add(key);
     }
   }
   return out;
@@ -297,4 +311,27 @@ export function mountsToken(objects: PlainObject[], w: ChartWorkloadInfo): boole
  */
 export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED_KINDS.includes(kind);
+}
+
+/**
+ * What the release hands a chart workload when it creates it.
+ *
+ * @internal
+ */
+export interface ChartWorkloadSpec {
+  readonly resource: ApiObject;
+  readonly controllerKind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly ports: AppPort[];
+  readonly podSelector: { [key: string]: string };
+  readonly services: ApiObject[];
+  readonly metadata: ObjectMetadata;
+  readonly access: ResolvedAccess;
+  /** The disruption budget to add, if any. */
+  readonly disruptionBudget?: k8s.KubePodDisruptionBudgetProps;
+  /** The ServiceMonitor to add, if any. */
+  readonly serviceMonitor?: ServiceMonitorProps;
+  /** The PodMonitor to add, if any. */
+  readonly podMonitor?: PodMonitorProps;
 }

@@ -2,40 +2,16 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PodMonitor, PodMonitorProps } from '../../../imports/podmonitor-monitoring.coreos.com';
-import { ServiceMonitor, ServiceMonitorProps } from '../../../imports/servicemonitor-monitoring.coreos.com';
+import type { ChartWorkloadSpec } from './_chart';
+import { PodMonitor } from '../../../imports/podmonitor-monitoring.coreos.com';
+import { ServiceMonitor } from '../../../imports/servicemonitor-monitoring.coreos.com';
 import { PropErrors } from '../../internal/errors';
 import { checkPropTypes } from '../../internal/prop-types';
 import { Profile } from '../../profile';
-import type { ObjectMetadata } from '../../workload/_metadata';
 import { WorkloadNetworkPolicy, workloadPeer } from '../../workload/_network';
-import type { ResolvedAccess } from '../../workload/_resolve';
 import type { AppPort } from '../../workload/hardened-pod';
 import type { AppAllowOptions, IHardenedWorkload, WorkloadRuleOptions } from '../../workload/hardened-workload';
 import { INetworkPeer, NetworkPeer } from '../../workload/network-peer';
-
-/**
- * What the release hands a chart workload when it creates it.
- *
- * @internal
- */
-export interface ChartWorkloadSpec {
-  readonly resource: ApiObject;
-  readonly controllerKind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  readonly ports: AppPort[];
-  readonly podSelector: { [key: string]: string };
-  readonly services: ApiObject[];
-  readonly metadata: ObjectMetadata;
-  readonly access: ResolvedAccess;
-  /** The disruption budget to add, if any. */
-  readonly disruptionBudget?: k8s.KubePodDisruptionBudgetProps;
-  /** The ServiceMonitor to add, if any. */
-  readonly serviceMonitor?: ServiceMonitorProps;
-  /** The PodMonitor to add, if any. */
-  readonly podMonitor?: PodMonitorProps;
-}
 
 /**
  * One workload of a Helm chart (a Deployment, StatefulSet, DaemonSet, Job or CronJob found in its rendered

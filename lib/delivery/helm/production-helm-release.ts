@@ -271,6 +271,7 @@ export class ProductionHelmRelease extends Construct {
       'set \'manifests\' to the rendered file or directory, or \'helm\' to render the chart');
     errors.check(props.manifests !== undefined && props.helm !== undefined, 'helm', props.helm?.chart, 'is set together with \'manifests\'',
       'give one source of the chart: the rendered manifests, or helm to render them');
+    let helmPath: string | undefined;
     if (props.helm !== undefined) {
       errors.check(typeof props.helm.chart !== 'string' || props.helm.chart.trim() === '', 'helm.chart', props.helm.chart, 'is empty', 'name the chart, e.g. \'./charts/webshop\'');
       errors.enforce(props.helm.version === undefined && !isLocalChart(props.helm.chart), 'helm.version', undefined,
@@ -278,7 +279,8 @@ export class ProductionHelmRelease extends Construct {
       errors.check(props.helm.releaseName !== undefined && !(isDns1123Label(props.helm.releaseName) && props.helm.releaseName.length <= 53),
         'helm.releaseName', props.helm.releaseName, 'is not a Helm release name', 'use lowercase letters, digits and \'-\', at most 53 characters');
       const executable = props.helm.helmExecutable ?? 'helm';
-      errors.check(props.manifests === undefined && findExecutable(executable) === undefined, 'helm.helmExecutable', executable,
+      helmPath = findExecutable(executable);
+      errors.check(props.manifests === undefined && helmPath === undefined, 'helm.helmExecutable', executable,
         'is not an executable file, nor a command on the PATH', 'install helm, or render the chart once with `helm template` and give the output as \'manifests\'');
     }
     let files: string[] = [];
@@ -288,8 +290,9 @@ export class ProductionHelmRelease extends Construct {
       if (found.problem !== undefined) {
         errors.add('manifests', props.manifests, `(${found.problem.where}) ${found.problem.problem}`, found.problem.fix);
       }
+      const seen = new Set<string>();
       for (const file of files) {
-        for (const p of documentProblems(file, path.relative(process.cwd(), file) || file)) {
+        for (const p of documentProblems(file, path.relative(process.cwd(), file) || file, seen)) {
           errors.add('manifests', props.manifests, `${p.where} ${p.problem}`, p.fix);
         }
       }
@@ -300,7 +303,7 @@ export class ProductionHelmRelease extends Construct {
     if (props.helm !== undefined) {
       const helm = new Helm(this, 'Chart', {
         chart: props.helm.chart, repo: props.helm.repo, version: props.helm.version, releaseName: props.helm.releaseName,
-        namespace: this.namespaceName, values: props.helm.values, helmExecutable: props.helm.helmExecutable, helmFlags: props.helm.helmFlags,
+        namespace: this.namespaceName, values: props.helm.values, helmExecutable: helmPath, helmFlags: props.helm.helmFlags,
       });
       this.releaseName = helm.releaseName;
       includes.push(helm);
@@ -327,7 +330,6 @@ export class ProductionHelmRelease extends Construct {
       }
       return json;
     });
-    this.checkDuplicates(errors, plain);
     for (const o of this.objects) {
       for (const [key, value] of Object.entries(labels)) o.metadata.addLabel(key, value);
       o.metadata.addAnnotation(PROFILE_ANNOTATION, this.profile.name);
@@ -455,17 +457,6 @@ export class ProductionHelmRelease extends Construct {
       + errors.map((f) => `  - ${line(f)}`).join('\n')
       + '\nFix: change the chart\'s values and render it again, use a patch of the release (\'hardenSecurityContext\', \'workloads.<name>.resources\'), '
       + 'or record an exemption with its reason (\'exemptions\': [{ target: \'Kind/name\', ruleId: \'<rule>\', reason: \'<why>\' }])'];
-  }
-
-  /** Two chart objects with the same kind, namespace and name: Include cannot hold both, and apply would keep one. */
-  private checkDuplicates(errors: PropErrors, plain: PlainObject[]): void {
-    const seen = new Set<string>();
-    for (const o of plain) {
-      const key = `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-      errors.check(seen.has(key), 'manifests', `${o.kind}/${o.metadata.name}`, 'is defined twice in the chart, and kubectl apply keeps only the last one',
-        'remove one copy (a directory may hold two renderings of the chart)');
-      seen.add(key);
-    }
   }
 
   /** The options of each workload, by its info; unknown and ambiguous keys are errors. */
@@ -657,17 +648,17 @@ function portsOf(plain: PlainObject[], w: ChartWorkloadInfo): AppPort[] {
 }
 
 /** A kplus.ContainerResources as a container's `resources`, with the request-above-limit problems recorded. */
-function renderResources(errors: PropErrors, at: string, r: kplus.ContainerResources): k8s.ResourceRequirements {
-  const requests: { [key: string]: k8s.Quantity } = {};
-  const limits: { [key: string]: k8s.Quantity } = {};
-  if (r.cpu?.request) requests.cpu = k8s.Quantity.fromString(r.cpu.request.amount);
-  if (r.cpu?.limit) limits.cpu = k8s.Quantity.fromString(r.cpu.limit.amount);
+function renderResources(errors: PropErrors, at: string, r: kplus.ContainerResources): { requests?: { [key: string]: string }; limits?: { [key: string]: string } } {
+  const requests: { [key: string]: string } = {};
+  const limits: { [key: string]: string } = {};
+  if (r.cpu?.request) requests.cpu = r.cpu.request.amount;
+  if (r.cpu?.limit) limits.cpu = r.cpu.limit.amount;
   const sizes: [string, kplus.MemoryResources | kplus.EphemeralStorageResources | undefined][] = [['memory', r.memory], ['ephemeral-storage', r.ephemeralStorage]];
   for (const [key, size] of sizes) {
     const request = size?.request?.toMebibytes();
     const limit = size?.limit?.toMebibytes();
-    if (request !== undefined) requests[key] = k8s.Quantity.fromString(`${request}Mi`);
-    if (limit !== undefined) limits[key] = k8s.Quantity.fromString(`${limit}Mi`);
+    if (request !== undefined) requests[key] = `${request}Mi`;
+    if (limit !== undefined) limits[key] = `${limit}Mi`;
     errors.check(request !== undefined && limit !== undefined && request > limit, `${at}.${key === 'memory' ? 'memory' : 'ephemeralStorage'}`,
       `${request}Mi > ${limit}Mi`, 'asks for more than its limit', 'make the request at most the limit');
   }
