@@ -26,8 +26,9 @@ import { INetworkPeer, NetworkPeer } from '../../workload/network-peer';
  * Created by `ProductionHelmRelease`; get one with `release.workload('name')`.
  *
  * @example
- * const web = release.workload('webshop-web');
- * web.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), { ports: [8080] });
+ * const release = new ProductionHelmRelease(shop, 'Catalog', { manifests: 'examples/helm-chart/rendered' });
+ * const catalogApi = release.workload('catalog-api');
+ * catalogApi.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), { ports: [8080] });
  */
 export class HelmChartWorkload extends Construct implements IHardenedWorkload {
   /**

@@ -227,8 +227,8 @@ export interface ProductionHelmReleaseProps {
  * (change the chart's values and render again, use a typed patch, or record an exemption with its reason).
  *
  * @example
- * const release = new ProductionHelmRelease(shop, 'Webshop', { manifests: 'charts/webshop/rendered.yaml', stack });
- * release.workload('webshop-web').allowFrom(NetworkPeer.namespace('ingress-nginx'), { ports: [8080] });
+ * const catalog = new ProductionHelmRelease(shop, 'Catalog', { manifests: 'examples/helm-chart/rendered' });
+ * web.connectsTo(catalog.workload('catalog-api'));
  */
 export class ProductionHelmRelease extends Construct {
   /** The profile in force. */
