@@ -56,7 +56,7 @@ export class HelmChartWorkload extends Construct implements IHardenedWorkload {
    */
   public readonly ports: AppPort[];
   /** The labels that select the workload's pods (its `spec.selector.matchLabels`; a job's pod template labels). */
-  public readonly podSelector: Record<string, string>;
+  public readonly podSelector: { [key: string]: string };
   /** Always undefined: the chart's Services are plain objects, see `chartServices`. */
   public readonly service?: kplus.Service;
   /** The Services of the chart that select the workload's pods. */

@@ -163,7 +163,7 @@ export interface ProductionHelmReleaseProps {
   readonly helm?: HelmTemplateOptions;
   /**
    * The namespace of every namespaced chart object that has none (helm template writes none unless the chart does).
-   * Objects that name their own namespace keep it.
+   * Objects that name a namespace other than the enclosing chart's keep it; cluster-scoped objects get none.
    *
    * @default - the enclosing ProductionNamespace's, else the chart's namespace
    */
@@ -324,7 +324,9 @@ export class ProductionHelmRelease extends Construct {
         }
         return { ...json, metadata: { ...json.metadata, namespace: undefined } };
       }
-      if (json.metadata.namespace === undefined && this.namespaceName !== undefined) {
+      // cdk8s gives an object without a namespace the chart's; one that names another namespace keeps it
+      const inherited = json.metadata.namespace === undefined || json.metadata.namespace === o.chart.namespace;
+      if (inherited && this.namespaceName !== undefined && json.metadata.namespace !== this.namespaceName) {
         o.addJsonPatch(JsonPatch.add('/metadata/namespace', this.namespaceName));
         return { ...json, metadata: { ...json.metadata, namespace: this.namespaceName } };
       }
@@ -429,12 +431,26 @@ export class ProductionHelmRelease extends Construct {
   }
 
   /**
-   * Runs the rule pack on the chart's objects and the additions, as they synthesize now, in the release's profile.
+   * Runs the rule pack on the chart's objects and the additions, as they synthesize now, in the release's profile:
+   * the findings and exemptions of the release's own objects, judged among every object of the app (so that a
+   * ServiceAccount or a NetworkPolicy defined elsewhere in the app counts).
    */
   public check(): Report {
-    const objects = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))
+    const objects = this.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))
       .map((o) => ({ object: o.toJson(), constructPath: o.node.path }));
-    return checkManifests(objects, { profile: this.profile.name as 'dev' | 'staging' | 'prod' });
+    const full = checkManifests(objects, { profile: this.profile.name as 'dev' | 'staging' | 'prod' });
+    const ours = (constructPath: string | undefined) => constructPath !== undefined && constructPath.startsWith(`${this.node.path}/`);
+    const findings = full.findings.filter((f) => ours(f.constructPath));
+    const errorCount = findings.filter((f) => f.severity === 'error').length;
+    return {
+      ...full,
+      findings,
+      exemptions: full.exemptions.filter((e) => ours(e.constructPath)),
+      objectCount: objects.filter((o) => ours(o.constructPath)).length,
+      errorCount,
+      warningCount: findings.length - errorCount,
+      passed: errorCount === 0,
+    };
   }
 
   /** The validation: findings of severity error fail in staging and prod under ENFORCE; the rest are warnings. */

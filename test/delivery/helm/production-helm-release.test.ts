@@ -244,6 +244,36 @@ describe('ProductionHelmRelease on the hardened webshop chart', () => {
     expect(named(out, 'NetworkPolicy', 'legacy-api').metadata.labels['app.kubernetes.io/part-of']).toBe('legacy');
   });
 
+  test('namespaceName moves objects that inherit the chart namespace; an object that names another namespace keeps it', () => {
+    const file = tempYaml(`${deploymentYaml('api', { app: 'api' })}---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: elsewhere
+  namespace: monitoring
+data: {}
+`);
+    const chart = shopChart(Profile.DEV);
+    new ProductionHelmRelease(chart, 'Api', { manifests: file, namespaceName: 'catalog' });
+    const out = Testing.synth(chart);
+    expect(one(out, 'Deployment').metadata.namespace).toBe('catalog');
+    expect(one(out, 'NetworkPolicy').metadata.namespace).toBe('catalog');
+    expect(one(out, 'ConfigMap').metadata.namespace).toBe('monitoring');
+  });
+
+  test('the rule pack judges the release among the whole app: a ServiceAccount defined outside the chart counts', () => {
+    const withoutAccount = fs.readFileSync(WEBSHOP, 'utf8').split(/^---$/m).filter((d) => !d.includes('serviceaccount-web.yaml')).join('---');
+    const file = tempYaml(withoutAccount);
+    const alone = new ProductionHelmRelease(shopChart(), 'Webshop', { manifests: file, validation: HelmReleaseValidation.OFF });
+    expect(alone.check().findings.map((f) => `${f.ruleId} ${f.object.kind}/${f.object.name}`)).toEqual(['service-account-exists Deployment/webshop-web']);
+    const chart = shopChart();
+    new kplus.ServiceAccount(chart, 'Shared', { metadata: { name: 'webshop-web' }, automountToken: false });
+    const release = new ProductionHelmRelease(chart, 'Webshop', { manifests: file });
+    const report = release.check();
+    expect(report.findings).toEqual([]);
+    expect(report.objectCount).toBe(10);
+  });
+
   test('a chart that has a PodDisruptionBudget for the pods gets none added; a name clash gets a suffix', () => {
     const file = tempYaml(`${deploymentYaml('api', { app: 'api' })}---
 apiVersion: policy/v1
