@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   HelmReleaseValidation, NetworkPeer, ObservabilityStack, ProductionApp, ProductionHelmRelease, ProductionHelmReleaseProps, ProductionNamespace,
-  Profile, WARNING_METADATA, checkManifests,
+  Profile, WARNING_METADATA, WorkloadMonitoring, checkManifests,
 } from '../../../lib';
 import { errorOf } from '../../helpers/errors';
 import { ofKind, one } from '../../helpers/manifests';
@@ -202,6 +202,31 @@ describe('ProductionHelmRelease on the hardened webshop chart', () => {
     const bare = shopChart();
     new ProductionHelmRelease(bare, 'Api', { manifests: file, validation: HelmReleaseValidation.OFF });
     expect([...ofKind(Testing.synth(bare), 'PodMonitor'), ...ofKind(Testing.synth(bare), 'ServiceMonitor')]).toEqual([]);
+  });
+
+  test('WorkloadMonitoring takes a chart workload: a PodMonitor, pod-level alerts and the budget alert', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    const stack = new ObservabilityStack(platform, 'Observability', stackProps(platform));
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    Profile.use(chart, Profile.PROD);
+    const release = new ProductionHelmRelease(chart, 'Webshop', { manifests: WEBSHOP });
+    new WorkloadMonitoring(chart, 'WebMonitoring', { workload: release.workload('webshop-web'), stack, metrics: { port: 9090 } });
+    const out = Testing.synth(chart);
+    expect(one(out, 'PodMonitor').spec.selector).toEqual({ matchLabels: release.workload('webshop-web').podSelector });
+    const alerts = one(out, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
+    expect(alerts).toEqual(expect.arrayContaining(['WorkloadPodCrashLooping', 'WorkloadMemoryNearLimit', 'WorkloadPdbAtLimit', 'WorkloadTargetDown']));
+    expectValidManifests(out);
+    expect(checkManifests(out, { profile: 'prod' }).findings).toEqual([]);
+  });
+
+  test('additions: false leaves a workload as the chart wrote it, and resolves an overlap', () => {
+    const file = tempYaml(`${deploymentYaml('a', { app: 'x' })}---\n${deploymentYaml('b', { app: 'x' })}`);
+    const chart = shopChart(Profile.DEV);
+    const release = new ProductionHelmRelease(chart, 'Pair', { manifests: file, workloads: { b: { additions: false } } });
+    expect(release.workloads.map((w) => w.name)).toEqual(['a']);
+    expect(ofKind(Testing.synth(chart), 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['a']);
+    expect(errorOf(() => release.workload('b'))).toContain("'workload' (\"b\") is not a workload of the chart with additions");
   });
 
   test('a directory of rendered files (helm template --output-dir) is read in name order', () => {
