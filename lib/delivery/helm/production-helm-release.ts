@@ -600,9 +600,9 @@ export class ProductionHelmRelease extends Construct {
   }
 }
 
-/** Whether a chart reference is a local directory (a version pin does not apply to it). */
+/** Whether a chart reference is a local directory or archive (its version is whatever is on disk, so no pin applies). */
 function isLocalChart(chart: string): boolean {
-  return typeof chart === 'string' && (chart.startsWith('.') || chart.startsWith('/')) && !chart.startsWith('oci://');
+  return typeof chart === 'string' && !chart.includes('://') && (chart.startsWith('.') || chart.startsWith('/') || fs.existsSync(path.resolve(chart)));
 }
 
 /** The executable's path: `name` itself when it has a slash, else the first match on the PATH. */

@@ -479,8 +479,10 @@ describe('ProductionHelmRelease with the helm command', () => {
   test('helmExecutable names the script directly', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-helm-'));
     const script = fakeHelm(dir);
-    const release = new ProductionHelmRelease(shopChart(), 'Webshop', { helm: { chart: './charts/webshop', helmExecutable: script } });
+    // a chart folder on disk needs no version pin, even in prod
+    const release = new ProductionHelmRelease(shopChart(), 'Webshop', { helm: { chart: path.relative(process.cwd(), path.join(FIXTURES, 'webshop')), helmExecutable: script } });
     expect(release.objects).toHaveLength(7);
+    expect(fs.readFileSync(path.join(dir, 'args'), 'utf8')).not.toContain('--version');
   });
 });
 
