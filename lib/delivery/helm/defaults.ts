@@ -4,7 +4,7 @@
  * disruption budget's eviction policy) are the library's own, read from `lib/defaults.ts`, so a chart's pods end
  * up under the same floors as a ProductionApp's.
  */
-import { POD_IDENTITY, SECCOMP_PROFILE } from '../../defaults';
+import { POD_IDENTITY, SECCOMP_PROFILE, WRITABLE_PATHS, WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES } from '../../defaults';
 
 /**
  * The kinds whose pods the release wraps: each gets a NetworkPolicy, and the replicated ones a disruption budget.
@@ -71,3 +71,15 @@ export const HELM_CONTAINER_SECURITY_CONTEXT = {
  * @internal
  */
 export const HELM_MINIMUM_ID = POD_IDENTITY.minimumId;
+
+/**
+ * The writable emptyDir the `hardenSecurityContext` patch mounts in every container that does not mount the path
+ * already, since the root filesystem becomes read-only: the library's own writable paths and size.
+ *
+ * @internal
+ */
+export const HELM_WRITABLE_PATHS = WRITABLE_PATHS.map((mountPath, i) => ({
+  volume: `production-writable-${i}`,
+  mountPath,
+  sizeLimit: `${WRITABLE_PATH_SIZE_LIMIT_GIBIBYTES}Gi`,
+}));

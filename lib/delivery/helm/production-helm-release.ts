@@ -10,13 +10,13 @@ import {
 } from './_chart';
 import {
   HELM_CONTAINER_SECURITY_CONTEXT, HELM_DISRUPTION_BUDGET_KINDS, HELM_METRICS_PORT_NAMES, HELM_MINIMUM_ID, HELM_NAME_CLASH_SUFFIX,
-  HELM_POD_SECURITY_CONTEXT,
+  HELM_POD_SECURITY_CONTEXT, HELM_WRITABLE_PATHS,
 } from './defaults';
 import { HelmChartWorkload } from './helm-chart-workload';
 import { EXEMPTION_CHECKS, PDB_UNHEALTHY_POD_EVICTION_POLICY } from '../../defaults';
 import { _registerAppChecks } from '../../internal/app-checks';
 import { PropErrors } from '../../internal/errors';
-import { editDistance, isDns1123Label, isInt32, isLabelValue, isQualifiedName } from '../../internal/names';
+import { editDistance, isDns1123Label, isInt32, isLabelValue, isQualifiedName, parseImage } from '../../internal/names';
 import { assertPropTypes } from '../../internal/prop-types';
 import { _namespaceOf, API_SERVER_CONTEXT_KEY, _uniqueId } from '../../internal/scope';
 import { METRICS_PATH, SCRAPE_INTERVAL } from '../../observability/defaults';
@@ -116,6 +116,13 @@ export interface HelmWorkloadOptions {
    */
   readonly resources?: { [container: string]: kplus.ContainerResources };
   /**
+   * Images per container name (containers and init containers): a JSON patch replaces the container's `image`,
+   * e.g. to pin a digest the chart's values cannot set. Each needs a tag other than `latest`, or a digest.
+   *
+   * @default - the chart's images are kept
+   */
+  readonly images?: { [container: string]: string };
+  /**
    * Applies the restricted security context to this workload (overrides the release's `hardenSecurityContext`).
    *
    * @default - the release's `hardenSecurityContext`
@@ -177,8 +184,9 @@ export interface ProductionHelmReleaseProps {
   /**
    * Applies the Pod Security "restricted" context to every workload with JSON patches: non-root with the library's
    * user, group and fsGroup (ids of the chart's above 10000 are kept), RuntimeDefault seccomp, and on every container
-   * no privilege escalation, not privileged, a read-only root filesystem and all capabilities dropped (the chart's
-   * added capabilities are removed). An image that needs root or writes to its filesystem breaks: test it.
+   * no privilege escalation, not privileged, a read-only root filesystem with a writable emptyDir at `/tmp` (unless
+   * the chart mounts one there) and all capabilities dropped (the chart's added capabilities are removed). An image
+   * that needs root or writes elsewhere on its filesystem breaks: test it.
    *
    * @default false
    */
@@ -531,6 +539,18 @@ export class ProductionHelmRelease extends Construct {
       const index = list.containers.findIndex((c) => c.name === container);
       object.addJsonPatch(JsonPatch.add(`${w.podSpecPointer}/${list.list}/${index}/resources`, rendered));
     }
+    for (const [container, image] of Object.entries(opts.images ?? {})) {
+      const at = `workloads.${w.name}.images.${container}`;
+      const list = lists.find((l) => l.containers.some((c) => c.name === container));
+      const ref = typeof image === 'string' ? parseImage(image) : undefined;
+      errors.check(list === undefined, at, container, `is not a container of ${w.ref} (it has ${names.join(', ')})`, `key images by container name${didYouMean(container, names)}`);
+      errors.check(ref === undefined, at, image, 'is not an image reference', 'write it as registry/repository:tag or registry/repository@sha256:<64 hex digits>');
+      errors.check(ref !== undefined && ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest'), at, image,
+        'has no tag but latest and no digest, so what runs changes without a change here', 'pin a version tag or (preferred) a digest');
+      if (list !== undefined && ref !== undefined) {
+        object.addJsonPatch(JsonPatch.replace(`${w.podSpecPointer}/${list.list}/${list.containers.findIndex((c) => c.name === container)}/image`, image));
+      }
+    }
     if (opts.hardenSecurityContext ?? this.hardenSecurityContext) {
       const pod = asObject(w.podSpec.securityContext);
       const keepId = (v: unknown) => typeof v === 'number' && v >= HELM_MINIMUM_ID;
@@ -541,6 +561,7 @@ export class ProductionHelmRelease extends Construct {
         ...(keepId(pod.runAsGroup) ? { runAsGroup: pod.runAsGroup } : {}),
         ...(keepId(pod.fsGroup) ? { fsGroup: pod.fsGroup } : {}),
       }));
+      const writable: typeof HELM_WRITABLE_PATHS = [];
       for (const { list, containers } of lists) {
         containers.forEach((c, index) => {
           const own = { ...asObject(c.securityContext) };
@@ -549,7 +570,20 @@ export class ProductionHelmRelease extends Construct {
             if (own[id] !== undefined && !keepId(own[id])) delete own[id];
           }
           object.addJsonPatch(JsonPatch.add(`${w.podSpecPointer}/${list}/${index}/securityContext`, { ...own, ...HELM_CONTAINER_SECURITY_CONTEXT }));
+          // the root filesystem is read-only now: the library's writable paths, where the chart mounts nothing
+          const mounts = asArray(c.volumeMounts).map(asObject);
+          const missing = HELM_WRITABLE_PATHS.filter((p) => !mounts.some((m) => m.mountPath === p.mountPath));
+          if (missing.length > 0) {
+            writable.push(...missing.filter((p) => !writable.includes(p)));
+            object.addJsonPatch(JsonPatch.add(`${w.podSpecPointer}/${list}/${index}/volumeMounts`,
+              [...mounts, ...missing.map((p) => ({ name: p.volume, mountPath: p.mountPath }))]));
+          }
         });
+      }
+      if (writable.length > 0) {
+        object.addJsonPatch(JsonPatch.add(`${w.podSpecPointer}/volumes`, [
+          ...asArray(w.podSpec.volumes), ...HELM_WRITABLE_PATHS.filter((p) => writable.includes(p)).map((p) => ({ name: p.volume, emptyDir: { sizeLimit: p.sizeLimit } })),
+        ]));
       }
     }
   }

@@ -410,7 +410,12 @@ describe('ProductionHelmRelease on a chart that breaks the floors', () => {
     const release = new ProductionHelmRelease(chart, 'Legacy', {
       manifests: LEGACY,
       hardenSecurityContext: true,
-      workloads: { 'legacy-api': { resources: { 'api': size, 'metrics-exporter': size } } },
+      workloads: {
+        'legacy-api': {
+          resources: { 'api': size, 'metrics-exporter': size },
+          images: { api: `registry.example.com/legacy/api:3.1.0@sha256:${'a'.repeat(64)}` },
+        },
+      },
       exemptions: [{ target: 'Deployment/legacy-api', ruleId: 'readiness-probe', reason: 'the vendor image has no health endpoint (VENDOR-12)' }],
       validation: HelmReleaseValidation.OFF,
     });
@@ -420,17 +425,39 @@ describe('ProductionHelmRelease on a chart that breaks the floors', () => {
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
     });
+    // the read-only root filesystem gets the library's writable /tmp
+    expect(pod.volumes).toEqual([{ name: 'production-writable-0', emptyDir: { sizeLimit: '1Gi' } }]);
+    expect(pod.containers.map((c: any) => c.volumeMounts)).toEqual([[{ name: 'production-writable-0', mountPath: '/tmp' }], [{ name: 'production-writable-0', mountPath: '/tmp' }]]);
+    expect(pod.containers[0].image).toBe(`registry.example.com/legacy/api:3.1.0@sha256:${'a'.repeat(64)}`);
+    expect(pod.containers[1].image).toBe('registry.example.com/legacy/exporter:latest');
     expect(pod.containers[1].resources).toEqual({
       requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' }, limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
     });
     expect(deployment.metadata.annotations['production.platform.io/exempt-readiness-probe']).toBe('the vendor image has no health endpoint (VENDOR-12)');
     const report = release.check();
-    const left = [...new Set(report.findings.map((f) => f.ruleId))].sort();
+    const left = [...new Set(report.findings.map((f) => `${f.ruleId}${f.message.includes("'metrics-exporter'") ? ' (exporter)' : ''}`))].sort();
     // what only the chart's values can change is still reported
-    expect(left).toEqual(['deployment-replicas', 'image-pull-policy', 'image-tag-pinned', 'liveness-probe', 'priority-class', 'service-account-token',
-      'topology-spread-declared']);
+    expect(left).toEqual(['deployment-replicas', 'image-pull-policy (exporter)', 'image-tag-pinned (exporter)', 'liveness-probe', 'liveness-probe (exporter)',
+      'priority-class', 'service-account-token', 'topology-spread-declared']);
     expect(report.exemptions.map((e) => e.ruleId)).toEqual(['readiness-probe']);
     expectValidManifests(Testing.synth(chart));
+  });
+
+  test('hardenSecurityContext on a chart that is already hardened keeps its ids, fields and /tmp mount', () => {
+    const chart = shopChart(Profile.PROD);
+    const release = new ProductionHelmRelease(chart, 'Webshop', { manifests: WEBSHOP, hardenSecurityContext: true });
+    const out = Testing.synth(chart);
+    const cart = one(out, 'StatefulSet').spec.template.spec;
+    expect(cart.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const web = one(out, 'Deployment').spec.template.spec;
+    expect(web.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }]);
+    expect(web.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    // the cart store writes /data only: it gets the library's /tmp
+    expect(cart.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/data' }, { name: 'production-writable-0', mountPath: '/tmp' }]);
+    expect(release.check().findings).toEqual([]);
+    expectValidManifests(out);
   });
 
   test('an exemption of a rule the scanners know also writes their annotations', () => {
@@ -515,6 +542,9 @@ describe('ProductionHelmRelease bad input', () => {
       ["'workloads.webshop-web.resources.webb' (\"webb\") is not a container of Deployment/webshop-web (it has web)", "did you mean 'web'?"]],
     ['a memory request above its limit', make({ manifests: WEBSHOP, workloads: { 'webshop-web': { resources: { web: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } } } } }),
       ["'workloads.webshop-web.resources.web.memory' (\"2048Mi > 1024Mi\") asks for more than its limit"]],
+    ['images that are not references or are latest, for a missing container', make({ manifests: WEBSHOP, workloads: { 'webshop-web': { images: { web: 'registry.example.com/web:latest', sidecar: 'Not An Image' } } } }),
+      ["'workloads.webshop-web.images.web' (\"registry.example.com/web:latest\") has no tag but latest and no digest", "'workloads.webshop-web.images.sidecar' (\"sidecar\") is not a container of Deployment/webshop-web",
+        "'workloads.webshop-web.images.sidecar' (\"Not An Image\") is not an image reference"]],
     ['a metrics port that does not exist, and no stack', make({ manifests: WEBSHOP, workloads: { 'webshop-web': { metricsPortName: 'prom' } } }),
       ["'workloads.webshop-web.metricsPortName' (\"prom\") is not a named container port of Deployment/webshop-web (it has http, metrics)",
         "is set, but the release has no 'stack' to scrape it"]],
