@@ -379,7 +379,7 @@ export class ProductionHelmRelease extends Construct {
       const workload = HelmChartWorkload._create(this, `${w.kind}-${w.name}`, {
         resource: this.objects[w.index], controllerKind: w.kind, name: w.name, namespace: w.namespace, ports, podSelector: w.selector!,
         services: services.map((s) => this.objects[plain.indexOf(s)]), metadata,
-        access: { serviceAccountToken: mountsToken(plain, w), apiServer, priorityClassName: w.podSpec.priorityClassName ?? '' },
+        access: { serviceAccountToken: mountsToken(plain, w), apiGrants: [], apiServer, priorityClassName: w.podSpec.priorityClassName ?? '' },
         disruptionBudget: budget === undefined ? undefined : {
           metadata,
           spec: {
