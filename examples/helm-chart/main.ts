@@ -7,7 +7,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AlertReceiver, KubernetesApiServer, NetworkPeer, ObservabilityStack, PriorityClasses, ProductionApp, ProductionHelmRelease, ProductionNamespace,
-  Profile, synthApp,
+  Profile, Synth,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -46,6 +46,6 @@ const storefront = new ProductionApp(shop, 'Storefront', {
 const api = catalog.workload('catalog-api');
 storefront.connectsTo(api);
 // The ingress controller reaches the storefront.
-storefront.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
+storefront.allowFrom(NetworkPeer.inNamespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
 
-synthApp(app);
+Synth.app(app);

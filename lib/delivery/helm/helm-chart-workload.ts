@@ -28,7 +28,7 @@ import { INetworkPeer, NetworkPeer } from '../../workload/network-peer';
  * @example
  * const release = new ProductionHelmRelease(shop, 'Catalog', { manifests: 'examples/helm-chart/rendered' });
  * const catalogApi = release.workload('catalog-api');
- * catalogApi.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), { ports: [8080] });
+ * catalogApi.allowFrom(NetworkPeer.inNamespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), { ports: [8080] });
  */
 export class HelmChartWorkload extends Construct implements IHardenedWorkload {
   /**
@@ -45,7 +45,7 @@ export class HelmChartWorkload extends Construct implements IHardenedWorkload {
   /** The workload's `metadata.name` in the chart. */
   public readonly name: string;
   /** The namespace of the workload, if one is set. */
-  public readonly namespace?: string;
+  public readonly namespaceName?: string;
   /** The kind of the chart object: Deployment, StatefulSet, DaemonSet, Job or CronJob. */
   public readonly controllerKind: string;
   /** The chart's object (as included; the release's patches are JSON patches on it). */
@@ -76,7 +76,7 @@ export class HelmChartWorkload extends Construct implements IHardenedWorkload {
     super(scope, id);
     this.profile = Profile.of(this);
     this.name = spec.name;
-    this.namespace = spec.namespace;
+    this.namespaceName = spec.namespace;
     this.controllerKind = spec.controllerKind;
     this.resource = spec.resource;
     this.ports = spec.ports;
@@ -100,7 +100,7 @@ export class HelmChartWorkload extends Construct implements IHardenedWorkload {
   }
 
   public toNetworkPolicyPeer(fromNamespace: string | undefined): k8s.NetworkPolicyPeer {
-    return workloadPeer(this.namespace, this.podSelector, fromNamespace);
+    return workloadPeer(this.namespaceName, this.podSelector, fromNamespace);
   }
 
   public allowFrom(peer: INetworkPeer, options: AppAllowOptions = {}): void {

@@ -22,9 +22,11 @@ import { _namespaceOf, API_SERVER_CONTEXT_KEY, _uniqueId } from '../../internal/
 import { METRICS_PATH, SCRAPE_INTERVAL } from '../../observability/defaults';
 import type { ObservabilityStack } from '../../observability/observability-stack';
 import { Profile } from '../../profile';
-import { checkManifests, DEFAULT_RULES, EXEMPT_PREFIX, PROFILE_ANNOTATION, Report } from '../../rules';
+import { Report } from '../../rules';
+import { checkManifests, DEFAULT_RULES } from '../../rules/engine';
+import { EXEMPT_PREFIX, PROFILE_ANNOTATION } from '../../rules/exemptions';
 import { asArray, asObject } from '../../rules/context';
-import { WARNING_METADATA } from '../../warnings';
+import { Warnings } from '../../warnings';
 import { exemptionAnnotations, objectMetadata } from '../../workload/_metadata';
 import type { AppDisruptionBudgetOptions } from '../../app/hardened-deployment';
 import type { AppPort } from '../../workload/hardened-pod';
@@ -445,7 +447,7 @@ export class ProductionHelmRelease extends Construct {
    */
   public check(): Report {
     const objects = this.node.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))
-      .map((o) => ({ object: o.toJson(), constructPath: o.node.path }));
+      .map((o) => ({ kubeObject: o.toJson(), constructPath: o.node.path }));
     const full = checkManifests(objects, { profile: this.profile.name as 'dev' | 'staging' | 'prod' });
     const ours = (constructPath: string | undefined) => constructPath !== undefined && constructPath.startsWith(`${this.node.path}/`);
     const findings = full.findings.filter((f) => ours(f.constructPath));
@@ -466,12 +468,12 @@ export class ProductionHelmRelease extends Construct {
     const report = this.check();
     const fail = this.validation === HelmReleaseValidation.ENFORCE && this.profile.isProductionLike;
     const line = (f: Report['findings'][number]) =>
-      `${f.ruleId}: ${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}${f.path ? ` (${f.path})` : ''} ${f.message}. Fix: ${f.fix}`;
+      `${f.ruleId}: ${f.objectRef.kind} ${f.objectRef.namespaceName ? `${f.objectRef.namespaceName}/` : ''}${f.objectRef.name}${f.path ? ` (${f.path})` : ''} ${f.message}. Fix: ${f.fix}`;
     const errors = report.findings.filter((f) => fail && f.severity === 'error');
     for (const f of report.findings.filter((x) => !errors.includes(x))) {
       const text = `${f.severity}: ${line(f)}`;
-      if (!this.node.metadata.some((m) => m.type === WARNING_METADATA && m.data === text)) {
-        this.node.addMetadata(WARNING_METADATA, text);
+      if (!this.node.metadata.some((m) => m.type === Warnings.METADATA_KEY && m.data === text)) {
+        this.node.addMetadata(Warnings.METADATA_KEY, text);
       }
     }
     if (errors.length === 0) {

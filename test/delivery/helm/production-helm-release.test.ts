@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   HelmReleaseValidation, NetworkPeer, ObservabilityStack, ProductionApp, ProductionHelmRelease, ProductionHelmReleaseProps, ProductionNamespace,
-  Profile, WARNING_METADATA, WorkloadMonitoring, checkManifests,
+  Profile, RulePack, Warnings, WorkloadMonitoring,
 } from '../../../lib';
 import { errorOf } from '../../helpers/errors';
 import { ofKind, one } from '../../helpers/manifests';
@@ -128,7 +128,7 @@ describe('ProductionHelmRelease on the hardened webshop chart', () => {
     web.connectsTo(cart);
     const checkout = new ProductionApp(chart, 'Checkout', { name: 'checkout', image: 'registry.example.com/checkout:1.0.0', port: 8080, healthPath: '/healthz' });
     checkout.connectsTo(web);
-    web.allowFrom(NetworkPeer.namespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), { ports: [8080] });
+    web.allowFrom(NetworkPeer.inNamespace('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }), { ports: [8080] });
     const out = Testing.synth(chart);
     const webPolicy = named(out, 'NetworkPolicy', 'webshop-web');
     const cartPolicy = named(out, 'NetworkPolicy', 'webshop-cart');
@@ -136,7 +136,7 @@ describe('ProductionHelmRelease on the hardened webshop chart', () => {
     expect(cartPolicy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: web.podSelector } }], ports: [{ port: 6379, protocol: 'TCP' }] }]);
     expect(webPolicy.spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: checkout.podSelector } }], ports: [{ port: 8080, protocol: 'TCP' }] });
     expect(named(out, 'NetworkPolicy', 'checkout').spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: web.podSelector } }], ports: [{ port: 8080, protocol: 'TCP' }] });
-    expect(checkManifests(out, { profile: 'prod' }).findings).toEqual([]);
+    expect(RulePack.check(out, { profile: 'prod' }).findings).toEqual([]);
   });
 
   test('throws when an allow names a port the chart workload does not serve', () => {
@@ -156,7 +156,7 @@ describe('ProductionHelmRelease on the hardened webshop chart', () => {
     const out = Testing.synth(chart);
     expectValidManifests(out);
     expect(release.check().findings).toEqual([]);
-    expect(checkManifests(out, { profile: 'prod' }).findings).toEqual([]);
+    expect(RulePack.check(out, { profile: 'prod' }).findings).toEqual([]);
     expect(release.node.validate()).toEqual([]);
   });
 
@@ -217,7 +217,7 @@ describe('ProductionHelmRelease on the hardened webshop chart', () => {
     const alerts = one(out, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
     expect(alerts).toEqual(expect.arrayContaining(['WorkloadPodCrashLooping', 'WorkloadMemoryNearLimit', 'WorkloadPdbAtLimit', 'WorkloadTargetDown']));
     expectValidManifests(out);
-    expect(checkManifests(out, { profile: 'prod' }).findings).toEqual([]);
+    expect(RulePack.check(out, { profile: 'prod' }).findings).toEqual([]);
   });
 
   test('additions: false leaves a workload as the chart wrote it, and resolves an overlap', () => {
@@ -290,7 +290,7 @@ data: {}
     const withoutAccount = fs.readFileSync(WEBSHOP, 'utf8').split(/^---$/m).filter((d) => !d.includes('serviceaccount-web.yaml')).join('---');
     const file = tempYaml(withoutAccount);
     const alone = new ProductionHelmRelease(shopChart(), 'Webshop', { manifests: file, validation: HelmReleaseValidation.OFF });
-    expect(alone.check().findings.map((f) => `${f.ruleId} ${f.object.kind}/${f.object.name}`)).toEqual(['service-account-exists Deployment/webshop-web']);
+    expect(alone.check().findings.map((f) => `${f.ruleId} ${f.objectRef.kind}/${f.objectRef.name}`)).toEqual(['service-account-exists Deployment/webshop-web']);
     const chart = shopChart();
     new kplus.ServiceAccount(chart, 'Shared', { metadata: { name: 'webshop-web' }, automountToken: false });
     const release = new ProductionHelmRelease(chart, 'Webshop', { manifests: file });
@@ -393,11 +393,11 @@ describe('ProductionHelmRelease on a chart that breaks the floors', () => {
     const dev = shopChart(Profile.DEV);
     const inDev = new ProductionHelmRelease(dev, 'Legacy', { manifests: LEGACY });
     expect(inDev.node.validate()).toEqual([]);
-    const warnings = inDev.node.metadata.filter((m) => m.type === WARNING_METADATA).map((m) => String(m.data));
+    const warnings = inDev.node.metadata.filter((m) => m.type === Warnings.METADATA_KEY).map((m) => String(m.data));
     expect(warnings.some((w) => w.startsWith('warning: image-tag-pinned: Deployment shop/legacy-api'))).toBe(true);
     const warned = new ProductionHelmRelease(shopChart(Profile.PROD), 'Legacy', { manifests: LEGACY, validation: HelmReleaseValidation.WARN });
     expect(warned.node.validate()).toEqual([]);
-    expect(warned.node.metadata.some((m) => m.type === WARNING_METADATA && String(m.data).startsWith('error: run-as-non-root'))).toBe(true);
+    expect(warned.node.metadata.some((m) => m.type === Warnings.METADATA_KEY && String(m.data).startsWith('error: run-as-non-root'))).toBe(true);
     const off = new ProductionHelmRelease(shopChart(Profile.PROD), 'Legacy', { manifests: LEGACY, validation: HelmReleaseValidation.OFF });
     expect(off.node.validate()).toEqual([]);
     expect(off.check().errorCount).toBeGreaterThan(0);
@@ -594,7 +594,7 @@ describe('ProductionHelmRelease properties', () => {
       const chart = shopChart(Profile.DEV);
       const release = new ProductionHelmRelease(chart, 'W', { manifests: file, workloads: { w: { disruptionBudget: { minAvailable: replicas - 1 } } } });
       const workload = release.workload('w');
-      workload.allowFrom(NetworkPeer.namespace('gateway'), { ports: containerPorts });
+      workload.allowFrom(NetworkPeer.inNamespace('gateway'), { ports: containerPorts });
       const out = Testing.synth(chart);
       const budget = one(out, 'PodDisruptionBudget');
       expect(budget.spec.selector).toEqual({ matchLabels: podLabels });
