@@ -49,3 +49,5 @@ export * from './delivery/argocd-sync-waves';
 export * from './delivery/argocd-app-project';
 export * from './delivery/argocd-application-set';
 export * from './delivery/flux-environment-sync';
+export * from './delivery/helm/helm-chart-workload';
+export * from './delivery/helm/production-helm-release';
