@@ -52,3 +52,5 @@ export * from './delivery/flux-environment-sync';
 export * from './network/production-gateway';
 export * from './network/production-http-route';
 export * from './network/production-grpc-route';
+export * from './delivery/helm/helm-chart-workload';
+export * from './delivery/helm/production-helm-release';

@@ -15,7 +15,7 @@ export const OUT = path.join(ROOT, 'lib', 'internal', '_prop-shapes.generated.ts
 
 /** The run-time checks a declared type turns into. */
 type Shape =
-  | { kind: 'string' | 'number' | 'boolean' | 'object' }
+  | { kind: 'string' | 'number' | 'boolean' | 'object' | 'any' }
   | { kind: 'enum'; values: string[] }
   | { kind: 'array'; of: Shape }
   | { kind: 'map'; of: Shape }
@@ -54,6 +54,8 @@ export function generate(): string {
       }
       throw new Error(`prop-shapes: a union type in the public props (${checker.typeToString(type)}) has no run-time check`);
     }
+    // `any` is a free-form value passed through (e.g. Helm chart values): nothing to check at run time
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'any' };
     if (type.flags & ts.TypeFlags.String) return { kind: 'string' };
     if (type.flags & ts.TypeFlags.Number) return { kind: 'number' };
     if (type.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) return { kind: 'boolean' };

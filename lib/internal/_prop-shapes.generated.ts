@@ -166,7 +166,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
   },
   ChartManifests: {
     chart: { optional: false, shape: { kind: 'instance', name: 'Chart', type: () => cdk8s.Chart } },
-    objects: { optional: false, shape: { kind: 'array', of: { kind: 'object' } } },
+    objects: { optional: false, shape: { kind: 'array', of: { kind: 'any' } } },
   },
   CheckOptions: {
     config: { optional: true, shape: { kind: 'struct', name: 'RuleConfig' } },
@@ -185,7 +185,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     list: { optional: false, shape: { kind: 'string' } },
     name: { optional: false, shape: { kind: 'string' } },
     path: { optional: false, shape: { kind: 'string' } },
-    spec: { optional: false, shape: { kind: 'map', of: { kind: 'object' } } },
+    spec: { optional: false, shape: { kind: 'map', of: { kind: 'any' } } },
   },
   DisabledRule: {
     reason: { optional: false, shape: { kind: 'string' } },
@@ -447,6 +447,28 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     version: { optional: true, shape: { kind: 'string' } },
     volumeMounts: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppVolumeMount' } } },
     writablePaths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
+  HelmExemption: {
+    reason: { optional: false, shape: { kind: 'string' } },
+    ruleId: { optional: false, shape: { kind: 'string' } },
+    target: { optional: false, shape: { kind: 'string' } },
+  },
+  HelmTemplateOptions: {
+    chart: { optional: false, shape: { kind: 'string' } },
+    helmExecutable: { optional: true, shape: { kind: 'string' } },
+    helmFlags: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    releaseName: { optional: true, shape: { kind: 'string' } },
+    repo: { optional: true, shape: { kind: 'string' } },
+    values: { optional: true, shape: { kind: 'map', of: { kind: 'any' } } },
+    version: { optional: true, shape: { kind: 'string' } },
+  },
+  HelmWorkloadOptions: {
+    additions: { optional: true, shape: { kind: 'boolean' } },
+    disruptionBudget: { optional: true, shape: { kind: 'struct', name: 'AppDisruptionBudgetOptions' } },
+    hardenSecurityContext: { optional: true, shape: { kind: 'boolean' } },
+    images: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    metricsPortName: { optional: true, shape: { kind: 'string' } },
+    resources: { optional: true, shape: { kind: 'map', of: { kind: 'object' } } },
   },
   HostPathTailingOptions: {
     reason: { optional: false, shape: { kind: 'string' } },
@@ -730,6 +752,17 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     name: { optional: true, shape: { kind: 'string' } },
     port: { optional: true, shape: { kind: 'number' } },
     services: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
+  ProductionHelmReleaseProps: {
+    exemptions: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'HelmExemption' } } },
+    hardenSecurityContext: { optional: true, shape: { kind: 'boolean' } },
+    helm: { optional: true, shape: { kind: 'struct', name: 'HelmTemplateOptions' } },
+    labels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    manifests: { optional: true, shape: { kind: 'string' } },
+    namespaceName: { optional: true, shape: { kind: 'string' } },
+    stack: { optional: true, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+    validation: { optional: true, shape: { kind: 'enum', values: ["enforce","off","warn"] } },
+    workloads: { optional: true, shape: { kind: 'map', of: { kind: 'struct', name: 'HelmWorkloadOptions' } } },
   },
   ProductionHttpRouteProps: {
     app: { optional: false, shape: { kind: 'object' } },
@@ -1093,8 +1126,8 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     kubeObject: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },
     namespaceName: { optional: false, shape: { kind: 'string' } },
     podLabels: { optional: false, shape: { kind: 'map', of: { kind: 'string' } } },
-    podMetadata: { optional: false, shape: { kind: 'map', of: { kind: 'object' } } },
-    podSpec: { optional: false, shape: { kind: 'map', of: { kind: 'object' } } },
+    podMetadata: { optional: false, shape: { kind: 'map', of: { kind: 'any' } } },
+    podSpec: { optional: false, shape: { kind: 'map', of: { kind: 'any' } } },
     podSpecPath: { optional: false, shape: { kind: 'string' } },
   },
   WorkloadAlertRule: {

@@ -20,7 +20,7 @@ let loadedShapes: typeof import('./_prop-shapes.generated').PROP_SHAPES | undefi
  * @internal
  */
 export type PropShape =
-  | { readonly kind: 'string' | 'number' | 'boolean' | 'object' }
+  | { readonly kind: 'string' | 'number' | 'boolean' | 'object' | 'any' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'array'; readonly of: PropShape }
   | { readonly kind: 'map'; readonly of: PropShape }
@@ -86,6 +86,8 @@ function checkValue(errors: PropErrors, value: unknown, shape: PropShape, prop: 
     case 'object':
       if (typeof value !== 'object' || value === null) wrong();
       return;
+    case 'any':
+      return;
     case 'enum':
       if (typeof value !== 'string' || !shape.values.includes(value)) {
         errors.add(prop, value, `is not one of ${shape.values.map((v) => JSON.stringify(v)).join(', ')}`, 'use one of the enum\'s members');
@@ -148,6 +150,7 @@ function expected(shape: PropShape): string {
     case 'number': return 'a number';
     case 'boolean': return 'true or false';
     case 'object': return 'an object';
+    case 'any': return 'any value';
     case 'enum': return `one of ${shape.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'instance': return `${article(shape.name)} ${shape.name}`;
     case 'struct': return `an object of ${shape.name}`;
