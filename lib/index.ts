@@ -49,5 +49,8 @@ export * from './delivery/argocd-sync-waves';
 export * from './delivery/argocd-app-project';
 export * from './delivery/argocd-application-set';
 export * from './delivery/flux-environment-sync';
+export * from './network/production-gateway';
+export * from './network/production-http-route';
+export * from './network/production-grpc-route';
 export * from './delivery/helm/helm-chart-workload';
 export * from './delivery/helm/production-helm-release';

@@ -1,7 +1,11 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { AppProbe, AppSize, ClusterDefaultDeny, Cni, NetworkPeer, ProductionApp, ProductionCronJob, ProductionIngress, ProductionJob, ProductionNamespace, ProductionWorker, Profile, TlsCertificate, CertManagerIssuer, RulePack } from '../lib';
+import {
+  AppProbe, AppSize, ClusterDefaultDeny, Cni, NetworkPeer, ProductionApp, ProductionCronJob, ProductionIngress, ProductionJob,
+  ProductionNamespace, ProductionWorker, Profile, TlsCertificate, CertManagerIssuer, RulePack,
+  ProductionGateway, ProductionGrpcRoute, ProductionHttpRoute, RoutePathMatch,
+} from '../lib';
 import { ProductionPropsError } from '../lib/internal/errors';
 import { validateManifests } from './helpers/schema';
 
@@ -176,6 +180,42 @@ describe('every generated input: a clean error, or valid, production-ready, dete
     });
   });
 
+  test('ProductionGateway with an HTTP route', () => {
+    // Valid values weigh more, so that about half of the runs synthesize.
+    const host = fc.oneof(
+      { arbitrary: fc.tuple(label, label).map(([a, b]) => `${a}.${b}.example.com`), weight: 6 },
+      { arbitrary: fc.constantFrom('*.example.com', 'localhost', 'UPPER.example.com', '', '10.0.0.1', 'a..b', '*.*.example.com'), weight: 1 },
+      { arbitrary: hostileString, weight: 1 },
+    );
+    const path = fc.oneof(
+      { arbitrary: fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => `/${ls.join('/')}`), weight: 10 },
+      { arbitrary: fc.constantFrom('/', '//x', 'x', '/a/../b', '/a#b', '/%2F', '/%41', '/ü', '/a/.'), weight: 1 },
+      { arbitrary: hostileString, weight: 1 },
+    );
+    const arbitrary = fc.record({
+      listenerHost: host, otherHost: host, same: fc.constantFrom(true, true, true, false), paths: fc.uniqueArray(path, { minLength: 1, maxLength: 3 }),
+      timeout: fc.option(seconds, { nil: undefined }), exact: fc.boolean(),
+    });
+    holds(arbitrary, (chart, p) => {
+      const shop = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+      const web = new ProductionApp(shop, 'Web', { image: 'registry.example.com/web:1.0.0', port: 8080, healthPath: '/healthz' });
+      const gateway = new ProductionGateway(chart, 'Gateway', {
+        namespaceName: 'gateway-system', gatewayClassName: 'istio',
+        listeners: [{ hostname: p.listenerHost, certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
+      });
+      gateway.admitNamespace(shop);
+      new ProductionHttpRoute(shop, 'Route', {
+        gateway, hostname: p.same ? p.listenerHost : p.otherHost, app: web, paths: p.paths, requestTimeout: p.timeout,
+        pathMatch: p.exact ? RoutePathMatch.EXACT : RoutePathMatch.PREFIX,
+      });
+    }, (manifests, p) => {
+      const route = ofKind(manifests, 'HTTPRoute').find((r) => r.metadata.namespace === 'shop');
+      expect(route.spec.hostnames).toEqual([p.same ? p.listenerHost : p.otherHost]);
+      expect(route.spec.rules[0].matches.map((m: any) => m.path)).toEqual(p.paths.map((value) => ({ type: p.exact ? 'Exact' : 'PathPrefix', value })));
+      expect(ofKind(manifests, 'Gateway')[0].spec.listeners[0].hostname).toBe(p.listenerHost);
+    });
+  });
+
   test('ClusterDefaultDeny', () => {
     holds(fc.record({ cni: fc.constantFrom(Cni.CILIUM, Cni.CALICO), exempt: fc.option(fc.array(fc.oneof(label, hostileString), { maxLength: 3 }), { nil: undefined }) }),
       (chart, p) => { new ClusterDefaultDeny(chart, 'Deny', { cni: p.cni, exemptNamespaces: p.exempt }); });
@@ -197,6 +237,30 @@ describe('every generated input: a clean error, or valid, production-ready, dete
 
 describe('wrong JavaScript types never escape as a TypeError', () => {
   const anything = fc.anything({ maxDepth: 2, withNullPrototype: false });
+
+  test.each([['ProductionHttpRoute'], ['ProductionGrpcRoute']])('%s given valid props with one field replaced by anything', (name) => {
+    const grpc = name === 'ProductionGrpcRoute';
+    const build = (field: string, value: unknown) => (chart: Chart) => {
+      const shop = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
+      const app = new ProductionApp(shop, 'App', {
+        image: 'registry.example.com/app:1.0.0', port: 9090, portName: grpc ? 'grpc' : 'http',
+        readiness: grpc ? AppProbe.grpc() : AppProbe.httpGet('/ready'), liveness: AppProbe.tcpSocket(),
+      });
+      const gateway = ProductionGateway.fromGatewayAttributes(chart, 'Gw', { name: 'gw', namespaceName: 'gw', listeners: [{ name: 'https' }] });
+      const props = { gateway, app, hostname: 'a.example.com', [field]: value };
+      if (grpc) new ProductionGrpcRoute(shop, 'X', props as any); else new ProductionHttpRoute(shop, 'X', props as any);
+    };
+    // The unchanged props synthesize, so that every failure below comes from the replaced field.
+    expect(attempt(build('name', 'x')).error).toBeUndefined();
+    const fields = ['gateway', 'app', 'hostname', 'paths', 'port', 'name', 'requestTimeout', 'requestHeaders', 'responseHeaders', 'hsts', 'services', 'pathMatch'];
+    fc.assert(fc.property(fc.constantFrom(...fields), anything, (field, value) => {
+      const { error } = attempt(build(field, value));
+      if (error !== undefined) {
+        expectCleanError(error);
+      }
+    }), RUNS);
+  });
+
   const constructors: Array<[string, (chart: Chart, props: any) => void]> = [
     ['ProductionApp', (c, p) => new ProductionApp(c, 'X', p)],
     ['ProductionWorker', (c, p) => new ProductionWorker(c, 'X', p)],
@@ -205,6 +269,9 @@ describe('wrong JavaScript types never escape as a TypeError', () => {
     ['ProductionNamespace', (c, p) => new ProductionNamespace(c, 'X', p)],
     ['ProductionIngress', (c, p) => new ProductionIngress(c, 'X', p)],
     ['ClusterDefaultDeny', (c, p) => new ClusterDefaultDeny(c, 'X', p)],
+    ['ProductionGateway', (c, p) => new ProductionGateway(c, 'X', p)],
+    ['ProductionHttpRoute', (c, p) => new ProductionHttpRoute(c, 'X', p)],
+    ['ProductionGrpcRoute', (c, p) => new ProductionGrpcRoute(c, 'X', p)],
   ];
   test.each(constructors)('%s given anything as props', (_name, make) => {
     fc.assert(fc.property(anything, (props) => {
@@ -224,8 +291,12 @@ describe('wrong JavaScript types never escape as a TypeError', () => {
       ProductionNamespace: { name: 'shop' },
       ProductionIngress: {},
       ClusterDefaultDeny: { cni: Cni.CILIUM },
+      ProductionGateway: {
+        gatewayClassName: 'istio', namespaceName: 'gw',
+        listeners: [{ hostname: 'a.example.com', certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
+      },
     };
-    const fields = ['image', 'port', 'replicas', 'name', 'env', 'size', 'security', 'writablePaths', 'sidecars', 'schedule', 'quota', 'tls', 'cni', 'readiness'];
+    const fields = ['image', 'port', 'replicas', 'name', 'env', 'size', 'security', 'writablePaths', 'sidecars', 'schedule', 'quota', 'tls', 'cni', 'readiness', 'listeners', 'gatewayClassName', 'dataPlane', 'routeNamespaceLabels'];
     fc.assert(fc.property(fc.constantFrom(...fields), anything, (field, value) => {
       const { error } = attempt((chart) => make(chart, { ...valid[name], [field]: value }));
       if (error !== undefined) {

@@ -21,6 +21,7 @@ import * as lib_storage_secret_store_provider from '../storage/secret-store-prov
 import * as lib_synth from '../synth';
 import * as lib_workload_app_probe from '../workload/app-probe';
 import * as lib_workload_app_size from '../workload/app-size';
+import * as lib_workload_network_peer from '../workload/network-peer';
 import * as cdk8s from 'cdk8s';
 import * as cdk8s_plus_28 from 'cdk8s-plus-28';
 import type { PropShape } from './prop-types';
@@ -276,6 +277,25 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     sourceInterval: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
     timeout: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
   },
+  GatewayAttributes: {
+    dataPlane: { optional: true, shape: { kind: 'instance', name: 'NetworkPeer', type: () => lib_workload_network_peer.NetworkPeer } },
+    listeners: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'GatewayListener' } } },
+    name: { optional: false, shape: { kind: 'string' } },
+    namespaceName: { optional: false, shape: { kind: 'string' } },
+    routeNamespaceLabels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+  },
+  GatewayListener: {
+    hostname: { optional: true, shape: { kind: 'string' } },
+    name: { optional: false, shape: { kind: 'string' } },
+    port: { optional: true, shape: { kind: 'number' } },
+    protocol: { optional: true, shape: { kind: 'enum', values: ["HTTP","HTTPS"] } },
+  },
+  GatewayListenerOptions: {
+    certificate: { optional: true, shape: { kind: 'instance', name: 'TlsCertificate', type: () => lib_network_production_ingress.TlsCertificate } },
+    hostname: { optional: false, shape: { kind: 'string' } },
+    name: { optional: true, shape: { kind: 'string' } },
+    port: { optional: true, shape: { kind: 'number' } },
+  },
   GcePdOptions: {
     kmsKey: { optional: true, shape: { kind: 'string' } },
     regional: { optional: true, shape: { kind: 'boolean' } },
@@ -453,8 +473,15 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
   HostPathTailingOptions: {
     reason: { optional: false, shape: { kind: 'string' } },
   },
+  HttpHeaderOptions: {
+    add: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    remove: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    set: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+  },
   IngressControllerOptions: {
     bodySizeAnnotation: { optional: true, shape: { kind: 'string' } },
+    grpcAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    grpcServiceAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     hstsAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     httpsRedirectAnnotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     ingressClassName: { optional: false, shape: { kind: 'string' } },
@@ -709,6 +736,23 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     volumeMounts: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppVolumeMount' } } },
     writablePaths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
   },
+  ProductionGatewayProps: {
+    dataPlane: { optional: true, shape: { kind: 'instance', name: 'NetworkPeer', type: () => lib_workload_network_peer.NetworkPeer } },
+    gatewayClassName: { optional: false, shape: { kind: 'string' } },
+    httpsRedirect: { optional: true, shape: { kind: 'boolean' } },
+    listeners: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'GatewayListenerOptions' } } },
+    name: { optional: true, shape: { kind: 'string' } },
+    namespaceName: { optional: true, shape: { kind: 'string' } },
+    routeNamespaceLabels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+  },
+  ProductionGrpcRouteProps: {
+    app: { optional: false, shape: { kind: 'object' } },
+    gateway: { optional: false, shape: { kind: 'object' } },
+    hostname: { optional: false, shape: { kind: 'string' } },
+    name: { optional: true, shape: { kind: 'string' } },
+    port: { optional: true, shape: { kind: 'number' } },
+    services: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
   ProductionHelmReleaseProps: {
     exemptions: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'HelmExemption' } } },
     hardenSecurityContext: { optional: true, shape: { kind: 'boolean' } },
@@ -719,6 +763,20 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     stack: { optional: true, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
     validation: { optional: true, shape: { kind: 'enum', values: ["enforce","off","warn"] } },
     workloads: { optional: true, shape: { kind: 'map', of: { kind: 'struct', name: 'HelmWorkloadOptions' } } },
+  },
+  ProductionHttpRouteProps: {
+    app: { optional: false, shape: { kind: 'object' } },
+    backendRequestTimeout: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    gateway: { optional: false, shape: { kind: 'object' } },
+    hostname: { optional: false, shape: { kind: 'string' } },
+    hsts: { optional: true, shape: { kind: 'boolean' } },
+    name: { optional: true, shape: { kind: 'string' } },
+    pathMatch: { optional: true, shape: { kind: 'enum', values: ["Exact","PathPrefix"] } },
+    paths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    port: { optional: true, shape: { kind: 'number' } },
+    requestHeaders: { optional: true, shape: { kind: 'struct', name: 'HttpHeaderOptions' } },
+    requestTimeout: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    responseHeaders: { optional: true, shape: { kind: 'struct', name: 'HttpHeaderOptions' } },
   },
   ProductionIngressProps: {
     controller: { optional: true, shape: { kind: 'instance', name: 'IngressController', type: () => lib_network_production_ingress.IngressController } },

@@ -4,6 +4,9 @@ import { Construct } from 'constructs';
 import { Certificate } from '../../imports/certificate-cert-manager.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/httproute-gateway.networking.k8s.io';
 import { NetworkPeer } from '../workload/network-peer';
+import { Warnings } from '../warnings';
+import { isGrpcPort } from './_gateway';
+import { attachRoute, routeBackends } from './_route-target';
 import { _registerAppChecks } from '../internal/app-checks';
 import { FactoryProblems, PropErrors, PropProblem } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
@@ -15,7 +18,8 @@ import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import type { IHardenedWorkload } from '../workload/hardened-workload';
 import {
-  CERT_MANAGER_ANNOTATIONS, CERT_MANAGER_GROUP, EXTERNAL_DNS_HOSTNAME_ANNOTATION, GATEWAY_SECTION_NAME, INGRESS_NGINX,
+  CERT_MANAGER_ANNOTATIONS, CERT_MANAGER_GROUP, EXTERNAL_DNS_HOSTNAME_ANNOTATION, GATEWAY_SECTION_NAME, INGRESS_HAPROXY, INGRESS_NGINX,
+  INGRESS_NGINX_GRPC_ANNOTATIONS, INGRESS_NGINX_RETIRED, INGRESS_TRAEFIK,
 } from './defaults';
 
 /**
@@ -58,6 +62,22 @@ export interface IngressControllerOptions {
    * @default - the controller cannot cap body sizes by annotation; `maxBodySize` is an error
    */
   readonly bodySizeAnnotation?: string;
+
+  /**
+   * Annotations that make the controller speak gRPC (HTTP/2) to the backends of an Ingress. Routes to a gRPC port
+   * (named `grpc` or `grpc-<suffix>`) go on a second Ingress, `<name>-grpc`, that carries them.
+   *
+   * @default - none
+   */
+  readonly grpcAnnotations?: { [key: string]: string };
+
+  /**
+   * Annotations on the backend Service that make the controller speak gRPC (HTTP/2) to it, for controllers that read
+   * the backend protocol from the Service.
+   *
+   * @default - none; with neither this nor `grpcAnnotations`, a route to a gRPC port is an error
+   */
+  readonly grpcServiceAnnotations?: { [key: string]: string };
 }
 
 /**
@@ -67,12 +87,44 @@ export class IngressController {
   /**
    * ingress-nginx (kubernetes/ingress-nginx): class `nginx`, pods `app.kubernetes.io/name: ingress-nginx` in the
    * `ingress-nginx` namespace. HTTPS redirect by annotation; HSTS is sent for every TLS host by the controller's
-   * ConfigMap (`hsts`, on by default), since ingress-nginx has no per-Ingress HSTS annotation.
+   * ConfigMap (`hsts`, on by default), since ingress-nginx has no per-Ingress HSTS annotation; gRPC backends by
+   * `nginx.ingress.kubernetes.io/backend-protocol: GRPC`.
+   *
+   * Retired by Kubernetes SIG Network: no releases or security fixes since March 2026. Choosing it is a warning at
+   * synthesis; use a ProductionGateway, or another controller.
+   *
+   * @see https://kubernetes.io/blog/2025/11/11/ingress-nginx-retirement/
    */
-  public static readonly NGINX = new IngressController(INGRESS_NGINX);
+  public static readonly NGINX = new IngressController({ ...INGRESS_NGINX, grpcAnnotations: INGRESS_NGINX_GRPC_ANNOTATIONS }, [], true);
 
   /**
-   * Any other controller (Traefik, HAProxy, a second ingress-nginx with another class, ...).
+   * Traefik Proxy (its Helm chart's defaults): class `traefik`, pods `app.kubernetes.io/name: traefik` in the `traefik`
+   * namespace. The routers listen on the `websecure` entry point with TLS only (`router.entrypoints`, `router.tls`),
+   * so plain HTTP never reaches the app; the redirect of the `web` entry point and HSTS are Traefik's own configuration
+   * (entry point redirections and a headers middleware), not Ingress annotations. gRPC backends: the Service
+   * annotation `traefik.ingress.kubernetes.io/service.serversscheme: h2c`. No rate-limit or body-size annotation.
+   *
+   * @see https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/
+   */
+  public static readonly TRAEFIK = new IngressController({
+    ...INGRESS_TRAEFIK, grpcAnnotations: INGRESS_TRAEFIK.grpcIngressAnnotations,
+  });
+
+  /**
+   * HAProxy Kubernetes Ingress Controller (haproxytech/kubernetes-ingress): class `haproxy`, pods
+   * `app.kubernetes.io/name: kubernetes-ingress` in the `haproxy-controller` namespace. HTTPS redirect by
+   * `haproxy.org/ssl-redirect` (301), HSTS by `haproxy.org/response-set-header`, rate limit by
+   * `haproxy.org/rate-limit-requests` (per second), gRPC backends by `haproxy.org/server-proto: h2`. No body-size
+   * annotation.
+   *
+   * @see https://github.com/haproxytech/kubernetes-ingress/blob/master/documentation/annotations.md
+   */
+  public static readonly HAPROXY = new IngressController({
+    ...INGRESS_HAPROXY, grpcAnnotations: INGRESS_HAPROXY.grpcIngressAnnotations,
+  });
+
+  /**
+   * Any other controller (Contour, Kong, a second Traefik with another class, ...).
    */
   public static custom(options: IngressControllerOptions): IngressController {
     const problems = new FactoryProblems();
@@ -100,8 +152,14 @@ export class IngressController {
   public readonly rateLimitAnnotation?: string;
   /** The body-size annotation, if the controller has one. */
   public readonly bodySizeAnnotation?: string;
+  /** Annotations on an Ingress whose backends speak gRPC. */
+  public readonly grpcAnnotations: { [key: string]: string };
+  /** Annotations on a backend Service that speaks gRPC. */
+  public readonly grpcServiceAnnotations: { [key: string]: string };
 
-  private constructor(options: IngressControllerOptions, private readonly problems: PropProblem[] = []) {
+  private constructor(options: IngressControllerOptions, private readonly problems: PropProblem[] = [],
+    /** Whether the controller is retired upstream (a warning whenever it is used). @internal */
+    public readonly _retired: boolean = false) {
     this.ingressClassName = options.ingressClassName;
     this.namespaceName = options.namespaceName;
     this.podLabels = { ...options.podLabels };
@@ -109,6 +167,13 @@ export class IngressController {
     this.hstsAnnotations = { ...(options.hstsAnnotations ?? {}) };
     this.rateLimitAnnotation = options.rateLimitAnnotation;
     this.bodySizeAnnotation = options.bodySizeAnnotation;
+    this.grpcAnnotations = { ...(options.grpcAnnotations ?? {}) };
+    this.grpcServiceAnnotations = { ...(options.grpcServiceAnnotations ?? {}) };
+  }
+
+  /** Whether the controller can be told that a backend speaks gRPC. */
+  public get supportsGrpc(): boolean {
+    return Object.keys(this.grpcAnnotations).length + Object.keys(this.grpcServiceAnnotations).length > 0;
   }
 
   /**
@@ -287,9 +352,12 @@ export interface ProductionIngressProps {
   readonly namespaceName?: string;
 
   /**
-   * The ingress controller: its class, its pods (allowed into the routed apps) and its annotations.
+   * The ingress controller: its class, its pods (allowed into the routed apps) and its annotations. Give it: the
+   * default, ingress-nginx, is retired (no releases or security fixes since March 2026), and leaving it out or choosing
+   * it is a warning at synthesis. For new entries use a ProductionGateway.
    *
-   * @default IngressController.NGINX
+   * @default IngressController.NGINX, with a warning (kept for compatibility; the default is removed in the next major
+   * version)
    */
   readonly controller?: IngressController;
 
@@ -356,18 +424,24 @@ interface Route {
   readonly host: string;
   readonly path: string;
   readonly pathType: kplus.HttpIngressPathType;
-  readonly service: kplus.Service;
-  readonly port: number;
+  /** The Services and weights the route sends traffic to (one, except for a workload whose traffic is split). */
+  readonly backends: Array<{ readonly name: string; readonly port: number; readonly weight?: number }>;
+  /** The workload routed to, for the routes that reference it. */
+  readonly app?: IHardenedWorkload;
+  /** Whether the backend speaks gRPC. */
+  readonly grpc: boolean;
 }
 
 /**
- * The single public entry of a set of apps: host and path routes over TLS, through the ingress controller.
+ * The public entry of a set of apps on clusters that use the Ingress API: host and path routes over TLS, through an
+ * ingress controller (Traefik, HAProxy, or your own; ingress-nginx is retired). New entries use a ProductionGateway.
  *
  * Routing to a hardened workload also allows the controller's pods into it, on the routed port only. Emits
  * an Ingress (with cert-manager Certificates when asked), or Gateway API HTTPRoutes with `gateway`.
  *
  * @example
  * const ingress = new ProductionIngress(shop, 'Ingress', {
+ *   controller: IngressController.TRAEFIK,
  *   tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
  * });
  * ingress.addRoute('shop.example.com', '/', web);
@@ -392,6 +466,7 @@ export class ProductionIngress extends Construct {
 
   /** The Ingress, unless `gateway` is set. */
   public readonly ingress?: kplus.Ingress;
+  private grpcIngressResource?: kplus.Ingress;
   /** The cert-manager Certificates, one per `TlsCertificate.certManager` entry. */
   public readonly certificates: ApiObject[] = [];
   /** The HTTPRoutes, one per host, when `gateway` is set. */
@@ -401,6 +476,10 @@ export class ProductionIngress extends Construct {
   private readonly tlsEntries: Array<{ hosts: string[]; explicit: boolean }> = [];
   private readonly gateway?: IngressGatewayOptions;
   private readonly sourcePeer: NetworkPeer;
+  /** The annotations of the main Ingress that the gRPC Ingress shares (not the issuer nor external-dns). */
+  private baseAnnotations: Record<string, string> = {};
+  /** The Secret of each TLS entry. */
+  private readonly tlsSecrets: kplus.ISecret[] = [];
 
   public constructor(scope: Construct, id: string, props: ProductionIngressProps = {}) {
     super(scope, _uniqueId(scope, id, 'ProductionIngress'));
@@ -418,6 +497,12 @@ export class ProductionIngress extends Construct {
       `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespaceName\', or create the ingress outside the ProductionNamespace');
     this.controller = props.controller ?? IngressController.NGINX;
     this.controller._reportProblems(errors, 'controller');
+    if (this.controller._retired && props.gateway === undefined) {
+      // A warning in every profile: the choice is the user's, but nobody should make it without knowing.
+      this.node.addMetadata(Warnings.METADATA_KEY, `'controller' (${props.controller === undefined ? 'not set, so IngressController.NGINX' : 'IngressController.NGINX'}): `
+        + `${INGRESS_NGINX_RETIRED}. Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller `
+        + '(IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)');
+    }
     this.gateway = props.gateway;
     this.httpsRedirect = props.httpsRedirect ?? true;
     this.hsts = props.hsts ?? true;
@@ -491,10 +576,11 @@ export class ProductionIngress extends Construct {
     if (this.hsts) Object.assign(annotations, this.controller.hstsAnnotations);
     if (rate !== undefined) annotations[this.controller.rateLimitAnnotation!] = String(rate);
     if (bodyMebibytes !== undefined) annotations[this.controller.bodySizeAnnotation!] = `${Math.ceil(bodyMebibytes)}m`;
+    this.baseAnnotations = { ...annotations };
     const shim = tls.find((e) => e.certificate._kind === 'annotation')?.certificate.issuer;
     if (shim) annotations[shim._annotation] = shim.name;
     if (this.externalDns) {
-      annotations[EXTERNAL_DNS_HOSTNAME_ANNOTATION] = Lazy.any({ produce: () => this.hosts().join(',') }) as string;
+      annotations[EXTERNAL_DNS_HOSTNAME_ANNOTATION] = Lazy.any({ produce: () => this.hostsOf(false).join(',') }) as string;
     }
 
     this.ingress = new kplus.Ingress(this, 'Resource', {
@@ -518,6 +604,7 @@ export class ProductionIngress extends Construct {
         }));
       }
       const secret = cert.secret ?? kplus.Secret.fromSecretName(this, `TlsSecret${i}`, secretName);
+      this.tlsSecrets.push(secret);
       // The array is ours and filled by addRoute; kplus renders it at synthesis.
       this.ingress!.addTls([{ hosts, secret }]);
     });
@@ -525,10 +612,12 @@ export class ProductionIngress extends Construct {
 
   /**
    * Routes `host` + `path` to a hardened workload with a Service (a ProductionApp, ...), and allows the
-   * controller's pods into it on that port.
+   * controller's pods into it on that port. A port named `grpc` or `grpc-<suffix>` is routed as gRPC: with the
+   * controller's gRPC annotations on a second Ingress (`<name>-grpc`), or on the workload's Service.
    *
    * @throws if the host is not a DNS name, the host and path are already routed, the port is not a port of the
-   * app, the app is in another namespace, or (in staging and prod) no TLS entry covers the host
+   * app, the app is in another namespace, the app's traffic is split between several Services (an Ingress cannot
+   * split traffic), or (in staging and prod) no TLS entry covers the host
    */
   public addRoute(host: string, path: string, app: IHardenedWorkload, options: IngressRouteOptions = {}): void {
     const port = options.port ?? app.ports[0]?.port;
@@ -538,13 +627,25 @@ export class ProductionIngress extends Construct {
         'route to a workload that serves a port, such as a ProductionApp');
       errors.throwIfAny();
     }
-    errors.check(!app.ports.some((p) => p.port === port), 'addRoute.port', port, `is not a port of workload '${app.node.path}'`,
+    const appPort = app.ports.find((p) => p.port === port);
+    errors.check(appPort === undefined, 'addRoute.port', port, `is not a port of workload '${app.node.path}'`,
       `use one of ${app.ports.map((p) => p.port).join(', ')}`);
     errors.check((app.namespaceName ?? '') !== (this.namespaceName ?? ''), 'addRoute.app', app.node.path,
       `is in namespace "${app.namespaceName ?? ''}" but the ingress is in "${this.namespaceName ?? ''}"; an Ingress routes only to Services in its own namespace`,
       'create the ProductionIngress in the app\'s namespace (one ingress per namespace)');
+    const backends = appPort !== undefined ? routeBackends(app, port!) : [];
+    errors.check(appPort !== undefined && backends.length === 0, 'addRoute.app', app.node.path, 'has no Service for the route to reach',
+      'route to a workload with a Service');
+    errors.check(!this.gateway && backends.length > 1, 'addRoute.app', app.node.path,
+      `splits its traffic between the Services ${backends.map((b) => b.name).join(', ')}, which an Ingress cannot do (it has one backend per path)`,
+      'route the workload through a ProductionGateway with a ProductionHttpRoute, whose backends carry the weights');
+    const grpc = isGrpcPort(appPort);
+    this.checkGrpc(errors, grpc, 'addRoute.port', port, backends.length === 1 && backends[0].name !== app.service?.name);
     errors.throwIfAny();
-    this.record(host, path, options.pathType, app.service!, port!);
+    if (grpc && Object.keys(this.controller.grpcServiceAnnotations).length > 0 && !this.gateway) {
+      annotate(app.service!, this.controller.grpcServiceAnnotations);
+    }
+    this.record(host, path, options.pathType, backends, grpc, app);
     app.addIngressRule(this.sourcePeer, { ports: [port!] });
   }
 
@@ -560,8 +661,22 @@ export class ProductionIngress extends Construct {
     const errors = this.checkRoute(host, path, options.pathType);
     errors.check(port === undefined || !ports.includes(port), 'addServiceRoute.port', port, `is not a port of Service '${service.name}'`,
       `give one of ${ports.join(', ') || '(the Service has no ports)'}`);
+    const servicePort = service.ports.find((p) => p.port === port);
+    const grpc = servicePort?.name !== undefined && isGrpcPort({ name: servicePort.name, port: servicePort.port });
+    this.checkGrpc(errors, grpc, 'addServiceRoute.port', port, false);
     errors.throwIfAny();
-    this.record(host, path, options.pathType, service, port!);
+    if (grpc && Object.keys(this.controller.grpcServiceAnnotations).length > 0 && !this.gateway) {
+      annotate(service, this.controller.grpcServiceAnnotations);
+    }
+    this.record(host, path, options.pathType, [{ name: service.name, port: port! }], grpc, undefined);
+  }
+
+  /**
+   * The Ingress of the routes to gRPC ports (`<name>-grpc`, carrying the controller's `grpcAnnotations`), once one is
+   * routed.
+   */
+  public get grpcIngress(): kplus.Ingress | undefined {
+    return this.grpcIngressResource;
   }
 
   /** Every routed host, in the order first routed. */
@@ -572,6 +687,33 @@ export class ProductionIngress extends Construct {
   /** The peer that sends the routed traffic: the controller's pods, or the Gateway's. */
   public get trafficSource(): NetworkPeer {
     return this.sourcePeer;
+  }
+
+  /** The hosts of the routes of the main Ingress (false) or of the gRPC Ingress (true). */
+  private hostsOf(grpc: boolean): string[] {
+    return [...new Set(this.routes.filter((r) => r.grpc === grpc || !this.splitsGrpc).map((r) => r.host))];
+  }
+
+  /** Whether gRPC routes go on their own Ingress (the controller marks gRPC backends per Ingress). */
+  private get splitsGrpc(): boolean {
+    return Object.keys(this.controller.grpcAnnotations).length > 0;
+  }
+
+  /** A route to a gRPC port needs a controller that can be told so, and Gateway mode routes HTTP only. */
+  private checkGrpc(errors: PropErrors, grpc: boolean, prop: string, port: number | undefined, foreignService: boolean): void {
+    if (!grpc) {
+      return;
+    }
+    if (this.gateway) {
+      errors.add(prop, port, 'is a gRPC port, and the HTTPRoutes of the \'gateway\' mode carry HTTP only',
+        'route it with a ProductionGrpcRoute on ProductionGateway.fromGatewayAttributes(...)');
+      return;
+    }
+    errors.check(!this.controller.supportsGrpc, prop, port, 'is a gRPC port (named \'grpc\' or \'grpc-<suffix>\'), but the controller has no gRPC setting, so it would speak HTTP/1.1 to it',
+      'give \'grpcAnnotations\' or \'grpcServiceAnnotations\' in IngressController.custom, or route it through a ProductionGateway with a ProductionGrpcRoute');
+    errors.check(this.controller.supportsGrpc && !this.splitsGrpc && foreignService, prop, port,
+      'is a gRPC port whose backend Service is not the workload\'s own, and the controller reads the gRPC setting from the Service',
+      'route it through a ProductionGateway with a ProductionGrpcRoute');
   }
 
   private checkRoute(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined): PropErrors {
@@ -606,12 +748,16 @@ export class ProductionIngress extends Construct {
     return errors;
   }
 
-  private record(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined, service: kplus.Service, port: number): void {
+  private record(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined, backends: Route['backends'], grpc: boolean,
+    app: IHardenedWorkload | undefined): void {
     const type = pathType ?? kplus.HttpIngressPathType.PREFIX;
     const isNewHost = !this.routes.some((r) => r.host === host);
-    this.routes.push({ host, path, pathType: type, service, port });
+    this.routes.push({ host, path, pathType: type, backends, app, grpc });
     if (this.ingress) {
-      this.ingress.addHostRule(host, path, kplus.IngressBackend.fromService(service, { port }), type);
+      const target = grpc && this.splitsGrpc ? this.grpcIngressOf() : this.ingress;
+      // kplus reads only the name and ports of the Service it is given; the backend is the one the workload names.
+      const backend = { name: backends[0].name, ports: [{ port: backends[0].port }] } as unknown as kplus.Service;
+      target.addHostRule(host, path, kplus.IngressBackend.fromService(backend, { port: backends[0].port }), type);
       if (isNewHost) {
         const entry = this.tlsEntries.find((e) => e.explicit && e.hosts.some((h) => hostCovers(h, host)))
           ?? this.tlsEntries.find((e) => !e.explicit);
@@ -624,6 +770,27 @@ export class ProductionIngress extends Construct {
     if (isNewHost) {
       this.addHttpRoute(host);
     }
+    if (app !== undefined) {
+      const index = this.hosts().indexOf(host);
+      attachRoute(app, { kind: 'HTTPRoute', name: `${this.name}-${index}`, namespace: this.namespaceName });
+    }
+  }
+
+  /** The Ingress of the gRPC routes, created with the first one: the main Ingress's TLS and annotations, and the controller's gRPC ones. */
+  private grpcIngressOf(): kplus.Ingress {
+    if (this.grpcIngressResource === undefined) {
+      const annotations: Record<string, string> = { ...this.baseAnnotations, ...this.controller.grpcAnnotations };
+      if (this.externalDns) {
+        annotations[EXTERNAL_DNS_HOSTNAME_ANNOTATION] = Lazy.any({ produce: () => this.hostsOf(true).join(',') }) as string;
+      }
+      this.grpcIngressResource = new kplus.Ingress(this, 'Grpc', {
+        metadata: objectMetadata(this.profile, `${this.name}-grpc`, this.namespaceName, {}, annotations),
+        className: this.ingressClassName,
+      });
+      // The same hosts and Secrets as the main Ingress: the certificates are issued once, for both.
+      this.tlsEntries.forEach((entry, i) => this.grpcIngressResource!.addTls([{ hosts: entry.hosts, secret: this.tlsSecrets[i] }]));
+    }
+    return this.grpcIngressResource;
   }
 
   private addHttpRoute(host: string): void {
@@ -642,12 +809,21 @@ export class ProductionIngress extends Construct {
                 value: r.path,
               },
             }],
-            backendRefs: [{ name: r.service.name, port: r.port }],
+            backendRefs: r.backends.map((b) => ({ name: b.name, port: b.port, weight: b.weight })),
           })),
         }),
       },
     });
     this.httpRoutes.push(route);
+  }
+}
+
+/** Adds annotations to a Service, keeping any value already set by its owner. */
+function annotate(service: kplus.Service, annotations: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(annotations)) {
+    if (service.metadata.toJson().annotations?.[key] === undefined) {
+      service.metadata.addAnnotation(key, value);
+    }
   }
 }
 

@@ -40,11 +40,15 @@ describe('examples/network', () => {
   const web = { namespaceName: 'shop', labels: podLabels('web') };
   const api = { namespaceName: 'shop', labels: podLabels('api') };
 
-  test('emits the namespace, both apps, the ingress and its certificate', () => {
+  test('emits the namespace, the apps, the gateway with its certificates and redirect, and the routes', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining([
       'Namespace/shop', 'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns', 'ResourceQuota/quota', 'LimitRange/limits',
-      'Deployment/api', 'Deployment/web', 'NetworkPolicy/api', 'NetworkPolicy/web', 'Ingress/shop', 'Certificate/shop-tls',
+      'Deployment/api', 'Deployment/web', 'Deployment/cart', 'NetworkPolicy/api', 'NetworkPolicy/web', 'NetworkPolicy/cart',
+      'Gateway/public', 'Certificate/public-https-shop-example-com', 'Certificate/public-https-grpc-shop-example-com',
+      'HTTPRoute/public-https-redirect', 'HTTPRoute/web', 'GRPCRoute/cart',
     ]));
+    expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    expect(objects.find((o) => o.kind === 'Namespace').metadata.labels['gateway.production.platform.io/public']).toBe('true');
   });
 
   test('is valid against the Kubernetes 1.28 and CRD schemas', () => {
@@ -55,10 +59,13 @@ describe('examples/network', () => {
     expect(checkManifests(objects, { profile: 'prod' }).findings).toEqual([]);
   });
 
-  test('allows exactly ingress -> web and web -> api', () => {
-    const controller = { namespaceName: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+  test('allows exactly gateway -> web, gateway -> cart and web -> api', () => {
+    const controller = { namespaceName: 'gateway-system', labels: { 'gateway.networking.k8s.io/gateway-name': 'public' } };
+    const cart = { namespaceName: 'shop', labels: podLabels('cart') };
     expect(Reachability.mayReach(objects, controller, web, 8080)).toBe(true);
+    expect(Reachability.mayReach(objects, controller, cart, 9090)).toBe(true);
     expect(Reachability.mayReach(objects, controller, api, 9000)).toBe(false);
+    expect(Reachability.mayReach(objects, web, cart, 9090)).toBe(false);
     expect(Reachability.mayReach(objects, web, api, 9000)).toBe(true);
     expect(Reachability.mayReach(objects, api, web, 8080)).toBe(false);
     expect(Reachability.mayReach(objects, web, { ip: '1.1.1.1' }, 443)).toBe(false);

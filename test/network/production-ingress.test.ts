@@ -7,6 +7,8 @@ import {
 } from '../../lib/network/production-ingress';
 import { ProductionNamespace } from '../../lib/network/production-namespace';
 import { Profile } from '../../lib/profile';
+import { AppProbe } from '../../lib/workload/app-probe';
+import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
 
 function setup(profile: Profile = Profile.PROD): { chart: Chart; ns: ProductionNamespace; web: ProductionApp } {
@@ -138,7 +140,7 @@ describe('ProductionIngress as an Ingress', () => {
 
   test('dev: a host without TLS is a warning, not an error', () => {
     const { chart, ns, web } = setup(Profile.DEV);
-    const ingress = new ProductionIngress(ns, 'Ingress');
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.TRAEFIK });
     ingress.addRoute('dev.example.com', '/', web);
     expect(Warnings.collect(chart)).toEqual([
       "test/Shop/Ingress: 'addRoute.host' (\"dev.example.com\") has no TLS. Fix: add a 'tls' entry (e.g. { certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) })",
@@ -328,5 +330,130 @@ describe('ProductionIngress errors', () => {
     const { ns } = setup();
     const ingress = new ProductionIngress(ns, 'Ingress', { tls });
     expect(ingress.node.validate()).toEqual(["ProductionIngress 'test/Shop/Ingress' has no routes. Fix: call addRoute(host, path, app)"]);
+  });
+});
+
+/** A workload whose traffic a delivery controller splits between two Services. */
+class SplitApp extends ProductionApp {
+  public _routeBackends(port: number) {
+    return [{ name: `${this.name}-stable`, port, weight: 90 }, { name: `${this.name}-canary`, port, weight: 10 }];
+  }
+
+  public get attached(): unknown[] {
+    return [...this._attachedRoutes];
+  }
+}
+
+describe('ProductionIngress controllers', () => {
+  const tls = [{ certificate: TlsCertificate.certManager(letsEncrypt) }];
+
+  test('Traefik: TLS entry point only, its class and pods', () => {
+    const { chart, ns, web } = setup();
+    const ingress = new ProductionIngress(ns, 'Ingress', { name: 'public', controller: IngressController.TRAEFIK, tls });
+    ingress.addRoute('shop.example.com', '/', web);
+    const m = Testing.synth(chart);
+    const ing = byKind(m, 'Ingress')[0];
+    expect(ing.spec.ingressClassName).toBe('traefik');
+    expect(ing.metadata.annotations).toEqual({
+      'production.platform.io/profile': 'prod',
+      'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
+      'traefik.ingress.kubernetes.io/router.tls': 'true',
+    });
+    const policy = m.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === web.name);
+    expect(policy.spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } },
+    }]);
+    expect(Warnings.collect(chart)).toEqual([]);
+    expectValidManifests(m);
+  });
+
+  test('HAProxy: redirect (301), HSTS, rate limit; a body size is an error', () => {
+    const { chart, ns, web } = setup();
+    const ingress = new ProductionIngress(ns, 'Ingress', { name: 'public', controller: IngressController.HAPROXY, tls, rateLimitPerSecond: 50 });
+    ingress.addRoute('shop.example.com', '/', web);
+    const ing = byKind(Testing.synth(chart), 'Ingress')[0];
+    expect(ing.spec.ingressClassName).toBe('haproxy');
+    expect(ing.metadata.annotations).toEqual({
+      'production.platform.io/profile': 'prod',
+      'haproxy.org/ssl-redirect': 'true',
+      'haproxy.org/ssl-redirect-code': '301',
+      'haproxy.org/response-set-header': 'Strict-Transport-Security "max-age=31536000"',
+      'haproxy.org/rate-limit-requests': '50',
+    });
+    expect(IngressController.HAPROXY.peer.toNetworkPolicyPeer('shop')).toEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'haproxy-controller' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'kubernetes-ingress' } },
+    });
+    expect(errorOf(() => new ProductionIngress(ns, 'Other', { controller: IngressController.HAPROXY, tls, maxBodySize: Size.mebibytes(8) })))
+      .toContain('\'maxBodySize\' ("8Mi") is set, but the controller has no body-size annotation');
+  });
+
+  test('ingress-nginx, chosen or by default, is a warning in every profile that names its retirement and the fix', () => {
+    for (const profile of [Profile.DEV, Profile.PROD]) {
+      const { chart, ns, web } = setup(profile);
+      new ProductionIngress(ns, 'Default', { tls }).addRoute('a.example.com', '/', web);
+      new ProductionIngress(ns, 'Chosen', { tls, controller: IngressController.NGINX }).addRoute('b.example.com', '/', web);
+      expect(Warnings.collect(chart)).toEqual([
+        'test/Shop/Default: \'controller\' (not set, so IngressController.NGINX): ingress-nginx is retired (no releases or security fixes since March 2026). '
+          + 'Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller (IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)',
+        'test/Shop/Chosen: \'controller\' (IngressController.NGINX): ingress-nginx is retired (no releases or security fixes since March 2026). '
+          + 'Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller (IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)',
+      ]);
+    }
+  });
+
+  test('gRPC with ingress-nginx: the gRPC routes on their own Ingress with backend-protocol GRPC and the same TLS', () => {
+    const { chart, ns, web } = setup();
+    const cart = new ProductionApp(ns, 'Cart', { name: 'cart', image: 'r/cart:1.0', port: 9090, portName: 'grpc', readiness: AppProbe.grpc(), liveness: AppProbe.tcpSocket() });
+    const ingress = new ProductionIngress(ns, 'Ingress', { name: 'public', controller: IngressController.NGINX, tls, externalDns: true });
+    ingress.addRoute('shop.example.com', '/', web);
+    ingress.addRoute('api.example.com', '/', cart);
+    const m = Testing.synth(chart);
+    const [main, grpc] = byKind(m, 'Ingress');
+    expect(main.metadata.name).toBe('public');
+    expect(main.spec.rules.map((r: any) => r.host)).toEqual(['shop.example.com']);
+    expect(main.spec.rules[0].http.paths[0].backend.service.name).toBe(web.name);
+    expect(main.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol']).toBeUndefined();
+    expect(main.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('shop.example.com');
+    expect(grpc.metadata.name).toBe('public-grpc');
+    expect(grpc.metadata.annotations).toEqual({
+      'production.platform.io/profile': 'prod',
+      'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
+      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+      'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC',
+      'external-dns.alpha.kubernetes.io/hostname': 'api.example.com',
+    });
+    expect(grpc.spec.rules).toEqual([{ host: 'api.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'cart', port: { number: 9090 } } } }] } }]);
+    expect(grpc.spec.tls).toEqual(main.spec.tls);
+    expect(main.spec.tls).toEqual([{ hosts: ['shop.example.com', 'api.example.com'], secretName: 'public-tls' }]);
+    expect(ingress.grpcIngress).toBeDefined();
+    expectValidManifests(m);
+  });
+
+  test('gRPC with Traefik: the Service says h2c; a controller without a gRPC setting is an error', () => {
+    const { chart, ns } = setup();
+    const cart = new ProductionApp(ns, 'Cart', { name: 'cart', image: 'r/cart:1.0', port: 9090, portName: 'grpc-api', readiness: AppProbe.grpc(), liveness: AppProbe.tcpSocket() });
+    new ProductionIngress(ns, 'Ingress', { name: 'public', controller: IngressController.TRAEFIK, tls }).addRoute('api.example.com', '/', cart);
+    const m = Testing.synth(chart);
+    expect(byKind(m, 'Ingress')).toHaveLength(1);
+    expect(m.find((o) => o.kind === 'Service' && o.metadata.name === 'cart').metadata.annotations['traefik.ingress.kubernetes.io/service.serversscheme']).toBe('h2c');
+    const custom = IngressController.custom({ ingressClassName: 'internal', namespaceName: 'edge', podLabels: { app: 'proxy' } });
+    expect(errorOf(() => new ProductionIngress(ns, 'Custom', { controller: custom, tls }).addRoute('api.example.com', '/', cart)))
+      .toContain('\'addRoute.port\' (9090) is a gRPC port (named \'grpc\' or \'grpc-<suffix>\'), but the controller has no gRPC setting');
+  });
+
+  test('a workload whose traffic is split: an error on an Ingress; weighted backends and an attached route in gateway mode', () => {
+    const { chart, ns } = setup();
+    const split = new SplitApp(ns, 'Split', { name: 'split', image: 'r/split:1.0', port: 8080, healthPath: '/healthz' });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.TRAEFIK, tls });
+    expect(errorOf(() => ingress.addRoute('a.example.com', '/', split)))
+      .toContain('\'addRoute.app\' ("test/Shop/Split") splits its traffic between the Services split-stable, split-canary, which an Ingress cannot do (it has one backend per path). '
+        + 'Fix: route the workload through a ProductionGateway with a ProductionHttpRoute');
+    const viaGateway = new ProductionIngress(ns, 'Routes', { name: 'routes', gateway: { name: 'public', namespaceName: 'gateways' } });
+    viaGateway.addRoute('a.example.com', '/', split);
+    ingress.addServiceRoute('a.example.com', '/', split.service!);
+    const route = byKind(Testing.synth(chart), 'HTTPRoute')[0];
+    expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'split-stable', port: 8080, weight: 90 }, { name: 'split-canary', port: 8080, weight: 10 }]);
+    expect(split.attached).toEqual([{ kind: 'HTTPRoute', name: 'routes-0', namespace: 'shop' }]);
   });
 });
