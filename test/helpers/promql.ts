@@ -17,10 +17,18 @@ export function promqlProblems(expr: string): string[] {
   // ../shared/research/observability.md §6); it is pinned with the package.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { EditorState } = require('@codemirror/state');
+  const { ensureSyntaxTree } = require('@codemirror/language');
   const { PromQLExtension } = require('@prometheus-io/codemirror-promql');
   const { Parser } = require('@prometheus-io/codemirror-promql/dist/cjs/parser/parser.js');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const state = EditorState.create({ doc: expr, extensions: new PromQLExtension().asExtension() });
+  // An editor state parses only what a 20 ms budget and the first 2,000 characters allow; the linter would then
+  // judge a partial tree (spurious errors on a loaded machine). Parse the whole expression, with no time limit
+  // that matters, and hand the linter a state that holds the complete tree.
+  const initial = EditorState.create({ doc: expr, extensions: new PromQLExtension().asExtension() });
+  if (ensureSyntaxTree(initial, expr.length, 600_000) === null) {
+    throw new Error('the PromQL grammar did not finish parsing the expression');
+  }
+  const state = initial.update({}).state;
   const p = new Parser(state);
   p.analyze();
   for (const d of p.getDiagnostics() as { from: number; message: string }[]) out.push(`linter at ${d.from}: ${d.message}`);
