@@ -51,3 +51,4 @@ export * from './delivery/argocd-application-set';
 export * from './delivery/flux-environment-sync';
 export * from './delivery/helm/helm-chart-workload';
 export * from './delivery/helm/production-helm-release';
+export * from './delivery/delivery-strategy';

@@ -14,6 +14,7 @@ import { NAMESPACE_CONTEXT_KEY, _namespaceOf, _uniqueId } from '../internal/scop
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import type { IHardenedWorkload } from '../workload/hardened-workload';
+import type { AttachedRouteRef, RouteBackendRef } from '../workload/_routes';
 import {
   CERT_MANAGER_ANNOTATIONS, CERT_MANAGER_GROUP, EXTERNAL_DNS_HOSTNAME_ANNOTATION, GATEWAY_SECTION_NAME, INGRESS_NGINX,
 } from './defaults';
@@ -358,6 +359,19 @@ interface Route {
   readonly pathType: kplus.HttpIngressPathType;
   readonly service: kplus.Service;
   readonly port: number;
+  /** The backends of an HTTPRoute rule, when the workload names them (a canary's stable and canary Services). */
+  readonly backends?: RouteBackendRef[];
+}
+
+/** The route contract of a hardened workload (see HardenedWorkload._routeBackends and _attachRoute). */
+interface RoutedWorkload {
+  _routeBackends(port: number): RouteBackendRef[];
+  _attachRoute(route: AttachedRouteRef): void;
+}
+
+function routedWorkload(app: IHardenedWorkload): RoutedWorkload | undefined {
+  const w = app as unknown as Partial<RoutedWorkload>;
+  return typeof w._routeBackends === 'function' && typeof w._attachRoute === 'function' ? w as RoutedWorkload : undefined;
 }
 
 /**
@@ -544,7 +558,14 @@ export class ProductionIngress extends Construct {
       `is in namespace "${app.namespaceName ?? ''}" but the ingress is in "${this.namespaceName ?? ''}"; an Ingress routes only to Services in its own namespace`,
       'create the ProductionIngress in the app\'s namespace (one ingress per namespace)');
     errors.throwIfAny();
-    this.record(host, path, options.pathType, app.service!, port!);
+    // Through a Gateway, the workload names the backends (a canary splits traffic between two Services) and learns
+    // which HTTPRoute sends it traffic.
+    const routed = this.gateway ? routedWorkload(app) : undefined;
+    this.record(host, path, options.pathType, app.service!, port!, routed?._routeBackends(port!));
+    if (routed !== undefined) {
+      const route = this.httpRoutes[this.hosts().indexOf(host)];
+      routed._attachRoute({ kind: 'HTTPRoute', name: route.name, namespace: this.namespaceName });
+    }
     app.addIngressRule(this.sourcePeer, { ports: [port!] });
   }
 
@@ -606,10 +627,11 @@ export class ProductionIngress extends Construct {
     return errors;
   }
 
-  private record(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined, service: kplus.Service, port: number): void {
+  private record(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined, service: kplus.Service, port: number,
+    backends?: RouteBackendRef[]): void {
     const type = pathType ?? kplus.HttpIngressPathType.PREFIX;
     const isNewHost = !this.routes.some((r) => r.host === host);
-    this.routes.push({ host, path, pathType: type, service, port });
+    this.routes.push({ host, path, pathType: type, service, port, backends: backends !== undefined && backends.length > 0 ? backends : undefined });
     if (this.ingress) {
       this.ingress.addHostRule(host, path, kplus.IngressBackend.fromService(service, { port }), type);
       if (isNewHost) {
@@ -642,7 +664,7 @@ export class ProductionIngress extends Construct {
                 value: r.path,
               },
             }],
-            backendRefs: [{ name: r.service.name, port: r.port }],
+            backendRefs: r.backends?.map((b) => ({ name: b.name, port: b.port, weight: b.weight })) ?? [{ name: r.service.name, port: r.port }],
           })),
         }),
       },
