@@ -208,7 +208,7 @@ function resolveCanary(errors: PropErrors, profile: Profile, options: CanaryOpti
  */
 function defaultSteps(router: boolean, replicas: number): CanaryStep[] {
   const weights = router ? CANARY.weights : [...new Set(CANARY.weights.map((w) => nearestAchievable(w, replicas)))];
-  return weights.flatMap((w) => [CanaryStep.setWeight(w), CanaryStep.pause(CANARY.pause)]);
+  return weights.flatMap((w) => [CanaryStep.trafficWeight(w), CanaryStep.pause(CANARY.pause)]);
 }
 
 /** The traffic shares (whole percent) a replica-ratio canary can run with `replicas` pods, strictly between 0 and 100. */
@@ -233,14 +233,14 @@ function nearestAchievable(weight: number, replicas: number): number {
 function checkSteps(errors: PropErrors, steps: CanaryStep[], prop: string, replicas: number | undefined): boolean {
   const before = errors.count;
   if (!Array.isArray(steps) || steps.length === 0) {
-    errors.add(prop, steps, 'has no step, so the new version would get all the traffic at once', 'give at least one CanaryStep.setWeight(...) and a pause');
+    errors.add(prop, steps, 'has no step, so the new version would get all the traffic at once', 'give at least one CanaryStep.trafficWeight(...) and a pause');
     return false;
   }
   let last: { weight: number; index: number; achieved?: number } | undefined;
   steps.forEach((step, i) => {
     const p = `${prop}[${i}]`;
     if (!(step instanceof CanaryStep)) {
-      errors.add(p, step, 'is not a CanaryStep', 'use CanaryStep.setWeight(n), CanaryStep.pause(duration) or CanaryStep.pauseUntilPromoted()');
+      errors.add(p, step, 'is not a CanaryStep', 'use CanaryStep.trafficWeight(n), CanaryStep.pause(duration) or CanaryStep.pauseUntilPromoted()');
       return;
     }
     if (step.duration !== undefined) {
@@ -252,7 +252,7 @@ function checkSteps(errors: PropErrors, steps: CanaryStep[], prop: string, repli
     }
     const w = step.weight;
     if (!Number.isInteger(w) || w < 0 || w > 100) {
-      errors.add(p, step.toString(), 'is not a weight from 0 to 100 (Argo Rollouts refuses it)', 'use a whole percentage, e.g. CanaryStep.setWeight(25)');
+      errors.add(p, step.toString(), 'is not a weight from 0 to 100 (Argo Rollouts refuses it)', 'use a whole percentage, e.g. CanaryStep.trafficWeight(25)');
       return;
     }
     errors.check(last !== undefined && w <= last.weight, p, step.toString(), `does not raise the weight of step ${last?.index} (${last?.weight}%)`,
@@ -273,7 +273,7 @@ function checkSteps(errors: PropErrors, steps: CanaryStep[], prop: string, repli
   });
   errors.check(!steps.some((s) => s instanceof CanaryStep && s.weight !== undefined && s.weight > 0 && s.weight < 100), prop,
     steps.map(String), 'sets no weight between 0 and 100, so no step runs the new version beside the old one',
-    'add e.g. CanaryStep.setWeight(10) followed by a pause');
+    'add e.g. CanaryStep.trafficWeight(10) followed by a pause');
   return errors.count === before;
 }
 
@@ -299,7 +299,7 @@ function canaryCoverage(errors: PropErrors, steps: CanaryStep[], analysis: Deliv
   const delay = (analysis.initialDelay ?? ANALYSIS.initialDelay).toSeconds();
   errors.check(!manualGate && seconds < delay + interval, `${at}.steps`, steps.map(String),
     `pause ${seconds}s after the first weight, less than the analysis needs for one measurement (initialDelay ${delay}s + interval ${interval}s), so the canary would be promoted unmeasured`,
-    `pause at least ${delay + interval}s after the first setWeight, or shorten 'analysis.initialDelay'`);
+    `pause at least ${delay + interval}s after the first weight, or shorten 'analysis.initialDelay'`);
   return { startingStep, seconds, manualGate };
 }
 

@@ -10,7 +10,7 @@ export class CanaryStep {
    * Sends `percent` of the traffic (0-100) to the new version: by route weights with traffic routing, by the share of
    * pods without.
    */
-  public static setWeight(percent: number): CanaryStep {
+  public static trafficWeight(percent: number): CanaryStep {
     return new CanaryStep(percent, undefined, false);
   }
 
@@ -40,7 +40,7 @@ export class CanaryStep {
   /** The step as the user wrote it, for messages. */
   public toString(): string {
     if (this.weight !== undefined) {
-      return `setWeight(${this.weight})`;
+      return `trafficWeight(${this.weight})`;
     }
     return this.untilPromoted ? 'pauseUntilPromoted()' : `pause(${this.duration?.toHumanString()})`;
   }

@@ -384,16 +384,16 @@ describe('bad input: every combination Argo Rollouts rejects, and our floors, is
       "'strategy(DeliveryStrategy.canary()).analysis' (not set) is required in prod"],
     ['a blue/green without analysis in prod', { strategy: blueGreen({}) },
       "'strategy(DeliveryStrategy.blueGreen()).analysis' (not set) is required in prod"],
-    ['setWeight above 100', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.minutes(5)), CanaryStep.setWeight(120)] }) },
-      "'strategy(DeliveryStrategy.canary()).steps[2]' (\"setWeight(120)\") is not a weight from 0 to 100 (Argo Rollouts refuses it)"],
-    ['setWeight below 0', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.setWeight(-5), CanaryStep.pause(Duration.minutes(5))] }) },
+    ['setWeight above 100', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(10), CanaryStep.pause(Duration.minutes(5)), CanaryStep.trafficWeight(120)] }) },
+      "'strategy(DeliveryStrategy.canary()).steps[2]' (\"trafficWeight(120)\") is not a weight from 0 to 100 (Argo Rollouts refuses it)"],
+    ['setWeight below 0', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(-5), CanaryStep.pause(Duration.minutes(5))] }) },
       'is not a weight from 0 to 100'],
-    ['weights that do not increase', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.setWeight(50), CanaryStep.pause(Duration.minutes(5)), CanaryStep.setWeight(20)] }) },
-      "'strategy(DeliveryStrategy.canary()).steps[2]' (\"setWeight(20)\") does not raise the weight of step 0 (50%)"],
-    ['a pause shorter than a second', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.millis(500)), CanaryStep.pause(Duration.minutes(5))] }) },
+    ['weights that do not increase', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(50), CanaryStep.pause(Duration.minutes(5)), CanaryStep.trafficWeight(20)] }) },
+      "'strategy(DeliveryStrategy.canary()).steps[2]' (\"trafficWeight(20)\") does not raise the weight of step 0 (50%)"],
+    ['a pause shorter than a second', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(10), CanaryStep.pause(Duration.millis(500)), CanaryStep.pause(Duration.minutes(5))] }) },
       "'strategy(DeliveryStrategy.canary()).steps[1]' (\"500 millis\") is not whole seconds of at least 1s"],
     ['no steps', { strategy: canary({ analysis: ANALYSED, steps: [] }) }, 'has no step, so the new version would get all the traffic at once'],
-    ['no weight between 0 and 100', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.setWeight(100), CanaryStep.pause(Duration.minutes(5))] }) },
+    ['no weight between 0 and 100', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(100), CanaryStep.pause(Duration.minutes(5))] }) },
       'sets no weight between 0 and 100'],
     ['maxSurge and maxUnavailable both 0', { strategy: canary({ analysis: ANALYSED, trafficRouting: none, maxSurge: 0, maxUnavailable: 0 }) },
       "'strategy(DeliveryStrategy.canary()).maxSurge' (0) is 0 and so is maxUnavailable, so no pod can ever be replaced (Argo Rollouts refuses it)"],
@@ -405,9 +405,9 @@ describe('bad input: every combination Argo Rollouts rejects, and our floors, is
       "'strategy(DeliveryStrategy.canary()).dynamicStableScale' (true) needs traffic routing"],
     ['dynamicStableScale with scaleDownDelay', { strategy: canary({ analysis: ANALYSED, dynamicStableScale: true, scaleDownDelay: Duration.seconds(30) }) },
       "is set together with 'scaleDownDelay', which Argo Rollouts refuses"],
-    ['a weight the replicas cannot run (basic canary)', { replicas: 3, strategy: canary({ analysis: ANALYSED, trafficRouting: none, steps: [CanaryStep.setWeight(10), CanaryStep.pause(Duration.minutes(10))] }) },
-      "'strategy(DeliveryStrategy.canary()).steps[0]' (\"setWeight(10)\") cannot be run with 3 replicas without a router: the nearest share of pods is 33%. Fix: use one of 33, 67 (percent), raise the replicas to 7, or use CanaryTrafficRouting.gatewayApi()"],
-    ['two weights on the same pod count (basic canary)', { replicas: 4, strategy: canary({ analysis: ANALYSED, trafficRouting: none, steps: [CanaryStep.setWeight(25), CanaryStep.pause(Duration.minutes(5)), CanaryStep.setWeight(27), CanaryStep.pause(Duration.minutes(5))] }) },
+    ['a weight the replicas cannot run (basic canary)', { replicas: 3, strategy: canary({ analysis: ANALYSED, trafficRouting: none, steps: [CanaryStep.trafficWeight(10), CanaryStep.pause(Duration.minutes(10))] }) },
+      "'strategy(DeliveryStrategy.canary()).steps[0]' (\"trafficWeight(10)\") cannot be run with 3 replicas without a router: the nearest share of pods is 33%. Fix: use one of 33, 67 (percent), raise the replicas to 7, or use CanaryTrafficRouting.gatewayApi()"],
+    ['two weights on the same pod count (basic canary)', { replicas: 4, strategy: canary({ analysis: ANALYSED, trafficRouting: none, steps: [CanaryStep.trafficWeight(25), CanaryStep.pause(Duration.minutes(5)), CanaryStep.trafficWeight(27), CanaryStep.pause(Duration.minutes(5))] }) },
       'runs as many canary pods as step 0 (25%) with 4 replicas, so the step shifts nothing'],
     ['an analysis count below failureLimit', { strategy: canary({ analysis: { ...ANALYSED, count: 1, failureLimit: 2, inconclusiveLimit: 1 } }) },
       "'strategy(DeliveryStrategy.canary()).analysis.count' (1) is less than failureLimit (2), which Argo Rollouts refuses"],
@@ -419,7 +419,7 @@ describe('bad input: every combination Argo Rollouts rejects, and our floors, is
       "'strategy(DeliveryStrategy.canary()).analysis.prometheusAddress' (\"prometheus:9090\") is not an http(s) URL"],
     ['a success rate above 1', { strategy: canary({ analysis: { ...ANALYSED, successRate: 99 } }) }, 'is not a share in (0, 1]'],
     ['an unbalanced query', { strategy: canary({ analysis: { ...ANALYSED, query: 'sum(rate(x[5m])' } }) }, "'strategy(DeliveryStrategy.canary()).analysis.query'"],
-    ['pauses too short for one measurement', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.setWeight(20), CanaryStep.pause(Duration.seconds(30)), CanaryStep.setWeight(50)] }) },
+    ['pauses too short for one measurement', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(20), CanaryStep.pause(Duration.seconds(30)), CanaryStep.trafficWeight(50)] }) },
       'less than the analysis needs for one measurement (initialDelay 120s + interval 60s), so the canary would be promoted unmeasured'],
     ['autoPromotionDelay with an analysis (blue/green)', { strategy: blueGreen({ analysis: ANALYSED, autoPromotionDelay: Duration.minutes(5) }) },
       "'strategy(DeliveryStrategy.blueGreen()).autoPromotionDelay' (\"5 minutes\") is set together with an analysis"],
@@ -449,7 +449,7 @@ describe('bad input: every combination Argo Rollouts rejects, and our floors, is
   test('all problems of one app come in one error', () => {
     const chart = chartFor(Profile.PROD);
     const message = errorOf(() => new ProductionApp(chart, 'Web', { ...BASE, maxSurge: 2,
-      strategy: canary({ analysis: { prometheusAddress: 'nope', successRate: 2 }, steps: [CanaryStep.setWeight(120)] }) }));
+      strategy: canary({ analysis: { prometheusAddress: 'nope', successRate: 2 }, steps: [CanaryStep.trafficWeight(120)] }) }));
     expect(message).toMatch(/has \d+ invalid props/);
     for (const part of ["'maxSurge'", 'steps[0]', 'successRate']) {
       expect(message).toContain(part);
@@ -465,7 +465,7 @@ describe('bad input: every combination Argo Rollouts rejects, and our floors, is
 
 describe('properties of canary step lists', () => {
   const stepArb: fc.Arbitrary<CanaryStep> = fc.oneof(
-    fc.integer({ min: -10, max: 110 }).map((w) => CanaryStep.setWeight(w)),
+    fc.integer({ min: -10, max: 110 }).map((w) => CanaryStep.trafficWeight(w)),
     fc.integer({ min: 0, max: 900 }).map((s) => CanaryStep.pause(Duration.seconds(s))),
     fc.constant(CanaryStep.pauseUntilPromoted()),
   );
