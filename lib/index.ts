@@ -54,3 +54,4 @@ export * from './network/production-http-route';
 export * from './network/production-grpc-route';
 export * from './delivery/helm/helm-chart-workload';
 export * from './delivery/helm/production-helm-release';
+export * from './delivery/delivery-strategy';

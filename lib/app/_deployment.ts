@@ -12,8 +12,11 @@ import {
 import { PropErrors } from '../internal/errors';
 import { Profile } from '../profile';
 import { ObjectMetadata, exemptionAnnotations } from '../workload/_metadata';
-import { PodSelector, applyPod, createMounts, workloadPodProps } from '../workload/_render';
-import type { ResolvedPod } from '../workload/_resolve';
+import { createAnalysisTemplate, createRollout, ResolvedDelivery } from '../delivery/_rollout';
+import { PRUNE_LAST } from '../delivery/defaults';
+import { PodSelector, applyPod, createMounts, renderPodTemplate, workloadPodProps } from '../workload/_render';
+import type { AttachedRouteRef } from '../workload/_routes';
+import type { ResolvedExemption, ResolvedPod } from '../workload/_resolve';
 import type { HardenedPodProps } from '../workload/hardened-pod';
 
 // What the Deployment-backed workload kinds (ProductionApp, ProductionWorker) share beyond the hardened pod: how
@@ -67,16 +70,13 @@ export interface HardenedDeployment {
 }
 
 /**
- * Creates the pod's volumes and the Deployment (construct ID `Deployment`) that runs the pod, with the exemptions
- * of the pod on it, plus `deployment-replicas` when an autoscaler owns the replica count, the workload runs one
- * replica by design (`singleReplicaReason`) or the dev profile runs fewer than `MIN_HA_REPLICAS`.
+ * The exemptions of a replicated workload's controller (Deployment or Rollout): the pod's, plus `deployment-replicas`
+ * when an autoscaler owns the replica count, the workload runs one replica by design (`singleReplicaReason`) or the
+ * dev profile runs fewer than `MIN_HA_REPLICAS`.
  *
  * @internal
  */
-export function createHardenedDeployment(scope: Construct, pod: ResolvedPod, settings: ResolvedDeployment,
-  serviceAccount: kplus.IServiceAccount, metadata: ObjectMetadata): HardenedDeployment {
-  const { scaling, rollout } = settings;
-  const mounts = createMounts(scope, pod);
+export function replicatedExemptions(pod: ResolvedPod, scaling: ResolvedScaling): ResolvedExemption[] {
   const exemptions = [...pod.exemptions];
   if (scaling.autoscaling) {
     exemptions.push({ ruleId: 'deployment-replicas', reason: AUTOSCALED_REPLICAS_REASON });
@@ -86,9 +86,24 @@ export function createHardenedDeployment(scope: Construct, pod: ResolvedPod, set
     // Only the dev profile lets a replica count below the floor through resolution.
     exemptions.push({ ruleId: 'deployment-replicas', reason: DEV_RELAXATION_REASONS.singleReplica });
   }
+  return exemptions;
+}
+
+/**
+ * Creates the pod's volumes and the Deployment (construct ID `Deployment`) that runs the pod, with the exemptions
+ * of the pod on it, plus `deployment-replicas` when an autoscaler owns the replica count, the workload runs one
+ * replica by design (`singleReplicaReason`) or the dev profile runs fewer than `MIN_HA_REPLICAS`.
+ *
+ * @internal
+ */
+export function createHardenedDeployment(scope: Construct, pod: ResolvedPod, settings: ResolvedDeployment,
+  serviceAccount: kplus.IServiceAccount, metadata: ObjectMetadata, extraAnnotations: Record<string, string> = {}): HardenedDeployment {
+  const { scaling, rollout } = settings;
+  const mounts = createMounts(scope, pod);
+  const exemptions = replicatedExemptions(pod, scaling);
   const deployment = new kplus.Deployment(scope, 'Deployment', {
     ...workloadPodProps(pod, serviceAccount),
-    metadata: { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations(exemptions) } },
+    metadata: { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations(exemptions), ...extraAnnotations } },
     replicas: scaling.replicas,
     strategy: kplus.DeploymentStrategy.rollingUpdate({
       maxSurge: kplus.PercentOrAbsolute.absolute(rollout.maxSurge),
@@ -127,13 +142,24 @@ export function createDisruptionBudget(scope: Construct, budget: ResolvedDisrupt
 }
 
 /**
- * Creates the HorizontalPodAutoscaler (autoscaling/v2, construct ID `Autoscaler`) of a Deployment, when autoscaling
+ * The object an autoscaler scales: a Deployment or a Rollout (both have the scale subresource).
+ *
+ * @internal
+ */
+export interface ScaleTarget {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * Creates the HorizontalPodAutoscaler (autoscaling/v2, construct ID `Autoscaler`) of a Deployment or Rollout, when autoscaling
  * is on; a minimum below `MIN_HA_REPLICAS` (dev only) is recorded as the `hpa-replicas` exemption.
  *
  * @internal
  */
 export function createAutoscaler(scope: Construct, scaling: ResolvedScaling, metadata: ObjectMetadata,
-  deployment: kplus.Deployment): k8s.KubeHorizontalPodAutoscalerV2 | undefined {
+  target: ScaleTarget): k8s.KubeHorizontalPodAutoscalerV2 | undefined {
   const autoscaling = scaling.autoscaling;
   if (autoscaling === undefined) {
     return undefined;
@@ -151,7 +177,7 @@ export function createAutoscaler(scope: Construct, scaling: ResolvedScaling, met
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
     metadata: { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations(exemptions) } },
     spec: {
-      scaleTargetRef: { apiVersion: deployment.apiVersion, kind: deployment.kind, name: deployment.name },
+      scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
       minReplicas: autoscaling.minReplicas,
       maxReplicas: autoscaling.maxReplicas,
       metrics,
@@ -159,3 +185,65 @@ export function createAutoscaler(scope: Construct, scaling: ResolvedScaling, met
   });
 }
 
+
+/**
+ * The selector of a Rollout's pods (and, while it migrates, of the Deployment's too): the stable app labels only.
+ * The controller adds the pod-template hash to each ReplicaSet itself; it changes every revision.
+ *
+ * @internal
+ */
+export function stableAppSelector(labels: Record<string, string>): PodSelector {
+  return { matchLabels: { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': labels['app.kubernetes.io/instance'] } };
+}
+
+/**
+ * The Deployment a canary or blue/green migrates from (construct ID `Deployment`): today's Deployment, annotated so
+ * that Argo CD prunes it last, once the Rollout has taken its pods over.
+ *
+ * @internal
+ */
+export function createMigratingDeployment(scope: Construct, pod: ResolvedPod, settings: ResolvedDeployment,
+  serviceAccount: kplus.IServiceAccount, metadata: ObjectMetadata): HardenedDeployment {
+  return createHardenedDeployment(scope, pod, settings, serviceAccount, metadata, { [PRUNE_LAST.annotation]: PRUNE_LAST.value });
+}
+
+/**
+ * The Argo Rollouts objects of a canary or blue/green: the AnalysisTemplate (when there is an analysis) and the
+ * Rollout, whose pod template is the workload layer's (`renderPodTemplate`), or, while migrating, a reference to
+ * the Deployment. The Rollout carries the same exemptions as the Deployment would.
+ *
+ * @internal
+ */
+export function createDeliveryObjects(scope: Construct, pod: ResolvedPod, scaling: ResolvedScaling, delivery: ResolvedDelivery,
+  serviceAccount: kplus.ServiceAccount, metadata: ObjectMetadata, selector: PodSelector, wiring: DeliveryWiring):
+  { rollout: ApiObject; analysisTemplate?: ApiObject; scaleTarget: ScaleTarget } {
+  const analysisTemplate = delivery.analysis === undefined ? undefined : createAnalysisTemplate(scope, delivery.analysis, metadata);
+  const template = delivery.migrate ? undefined
+    : renderPodTemplate(pod, createMounts(scope, pod), selector, serviceAccount.name, kplus.RestartPolicy.ALWAYS);
+  const rollout = createRollout(scope, {
+    delivery,
+    metadata: { ...metadata, annotations: { ...metadata.annotations, ...exemptionAnnotations(replicatedExemptions(pod, scaling)) } },
+    selector,
+    replicas: scaling.replicas,
+    template,
+    deploymentName: wiring.deploymentName,
+    serviceName: wiring.serviceName,
+    analysisTemplateName: analysisTemplate?.name,
+    routes: wiring.routes,
+  });
+  return { rollout, analysisTemplate, scaleTarget: { apiVersion: rollout.apiVersion, kind: rollout.kind, name: rollout.name } };
+}
+
+/**
+ * What a Rollout is wired to.
+ *
+ * @internal
+ */
+export interface DeliveryWiring {
+  /** The Deployment a migrating Rollout references. */
+  readonly deploymentName?: string;
+  /** The workload's own Service (a blue/green's active Service), if it has one. */
+  readonly serviceName?: string;
+  /** The routes attached to the workload, read at synthesis. */
+  readonly routes: AttachedRouteRef[];
+}

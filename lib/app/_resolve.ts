@@ -9,6 +9,7 @@ import { isInt32, isPortName } from '../internal/names';
 import { Profile } from '../profile';
 import { ResolvedPod, resolvePod, validateAnnotations, validateLabels } from '../workload/_resolve';
 import type { AppPort } from '../workload/hardened-pod';
+import { ResolvedDelivery, resolveDelivery } from '../delivery/_rollout';
 
 // Validation and resolution of what a ProductionApp adds to the hardened pod: its ports, replicas or autoscaler,
 // disruption budget, rolling update and Service. The pod itself is resolved by the workload layer.
@@ -69,6 +70,8 @@ export interface ResolvedApp {
   readonly serviceType: kplus.ServiceType;
   /** The Service's extra labels and annotations. */
   readonly serviceMetadata: { readonly labels: Record<string, string>; readonly annotations: Record<string, string> };
+  /** The canary or blue/green; undefined for a rolling update. */
+  readonly delivery?: ResolvedDelivery;
 }
 
 /**
@@ -89,6 +92,10 @@ export function resolveProductionApp(scope: IConstruct, profile: Profile, props:
     rollout: resolveRollout(errors, props),
     serviceType: resolveServiceType(errors, props),
     serviceMetadata: resolveServiceMetadata(errors, props),
+    delivery: resolveDelivery(errors, profile, props.strategy, {
+      name: pod.identity.name, minReplicas: scaling.minReplicas, maxSurge: props.maxSurge, minReady: props.minReady,
+      progressDeadline: props.progressDeadline, revisionHistoryLimit: props.revisionHistoryLimit, servesTraffic: true,
+    }),
   };
   errors.throwIfAny();
   return resolved;

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import type { DeliveryStrategy } from '../delivery/delivery-strategy';
 import type { HardenedPodProps } from '../workload/hardened-pod';
 
 // The props every Deployment-backed workload kind (ProductionApp, ProductionWorker) adds to the hardened pod.
@@ -117,4 +118,14 @@ export interface HardenedDeploymentProps extends HardenedPodProps {
    * @default - maxUnavailable 1, unhealthyPodEvictionPolicy AlwaysAllow
    */
   readonly disruptionBudget?: AppDisruptionBudgetOptions;
+
+  /**
+   * How a new version replaces the running one: a rolling update of a Deployment, or an Argo Rollouts canary or
+   * blue/green (a Rollout with the same pod template, the Services it shifts traffic between and, required in
+   * staging and prod, an analysis). A worker (no Service) takes a canary without traffic routing only, and its
+   * analysis needs its own `query`.
+   *
+   * @default DeliveryStrategy.rolling()
+   */
+  readonly strategy?: DeliveryStrategy;
 }

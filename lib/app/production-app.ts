@@ -1,12 +1,19 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { createAutoscaler, createDisruptionBudget, createHardenedDeployment } from './_deployment';
+import {
+  createAutoscaler, createDeliveryObjects, createDisruptionBudget, createHardenedDeployment, createMigratingDeployment, stableAppSelector,
+} from './_deployment';
 import { ResolvedApp, resolveProductionApp } from './_resolve';
+import { deliveryServiceNames, ResolvedDelivery, routeProblems } from '../delivery/_rollout';
+import { SERVICE_ROLE_LABEL } from '../delivery/defaults';
+import { DeliveryStrategy } from '../delivery/delivery-strategy';
 import { ObjectMetadata, objectMetadata, withExtra } from '../workload/_metadata';
 import type { HardenedDeploymentProps } from './hardened-deployment';
 import type { AppPort } from '../workload/hardened-pod';
-import { createServiceAccount } from '../workload/_render';
+import { createServiceAccount, PodSelector } from '../workload/_render';
+import type { RouteBackendRef } from '../workload/_routes';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
 
@@ -70,7 +77,8 @@ export interface ProductionAppProps extends HardenedDeploymentProps {
  * Emits a Deployment (rolling updates without downtime, spread over zones and nodes, graceful shutdown,
  * probes, requests and limits, restricted security context), a ServiceAccount, a ClusterIP Service, a
  * PodDisruptionBudget, an optional HorizontalPodAutoscaler and a default-deny NetworkPolicy with DNS egress.
- * Every object carries the `app.kubernetes.io/*` labels and is a public property.
+ * Every object carries the `app.kubernetes.io/*` labels and is a public property. With a canary or blue/green
+ * `strategy`, an Argo Rollouts Rollout runs the same pod instead of the Deployment (see `DeliveryStrategy`).
  *
  * @example
  * new ProductionApp(chart, 'Web', { image: 'registry.example.com/web:1.4.2', port: 8080, healthPath: '/healthz' });
@@ -87,14 +95,30 @@ export class ProductionApp extends HardenedWorkload {
   /** Why the workload runs one replica by design, when it does. */
   public readonly singleReplicaReason?: string;
 
-  /** The Deployment. */
-  public readonly deployment: kplus.Deployment;
-  /** The main container. */
-  public readonly container: kplus.Container;
+  /** How a new version replaces the running one. */
+  public readonly strategy: DeliveryStrategy;
+
+  /**
+   * The Deployment: always with a rolling update, and while a canary or blue/green migrates from it
+   * (`migrateFromDeployment`); undefined when a Rollout runs the pods.
+   */
+  public readonly deployment?: kplus.Deployment;
+  /** The Argo Rollouts Rollout, for a canary or blue/green. */
+  public readonly rollout?: ApiObject;
+  /** The AnalysisTemplate the Rollout's analysis runs, when the strategy has an analysis. */
+  public readonly analysisTemplate?: ApiObject;
+  /** A canary's Service of the stable version (`<name>-stable`), with traffic routing. */
+  public readonly stableService?: kplus.Service;
+  /** A canary's Service of the new version (`<name>-canary`), with traffic routing. */
+  public readonly canaryService?: kplus.Service;
+  /** A blue/green's Service of the new version before promotion (`<name>-preview`); the app's `service` is the active one. */
+  public readonly previewService?: kplus.Service;
+  /** The main container, when a Deployment runs the pods. */
+  public readonly container?: kplus.Container;
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /**
-   * The ClusterIP Service; always set for a ProductionApp (optional in the type because
+   * The ClusterIP Service; always set for a ProductionApp (a blue/green's active Service) (optional in the type because
    * `HardenedWorkload.service` is, and jsii keeps an overridden property optional).
    */
   public readonly service?: kplus.Service;
@@ -106,44 +130,114 @@ export class ProductionApp extends HardenedWorkload {
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
 
+  private readonly delivery?: ResolvedDelivery;
+  private readonly selector: PodSelector;
+
   public constructor(scope: Construct, id: string, props: ProductionAppProps) {
     super(scope, id, 'ProductionApp');
     // Every problem with the props is thrown here, in one error, before any object is created.
     const settings = resolveProductionApp(this, this.profile, props);
-    const { pod } = settings;
+    const { pod, delivery } = settings;
     this._usePod(pod);
     this.port = pod.main.ports[0].port;
     this.portName = pod.main.ports[0].name;
     this.replicas = settings.scaling.replicas;
     this.singleReplicaReason = settings.scaling.singleReplicaReason;
     this.minReplicas = settings.scaling.minReplicas;
+    this.strategy = props.strategy ?? DeliveryStrategy.rolling();
+    this.delivery = delivery;
 
     const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
     this.serviceAccount = createServiceAccount(this, pod, metadata);
-    const { deployment, container, selector } = createHardenedDeployment(this, pod, settings, this.serviceAccount, metadata);
-    this.deployment = deployment;
-    this.container = container;
+    if (delivery === undefined) {
+      // A rolling update: today's objects, unchanged.
+      const { deployment, container, selector } = createHardenedDeployment(this, pod, settings, this.serviceAccount, metadata);
+      this.deployment = deployment;
+      this.container = container;
+      this.selector = selector;
+      this.service = this.createService(settings, metadata);
+      this.disruptionBudget = createDisruptionBudget(this, settings.disruptionBudget, metadata, selector);
+      this.autoscaler = createAutoscaler(this, settings.scaling, metadata, this.deployment);
+      this.networkPolicy = this._createNetworkPolicy(metadata, selector, pod.access);
+      return;
+    }
+
+    // A canary or blue/green: the Rollout's pods (and, while migrating, the Deployment's) are selected by the app's
+    // stable labels only; the controller adds the changing pod-template hash itself.
+    this.selector = stableAppSelector(this.labels);
+    if (delivery.migrate) {
+      const created = createMigratingDeployment(this, pod, settings, this.serviceAccount, metadata);
+      this.deployment = created.deployment;
+      this.container = created.container;
+    }
     this.service = this.createService(settings, metadata);
-    this.disruptionBudget = createDisruptionBudget(this, settings.disruptionBudget, metadata, selector);
-    this.autoscaler = createAutoscaler(this, settings.scaling, metadata, this.deployment);
-    this.networkPolicy = this._createNetworkPolicy(metadata, selector, pod.access);
+    const names = deliveryServiceNames(this.name);
+    const ports = this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP }));
+    const serviceMetadata = withExtra(metadata, settings.serviceMetadata.labels, settings.serviceMetadata.annotations);
+    const extraService = (id: string, name: string, role: string) => this.selectApp(new kplus.Service(this, id, {
+      metadata: { ...serviceMetadata, name, labels: { ...serviceMetadata.labels, [SERVICE_ROLE_LABEL]: role } },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports,
+    }));
+    if (delivery.canary?.router) {
+      this.stableService = extraService('StableService', names.stable, 'stable');
+      this.canaryService = extraService('CanaryService', names.canary, 'canary');
+    }
+    if (delivery.blueGreen !== undefined) {
+      this.previewService = extraService('PreviewService', names.preview, 'preview');
+    }
+    const objects = createDeliveryObjects(this, pod, settings.scaling, delivery, this.serviceAccount, metadata, this.selector, {
+      deploymentName: this.deployment?.name, serviceName: this.service.name, routes: this._attachedRoutes,
+    });
+    this.rollout = objects.rollout;
+    this.analysisTemplate = objects.analysisTemplate;
+    this.disruptionBudget = createDisruptionBudget(this, settings.disruptionBudget, metadata, this.selector);
+    this.autoscaler = createAutoscaler(this, settings.scaling, metadata, objects.scaleTarget);
+    this.networkPolicy = this._createNetworkPolicy(metadata, this.selector, pod.access);
+    if (delivery.canary?.router) {
+      this.node.addValidation({ validate: () => routeProblems('ProductionApp', this.node.path, this._attachedRoutes, this.namespaceName) });
+    }
   }
 
-  /** The labels that select this app's pods (the Deployment's selector). */
+  /** The labels that select this app's pods (the Deployment's or the Rollout's selector). */
   public get podSelector(): { [key: string]: string } {
-    return { ...this.deployment.matchLabels };
+    return { ...this.selector.matchLabels };
   }
 
+  /**
+   * A canary with traffic routing sends a route to its stable Service (all the traffic at first) and its canary
+   * Service (none at first); the Argo Rollouts plugin rewrites the weights. Every other strategy: the app's Service.
+   *
+   * @internal
+   */
+  public _routeBackends(port: number): RouteBackendRef[] {
+    if (this.delivery?.canary?.router && this.stableService !== undefined && this.canaryService !== undefined) {
+      return [{ name: this.stableService.name, port, weight: 100 }, { name: this.canaryService.name, port, weight: 0 }];
+    }
+    return super._routeBackends(port);
+  }
 
   private createService(settings: ResolvedApp, metadata: ObjectMetadata): kplus.Service {
-    return new kplus.Service(this, 'Service', {
-      metadata: withExtra(metadata, settings.serviceMetadata.labels, settings.serviceMetadata.annotations),
+    const serviceMetadata = withExtra(metadata, settings.serviceMetadata.labels, settings.serviceMetadata.annotations);
+    const service = new kplus.Service(this, 'Service', {
+      // With a canary or blue/green, the app's Service is told apart from the others that select the same pods.
+      metadata: settings.delivery === undefined ? serviceMetadata
+        : { ...serviceMetadata, labels: { ...serviceMetadata.labels, [SERVICE_ROLE_LABEL]: 'main' } },
       type: settings.serviceType,
-      selector: this.deployment,
+      selector: this.deployment !== undefined && settings.delivery === undefined ? this.deployment : undefined,
       // No targetPort: Kubernetes defaults it to `port`, which is the container port's number by construction.
       ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP })),
     });
+    return settings.delivery === undefined ? service : this.selectApp(service);
+  }
+
+  /** Selects the app's pods by its stable labels. */
+  private selectApp(service: kplus.Service): kplus.Service {
+    for (const [key, value] of Object.entries(this.selector.matchLabels)) {
+      service.selectLabel(key, value);
+    }
+    return service;
   }
 }

@@ -1,9 +1,13 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  ResolvedDeployment, createAutoscaler, createDisruptionBudget, createHardenedDeployment, resolveDeployment,
+  ResolvedDeployment, createAutoscaler, createDeliveryObjects, createDisruptionBudget, createHardenedDeployment, createMigratingDeployment,
+  resolveDeployment, stableAppSelector,
 } from './_deployment';
+import { ResolvedDelivery, resolveDelivery } from '../delivery/_rollout';
+import { DeliveryStrategy } from '../delivery/delivery-strategy';
 import type { HardenedDeploymentProps } from './hardened-deployment';
 import { WORKER_COMPONENT } from '../defaults';
 import { PropErrors } from '../internal/errors';
@@ -11,7 +15,7 @@ import { assertPropTypes } from '../internal/prop-types';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
 import { ResolvedPod, resolvePod } from '../workload/_resolve';
-import { createServiceAccount } from '../workload/_render';
+import { PodSelector, createServiceAccount } from '../workload/_render';
 import { HardenedWorkload } from '../workload/hardened-workload';
 
 /**
@@ -42,7 +46,8 @@ const SERVED_ONLY_PROPS = ['port', 'portName', 'additionalPorts', 'serviceType',
  * probes, requests and limits, restricted security context), a ServiceAccount (no token unless asked), a
  * PodDisruptionBudget, an optional HorizontalPodAutoscaler and a NetworkPolicy that lets nothing in and only
  * DNS out; add the worker's connections with `connectsTo`. There is no Service. Every object carries the
- * `app.kubernetes.io/*` labels (component `worker`) and is a public property.
+ * `app.kubernetes.io/*` labels (component `worker`) and is a public property. With a canary `strategy` (no traffic
+ * routing), an Argo Rollouts Rollout runs the same pod instead of the Deployment.
  *
  * The pod is the same hardened pod as a ProductionApp's, with the same props. Since no port can be probed,
  * `readiness` and `liveness` are required (an error in staging and prod, a warning in dev) and must not need a
@@ -64,10 +69,19 @@ export class ProductionWorker extends HardenedWorkload {
   /** Why the workload runs one replica by design, when it does. */
   public readonly singleReplicaReason?: string;
 
-  /** The Deployment. */
-  public readonly deployment: kplus.Deployment;
-  /** The main container. */
-  public readonly container: kplus.Container;
+  /** How a new version replaces the running one. */
+  public readonly strategy: DeliveryStrategy;
+  /**
+   * The Deployment: always with a rolling update, and while a canary migrates from it (`migrateFromDeployment`);
+   * undefined when a Rollout runs the pods.
+   */
+  public readonly deployment?: kplus.Deployment;
+  /** The Argo Rollouts Rollout, for a canary. */
+  public readonly rollout?: ApiObject;
+  /** The AnalysisTemplate the Rollout's analysis runs, when the strategy has an analysis. */
+  public readonly analysisTemplate?: ApiObject;
+  /** The main container, when a Deployment runs the pods. */
+  public readonly container?: kplus.Container;
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The Service in front of the pods: always undefined, a worker has none. */
@@ -80,36 +94,59 @@ export class ProductionWorker extends HardenedWorkload {
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
 
+  private readonly selector: PodSelector;
+
   public constructor(scope: Construct, id: string, props: ProductionWorkerProps) {
     super(scope, id, KIND);
     // Every problem with the props is thrown here, in one error, before any object is created.
-    const { pod, deployment } = resolveProductionWorker(this, this.profile, props);
+    const { pod, deployment, delivery } = resolveProductionWorker(this, this.profile, props);
     this._usePod(pod);
     this.replicas = deployment.scaling.replicas;
     this.singleReplicaReason = deployment.scaling.singleReplicaReason;
     this.minReplicas = deployment.scaling.minReplicas;
+    this.strategy = props.strategy ?? DeliveryStrategy.rolling();
 
     const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
     this.serviceAccount = createServiceAccount(this, pod, metadata);
-    const created = createHardenedDeployment(this, pod, deployment, this.serviceAccount, metadata);
-    this.deployment = created.deployment;
-    this.container = created.container;
-    this.disruptionBudget = createDisruptionBudget(this, deployment.disruptionBudget, metadata, created.selector);
-    this.autoscaler = createAutoscaler(this, deployment.scaling, metadata, this.deployment);
-    this.networkPolicy = this._createNetworkPolicy(metadata, created.selector, pod.access);
+    if (delivery === undefined) {
+      const created = createHardenedDeployment(this, pod, deployment, this.serviceAccount, metadata);
+      this.deployment = created.deployment;
+      this.container = created.container;
+      this.selector = created.selector;
+      this.disruptionBudget = createDisruptionBudget(this, deployment.disruptionBudget, metadata, created.selector);
+      this.autoscaler = createAutoscaler(this, deployment.scaling, metadata, this.deployment);
+      this.networkPolicy = this._createNetworkPolicy(metadata, created.selector, pod.access);
+      return;
+    }
+    // A canary without traffic routing: the share of pods is the share of work the new version takes.
+    this.selector = stableAppSelector(this.labels);
+    if (delivery.migrate) {
+      const created = createMigratingDeployment(this, pod, deployment, this.serviceAccount, metadata);
+      this.deployment = created.deployment;
+      this.container = created.container;
+    }
+    const objects = createDeliveryObjects(this, pod, deployment.scaling, delivery, this.serviceAccount, metadata, this.selector, {
+      deploymentName: this.deployment?.name, routes: this._attachedRoutes,
+    });
+    this.rollout = objects.rollout;
+    this.analysisTemplate = objects.analysisTemplate;
+    this.disruptionBudget = createDisruptionBudget(this, deployment.disruptionBudget, metadata, this.selector);
+    this.autoscaler = createAutoscaler(this, deployment.scaling, metadata, objects.scaleTarget);
+    this.networkPolicy = this._createNetworkPolicy(metadata, this.selector, pod.access);
   }
 
-  /** The labels that select this worker's pods (the Deployment's selector). */
+  /** The labels that select this worker's pods (the Deployment's or the Rollout's selector). */
   public get podSelector(): { [key: string]: string } {
-    return { ...this.deployment.matchLabels };
+    return { ...this.selector.matchLabels };
   }
 
 }
 
 /** Validates `props` and resolves every default; throws one error listing every problem. */
-function resolveProductionWorker(scope: IConstruct, profile: Profile, props: ProductionWorkerProps): { pod: ResolvedPod; deployment: ResolvedDeployment } {
+function resolveProductionWorker(scope: IConstruct, profile: Profile, props: ProductionWorkerProps):
+  { pod: ResolvedPod; deployment: ResolvedDeployment; delivery?: ResolvedDelivery } {
   const errors = new PropErrors(scope, KIND, profile);
   const given = (props ?? {}) as unknown as Record<string, unknown>;
   for (const prop of SERVED_ONLY_PROPS) {
@@ -125,6 +162,10 @@ function resolveProductionWorker(scope: IConstruct, profile: Profile, props: Pro
     naming: { dns1035: false, maxLength: 63, reason: 'it names the Deployment' },
   });
   const deployment = resolveDeployment(errors, profile, props);
+  const delivery = resolveDelivery(errors, profile, props.strategy, {
+    name: pod.identity.name, minReplicas: deployment.scaling.minReplicas, maxSurge: props.maxSurge, minReady: props.minReady,
+    progressDeadline: props.progressDeadline, revisionHistoryLimit: props.revisionHistoryLimit, servesTraffic: false,
+  });
   errors.throwIfAny();
-  return { pod, deployment };
+  return { pod, deployment, delivery };
 }

@@ -4,6 +4,7 @@ import * as lib_access_api_grant from '../access/api-grant';
 import * as lib_access_production_admission_policies from '../access/production-admission-policies';
 import * as lib_access_team_access from '../access/team-access';
 import * as lib_delivery_argocd_app_project from '../delivery/argocd-app-project';
+import * as lib_delivery_delivery_strategy from '../delivery/delivery-strategy';
 import * as lib_delivery_environment from '../delivery/environment';
 import * as lib_delivery_environments from '../delivery/environments';
 import * as lib_network_cluster_default_deny from '../network/cluster-default-deny';
@@ -164,6 +165,26 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     ttl: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
     veleroNamespace: { optional: true, shape: { kind: 'string' } },
   },
+  BlueGreenOptions: {
+    abortScaleDownDelay: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    analysis: { optional: true, shape: { kind: 'struct', name: 'DeliveryAnalysisOptions' } },
+    autoPromotion: { optional: true, shape: { kind: 'boolean' } },
+    autoPromotionDelay: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    migrateFromDeployment: { optional: true, shape: { kind: 'boolean' } },
+    previewReplicas: { optional: true, shape: { kind: 'number' } },
+    scaleDownDelay: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+  },
+  CanaryOptions: {
+    abortScaleDownDelay: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    analysis: { optional: true, shape: { kind: 'struct', name: 'DeliveryAnalysisOptions' } },
+    dynamicStableScale: { optional: true, shape: { kind: 'boolean' } },
+    maxSurge: { optional: true, shape: { kind: 'number' } },
+    maxUnavailable: { optional: true, shape: { kind: 'number' } },
+    migrateFromDeployment: { optional: true, shape: { kind: 'boolean' } },
+    scaleDownDelay: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    steps: { optional: true, shape: { kind: 'array', of: { kind: 'instance', name: 'CanaryStep', type: () => lib_delivery_delivery_strategy.CanaryStep } } },
+    trafficRouting: { optional: true, shape: { kind: 'instance', name: 'CanaryTrafficRouting', type: () => lib_delivery_delivery_strategy.CanaryTrafficRouting } },
+  },
   ChartManifests: {
     chart: { optional: false, shape: { kind: 'instance', name: 'Chart', type: () => cdk8s.Chart } },
     objects: { optional: false, shape: { kind: 'array', of: { kind: 'any' } } },
@@ -186,6 +207,18 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     name: { optional: false, shape: { kind: 'string' } },
     path: { optional: false, shape: { kind: 'string' } },
     spec: { optional: false, shape: { kind: 'map', of: { kind: 'any' } } },
+  },
+  DeliveryAnalysisOptions: {
+    count: { optional: true, shape: { kind: 'number' } },
+    errorCodes: { optional: true, shape: { kind: 'string' } },
+    failureLimit: { optional: true, shape: { kind: 'number' } },
+    inconclusiveLimit: { optional: true, shape: { kind: 'number' } },
+    initialDelay: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    interval: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    prometheusAddress: { optional: false, shape: { kind: 'string' } },
+    query: { optional: true, shape: { kind: 'string' } },
+    requestsMetric: { optional: true, shape: { kind: 'string' } },
+    successRate: { optional: true, shape: { kind: 'number' } },
   },
   DisabledRule: {
     reason: { optional: false, shape: { kind: 'string' } },
@@ -361,6 +394,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     singleReplicaReason: { optional: true, shape: { kind: 'string' } },
     size: { optional: true, shape: { kind: 'instance', name: 'AppSize', type: () => lib_workload_app_size.AppSize } },
     startup: { optional: true, shape: { kind: 'instance', name: 'AppProbe', type: () => lib_workload_app_probe.AppProbe } },
+    strategy: { optional: true, shape: { kind: 'instance', name: 'DeliveryStrategy', type: () => lib_delivery_delivery_strategy.DeliveryStrategy } },
     terminationGracePeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
     tolerations: { optional: true, shape: { kind: 'array', of: { kind: 'instance', name: 'NodeTaintQuery', type: () => cdk8s_plus_28.NodeTaintQuery } } },
     version: { optional: true, shape: { kind: 'string' } },
@@ -674,6 +708,7 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     singleReplicaReason: { optional: true, shape: { kind: 'string' } },
     size: { optional: true, shape: { kind: 'instance', name: 'AppSize', type: () => lib_workload_app_size.AppSize } },
     startup: { optional: true, shape: { kind: 'instance', name: 'AppProbe', type: () => lib_workload_app_probe.AppProbe } },
+    strategy: { optional: true, shape: { kind: 'instance', name: 'DeliveryStrategy', type: () => lib_delivery_delivery_strategy.DeliveryStrategy } },
     terminationGracePeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
     tolerations: { optional: true, shape: { kind: 'array', of: { kind: 'instance', name: 'NodeTaintQuery', type: () => cdk8s_plus_28.NodeTaintQuery } } },
     version: { optional: true, shape: { kind: 'string' } },
@@ -971,11 +1006,16 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     singleReplicaReason: { optional: true, shape: { kind: 'string' } },
     size: { optional: true, shape: { kind: 'instance', name: 'AppSize', type: () => lib_workload_app_size.AppSize } },
     startup: { optional: true, shape: { kind: 'instance', name: 'AppProbe', type: () => lib_workload_app_probe.AppProbe } },
+    strategy: { optional: true, shape: { kind: 'instance', name: 'DeliveryStrategy', type: () => lib_delivery_delivery_strategy.DeliveryStrategy } },
     terminationGracePeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
     tolerations: { optional: true, shape: { kind: 'array', of: { kind: 'instance', name: 'NodeTaintQuery', type: () => cdk8s_plus_28.NodeTaintQuery } } },
     version: { optional: true, shape: { kind: 'string' } },
     volumeMounts: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppVolumeMount' } } },
     writablePaths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
+  ProgressiveDeliveryOptions: {
+    analysis: { optional: true, shape: { kind: 'struct', name: 'DeliveryAnalysisOptions' } },
+    migrateFromDeployment: { optional: true, shape: { kind: 'boolean' } },
   },
   RejectedInput: {
     kubeObject: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },

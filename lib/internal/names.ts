@@ -419,3 +419,11 @@ export function whyUnjudgeable(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The label Argo Rollouts adds to each ReplicaSet's pods and selector (and to the selectors of a canary's and a
+ * blue/green's Services); it changes with every revision, so no object of ours may select on it.
+ *
+ * @internal
+ */
+export const ROLLOUT_POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';

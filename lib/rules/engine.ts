@@ -1,5 +1,6 @@
 import { AVAILABILITY_RULES } from './availability';
 import { CONTAINER_RULES } from './containers';
+import { DELIVERY_RULES } from './delivery';
 import { applyRuleConfig, RuleConfig } from './config';
 import { asObject, RejectedInput, RuleContext } from './context';
 import { INPUT_RULES, manifestInput } from './input';
@@ -20,7 +21,7 @@ import { Exemption, Finding, KubeObject, LocatedObject, ObjectRef, ProfileName, 
  */
 export const DEFAULT_RULES: readonly IRule[] = [
   ...INPUT_RULES, ...CONTAINER_RULES, ...POD_SECURITY_RULES, ...AVAILABILITY_RULES, ...NETWORK_RULES, ...METADATA_RULES,
-  ...RBAC_RULES, ...STORAGE_RULES, exemptionAnnotation,
+  ...RBAC_RULES, ...STORAGE_RULES, ...DELIVERY_RULES, exemptionAnnotation,
 ];
 
 /** The profile names, in order of strictness. */

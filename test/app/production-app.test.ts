@@ -294,7 +294,7 @@ describe('ProductionApp options', () => {
     const hpa = one(manifests, 'HorizontalPodAutoscaler');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec).toEqual({
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app.deployment.name },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app.deployment!.name },
       minReplicas: 3,
       maxReplicas: 12,
       metrics: [
@@ -404,7 +404,7 @@ describe('ProductionApp options', () => {
     }
     expect(proxy.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'proxy', scheme: 'HTTP' });
     expect(proxy.livenessProbe.tcpSocket).toEqual({ port: 'proxy' });
-    expect(app.container.name).toBe('main');
+    expect(app.container!.name).toBe('main');
     expectValidManifests(manifests);
   });
 
@@ -569,8 +569,8 @@ describe('ProductionApp escape hatches', () => {
   test('cdk8s-plus scheduling calls on the exposed Deployment survive synthesis beside the library spread', () => {
     const chart = chartFor(Profile.PROD);
     const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
-    app.deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('pool', 'web')));
-    app.deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('spot')));
+    app.deployment!.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('pool', 'web')));
+    app.deployment!.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('spot')));
     const spec = podSpec(Testing.synth(chart));
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'pool', operator: 'In', values: ['web'] }] },
@@ -582,7 +582,7 @@ describe('ProductionApp escape hatches', () => {
   test('1: the cdk8s-plus objects are public', () => {
     const chart = chartFor(Profile.PROD);
     const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz' });
-    app.deployment.podMetadata.addAnnotation('example.com/owner', 'team-shop');
+    app.deployment!.podMetadata.addAnnotation('example.com/owner', 'team-shop');
     app.service!.metadata.addLabel('example.com/tier', 'edge');
     const manifests = Testing.synth(chart);
     expect(one(manifests, 'Deployment').spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'team-shop' });
@@ -592,7 +592,7 @@ describe('ProductionApp escape hatches', () => {
   test('2: ApiObject.of(x).addJsonPatch works on every object', () => {
     const chart = chartFor(Profile.PROD);
     const app = new ProductionApp(chart, 'Web', { image: IMAGE, port: 8080, healthPath: '/healthz', autoscaling: {} });
-    const objects = [app.deployment, app.service!, app.serviceAccount, app.disruptionBudget, app.networkPolicy, app.autoscaler!];
+    const objects = [app.deployment!, app.service!, app.serviceAccount, app.disruptionBudget, app.networkPolicy, app.autoscaler!];
     for (const o of objects) {
       ApiObject.of(o).addJsonPatch(JsonPatch.add('/metadata/annotations', { 'example.com/patched': 'yes' }));
     }

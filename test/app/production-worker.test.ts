@@ -88,7 +88,7 @@ describe('ProductionWorker defaults (prod)', () => {
     expect(worker.serviceAccountToken).toBe(false);
     expect(worker.priorityClassName).toBe('platform-high');
     expect(worker.deployment).toBeInstanceOf(kplus.Deployment);
-    expect(worker.container.name).toBe('main');
+    expect(worker.container!.name).toBe('main');
     expect(worker.serviceAccount).toBeInstanceOf(kplus.ServiceAccount);
     expect(worker.podSelector).toEqual(one(manifests, 'Deployment').spec.selector.matchLabels);
     expect(worker.peerDescription).toBe('ProductionWorker test/Worker');
@@ -217,7 +217,7 @@ describe('ProductionWorker options', () => {
       apiVersion: 'autoscaling/v2',
       metadata: { name: worker.name, labels: worker.labels, annotations: { 'production.platform.io/profile': 'prod' } },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: worker.deployment.name },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: worker.deployment!.name },
         minReplicas: 2,
         maxReplicas: 30,
         metrics: [
@@ -504,8 +504,8 @@ describe('ProductionWorker escape hatches', () => {
     const chart = chartFor(Profile.PROD);
     const worker = newWorker(chart);
     // WHEN
-    worker.deployment.podMetadata.addAnnotation('example.com/owner', 'team-billing');
-    ApiObject.of(worker.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'example.com/pool': 'batch' }));
+    worker.deployment!.podMetadata.addAnnotation('example.com/owner', 'team-billing');
+    ApiObject.of(worker.deployment!).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'example.com/pool': 'batch' }));
     // THEN
     const manifests = Testing.synth(chart);
     expect(one(manifests, 'Deployment').spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'team-billing' });
