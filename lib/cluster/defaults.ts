@@ -129,9 +129,11 @@ export const TERMINATED_POD_GC_THRESHOLD = '1000';
 
 /**
  * kubelet flags on every node: no read-only port (CIS 4.2.4), no anonymous requests (4.2.1), kernel defaults
- * protected (4.2.6), serving certificates rotated (4.2.12; needs a CSR approver for kubelet-serving CSRs).
+ * protected (4.2.6), serving certificates rotated (4.2.12; needs a CSR approver for kubelet-serving CSRs); the cloud
+ * provider's controller manager runs out of tree (the in-tree providers are gone since Kubernetes 1.31).
  */
 export const KUBELET_ARGS = [
+  { name: 'cloud-provider', value: 'external' },
   { name: 'anonymous-auth', value: 'false' },
   { name: 'authorization-mode', value: 'Webhook' },
   { name: 'read-only-port', value: '0' },
@@ -141,7 +143,8 @@ export const KUBELET_ARGS = [
 ];
 
 /** The kernel settings kubelet checks when it protects kernel defaults (it refuses to start otherwise). */
-export const KUBELET_SYSCTLS = { path: '/etc/sysctl.d/90-kubelet.conf', lines: ['vm.overcommit_memory=1', 'vm.panic_on_oom=0', 'kernel.panic=10', 'kernel.panic_on_oops=1'] };
+export const KUBELET_SYSCTLS = { path: '/etc/sysctl.d/90-kubelet.conf', lines: ['vm.overcommit_memory=1', 'vm.panic_on_oom=0', 'kernel.panic=10', 'kernel.panic_on_oops=1',
+  'kernel.keys.root_maxkeys=1000000', 'kernel.keys.root_maxbytes=25000000'] };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Worker pools and health checks

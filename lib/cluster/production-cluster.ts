@@ -418,6 +418,7 @@ export class ProductionCluster extends Construct {
 
     // Provider objects
     const providerOut = this.provider.bind(this, 'InfrastructureCluster', bind);
+    this.stamp(providerOut.infrastructureCluster, profile);
     const files = [...hardeningFiles, sysctlFile, ...(providerOut.controlPlaneFiles ?? [])];
     for (const f of files) {
       errors.check(f.content.length > MAX_FILE_CONTENT, `file ${f.path}`, `${f.content.length} characters`,
@@ -432,7 +433,7 @@ export class ProductionCluster extends Construct {
     const cpTemplateName = `${this.name}-control-plane`;
     const cpMachineTemplate = templateByContent(this, 'ControlPlaneMachineTemplate', cpTemplateName, (name) => this.provider.addMachineTemplate(
       this, 'ControlPlaneMachineTemplate', { name, namespaceName: this.namespaceName, controlPlane: true, machineType: props.controlPlaneMachineType }));
-    this.controlPlaneMachineTemplate = cpMachineTemplate;
+    this.controlPlaneMachineTemplate = this.stamp(cpMachineTemplate, profile);
     const md = (name: string, labels: { [key: string]: string } = {}) => objectMetadata(profile, name, this.namespaceName, { [CAPI_LABELS.clusterName]: this.name, ...labels });
 
     const rollout = {
@@ -465,7 +466,7 @@ export class ProductionCluster extends Construct {
       const mt = templateByContent(this, mtId, `${this.name}-${pool.name}`, (name) => this.provider.addMachineTemplate(this, mtId, {
         name, namespaceName: this.namespaceName, controlPlane: false, machineType: pool.options.machineType,
       }));
-      this.workerMachineTemplates.push(mt);
+      this.workerMachineTemplates.push(this.stamp(mt, profile));
     }
 
     const cpHealth = {
@@ -628,6 +629,14 @@ export class ProductionCluster extends Construct {
       '',
     ];
     return lines.join('\n');
+  }
+
+  /** Gives a provider's object the library's labels and profile stamp. */
+  private stamp(o: ApiObject, profile: Profile): ApiObject {
+    const meta = objectMetadata(profile, o.name, undefined, { [CAPI_LABELS.clusterName]: this.name });
+    for (const [k, v] of Object.entries(meta.labels)) o.metadata.addLabel(k, v);
+    for (const [k, v] of Object.entries(meta.annotations)) o.metadata.addAnnotation(k, v);
+    return o;
   }
 
   private clusterNetwork(port: number) {
