@@ -26,7 +26,7 @@ const encryption = new ExternalSecretRef(clusters, 'EncryptionConfig', {
   data: { 'encryption-config.yaml': { key: 'clusters/prod-eu1/encryption-config', version: '1' } },
 });
 
-export const cluster = new ProductionCluster(clusters, 'ProdEu1', {
+const cluster = new ProductionCluster(clusters, 'ProdEu1', {
   name: 'prod-eu1',
   provider: new AwsClusterProvider({ region: 'eu-west-1', controlPlaneInstanceType: 'm6i.xlarge' }),
   version: 'v1.33.4',
@@ -47,7 +47,8 @@ export const cluster = new ProductionCluster(clusters, 'ProdEu1', {
   ],
 });
 
-synthApp(app);
-
 // The runbook documents the upgrade this very configuration stands for; it is rewritten on every synth.
+fs.mkdirSync(app.outdir, { recursive: true });
 fs.writeFileSync(path.join(app.outdir, 'UPGRADE-RUNBOOK.md'), cluster.runbook());
+
+synthApp(app);

@@ -257,7 +257,7 @@ interface ResolvedPool {
  *   apiServerAccess: ApiServerAccess.internal(['10.0.0.0/16']),
  *   encryption: {
  *     secret: EncryptionConfigSecret.externalSecretNamed('prod-eu1-encryption-v1'),
- *     localKeyNames: ['key-2026-01'],
+ *     localKeyNames: ['key_2026_01'],
  *   },
  *   pools: [{ name: 'general', minPerZone: 2, maxPerZone: 10 }],
  * });
