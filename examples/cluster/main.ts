@@ -34,7 +34,7 @@ const cluster = new ProductionCluster(clusters, 'ProdEu1', {
   controlPlaneReplicas: 3,
   failureDomains: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   // Only the VPC and the operators' VPN reach the API server.
-  apiServerAccess: ApiServerAccess.internal(['10.0.0.0/16', '10.200.0.0/22']),
+  apiServerAccess: ApiServerAccess.internalOnly(['10.0.0.0/16', '10.200.0.0/22']),
   podCidrs: ['10.244.0.0/16'],
   serviceCidrs: ['10.96.0.0/12'],
   encryption: {

@@ -13,7 +13,7 @@ export class ApiServerAccess {
    * A load balancer with private addresses only, reachable from `allowedCidrs` inside the network (the VPC, the
    * office VPN); with no CIDRs, from wherever the provider's default rules allow inside the private network.
    */
-  public static internal(allowedCidrs?: string[]): ApiServerAccess {
+  public static internalOnly(allowedCidrs?: string[]): ApiServerAccess {
     return new ApiServerAccess(true, allowedCidrs ?? []);
   }
 
@@ -26,14 +26,14 @@ export class ApiServerAccess {
 
   private constructor(
     /** Whether the load balancer has private addresses only. */
-    public readonly internal: boolean,
+    public readonly isInternal: boolean,
     /** The source CIDRs allowed to reach the API server port. */
     public readonly allowedCidrs: string[],
   ) {}
 
   /** A one-line description, for error messages and the runbook. */
   public toString(): string {
-    return `${this.internal ? 'internal' : 'public'} load balancer${this.allowedCidrs.length > 0 ? ` allowing ${this.allowedCidrs.join(', ')}` : ''}`;
+    return `${this.isInternal ? 'internal' : 'public'} load balancer${this.allowedCidrs.length > 0 ? ` allowing ${this.allowedCidrs.join(', ')}` : ''}`;
   }
 }
 
@@ -167,12 +167,12 @@ function checkAccess(access: ApiServerAccess, problems: ClusterProviderProblem[]
       problems.push({ prop: 'apiServerAccess', value: cidr, problem: 'lists a CIDR that is not one', fix: "write 'address/prefix', e.g. '10.0.0.0/16'" });
     } else if (parsed.prefix === 0) {
       problems.push({ prop: 'apiServerAccess', value: cidr, problem: 'allows every address, so the API server would not be restricted',
-        fix: 'list the networks that administer the cluster, or use ApiServerAccess.internal()' });
+        fix: 'list the networks that administer the cluster, or use ApiServerAccess.internalOnly()' });
     }
   }
-  if (!access.internal && access.allowedCidrs.length === 0) {
+  if (!access.isInternal && access.allowedCidrs.length === 0) {
     problems.push({ prop: 'apiServerAccess', value: access.toString(), problem: 'makes the API server public without naming who may reach it',
-      fix: 'list the allowed CIDRs, or use ApiServerAccess.internal()' });
+      fix: 'list the allowed CIDRs, or use ApiServerAccess.internalOnly()' });
   }
 }
 
@@ -267,7 +267,7 @@ export class AwsClusterProvider implements IClusterProvider {
         region: this.region,
         sshKeyName: this.props.sshKeyName,
         controlPlaneLoadBalancer: {
-          scheme: options.access.internal ? 'internal' : 'internet-facing',
+          scheme: options.access.isInternal ? 'internal' : 'internet-facing',
           loadBalancerType: AWS.loadBalancerType,
           healthCheckProtocol: 'HTTPS',
           ingressRules,
@@ -419,9 +419,9 @@ export class VsphereClusterProvider implements IClusterProvider {
           fix: 'name it with a DNS label and give at least 2 vCPUs, 4096 MiB and 40 GiB' });
       }
     }
-    if (!options.access.internal) {
+    if (!options.access.isInternal) {
       problems.push({ prop: 'apiServerAccess', value: options.access.toString(), problem: 'asks for a public endpoint, but kube-vip announces the VIP on the node network and cannot filter sources',
-        fix: 'use ApiServerAccess.internal() and restrict access at the network firewall' });
+        fix: 'use ApiServerAccess.internalOnly() and restrict access at the network firewall' });
     } else {
       checkAccess(options.access, problems);
     }

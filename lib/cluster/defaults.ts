@@ -12,7 +12,7 @@
 
 /** The Cluster API core group and version. */
 export const CAPI_GROUP = 'cluster.x-k8s.io';
-/** @internal */
+/** The Cluster API version every object is emitted at. */
 export const CAPI_VERSION = 'v1beta2';
 /** The kubeadm control plane provider's group. */
 export const CONTROL_PLANE_GROUP = 'controlplane.cluster.x-k8s.io';
@@ -70,7 +70,7 @@ export const HARDENING_DIR = '/etc/kubernetes/hardening';
 export const AUDIT_LOG_DIR = '/var/log/kubernetes/audit';
 /** Generated files are readable by root only (K8S-ENC caution, CIS 1.1.x). */
 export const FILE_OWNER = 'root:root';
-/** @internal */
+/** The mode of the generated files. */
 export const FILE_PERMISSIONS = '0600';
 /** The largest inline file content the KubeadmConfigSpec accepts (CRD-KCP `files[].content` maxLength). */
 export const MAX_FILE_CONTENT = 10240;

@@ -140,7 +140,7 @@ export interface ProductionClusterProps {
   /**
    * Who may reach the API server through the provider's load balancer.
    *
-   * @default ApiServerAccess.internal()
+   * @default ApiServerAccess.internalOnly()
    */
   readonly apiServerAccess?: ApiServerAccess;
   /**
@@ -248,13 +248,15 @@ interface ResolvedPool {
  * Upgrades follow the version skew policy (checked from `version`, `previousVersion` and the pools' versions);
  * `runbook()` renders the upgrade procedure.
  *
+ * @see https://cluster-api.sigs.k8s.io/tasks/control-plane/kubeadm-control-plane
+ * @see https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/
  * @example
  * const cluster = new ProductionCluster(chart, 'Prod', {
  *   name: 'prod-eu1',
  *   provider: new AwsClusterProvider({ region: 'eu-west-1' }),
  *   version: 'v1.33.4',
  *   failureDomains: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
- *   apiServerAccess: ApiServerAccess.internal(['10.0.0.0/16']),
+ *   apiServerAccess: ApiServerAccess.internalOnly(['10.0.0.0/16']),
  *   encryption: {
  *     secret: EncryptionConfigSecret.externalSecretNamed('prod-eu1-encryption-v1'),
  *     localKeyNames: ['key_2026_01'],
@@ -321,7 +323,7 @@ export class ProductionCluster extends Construct {
     this.version = props.version;
     this.previousVersion = props.previousVersion;
     this.controlPlaneReplicas = props.controlPlaneReplicas ?? CONTROL_PLANE_REPLICAS.default;
-    this.apiServerAccess = props.apiServerAccess ?? ApiServerAccess.internal();
+    this.apiServerAccess = props.apiServerAccess ?? ApiServerAccess.internalOnly();
     this.podCidrs = props.podCidrs ?? [CLUSTER_NETWORK.pods];
     this.serviceCidrs = props.serviceCidrs ?? [CLUSTER_NETWORK.services];
     this.failureDomains = props.failureDomains;
@@ -674,7 +676,7 @@ export class ProductionCluster extends Construct {
 
   private checkZones(errors: PropErrors, prop: string, zones: string[] | undefined, cluster: boolean): void {
     if (zones === undefined) return;
-    errors.check(cluster && new Set(zones).size < 3, prop, zones,
+    errors.enforce(cluster && new Set(zones).size < 3, prop, zones,
       'name fewer than 3 distinct failure domains, so losing one zone would lose the etcd quorum or most of the capacity', 'span at least three zones');
     errors.check(!cluster && zones.length === 0, prop, zones, 'is empty', 'list at least one zone, or remove it to use the cluster\'s');
     for (const [i, z] of zones.entries()) {

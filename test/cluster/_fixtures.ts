@@ -10,7 +10,7 @@ export function awsProps(overrides: Partial<ProductionClusterProps> = {}): Produ
     provider: new AwsClusterProvider({ region: 'eu-west-1' }),
     version: 'v1.33.4',
     failureDomains: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-    apiServerAccess: ApiServerAccess.internal(['10.0.0.0/16']),
+    apiServerAccess: ApiServerAccess.internalOnly(['10.0.0.0/16']),
     encryption: {
       secret: EncryptionConfigSecret.externalSecretNamed('prod-eu1-encryption-v1'),
       kms: { name: 'aws-kms', endpoint: 'unix:///var/run/kmsplugin/socket.sock' },

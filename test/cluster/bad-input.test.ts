@@ -72,9 +72,9 @@ const cases: [string, Partial<ProductionClusterProps>, string[]][] = [
   ['a public API server with no CIDRs', { apiServerAccess: ApiServerAccess.fromCidrs([]) }, ["'apiServerAccess'", 'without naming who may reach it']],
   ['an invalid AWS region', { provider: new AwsClusterProvider({ region: 'Ireland' }) }, ["'provider.region' (\"Ireland\") is not an AWS region"]],
   ['an unknown instance type', { pools: [{ name: 'general', machineType: 'large' }] }, ["'pools[0].machineType' (\"large\") is not a machine type of the aws provider"]],
-  ['a kube-vip VIP that is not an IP', { provider: vsphere('10.10.0'), apiServerAccess: ApiServerAccess.internal() }, ["'provider.controlPlaneVip' (\"10.10.0\") is not an IP address"]],
-  ['a kube-vip VIP outside the node network', { provider: vsphere('192.168.1.10'), apiServerAccess: ApiServerAccess.internal() }, ["'provider.controlPlaneVip' (\"192.168.1.10\") is outside the node network"]],
-  ['a kube-vip VIP inside the pod range', { provider: vsphere('10.10.0.10'), apiServerAccess: ApiServerAccess.internal(), podCidrs: ['10.10.0.0/24'] },
+  ['a kube-vip VIP that is not an IP', { provider: vsphere('10.10.0'), apiServerAccess: ApiServerAccess.internalOnly() }, ["'provider.controlPlaneVip' (\"10.10.0\") is not an IP address"]],
+  ['a kube-vip VIP outside the node network', { provider: vsphere('192.168.1.10'), apiServerAccess: ApiServerAccess.internalOnly() }, ["'provider.controlPlaneVip' (\"192.168.1.10\") is outside the node network"]],
+  ['a kube-vip VIP inside the pod range', { provider: vsphere('10.10.0.10'), apiServerAccess: ApiServerAccess.internalOnly(), podCidrs: ['10.10.0.0/24'] },
     ["'provider.controlPlaneVip' (\"10.10.0.10\") is inside the cluster's pod or service range 10.10.0.0/24"]],
   ['a public endpoint on kube-vip', { provider: vsphere(), apiServerAccess: ApiServerAccess.fromCidrs(['203.0.113.0/24']) }, ["'apiServerAccess'", 'kube-vip']],
 ];

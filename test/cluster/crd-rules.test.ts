@@ -90,7 +90,7 @@ describe('the CEL rules of the Cluster API CRDs', () => {
   test.each([
     ['AWS, raw objects', awsProps()],
     ['AWS, topology mode', awsProps({ topology: true })],
-    ['vSphere with kube-vip', awsProps({ provider: vsphere(), apiServerAccess: ApiServerAccess.internal(), pools: [{ name: 'general' }] })],
+    ['vSphere with kube-vip', awsProps({ provider: vsphere(), apiServerAccess: ApiServerAccess.internalOnly(), pools: [{ name: 'general' }] })],
     ['with user flags', awsProps({ apiServer: { extraArgs: [{ name: 'event-ttl', value: '2h' }] }, kubeletExtraArgs: [{ name: 'max-pods', value: '60' }],
       etcd: { extraArgs: [{ name: 'snapshot-count', value: '10000' }] } })],
   ])('every synthesized object of %s satisfies them and the KubeadmControlPlane webhook rules', (_name, props) => {

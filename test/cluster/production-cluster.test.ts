@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { awsProps, synthCluster, UNVALIDATED_KINDS, vsphere } from './_fixtures';
 import {
@@ -299,7 +299,7 @@ describe('ProductionCluster options', () => {
 });
 
 describe('ProductionCluster on vSphere with kube-vip', () => {
-  const { manifests } = synthCluster(awsProps({ provider: vsphere(), apiServerAccess: ApiServerAccess.internal(), pools: [{ name: 'general' }] }));
+  const { manifests } = synthCluster(awsProps({ provider: vsphere(), apiServerAccess: ApiServerAccess.internalOnly(), pools: [{ name: 'general' }] }));
   const kcp = one(manifests, 'KubeadmControlPlane');
 
   test('the VIP is the endpoint of the VSphereCluster and kube-vip runs as a static pod', () => {
@@ -367,5 +367,24 @@ describe('ProductionCluster in topology mode', () => {
       expect(md.rollout.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
       expect(md.healthCheck.remediation).toEqual({ maxInFlight: 1, triggerIf: { unhealthyLessThanOrEqualTo: '40%' } });
     }
+  });
+});
+
+describe('ProductionCluster profiles and escape hatches', () => {
+  test('fewer than three zones is a warning in dev, not an error', () => {
+    const chart = new Chart(Testing.app(), 'dev', { namespace: 'clusters-dev' });
+    Profile.use(chart, Profile.DEV);
+    const c = new ProductionCluster(chart, 'Cluster', awsProps({ failureDomains: ['eu-west-1a'], pools: [{ name: 'general', maxPerZone: 2 }] }));
+    expect(ofKind(Testing.synth(chart), 'MachineDeployment')).toHaveLength(1);
+    expect(c.node.metadata.map((m) => String(m.data)).join('\n')).toContain('fewer than 3 distinct failure domains');
+  });
+
+  test('the objects can be patched and found by id', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'clusters-prod' });
+    Profile.use(chart, Profile.PROD);
+    const c = new ProductionCluster(chart, 'Cluster', awsProps());
+    ApiObject.of(c.controlPlane).addJsonPatch(JsonPatch.add('/spec/kubeadmConfigSpec/verbosity', 2));
+    expect(c.node.findChild('ControlPlane')).toBe(c.controlPlane);
+    expect(one(Testing.synth(chart), 'KubeadmControlPlane').spec.kubeadmConfigSpec.verbosity).toBe(2);
   });
 });
