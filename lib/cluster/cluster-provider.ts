@@ -215,9 +215,9 @@ const AWS_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
  * @see https://cluster-api-aws.sigs.k8s.io/
  */
 export class AwsClusterProvider implements IClusterProvider {
-  public readonly providerName = 'aws';
-  public readonly clusterKind = 'AWSCluster';
-  public readonly machineTemplateKind = 'AWSMachineTemplate';
+  public readonly providerName: string = 'aws';
+  public readonly clusterKind: string = 'AWSCluster';
+  public readonly machineTemplateKind: string = 'AWSMachineTemplate';
   /** The region. */
   public readonly region: string;
   /** The control-plane instance type. */
@@ -366,9 +366,9 @@ export interface VsphereClusterProviderProps {
  * @see https://kube-vip.io/docs/installation/static/
  */
 export class VsphereClusterProvider implements IClusterProvider {
-  public readonly providerName = 'vsphere';
-  public readonly clusterKind = 'VSphereCluster';
-  public readonly machineTemplateKind = 'VSphereMachineTemplate';
+  public readonly providerName: string = 'vsphere';
+  public readonly clusterKind: string = 'VSphereCluster';
+  public readonly machineTemplateKind: string = 'VSphereMachineTemplate';
   /** The machine sizes. */
   public readonly machineSizes: { [name: string]: VsphereMachineSize };
 

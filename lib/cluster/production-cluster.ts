@@ -12,7 +12,7 @@ import {
 } from './api-server-hardening';
 import { ApiServerAccess, ClusterProviderBindOptions, IClusterProvider, KubeadmFile } from './cluster-provider';
 import {
-  ADMISSION_PLUGINS, AUDIT_LOG, AUDIT_LOG_DIR, AUTHENTICATION_CONFIG_VERSIONS, AUTOSCALER_ANNOTATIONS, BOOTSTRAP_GROUP, CAPI_LABELS,
+  ADMISSION_PLUGINS, AUDIT_LOG, AUDIT_LOG_DIR, AUTHENTICATION_CONFIG_VERSIONS, AUTOSCALER_ANNOTATIONS, BOOTSTRAP_GROUP, CAPI_LABELS, CAPI_VERSION,
   CERTIFICATE_VALIDITY_DAYS, CERTIFICATES_EXPIRY_DAYS, CLUSTER_NETWORK, CONTROL_PLANE_DELETION, CONTROL_PLANE_GROUP, CONTROL_PLANE_MAX_SURGE,
   CONTROL_PLANE_REMEDIATION, CONTROL_PLANE_REPLICAS, ENCRYPTED_RESOURCES, ETCD_CIPHER_SUITES, ETCD_DATA_DIR, ETCD_QUOTA_BYTES, FILE_OWNER,
   FILE_PERMISSIONS, HARDENING_DIR, HEALTH_CHECKS, INFRASTRUCTURE_GROUP, KUBELET_ARGS, KUBELET_SYSCTLS, MAX_EXTRA_ARGS, MAX_FILE_CONTENT, MAX_FILES,
@@ -477,7 +477,7 @@ export class ProductionCluster extends Construct {
     };
 
     if (this.topology) {
-      const built = this.buildTopology(profile, md, providerOut.infrastructureCluster, kubeadmConfigSpec, rollout, remediation, cpDeletion, cpHealth, port);
+      const built = this.buildTopology(md, providerOut.infrastructureCluster, kubeadmConfigSpec, rollout, remediation, cpDeletion, cpHealth, port);
       this.infrastructureCluster = built.infrastructureCluster;
       this.controlPlane = built.controlPlane;
       this.clusterClass = built.clusterClass;
@@ -891,7 +891,7 @@ export class ProductionCluster extends Construct {
     };
   }
 
-  private buildTopology(profile: Profile, md: (name: string, labels?: { [key: string]: string }) => any, infra: ApiObject,
+  private buildTopology(md: (name: string, labels?: { [key: string]: string }) => any, infra: ApiObject,
     kubeadmConfigSpec: KubeadmControlPlaneV1Beta2SpecKubeadmConfigSpec, rollout: any, remediation: any, cpDeletion: any, cpHealth: any, port: number) {
     // The provider's cluster object becomes the template the class stamps out for each cluster.
     const infraJson = infra.toJson();
@@ -907,7 +907,7 @@ export class ProductionCluster extends Construct {
     const kcpSpec = KubeadmControlPlaneV1Beta2.manifest({ spec: { version: this.version, kubeadmConfigSpec, machineTemplate: { spec: {
       infrastructureRef: { apiGroup: INFRASTRUCTURE_GROUP, kind: this.provider.machineTemplateKind, name: this.controlPlaneMachineTemplate.name } } } } }).spec;
     const kcpTemplate = templateByContent(this, 'ControlPlaneTemplate', `${this.name}-control-plane`, (name) => new ApiObject(this, 'ControlPlaneTemplate', {
-      apiVersion: `${CONTROL_PLANE_GROUP}/v1beta2`,
+      apiVersion: `${CONTROL_PLANE_GROUP}/${CAPI_VERSION}`,
       kind: 'KubeadmControlPlaneTemplate',
       metadata: md(name),
       spec: {
@@ -977,7 +977,6 @@ export class ProductionCluster extends Construct {
         },
       },
     });
-    void profile;
     return { infrastructureCluster: infraTemplate, controlPlane: kcpTemplate, clusterClass, cluster };
   }
 }
