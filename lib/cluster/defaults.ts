@@ -183,7 +183,10 @@ export const UPGRADE_CONCURRENCY = { annotation: 'topology.cluster.x-k8s.io/upgr
 // ---------------------------------------------------------------------------------------------------------------
 // Providers
 
-/** AWS: an NLB in front of the API server; IMDSv2 only, one hop (no pod reaches the instance metadata). */
+/**
+ * AWS: an NLB in front of the API server, health-checking `/readyz` over HTTPS (CAPA's default path, which the
+ * authentication configuration keeps anonymous); IMDSv2 only, one hop (no pod reaches the instance metadata).
+ */
 export const AWS = {
   loadBalancerType: 'nlb',
   controlPlaneInstanceProfile: 'control-plane.cluster-api-provider-aws.sigs.k8s.io',
@@ -205,5 +208,5 @@ export const KUBE_VIP = {
   // the first node during init (nutanix runtime extensions, control-plane-endpoint).
   superAdminFromMinor: 29,
 };
-/** vSphere machine sizes when a pool names none. */
-export const VSPHERE_MACHINE = { numCPUs: 4, memoryMiB: 16384, diskGiB: 80, cloneMode: 'linkedClone' };
+/** vSphere machine sizes when a pool names none; full clones do not depend on a snapshot of the VM template. */
+export const VSPHERE_MACHINE = { numCPUs: 4, memoryMiB: 16384, diskGiB: 80, cloneMode: 'fullClone' };

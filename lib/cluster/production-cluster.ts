@@ -718,6 +718,8 @@ export class ProductionCluster extends Construct {
           labels[k] = v;
         }
       }
+      errors.check(props.topology === true && p.healthCheckSelector !== undefined, `${at}.healthCheckSelector`, p.healthCheckSelector,
+        'is not used in topology mode: Cluster API creates the health check of each MachineDeployment itself', 'remove it, or turn topology off');
       const matchLabels = p.healthCheckSelector ?? { [POOL_LABEL]: name };
       const selector: MhcSelector = { owner: `pool '${name}'`, matchLabels, doesNotExist: [CAPI_LABELS.controlPlane] };
       errors.check(Object.keys(matchLabels).length === 0, `${at}.healthCheckSelector`, matchLabels, 'is empty, so it would select every machine', 'select the pool\'s own labels');

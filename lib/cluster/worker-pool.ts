@@ -46,7 +46,7 @@ export interface WorkerPoolOptions {
   readonly labels?: { [key: string]: string };
   /**
    * The labels the pool's MachineHealthCheck selects machines by; they must be among the pool's machine labels and
-   * must not select another pool's machines.
+   * must not select another pool's machines. Not used in topology mode (Cluster API selects each MachineDeployment).
    *
    * @default - `{ 'platform.example.com/pool': <name> }`
    */
