@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  ApiServerAccess, AwsClusterProvider, EncryptionConfigSecret, ExternalSecretRef, Profile, ProductionCluster, SecretStoreReference, synthApp,
+  ApiServerAccess, AwsClusterProvider, EncryptionConfigSecret, ExternalSecretRef, Profile, ProductionCluster, SecretStoreReference, Synth,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -51,4 +51,4 @@ const cluster = new ProductionCluster(clusters, 'ProdEu1', {
 fs.mkdirSync(app.outdir, { recursive: true });
 fs.writeFileSync(path.join(app.outdir, 'UPGRADE-RUNBOOK.md'), cluster.runbook());
 
-synthApp(app);
+Synth.app(app);

@@ -110,13 +110,13 @@ export interface KmsV2ProviderOptions {
  */
 export class EncryptionConfigSecret {
   /** The Secret an ExternalSecretRef of this app creates. */
-  public static fromExternalSecret(ref: ExternalSecretRef, key?: string): EncryptionConfigSecret {
-    return new EncryptionConfigSecret(ref.secretName, key ?? ENCRYPTION_SECRET_KEY, 'ExternalSecret', ref.keys);
+  public static fromExternalSecret(secretRef: ExternalSecretRef, key?: string): EncryptionConfigSecret {
+    return new EncryptionConfigSecret(secretRef.secretName, key ?? ENCRYPTION_SECRET_KEY, 'ExternalSecret', secretRef.keys);
   }
 
   /** The Secret a SealedSecretRef of this app unseals. */
-  public static fromSealedSecret(ref: SealedSecretRef, key?: string): EncryptionConfigSecret {
-    return new EncryptionConfigSecret(ref.name, key ?? ENCRYPTION_SECRET_KEY, 'SealedSecret');
+  public static fromSealedSecret(sealedSecret: SealedSecretRef, key?: string): EncryptionConfigSecret {
+    return new EncryptionConfigSecret(sealedSecret.name, key ?? ENCRYPTION_SECRET_KEY, 'SealedSecret');
   }
 
   /** The Secret an ExternalSecret managed elsewhere creates, by name. */
