@@ -55,3 +55,7 @@ export * from './network/production-grpc-route';
 export * from './delivery/helm/helm-chart-workload';
 export * from './delivery/helm/production-helm-release';
 export * from './delivery/delivery-strategy';
+export * from './cluster/api-server-hardening';
+export * from './cluster/cluster-provider';
+export * from './cluster/worker-pool';
+export * from './cluster/production-cluster';

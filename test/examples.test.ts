@@ -31,6 +31,13 @@ function objectsOf(files: Record<string, string>): any[] {
   return Object.values(files).flatMap((text) => parseAllDocuments(text).map((d) => d.toJS())).filter((o) => o);
 }
 
+// Cluster API infrastructure providers' objects (AWSCluster, AWSMachineTemplate, ...): their CRDs are not among the
+// imports, so they cannot be schema-checked here. Nothing else is skipped.
+const UNCHECKED_PROVIDER_KINDS = ['AWSCluster', 'AWSClusterTemplate', 'AWSMachineTemplate', 'VSphereCluster', 'VSphereClusterTemplate', 'VSphereMachineTemplate'];
+function isUncheckedProviderObject(o: any): boolean {
+  return typeof o.apiVersion === 'string' && o.apiVersion.startsWith('infrastructure.cluster.x-k8s.io/') && UNCHECKED_PROVIDER_KINDS.includes(o.kind);
+}
+
 test('there is at least one example per public construct family', () => {
   expect(examples).toEqual(expect.arrayContaining(['production-app', 'environments']));
 });
@@ -48,7 +55,7 @@ describe.each(examples)('example %s', (name) => {
   });
 
   test('every object is valid against the Kubernetes 1.28 and CRD schemas', () => {
-    expectValidManifests(objects);
+    expectValidManifests(objects.filter((o) => !isUncheckedProviderObject(o)));
   });
 
   test('synthesizes byte-identical YAML on a second run', () => {

@@ -3,6 +3,8 @@
 import * as lib_access_api_grant from '../access/api-grant';
 import * as lib_access_production_admission_policies from '../access/production-admission-policies';
 import * as lib_access_team_access from '../access/team-access';
+import * as lib_cluster_api_server_hardening from '../cluster/api-server-hardening';
+import * as lib_cluster_cluster_provider from '../cluster/cluster-provider';
 import * as lib_delivery_argocd_app_project from '../delivery/argocd-app-project';
 import * as lib_delivery_delivery_strategy from '../delivery/delivery-strategy';
 import * as lib_delivery_environment from '../delivery/environment';
@@ -53,6 +55,15 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     kind: { optional: true, shape: { kind: 'string' } },
     namespaced: { optional: true, shape: { kind: 'boolean' } },
     resource: { optional: false, shape: { kind: 'string' } },
+  },
+  ApiServerHardeningOptions: {
+    admissionPlugins: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    audit: { optional: true, shape: { kind: 'struct', name: 'AuditLogOptions' } },
+    extendServiceAccountTokenExpiration: { optional: true, shape: { kind: 'boolean' } },
+    extraArgs: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'KubeadmArg' } } },
+    podSecurity: { optional: true, shape: { kind: 'struct', name: 'PodSecurityAdmissionOptions' } },
+    tlsCipherSuites: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    tlsMinVersion: { optional: true, shape: { kind: 'enum', values: ["VersionTLS12","VersionTLS13"] } },
   },
   AppAllowOptions: {
     ports: { optional: true, shape: { kind: 'array', of: { kind: 'number' } } },
@@ -136,6 +147,17 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     namespaceName: { optional: false, shape: { kind: 'string' } },
     server: { optional: true, shape: { kind: 'string' } },
   },
+  AuditLogOptions: {
+    maxAge: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    maxBackups: { optional: true, shape: { kind: 'number' } },
+    maxSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
+  },
+  AwsClusterProviderProps: {
+    controlPlaneInstanceType: { optional: true, shape: { kind: 'string' } },
+    region: { optional: false, shape: { kind: 'string' } },
+    sshKeyName: { optional: true, shape: { kind: 'string' } },
+    workerInstanceType: { optional: true, shape: { kind: 'string' } },
+  },
   AwsEbsOptions: {
     iops: { optional: true, shape: { kind: 'number' } },
     iopsPerGb: { optional: true, shape: { kind: 'number' } },
@@ -202,11 +224,37 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     exemptNamespaces: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
     name: { optional: true, shape: { kind: 'string' } },
   },
+  ClusterProviderBindOptions: {
+    access: { optional: false, shape: { kind: 'instance', name: 'ApiServerAccess', type: () => lib_cluster_cluster_provider.ApiServerAccess } },
+    apiServerPort: { optional: false, shape: { kind: 'number' } },
+    clusterName: { optional: false, shape: { kind: 'string' } },
+    kubernetesVersion: { optional: false, shape: { kind: 'string' } },
+    namespaceName: { optional: true, shape: { kind: 'string' } },
+    podCidrs: { optional: false, shape: { kind: 'array', of: { kind: 'string' } } },
+    serviceCidrs: { optional: false, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
+  ClusterProviderOutput: {
+    controlPlaneFiles: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'KubeadmFile' } } },
+    infrastructureCluster: { optional: false, shape: { kind: 'instance', name: 'ApiObject', type: () => cdk8s.ApiObject } },
+    postKubeadmCommands: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    preKubeadmCommands: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
+  ClusterProviderProblem: {
+    fix: { optional: false, shape: { kind: 'string' } },
+    problem: { optional: false, shape: { kind: 'string' } },
+    prop: { optional: false, shape: { kind: 'string' } },
+    value: { optional: false, shape: { kind: 'string' } },
+  },
   ContainerInfo: {
     list: { optional: false, shape: { kind: 'string' } },
     name: { optional: false, shape: { kind: 'string' } },
     path: { optional: false, shape: { kind: 'string' } },
     spec: { optional: false, shape: { kind: 'map', of: { kind: 'any' } } },
+  },
+  ControlPlaneRemediationOptions: {
+    maxRetry: { optional: true, shape: { kind: 'number' } },
+    minHealthyPeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    retryPeriod: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
   },
   DeliveryAnalysisOptions: {
     count: { optional: true, shape: { kind: 'number' } },
@@ -231,6 +279,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     smarthost: { optional: false, shape: { kind: 'string' } },
     to: { optional: false, shape: { kind: 'string' } },
     username: { optional: false, shape: { kind: 'string' } },
+  },
+  EncryptionAtRestOptions: {
+    kms: { optional: true, shape: { kind: 'struct', name: 'KmsV2ProviderOptions' } },
+    localKeyNames: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    resources: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    secret: { optional: false, shape: { kind: 'instance', name: 'EncryptionConfigSecret', type: () => lib_cluster_api_server_hardening.EncryptionConfigSecret } },
   },
   EnvironmentCluster: {
     name: { optional: false, shape: { kind: 'string' } },
@@ -262,6 +316,11 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     appName: { optional: false, shape: { kind: 'string' } },
     environments: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'EnvironmentOptions' } } },
     parity: { optional: true, shape: { kind: 'struct', name: 'EnvironmentParityOptions' } },
+  },
+  EtcdOptions: {
+    dataDir: { optional: true, shape: { kind: 'string' } },
+    extraArgs: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'KubeadmArg' } } },
+    quota: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
   },
   Exemption: {
     annotation: { optional: false, shape: { kind: 'string' } },
@@ -537,6 +596,11 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     certificate: { optional: false, shape: { kind: 'instance', name: 'TlsCertificate', type: () => lib_network_production_ingress.TlsCertificate } },
     hosts: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
   },
+  KmsV2ProviderOptions: {
+    endpoint: { optional: false, shape: { kind: 'string' } },
+    name: { optional: false, shape: { kind: 'string' } },
+    timeout: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+  },
   KubeMetadata: {
     annotations: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
     labels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
@@ -550,6 +614,15 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
   },
   KubeStateMetricsProps: {
     stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
+  },
+  KubeadmArg: {
+    name: { optional: false, shape: { kind: 'string' } },
+    value: { optional: false, shape: { kind: 'string' } },
+  },
+  KubeadmFile: {
+    content: { optional: false, shape: { kind: 'string' } },
+    path: { optional: false, shape: { kind: 'string' } },
+    permissions: { optional: true, shape: { kind: 'string' } },
   },
   KubernetesApiServerEndpointsOptions: {
     port: { optional: true, shape: { kind: 'number' } },
@@ -581,6 +654,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     stack: { optional: false, shape: { kind: 'instance', name: 'ObservabilityStack', type: () => lib_observability_observability_stack.ObservabilityStack } },
     storageClassName: { optional: true, shape: { kind: 'string' } },
     storageSize: { optional: true, shape: { kind: 'instance', name: 'Size', type: () => cdk8s.Size } },
+  },
+  MachineTemplateOptions: {
+    controlPlane: { optional: false, shape: { kind: 'boolean' } },
+    machineType: { optional: true, shape: { kind: 'string' } },
+    name: { optional: false, shape: { kind: 'string' } },
+    namespaceName: { optional: true, shape: { kind: 'string' } },
   },
   NamespaceQuotaOptions: {
     limitsCpu: { optional: true, shape: { kind: 'instance', name: 'Cpu', type: () => cdk8s_plus_28.Cpu } },
@@ -628,6 +707,12 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     objectName: { optional: false, shape: { kind: 'string' } },
     path: { optional: false, shape: { kind: 'string' } },
     secondValue: { optional: false, shape: { kind: 'string' } },
+  },
+  PodSecurityAdmissionOptions: {
+    audit: { optional: true, shape: { kind: 'instance', name: 'PodSecurityLevel', type: () => lib_network_production_namespace.PodSecurityLevel } },
+    enforce: { optional: true, shape: { kind: 'instance', name: 'PodSecurityLevel', type: () => lib_network_production_namespace.PodSecurityLevel } },
+    exemptNamespaces: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    warn: { optional: true, shape: { kind: 'instance', name: 'PodSecurityLevel', type: () => lib_network_production_namespace.PodSecurityLevel } },
   },
   PolicyEndpoint: {
     ip: { optional: true, shape: { kind: 'string' } },
@@ -714,6 +799,30 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     version: { optional: true, shape: { kind: 'string' } },
     volumeMounts: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'AppVolumeMount' } } },
     writablePaths: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+  },
+  ProductionClusterProps: {
+    apiServer: { optional: true, shape: { kind: 'struct', name: 'ApiServerHardeningOptions' } },
+    apiServerAccess: { optional: true, shape: { kind: 'instance', name: 'ApiServerAccess', type: () => lib_cluster_cluster_provider.ApiServerAccess } },
+    apiServerPort: { optional: true, shape: { kind: 'number' } },
+    certificateValidityDays: { optional: true, shape: { kind: 'number' } },
+    certificatesExpiryDays: { optional: true, shape: { kind: 'number' } },
+    controlPlaneDrainTimeout: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    controlPlaneMachineType: { optional: true, shape: { kind: 'string' } },
+    controlPlaneReplicas: { optional: true, shape: { kind: 'number' } },
+    controlPlaneVolumeDetachTimeout: { optional: true, shape: { kind: 'instance', name: 'Duration', type: () => cdk8s.Duration } },
+    encryption: { optional: false, shape: { kind: 'struct', name: 'EncryptionAtRestOptions' } },
+    etcd: { optional: true, shape: { kind: 'struct', name: 'EtcdOptions' } },
+    failureDomains: { optional: false, shape: { kind: 'array', of: { kind: 'string' } } },
+    kubeletExtraArgs: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'KubeadmArg' } } },
+    name: { optional: true, shape: { kind: 'string' } },
+    podCidrs: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    pools: { optional: false, shape: { kind: 'array', of: { kind: 'struct', name: 'WorkerPoolOptions' } } },
+    previousVersion: { optional: true, shape: { kind: 'string' } },
+    provider: { optional: false, shape: { kind: 'object' } },
+    remediation: { optional: true, shape: { kind: 'struct', name: 'ControlPlaneRemediationOptions' } },
+    serviceCidrs: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    topology: { optional: true, shape: { kind: 'boolean' } },
+    version: { optional: false, shape: { kind: 'string' } },
   },
   ProductionClusterSecretStoreProps: {
     name: { optional: true, shape: { kind: 'string' } },
@@ -1159,6 +1268,37 @@ export const PROP_SHAPES: { [struct: string]: { [field: string]: { optional: boo
     kubeObject: { optional: false, shape: { kind: 'struct', name: 'KubeObject' } },
     message: { optional: false, shape: { kind: 'string' } },
     path: { optional: true, shape: { kind: 'string' } },
+  },
+  VsphereClusterProviderProps: {
+    controlPlaneVip: { optional: false, shape: { kind: 'string' } },
+    datacenter: { optional: false, shape: { kind: 'string' } },
+    datastore: { optional: false, shape: { kind: 'string' } },
+    kubeVipImage: { optional: true, shape: { kind: 'string' } },
+    machineSizes: { optional: true, shape: { kind: 'map', of: { kind: 'struct', name: 'VsphereMachineSize' } } },
+    network: { optional: false, shape: { kind: 'string' } },
+    nodeNetworkCidr: { optional: true, shape: { kind: 'string' } },
+    server: { optional: false, shape: { kind: 'string' } },
+    thumbprint: { optional: false, shape: { kind: 'string' } },
+    vipInterface: { optional: true, shape: { kind: 'string' } },
+    vmTemplate: { optional: false, shape: { kind: 'string' } },
+  },
+  VsphereMachineSize: {
+    diskGiB: { optional: false, shape: { kind: 'number' } },
+    memoryMiB: { optional: false, shape: { kind: 'number' } },
+    numCpus: { optional: false, shape: { kind: 'number' } },
+  },
+  WorkerPoolOptions: {
+    failureDomains: { optional: true, shape: { kind: 'array', of: { kind: 'string' } } },
+    healthCheckSelector: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    kubeletExtraArgs: { optional: true, shape: { kind: 'array', of: { kind: 'struct', name: 'KubeadmArg' } } },
+    labels: { optional: true, shape: { kind: 'map', of: { kind: 'string' } } },
+    machineType: { optional: true, shape: { kind: 'string' } },
+    maxPerZone: { optional: true, shape: { kind: 'number' } },
+    maxUnhealthyPercent: { optional: true, shape: { kind: 'number' } },
+    minPerZone: { optional: true, shape: { kind: 'number' } },
+    name: { optional: false, shape: { kind: 'string' } },
+    unhealthyRange: { optional: true, shape: { kind: 'string' } },
+    version: { optional: true, shape: { kind: 'string' } },
   },
   Workload: {
     isLongRunning: { optional: false, shape: { kind: 'boolean' } },
