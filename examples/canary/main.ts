@@ -5,7 +5,7 @@
 // The cluster needs the Argo Rollouts controller and CRDs, the Gateway API traffic router plugin
 // (argoproj-labs/gatewayAPI) in its argo-rollouts-config ConfigMap, and a route from the controller to Prometheus.
 import { App, Chart } from 'cdk8s';
-import { DeliveryStrategy, ProductionApp, ProductionIngress, Profile, Synth } from '@platform/cdk8s-production';
+import { DeliveryStrategy, ProductionApp, ProductionGateway, ProductionHttpRoute, Profile, Synth } from '@platform/cdk8s-production';
 
 const app = new App();
 
@@ -24,12 +24,16 @@ for (const profile of [Profile.STAGING, Profile.PROD]) {
     }),
   });
 
-  // The route goes to web-stable (weight 100) and web-canary (weight 0); the Rollout names it for the plugin.
-  const entry = new ProductionIngress(chart, 'Entry', {
-    name: 'shop',
-    gateway: { name: 'public', namespaceName: 'gateways', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+  // The platform's shared Gateway (not created here); its HTTPS listener serves the environment's hostname.
+  const hostname = profile === Profile.PROD ? 'shop.example.com' : 'staging.shop.example.com';
+  const gateway = ProductionGateway.fromGatewayAttributes(chart, 'Gateway', {
+    name: 'public',
+    namespaceName: 'gateways',
+    listeners: [{ name: 'https-shop', hostname }],
   });
-  entry.addRoute(profile === Profile.PROD ? 'shop.example.com' : 'staging.shop.example.com', '/', web);
+
+  // The route goes to web-stable (weight 100) and web-canary (weight 0); the Rollout names it for the plugin.
+  new ProductionHttpRoute(chart, 'WebRoute', { name: 'web', gateway, hostname, app: web });
 }
 
 Synth.app(app);
