@@ -3,13 +3,15 @@
 // pools scaled by the cluster-autoscaler, health checks, and an API server hardened to the CIS benchmark with
 // Secrets encrypted by a KMS v2 plugin. The upgrade runbook is written next to the manifests.
 //
-// The cluster lives in its own chart (the namespace of the cluster objects in the management cluster); team access
-// and admission policies for the workload cluster go into charts of their own, next to it.
+// The cluster lives in its own chart (the namespace of the cluster objects in the management cluster). What the
+// platform applies inside the new cluster (the admission floors, and team access for the first team's namespace) goes
+// into charts of their own, next to it: the cluster's GitOps bootstrap syncs them.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  ApiServerAccess, AwsClusterProvider, EncryptionConfigSecret, ExternalSecretRef, Profile, ProductionCluster, SecretStoreReference, Synth,
+  AdmissionPodKind, ApiServerAccess, AwsClusterProvider, EncryptionConfigSecret, ExternalSecretRef, KubernetesApiServer, PriorityClasses,
+  ProductionAdmissionPolicies, ProductionCluster, ProductionNamespace, Profile, SecretStoreReference, Synth, TeamRole, TeamSubject,
 } from '@platform/cdk8s-production';
 
 const app = new App();
@@ -46,6 +48,30 @@ const cluster = new ProductionCluster(clusters, 'ProdEu1', {
     { name: 'memory', machineType: 'r6i.2xlarge', minPerZone: 1, maxPerZone: 4, labels: { 'platform.example.com/workload': 'memory' } },
   ],
 });
+
+// Inside the workload cluster: the floors the API server enforces again for whatever does not come from this library
+// (kubectl apply by hand, a chart someone else installs), as ValidatingAdmissionPolicies of the cluster's version.
+const platform = new Chart(app, 'prod-eu1-platform');
+Profile.use(platform, Profile.PROD);
+new PriorityClasses(platform, 'PriorityClasses');
+const floors = new ProductionAdmissionPolicies(platform, 'AdmissionFloors', {
+  allowedRegistries: ['registry.example.com'],
+  kubernetesVersion: '1.33',
+  podKinds: [...AdmissionPodKind.builtIns(), AdmissionPodKind.ARGO_ROLLOUT],
+});
+
+// The first team's namespace: under the floors, read and debugged by people, applied only by the GitOps controller.
+const team = new Chart(app, 'prod-eu1-shop');
+Profile.use(team, Profile.PROD);
+const shop = new ProductionNamespace(team, 'Shop', {
+  name: 'shop',
+  // The control plane's addresses in the VPC, for apps that call the API.
+  apiServer: KubernetesApiServer.endpoints(['10.0.0.10/32', '10.0.0.11/32', '10.0.0.12/32'], { port: 6443 }),
+});
+floors.enforceIn(shop);
+shop.grantTeam('shop', TeamRole.VIEWER, [TeamSubject.group('shop-stakeholders')]);
+shop.grantTeam('shop', TeamRole.DEVELOPER, [TeamSubject.group('shop-developers')]);
+shop.grantTeam('gitops', TeamRole.DEPLOYER, [TeamSubject.serviceAccount('argocd-application-controller', 'argocd')]);
 
 // The runbook documents the upgrade this very configuration stands for; it is rewritten on every synth.
 fs.mkdirSync(app.outdir, { recursive: true });
