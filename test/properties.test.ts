@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  AppProbe, AppSize, ClusterDefaultDeny, Cni, NetworkPeer, ProductionApp, ProductionCronJob, ProductionIngress, ProductionJob,
+  AppProbe, AppSize, ClusterDefaultDeny, Cni, NetworkPeer, ProductionApp, ProductionCronJob, IngressController, ProductionIngress, ProductionJob,
   ProductionNamespace, ProductionWorker, Profile, TlsCertificate, CertManagerIssuer, RulePack,
   ProductionGateway, ProductionGrpcRoute, ProductionHttpRoute, RoutePathMatch,
 } from '../lib';
@@ -169,7 +169,7 @@ describe('every generated input: a clean error, or valid, production-ready, dete
     holds(fc.record({ host, path, rate: fc.option(count, { nil: undefined }) }), (chart, p) => {
       const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
       const web = new ProductionApp(ns, 'Web', { image: 'registry.example.com/web:1.0.0', port: 8080, healthPath: '/healthz' });
-      const ingress = new ProductionIngress(ns, 'Ingress', {
+      const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX,
         rateLimitPerSecond: p.rate, tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }],
       });
       ingress.addRoute(p.host, p.path, web);

@@ -352,12 +352,12 @@ export interface ProductionIngressProps {
   readonly namespaceName?: string;
 
   /**
-   * The ingress controller: its class, its pods (allowed into the routed apps) and its annotations. Give it: the
-   * default, ingress-nginx, is retired (no releases or security fixes since March 2026), and leaving it out or choosing
-   * it is a warning at synthesis. For new entries use a ProductionGateway.
+   * The ingress controller: its class, its pods (allowed into the routed apps) and its annotations. Required for an
+   * Ingress: the library has no default controller since ingress-nginx, the old default, was retired (no releases or
+   * security fixes since March 2026); choosing IngressController.NGINX is a warning at synthesis. For new entries use
+   * a ProductionGateway.
    *
-   * @default IngressController.NGINX, with a warning (kept for compatibility; the default is removed in the next major
-   * version)
+   * @default - none: an error for an Ingress; unused with `gateway`
    */
   readonly controller?: IngressController;
 
@@ -453,8 +453,8 @@ export class ProductionIngress extends Construct {
   public readonly name: string;
   /** The namespace. */
   public readonly namespaceName?: string;
-  /** The ingress controller. */
-  public readonly controller: IngressController;
+  /** The ingress controller; undefined in Gateway mode when none is given. */
+  public readonly controller?: IngressController;
   /** The IngressClass, or undefined in Gateway mode. */
   public readonly ingressClassName?: string;
   /** Whether HTTP is redirected to HTTPS. */
@@ -476,6 +476,7 @@ export class ProductionIngress extends Construct {
   private readonly tlsEntries: Array<{ hosts: string[]; explicit: boolean }> = [];
   private readonly gateway?: IngressGatewayOptions;
   private readonly sourcePeer: NetworkPeer;
+  private readonly ingressController: IngressController;
   /** The annotations of the main Ingress that the gRPC Ingress shares (not the issuer nor external-dns). */
   private baseAnnotations: Record<string, string> = {};
   /** The Secret of each TLS entry. */
@@ -495,11 +496,17 @@ export class ProductionIngress extends Construct {
     const enclosing = this.node.tryGetContext(NAMESPACE_CONTEXT_KEY) as string | undefined;
     errors.check(props.namespaceName !== undefined && enclosing !== undefined && props.namespaceName !== enclosing, 'namespaceName', props.namespaceName,
       `conflicts with the enclosing ProductionNamespace "${enclosing}"`, 'remove \'namespaceName\', or create the ingress outside the ProductionNamespace');
-    this.controller = props.controller ?? IngressController.NGINX;
-    this.controller._reportProblems(errors, 'controller');
-    if (this.controller._retired && props.gateway === undefined) {
+    this.controller = props.controller;
+    // Gateway mode reads nothing of the controller; the placeholder only keeps the guarded Ingress code typed.
+    this.ingressController = props.controller ?? IngressController.NGINX;
+    props.controller?._reportProblems(errors, 'controller');
+    errors.check(props.controller === undefined && props.gateway === undefined, 'controller', undefined,
+      `is not set, and an Ingress needs one: the library has no default controller since ${INGRESS_NGINX_RETIRED}`,
+      'enter through a ProductionGateway (Gateway API), or give IngressController.TRAEFIK, IngressController.HAPROXY, IngressController.custom(...), '
+      + 'or knowingly IngressController.NGINX');
+    if (props.controller?._retired && props.gateway === undefined) {
       // A warning in every profile: the choice is the user's, but nobody should make it without knowing.
-      this.node.addMetadata(Warnings.METADATA_KEY, `'controller' (${props.controller === undefined ? 'not set, so IngressController.NGINX' : 'IngressController.NGINX'}): `
+      this.node.addMetadata(Warnings.METADATA_KEY, '\'controller\' (IngressController.NGINX): '
         + `${INGRESS_NGINX_RETIRED}. Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller `
         + '(IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)');
     }
@@ -530,12 +537,12 @@ export class ProductionIngress extends Construct {
         'configure it on the Gateway implementation, or remove it');
       errors.check(this.externalDns, 'externalDns', true, 'is set together with \'gateway\'', 'let external-dns read the HTTPRoutes (its gateway-httproute source)');
     } else {
-      this.ingressClassName = props.ingressClassName ?? this.controller.ingressClassName;
+      this.ingressClassName = props.ingressClassName ?? this.ingressController.ingressClassName;
       errors.check(!isDns1123Subdomain(this.ingressClassName), 'ingressClassName', this.ingressClassName, 'is not an IngressClass name',
         'use a DNS-1123 subdomain such as \'nginx\'');
-      errors.check(rate !== undefined && this.controller.rateLimitAnnotation === undefined, 'rateLimitPerSecond', rate,
+      errors.check(rate !== undefined && this.ingressController.rateLimitAnnotation === undefined, 'rateLimitPerSecond', rate,
         'is set, but the controller has no rate-limit annotation', 'give \'rateLimitAnnotation\' in IngressController.custom, or remove it');
-      errors.check(props.maxBodySize !== undefined && this.controller.bodySizeAnnotation === undefined, 'maxBodySize', `${bodyMebibytes}Mi`,
+      errors.check(props.maxBodySize !== undefined && this.ingressController.bodySizeAnnotation === undefined, 'maxBodySize', `${bodyMebibytes}Mi`,
         'is set, but the controller has no body-size annotation', 'give \'bodySizeAnnotation\' in IngressController.custom, or remove it');
     }
 
@@ -566,16 +573,16 @@ export class ProductionIngress extends Construct {
     // ================= objects =================
     this.sourcePeer = this.gateway
       ? NetworkPeer.inNamespace(this.gateway.namespaceName ?? this.namespaceName ?? 'default', this.gateway.podLabels)
-      : this.controller.peer;
+      : this.ingressController.peer;
     if (this.gateway) {
       return;
     }
 
     const annotations: Record<string, string> = {};
-    if (this.httpsRedirect) Object.assign(annotations, this.controller.httpsRedirectAnnotations);
-    if (this.hsts) Object.assign(annotations, this.controller.hstsAnnotations);
-    if (rate !== undefined) annotations[this.controller.rateLimitAnnotation!] = String(rate);
-    if (bodyMebibytes !== undefined) annotations[this.controller.bodySizeAnnotation!] = `${Math.ceil(bodyMebibytes)}m`;
+    if (this.httpsRedirect) Object.assign(annotations, this.ingressController.httpsRedirectAnnotations);
+    if (this.hsts) Object.assign(annotations, this.ingressController.hstsAnnotations);
+    if (rate !== undefined) annotations[this.ingressController.rateLimitAnnotation!] = String(rate);
+    if (bodyMebibytes !== undefined) annotations[this.ingressController.bodySizeAnnotation!] = `${Math.ceil(bodyMebibytes)}m`;
     this.baseAnnotations = { ...annotations };
     const shim = tls.find((e) => e.certificate._kind === 'annotation')?.certificate.issuer;
     if (shim) annotations[shim._annotation] = shim.name;
@@ -642,8 +649,8 @@ export class ProductionIngress extends Construct {
     const grpc = isGrpcPort(appPort);
     this.checkGrpc(errors, grpc, 'addRoute.port', port, backends.length === 1 && backends[0].name !== app.service?.name);
     errors.throwIfAny();
-    if (grpc && Object.keys(this.controller.grpcServiceAnnotations).length > 0 && !this.gateway) {
-      annotate(app.service!, this.controller.grpcServiceAnnotations);
+    if (grpc && Object.keys(this.ingressController.grpcServiceAnnotations).length > 0 && !this.gateway) {
+      annotate(app.service!, this.ingressController.grpcServiceAnnotations);
     }
     this.record(host, path, options.pathType, backends, grpc, app);
     app.addIngressRule(this.sourcePeer, { ports: [port!] });
@@ -665,8 +672,8 @@ export class ProductionIngress extends Construct {
     const grpc = servicePort?.name !== undefined && isGrpcPort({ name: servicePort.name, port: servicePort.port });
     this.checkGrpc(errors, grpc, 'addServiceRoute.port', port, false);
     errors.throwIfAny();
-    if (grpc && Object.keys(this.controller.grpcServiceAnnotations).length > 0 && !this.gateway) {
-      annotate(service, this.controller.grpcServiceAnnotations);
+    if (grpc && Object.keys(this.ingressController.grpcServiceAnnotations).length > 0 && !this.gateway) {
+      annotate(service, this.ingressController.grpcServiceAnnotations);
     }
     this.record(host, path, options.pathType, [{ name: service.name, port: port! }], grpc, undefined);
   }
@@ -696,7 +703,7 @@ export class ProductionIngress extends Construct {
 
   /** Whether gRPC routes go on their own Ingress (the controller marks gRPC backends per Ingress). */
   private get splitsGrpc(): boolean {
-    return Object.keys(this.controller.grpcAnnotations).length > 0;
+    return Object.keys(this.ingressController.grpcAnnotations).length > 0;
   }
 
   /** A route to a gRPC port needs a controller that can be told so, and Gateway mode routes HTTP only. */
@@ -709,9 +716,9 @@ export class ProductionIngress extends Construct {
         'route it with a ProductionGrpcRoute on ProductionGateway.fromGatewayAttributes(...)');
       return;
     }
-    errors.check(!this.controller.supportsGrpc, prop, port, 'is a gRPC port (named \'grpc\' or \'grpc-<suffix>\'), but the controller has no gRPC setting, so it would speak HTTP/1.1 to it',
+    errors.check(!this.ingressController.supportsGrpc, prop, port, 'is a gRPC port (named \'grpc\' or \'grpc-<suffix>\'), but the controller has no gRPC setting, so it would speak HTTP/1.1 to it',
       'give \'grpcAnnotations\' or \'grpcServiceAnnotations\' in IngressController.custom, or route it through a ProductionGateway with a ProductionGrpcRoute');
-    errors.check(this.controller.supportsGrpc && !this.splitsGrpc && foreignService, prop, port,
+    errors.check(this.ingressController.supportsGrpc && !this.splitsGrpc && foreignService, prop, port,
       'is a gRPC port whose backend Service is not the workload\'s own, and the controller reads the gRPC setting from the Service',
       'route it through a ProductionGateway with a ProductionGrpcRoute');
   }
@@ -779,7 +786,7 @@ export class ProductionIngress extends Construct {
   /** The Ingress of the gRPC routes, created with the first one: the main Ingress's TLS and annotations, and the controller's gRPC ones. */
   private grpcIngressOf(): kplus.Ingress {
     if (this.grpcIngressResource === undefined) {
-      const annotations: Record<string, string> = { ...this.baseAnnotations, ...this.controller.grpcAnnotations };
+      const annotations: Record<string, string> = { ...this.baseAnnotations, ...this.ingressController.grpcAnnotations };
       if (this.externalDns) {
         annotations[EXTERNAL_DNS_HOSTNAME_ANNOTATION] = Lazy.any({ produce: () => this.hostsOf(true).join(',') }) as string;
       }

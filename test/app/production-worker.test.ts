@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AppProbe, NetworkPeer, ProductionApp, ProductionIngress, Profile, TlsCertificate, CertManagerIssuer, RulePack, Warnings } from '../../lib';
+import { AppProbe, NetworkPeer, ProductionApp, IngressController, ProductionIngress, Profile, TlsCertificate, CertManagerIssuer, RulePack, Warnings } from '../../lib';
 import { ProductionWorker, ProductionWorkerProps } from '../../lib/app/production-worker';
 import { errorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/schema';
@@ -393,7 +393,7 @@ describe('ProductionWorker network policy', () => {
     // GIVEN
     const chart = chartFor(Profile.PROD);
     const worker = newWorker(chart);
-    const ingress = new ProductionIngress(chart, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
+    const ingress = new ProductionIngress(chart, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
     // WHEN / THEN
     expect(errorOf(() => ingress.addRoute('shop.example.com', '/', worker))).toMatch(
       /^ProductionIngress 'test\/Ingress' has 1 invalid prop:\n {2}- 'addRoute.app' \("test\/Worker"\) has no Service and serves no port .*Fix: /);

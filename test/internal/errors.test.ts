@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  ClusterDefaultDeny, Cni, PriorityClasses, ProductionApp, ProductionIngress, ProductionJob, ProductionNamespace, ProductionWorker, Profile,
+  ClusterDefaultDeny, Cni, PriorityClasses, ProductionApp, IngressController, ProductionIngress, ProductionJob, ProductionNamespace, ProductionWorker, Profile,
 } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor } from '../helpers/manifests';
@@ -18,7 +18,7 @@ describe('an id that collides with a child the library created names both, not c
     ['ProductionApp', (ns: ProductionNamespace) => new ProductionApp(ns, 'Quota', APP)],
     ['ProductionWorker', (ns: ProductionNamespace) => new ProductionWorker(ns, 'Quota', { image: APP.image })],
     ['ProductionJob', (ns: ProductionNamespace) => new ProductionJob(ns, 'Quota', { image: APP.image })],
-    ['ProductionIngress', (ns: ProductionNamespace) => new ProductionIngress(ns, 'Quota')],
+    ['ProductionIngress', (ns: ProductionNamespace) => new ProductionIngress(ns, 'Quota', { controller: IngressController.NGINX })],
   ] as const)('%s with the id of the namespace\'s ResourceQuota', (kind, make) => {
     const ns = new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop' });
     expect(errorOf(() => make(ns))).toMatch(new RegExp(`^${kind} 'test/Shop/Quota' has 1 invalid prop:\\n  - 'id' \\("Quota"\\) is already used in 'test/Shop' by KubeResourceQuota`));
@@ -118,7 +118,7 @@ describe('references and paths the API server would refuse', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
     const web = new ProductionApp(ns, 'Web', APP);
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }] });
     expect(errorOf(() => ingress.addRoute('shop.example.com', path, web))).toMatch(/'addRoute\.path' \(".*"\) (contains|ends with) '.*', which the API server refuses for Prefix and Exact paths/);
   });
 
@@ -126,7 +126,7 @@ describe('references and paths the API server would refuse', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
     const web = new ProductionApp(ns, 'Web', APP);
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) }] });
     for (const path of ['/', '/api', '/api/v1/', '/a.b/c..d', '/.well-known/acme']) {
       expect(() => ingress.addRoute('shop.example.com', path, web)).not.toThrow();
     }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ClusterDefaultDeny, ProductionApp, ProductionCronJob, ProductionIngress, ProductionJob, ProductionNamespace, ProductionWorker, Profile,
+  ClusterDefaultDeny, ProductionApp, ProductionCronJob, IngressController, ProductionIngress, ProductionJob, ProductionNamespace, ProductionWorker, Profile,
 } from '../../lib';
 import { OUT, generate } from '../../scripts/prop-shapes';
 import { chartFor } from '../helpers/manifests';
@@ -104,7 +104,7 @@ describe('values the API server would refuse, or that cdk8s would fail on withou
       /'replicas' \(2147483648\) must be an integer of at least 2 in prod \(and at most 2147483647\)/],
     ['app memory of one KiB', () => new ProductionApp(chartFor(Profile.PROD), 'Web', { ...APP, resources: { memory: { request: Size.kibibytes(1), limit: Size.mebibytes(256) } } }),
       /'resources\.memory\.request' \("0\.0009765625Mi"\) is not a whole number of MiB/],
-    ['a fractional body size (never silently rounded)', () => new ProductionIngress(chartFor(Profile.PROD), 'Ingress', { maxBodySize: Size.mebibytes(0.5) }),
+    ['a fractional body size (never silently rounded)', () => new ProductionIngress(chartFor(Profile.PROD), 'Ingress', { controller: IngressController.NGINX, maxBodySize: Size.mebibytes(0.5) }),
       /'maxBodySize' \("0\.5Mi"\) is not a whole number of MiB/],
     ['a namespace memory quota in KiB', () => new ProductionNamespace(chartFor(Profile.PROD), 'Shop', { name: 'shop', quota: { limitsMemory: Size.kibibytes(100) } }),
       /'quota\.limitsMemory' \("0\.09765625Mi"\) is not a whole number of MiB/],

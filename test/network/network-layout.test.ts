@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { NetworkPeer } from '../../lib/workload/network-peer';
 import { ProductionApp } from '../../lib/app/production-app';
 import { PolicyEndpoint, Reachability } from '../../lib/network/may-reach';
-import { CertManagerIssuer, ProductionIngress, TlsCertificate } from '../../lib/network/production-ingress';
+import { CertManagerIssuer, IngressController, ProductionIngress, TlsCertificate } from '../../lib/network/production-ingress';
 import { ProductionNamespace } from '../../lib/network/production-namespace';
 import { KubernetesApiServer } from '../../lib/network/kubernetes-api-server';
 import { Profile } from '../../lib/profile';
@@ -22,7 +22,7 @@ function layout(profile: Profile = Profile.PROD) {
   const api = new ProductionApp(shop, 'Api', { image: 'registry.example.com/shop/api:2.3.1', port: 9090, additionalPorts: [{ name: 'metrics', port: 9100 }], healthPath: '/healthz' });
   const web = new ProductionApp(shop, 'Web', { image: 'registry.example.com/shop/web:1.4.2', port: 8080, healthPath: '/healthz' });
   web.connectsTo(api);
-  const ingress = new ProductionIngress(shop, 'Ingress', {
+  const ingress = new ProductionIngress(shop, 'Ingress', { controller: IngressController.NGINX,
     tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt-prod')) }],
   });
   ingress.addRoute('shop.example.com', '/', web);

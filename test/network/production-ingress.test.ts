@@ -26,7 +26,7 @@ describe('ProductionIngress as an Ingress', () => {
     // GIVEN
     const { chart, ns, web } = setup();
     // WHEN
-    const ingress = new ProductionIngress(ns, 'Ingress', {
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX,
       name: 'public', tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }],
       rateLimitPerSecond: 20, maxBodySize: Size.mebibytes(8), externalDns: true,
     });
@@ -72,7 +72,7 @@ describe('ProductionIngress as an Ingress', () => {
 
   test('the controller is allowed into the app on the routed port only, once per port', () => {
     const { chart, ns, web } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] });
     ingress.addRoute('shop.example.com', '/', web);
     ingress.addRoute('shop.example.com', '/metrics', web, { port: 9100 });
     ingress.addRoute('shop.example.com', '/again', web);
@@ -87,7 +87,7 @@ describe('ProductionIngress as an Ingress', () => {
   test('cert-manager annotation, a user TLS Secret and a wildcard entry', () => {
     const { chart, ns, web } = setup();
     const wildcard = kplus.Secret.fromSecretName(chart, 'Wildcard', 'wildcard-example-com');
-    const ingress = new ProductionIngress(ns, 'Ingress', {
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX,
       name: 'edge',
       tls: [
         { certificate: TlsCertificate.fromSecret(wildcard), hosts: ['*.apps.example.com'] },
@@ -132,7 +132,7 @@ describe('ProductionIngress as an Ingress', () => {
   test('a Service that is not a ProductionApp can be routed, without derived policy', () => {
     const { chart, ns } = setup();
     const svc = new kplus.Service(chart, 'Legacy', { metadata: { namespace: 'shop' }, ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'LegacyPods', { labels: { app: 'legacy' } }) });
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] });
     ingress.addServiceRoute('legacy.example.com', '/', svc);
     const ing = byKind(Testing.synth(chart), 'Ingress')[0];
     expect(ing.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: svc.name, port: { number: 80 } } });
@@ -197,7 +197,7 @@ describe('ProductionIngress as Gateway API HTTPRoutes', () => {
 describe('ProductionIngress profile stamp', () => {
   test.each(Profile.all())('GIVEN a %s chart THEN the Ingress and its Certificate are stamped with it, so the rule pack judges them by it', (profile) => {
     const { chart, ns, web } = setup(profile);
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(letsEncrypt) }] });
     ingress.addRoute('shop.example.com', '/', web);
     const m = Testing.synth(chart);
     for (const kind of ['Ingress', 'Certificate']) {
@@ -211,14 +211,14 @@ describe('ProductionIngress errors', () => {
 
   test('throws for a route to a port the app does not expose', () => {
     const { ns, web } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls });
     expect(() => ingress.addRoute('shop.example.com', '/', web, { port: 9999 })).toThrow(
       "ProductionIngress 'test/Shop/Ingress' has 1 invalid prop:\n  - 'addRoute.port' (9999) is not a port of workload 'test/Shop/Web'. Fix: use one of 8080, 9100");
   });
 
   test('throws for a duplicate host and path', () => {
     const { ns, web } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls });
     ingress.addRoute('shop.example.com', '/api', web);
     expect(() => ingress.addRoute('shop.example.com', '/api', web)).toThrow(
       "'addRoute.path' (\"shop.example.com/api\") is already routed. Fix: route each host and path once");
@@ -226,7 +226,7 @@ describe('ProductionIngress errors', () => {
 
   test('throws for hosts that are not DNS names and a relative path, all in one error', () => {
     const { ns, web } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls });
     expect(() => ingress.addRoute('Shop_Example.com', 'api', web)).toThrow(
       "ProductionIngress 'test/Shop/Ingress' has 2 invalid props:\n"
       + "  - 'addRoute.host' (\"Shop_Example.com\") is not a valid DNS name. Fix: use lowercase letters, digits, '-' and '.' (e.g. 'shop.example.com'), optionally starting with '*.'\n"
@@ -237,20 +237,20 @@ describe('ProductionIngress errors', () => {
 
   test('throws for a wildcard host without a matching certificate', () => {
     const { ns, web } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls });
     expect(() => ingress.addRoute('*.example.com', '/', web)).toThrow(
       "'addRoute.host' (\"*.example.com\") is a wildcard host without a matching certificate, which is not allowed in prod. Fix: add a 'tls' entry with hosts ['*.example.com'] (a wildcard certificate: a DNS-01 issuer or TlsCertificate.fromSecret)");
   });
 
   test('throws for a host not covered by a host-specific TLS entry', () => {
     const { ns, web } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(letsEncrypt), hosts: ['a.example.com'] }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(letsEncrypt), hosts: ['a.example.com'] }] });
     expect(() => ingress.addRoute('b.example.com', '/', web)).toThrow("'addRoute.host' (\"b.example.com\") has no TLS, which is not allowed in prod");
   });
 
   test('throws for TLS missing in prod', () => {
     const { ns, web } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress');
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX });
     expect(() => ingress.addRoute('shop.example.com', '/', web)).toThrow(
       "ProductionIngress 'test/Shop/Ingress' has 1 invalid prop:\n  - 'addRoute.host' (\"shop.example.com\") has no TLS, which is not allowed in prod. Fix: add a 'tls' entry (e.g. { certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt')) })");
   });
@@ -258,20 +258,20 @@ describe('ProductionIngress errors', () => {
   test('throws for a route to an app in another namespace', () => {
     const { chart, web } = setup();
     const other = new ProductionNamespace(chart, 'Other', { name: 'other' });
-    const ingress = new ProductionIngress(other, 'Ingress', { tls });
+    const ingress = new ProductionIngress(other, 'Ingress', { controller: IngressController.NGINX, tls });
     expect(() => ingress.addRoute('shop.example.com', '/', web)).toThrow(
       "'addRoute.app' (\"test/Shop/Web\") is in namespace \"shop\" but the ingress is in \"other\"; an Ingress routes only to Services in its own namespace. Fix: create the ProductionIngress in the app's namespace (one ingress per namespace)");
   });
 
   test('throws for an ingress namespace that conflicts with its ProductionNamespace', () => {
     const { ns } = setup();
-    expect(() => new ProductionIngress(ns, 'Ingress', { tls, namespaceName: 'elsewhere' })).toThrow(
+    expect(() => new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls, namespaceName: 'elsewhere' })).toThrow(
       "'namespaceName' (\"elsewhere\") conflicts with the enclosing ProductionNamespace \"shop\". Fix: remove 'namespaceName', or create the ingress outside the ProductionNamespace");
   });
 
   test('throws in prod when HTTPS redirect or HSTS is turned off', () => {
     const { ns } = setup();
-    expect(() => new ProductionIngress(ns, 'Ingress', { tls, httpsRedirect: false, hsts: false })).toThrow(
+    expect(() => new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls, httpsRedirect: false, hsts: false })).toThrow(
       "ProductionIngress 'test/Shop/Ingress' has 2 invalid props:\n"
       + "  - 'httpsRedirect' (false) serves plain HTTP, which is not allowed in prod. Fix: remove it (HTTPS redirect is on by default)\n"
       + "  - 'hsts' (false) lets browsers fall back to plain HTTP, which is not allowed in prod. Fix: remove it (HSTS is on by default)");
@@ -288,7 +288,7 @@ describe('ProductionIngress errors', () => {
 
   test('throws for TLS entries that overlap, or that name two issuers by annotation', () => {
     const { ns } = setup();
-    expect(() => new ProductionIngress(ns, 'Ingress', {
+    expect(() => new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX,
       tls: [
         { certificate: TlsCertificate.certManagerAnnotation(letsEncrypt), hosts: ['a.example.com'] },
         { certificate: TlsCertificate.certManagerAnnotation(CertManagerIssuer.issuer('other')), hosts: ['a.example.com', 'B.example.com'] },
@@ -312,7 +312,7 @@ describe('ProductionIngress errors', () => {
   test('throws for a Service route to a port the Service does not have', () => {
     const { chart, ns } = setup();
     const svc = new kplus.Service(chart, 'Legacy', { ports: [{ port: 80 }, { port: 81 }] });
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls });
     expect(() => ingress.addServiceRoute('legacy.example.com', '/', svc)).toThrow(
       `'addServiceRoute.port' (not set) is not a port of Service '${svc.name}'. Fix: give one of 80, 81`);
   });
@@ -328,7 +328,7 @@ describe('ProductionIngress errors', () => {
 
   test('fails validation for an ingress without routes', () => {
     const { ns } = setup();
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls });
     expect(ingress.node.validate()).toEqual(["ProductionIngress 'test/Shop/Ingress' has no routes. Fix: call addRoute(host, path, app)"]);
   });
 });
@@ -388,18 +388,32 @@ describe('ProductionIngress controllers', () => {
       .toContain('\'maxBodySize\' ("8Mi") is set, but the controller has no body-size annotation');
   });
 
-  test('ingress-nginx, chosen or by default, is a warning in every profile that names its retirement and the fix', () => {
+  test('ingress-nginx chosen is a warning in every profile that names its retirement and the fix', () => {
     for (const profile of [Profile.DEV, Profile.PROD]) {
       const { chart, ns, web } = setup(profile);
-      new ProductionIngress(ns, 'Default', { tls }).addRoute('a.example.com', '/', web);
       new ProductionIngress(ns, 'Chosen', { tls, controller: IngressController.NGINX }).addRoute('b.example.com', '/', web);
       expect(Warnings.collect(chart)).toEqual([
-        'test/Shop/Default: \'controller\' (not set, so IngressController.NGINX): ingress-nginx is retired (no releases or security fixes since March 2026). '
-          + 'Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller (IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)',
         'test/Shop/Chosen: \'controller\' (IngressController.NGINX): ingress-nginx is retired (no releases or security fixes since March 2026). '
           + 'Fix: route through a ProductionGateway (Gateway API), or choose a maintained controller (IngressController.TRAEFIK, IngressController.HAPROXY or IngressController.custom)',
       ]);
     }
+  });
+
+  test('an Ingress without a controller is an error (there is no default since ingress-nginx was retired); Gateway mode needs none', () => {
+    for (const profile of [Profile.DEV, Profile.PROD]) {
+      const { ns } = setup(profile);
+      expect(() => new ProductionIngress(ns, 'Ingress', { tls })).toThrow(
+        "ProductionIngress 'test/Shop/Ingress' has 1 invalid prop:\n"
+        + "  - 'controller' (not set) is not set, and an Ingress needs one: the library has no default controller since ingress-nginx is retired "
+        + '(no releases or security fixes since March 2026). Fix: enter through a ProductionGateway (Gateway API), or give IngressController.TRAEFIK, '
+        + 'IngressController.HAPROXY, IngressController.custom(...), or knowingly IngressController.NGINX');
+    }
+    const { chart, ns } = setup(Profile.PROD);
+    const viaGateway = new ProductionIngress(ns, 'ViaGateway', { gateway: { name: 'public', namespaceName: 'gateways' } });
+    expect(viaGateway.controller).toBeUndefined();
+    expect(Warnings.collect(chart)).toEqual([]);
+    const traefik = new ProductionIngress(ns, 'Traefik', { controller: IngressController.TRAEFIK, tls });
+    expect(traefik.controller).toBe(IngressController.TRAEFIK);
   });
 
   test('gRPC with ingress-nginx: the gRPC routes on their own Ingress with backend-protocol GRPC and the same TLS', () => {

@@ -5,7 +5,7 @@ import { ProductionApp } from '../../lib/app/production-app';
 import { Warnings } from '../../lib/warnings';
 import { KubernetesApiServer } from '../../lib/network/kubernetes-api-server';
 import { PodSecurityLevel, ProductionNamespace } from '../../lib/network/production-namespace';
-import { ProductionIngress, TlsCertificate, CertManagerIssuer } from '../../lib/network/production-ingress';
+import { IngressController, ProductionIngress, TlsCertificate, CertManagerIssuer } from '../../lib/network/production-ingress';
 import { Profile } from '../../lib/profile';
 import { expectValidManifests } from '../helpers/schema';
 
@@ -158,7 +158,7 @@ describe('ProductionNamespace options', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'team-a' });
     const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz' });
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
     ingress.addRoute('a.example.com', '/', app);
     expect(app.namespaceName).toBe('team-a');
     expect(ingress.namespaceName).toBe('team-a');
@@ -235,7 +235,7 @@ describe('ProductionNamespace errors', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Ns', { name: 'internal', allowedIngressNamespaces: [] });
     const app = new ProductionApp(ns, 'Web', { image: 'r/web:1.0', port: 8080, healthPath: '/healthz' });
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('le')) }] });
     expect(() => ingress.addRoute('internal.example.com', '/', app)).toThrow(
       "'allowFrom' (\"namespace ingress-nginx pods {\\\"app.kubernetes.io/name\\\":\\\"ingress-nginx\\\"}\") comes from namespace \"ingress-nginx\", which the ProductionNamespace \"internal\" does not admit ('allowedIngressNamespaces': [])");
   });

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { AppProbe, CertManagerIssuer, ClaimRetentionPolicy, ProductionIngress, TlsCertificate, HookErrorMode, ProductionApp, ProductionNamespace, ProductionStatefulApp, ProductionStatefulAppProps, ProductionStorageClass, Profile, StorageDriver, RulePack, Warnings } from '../../lib';
+import { AppProbe, CertManagerIssuer, ClaimRetentionPolicy, IngressController, ProductionIngress, TlsCertificate, HookErrorMode, ProductionApp, ProductionNamespace, ProductionStatefulApp, ProductionStatefulAppProps, ProductionStorageClass, Profile, StorageDriver, RulePack, Warnings } from '../../lib';
 import { errorOf } from '../helpers/errors';
 import { chartFor, one } from '../helpers/manifests';
 import { expectValidManifests } from '../helpers/schema';
@@ -203,7 +203,7 @@ describe('ProductionStatefulApp options', () => {
     const chart = chartFor(Profile.PROD);
     const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
     const search = new ProductionStatefulApp(ns, 'Search', props({ name: 'search', port: 9200, portName: 'http', healthPath: '/_cluster/health', readiness: undefined }));
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt-prod')) }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.certManager(CertManagerIssuer.clusterIssuer('letsencrypt-prod')) }] });
     ingress.addRoute('search.example.com', '/', search);
     const manifests = Testing.synth(chart);
     const backend = one(manifests, 'Ingress').spec.rules[0].http.paths[0].backend.service;

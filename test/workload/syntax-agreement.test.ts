@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ProductionApp, ProductionIngress, ProductionNamespace, Profile, TlsCertificate } from '../../lib';
+import { ProductionApp, IngressController, ProductionIngress, ProductionNamespace, Profile, TlsCertificate } from '../../lib';
 import { COVERAGE_CASES, IMAGE_CASES, PORT_NAME_CASES, SECRET_CASES } from '../internal/syntax-cases';
 
 // The construct side of the shared syntax table (test/internal/syntax-cases.ts): the same rows that
@@ -56,7 +56,7 @@ describe('constructs and rules agree on the shared syntax table', () => {
     const ns = new ProductionNamespace(chart, 'Shop', { name: 'shop' });
     const app = new ProductionApp(ns, 'Web', { image: 'registry.example.com/web:1.0.0', port: 8080, healthPath: '/healthz' });
     const secret = kplus.Secret.fromSecretName(chart, 'Tls', 'tls');
-    const ingress = new ProductionIngress(ns, 'Ingress', { tls: [{ certificate: TlsCertificate.fromSecret(secret), hosts: [cert] }] });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.NGINX, tls: [{ certificate: TlsCertificate.fromSecret(secret), hosts: [cert] }] });
     const message = errorOf(() => ingress.addRoute(host, '/', app));
     if (covered) {
       expect(message).toBeUndefined();
