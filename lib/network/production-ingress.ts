@@ -646,13 +646,16 @@ export class ProductionIngress extends Construct {
     errors.check(!this.gateway && backends.length > 1, 'addRoute.app', app.node.path,
       `splits its traffic between the Services ${backends.map((b) => b.name).join(', ')}, which an Ingress cannot do (it has one backend per path)`,
       'route the workload through a ProductionGateway with a ProductionHttpRoute, whose backends carry the weights');
+    errors.check(!this.gateway && backends.length === 1 && backends[0].name !== app.service?.name, 'addRoute.app', app.node.path,
+      `sends its traffic to the Service '${backends[0]?.name}', not to its own Service '${app.service?.name}', and an Ingress backend is the workload's own Service`,
+      'route the workload through a ProductionGateway with a ProductionHttpRoute');
     const grpc = isGrpcPort(appPort);
-    this.checkGrpc(errors, grpc, 'addRoute.port', port, backends.length === 1 && backends[0].name !== app.service?.name);
+    this.checkGrpc(errors, grpc, 'addRoute.port', port);
     errors.throwIfAny();
     if (grpc && Object.keys(this.ingressController.grpcServiceAnnotations).length > 0 && !this.gateway) {
       annotate(app.service!, this.ingressController.grpcServiceAnnotations);
     }
-    this.record(host, path, options.pathType, backends, grpc, app);
+    this.record(host, path, options.pathType, backends, grpc, app, app.service);
     app.addIngressRule(this.sourcePeer, { ports: [port!] });
   }
 
@@ -670,12 +673,12 @@ export class ProductionIngress extends Construct {
       `give one of ${ports.join(', ') || '(the Service has no ports)'}`);
     const servicePort = service.ports.find((p) => p.port === port);
     const grpc = servicePort?.name !== undefined && isGrpcPort({ name: servicePort.name, port: servicePort.port });
-    this.checkGrpc(errors, grpc, 'addServiceRoute.port', port, false);
+    this.checkGrpc(errors, grpc, 'addServiceRoute.port', port);
     errors.throwIfAny();
     if (grpc && Object.keys(this.ingressController.grpcServiceAnnotations).length > 0 && !this.gateway) {
       annotate(service, this.ingressController.grpcServiceAnnotations);
     }
-    this.record(host, path, options.pathType, [{ name: service.name, port: port! }], grpc, undefined);
+    this.record(host, path, options.pathType, [{ name: service.name, port: port! }], grpc, undefined, service);
   }
 
   /**
@@ -707,7 +710,7 @@ export class ProductionIngress extends Construct {
   }
 
   /** A route to a gRPC port needs a controller that can be told so, and Gateway mode routes HTTP only. */
-  private checkGrpc(errors: PropErrors, grpc: boolean, prop: string, port: number | undefined, foreignService: boolean): void {
+  private checkGrpc(errors: PropErrors, grpc: boolean, prop: string, port: number | undefined): void {
     if (!grpc) {
       return;
     }
@@ -718,9 +721,6 @@ export class ProductionIngress extends Construct {
     }
     errors.check(!this.ingressController.supportsGrpc, prop, port, 'is a gRPC port (named \'grpc\' or \'grpc-<suffix>\'), but the controller has no gRPC setting, so it would speak HTTP/1.1 to it',
       'give \'grpcAnnotations\' or \'grpcServiceAnnotations\' in IngressController.custom, or route it through a ProductionGateway with a ProductionGrpcRoute');
-    errors.check(this.ingressController.supportsGrpc && !this.splitsGrpc && foreignService, prop, port,
-      'is a gRPC port whose backend Service is not the workload\'s own, and the controller reads the gRPC setting from the Service',
-      'route it through a ProductionGateway with a ProductionGrpcRoute');
   }
 
   private checkRoute(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined): PropErrors {
@@ -755,16 +755,18 @@ export class ProductionIngress extends Construct {
     return errors;
   }
 
+  /**
+   * Records a route. `service` is the Service object of the single backend, which an Ingress backend is built from
+   * (the checks make sure an Ingress route has exactly that one backend).
+   */
   private record(host: string, path: string, pathType: kplus.HttpIngressPathType | undefined, backends: Route['backends'], grpc: boolean,
-    app: IHardenedWorkload | undefined): void {
+    app: IHardenedWorkload | undefined, service: kplus.Service | undefined): void {
     const type = pathType ?? kplus.HttpIngressPathType.PREFIX;
     const isNewHost = !this.routes.some((r) => r.host === host);
     this.routes.push({ host, path, pathType: type, backends, app, grpc });
     if (this.ingress) {
       const target = grpc && this.splitsGrpc ? this.grpcIngressOf() : this.ingress;
-      // kplus reads only the name and ports of the Service it is given; the backend is the one the workload names.
-      const backend = { name: backends[0].name, ports: [{ port: backends[0].port }] } as unknown as kplus.Service;
-      target.addHostRule(host, path, kplus.IngressBackend.fromService(backend, { port: backends[0].port }), type);
+      target.addHostRule(host, path, kplus.IngressBackend.fromService(service!, { port: backends[0].port }), type);
       if (isNewHost) {
         const entry = this.tlsEntries.find((e) => e.explicit && e.hosts.some((h) => hostCovers(h, host)))
           ?? this.tlsEntries.find((e) => !e.explicit);

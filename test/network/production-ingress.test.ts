@@ -334,6 +334,13 @@ describe('ProductionIngress errors', () => {
 });
 
 /** A workload whose traffic a delivery controller splits between two Services. */
+/** A workload whose route goes to one Service other than its own. */
+class ForeignBackendApp extends ProductionApp {
+  public _routeBackends(port: number) {
+    return [{ name: `${this.name}-active`, port }];
+  }
+}
+
 class SplitApp extends ProductionApp {
   public _routeBackends(port: number) {
     return [{ name: `${this.name}-stable`, port, weight: 90 }, { name: `${this.name}-canary`, port, weight: 10 }];
@@ -454,6 +461,17 @@ describe('ProductionIngress controllers', () => {
     const custom = IngressController.custom({ ingressClassName: 'internal', namespaceName: 'edge', podLabels: { app: 'proxy' } });
     expect(errorOf(() => new ProductionIngress(ns, 'Custom', { controller: custom, tls }).addRoute('api.example.com', '/', cart)))
       .toContain('\'addRoute.port\' (9090) is a gRPC port (named \'grpc\' or \'grpc-<suffix>\'), but the controller has no gRPC setting');
+  });
+
+  test('a workload whose single backend is not its own Service: an error on an Ingress (its backend is built from the workload\'s Service object)', () => {
+    const { ns } = setup();
+    const app = new ForeignBackendApp(ns, 'Foreign', { name: 'foreign', image: 'r/foreign:1.0', port: 8080, healthPath: '/healthz' });
+    const ingress = new ProductionIngress(ns, 'Ingress', { controller: IngressController.TRAEFIK, tls });
+    expect(errorOf(() => ingress.addRoute('a.example.com', '/', app)))
+      .toContain('\'addRoute.app\' ("test/Shop/Foreign") sends its traffic to the Service \'foreign-active\', not to its own Service \'foreign\', '
+        + 'and an Ingress backend is the workload\'s own Service. Fix: route the workload through a ProductionGateway with a ProductionHttpRoute');
+    const viaGateway = new ProductionIngress(ns, 'Routes', { name: 'routes', gateway: { name: 'public', namespaceName: 'gateways' } });
+    expect(() => viaGateway.addRoute('a.example.com', '/', app)).not.toThrow();
   });
 
   test('a workload whose traffic is split: an error on an Ingress; weighted backends and an attached route in gateway mode', () => {
