@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULT_SCALAR_STYLE_RULES, dump as dumpJsYaml, SCALAR_STYLE, ScalarLayout } from 'js-yaml';
+import { constructOrder } from './internal/construct-order';
 import { PropErrors } from './internal/errors';
+import { ObjectJson } from './internal/object-json';
 import { assertPropTypes } from './internal/prop-types';
 
 /**
@@ -125,7 +127,12 @@ function synthApp(app: App, options: SynthOptions = {}): void {
   const session = new SynthSession(app);
   session.validate();
   const hasDependantCharts = session.resolveDependencies();
-  const charts = app.charts;
+  ObjectJson.during(app, () => writeCharts(app, session, emitter, hasDependantCharts));
+}
+
+/** Writes the charts' files as `app.synth()` does, after validation and dependency resolution. */
+function writeCharts(app: App, session: SynthSession, emitter: YamlEmitter, hasDependantCharts: boolean): void {
+  const charts = session.charts();
   const write = (file: string, docs: readonly unknown[]) => fs.writeFileSync(file, emitter._stringify(docs), { encoding: 'utf8' });
   const ext = app.outputFileExtension;
 
@@ -158,7 +165,7 @@ function synthApp(app: App, options: SynthOptions = {}): void {
       for (const chart of charts) {
         const folder = path.join(app.outdir, name(chart));
         fs.mkdirSync(folder, { recursive: true });
-        for (const obj of chartObjects(chart)) {
+        for (const obj of session.chartObjects(chart)) {
           write(path.join(folder, resourceFileName(obj.kind, String(obj.metadata.name)) + ext), [obj.toJson()]);
         }
       }
@@ -170,7 +177,7 @@ function synthApp(app: App, options: SynthOptions = {}): void {
 
   if (recordsConstructMetadata(app)) {
     const resources: Record<string, { path: string }> = {};
-    for (const obj of app.charts.flatMap(chartObjects)) {
+    for (const obj of charts.flatMap((chart) => session.chartObjects(chart))) {
       resources[obj.name] = { path: obj.node.path };
     }
     fs.writeFileSync(path.join(app.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
@@ -203,7 +210,7 @@ function synthAppManifests(app: App): ChartManifests[] {
   const session = new SynthSession(app);
   session.resolveDependencies();
   session.validate();
-  return app.charts.map((chart) => ({ chart, objects: session.chartJson(chart) }));
+  return ObjectJson.during(app, () => session.charts().map((chart) => ({ chart, objects: session.chartJson(chart) })));
 }
 
 /**
@@ -354,7 +361,21 @@ class SynthSession {
     if (chart.toJson !== Chart.prototype.toJson) {
       return Object.values(chart.toJson());
     }
-    return chartObjects(chart).map((obj) => obj.toJson());
+    return this.chartObjects(chart).map((obj) => obj.toJson());
+  }
+
+  /** The app's charts, in `app.charts`' order. */
+  public charts(): Chart[] {
+    if (!this.prepared) {
+      throw new Error(`SynthSession: resolveDependencies() must run before the charts of app '${this.app.node.path}' are ordered`);
+    }
+    // Walked afresh, as cdk8s does: a validation or a producer may have added constructs.
+    return constructOrder(this.app).filter((c): c is Chart => c instanceof Chart);
+  }
+
+  /** A chart's own objects (not those of nested charts), in dependency order, as cdk8s renders them. */
+  public chartObjects(chart: Chart): ApiObject[] {
+    return constructOrder(chart).filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
   }
 
   /** Every construct under `scope`, itself first (pre-order), computed once per scope. */
@@ -395,12 +416,6 @@ function recordsConstructMetadata(app: App): boolean {
     throw new Error(`Synth.app: cannot tell whether app '${app.node.path}' records construct metadata (cdk8s's App.recordConstructMetadata is ${typeof value}, expected boolean): this cdk8s version is not supported, call app.synth() instead`);
   }
   return value;
-}
-
-/** A chart's own objects (not those of nested charts), in dependency order. */
-function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
 }
 
 /** cdk8s's chart file and folder names: prefixed with a running index when charts depend on each other. */

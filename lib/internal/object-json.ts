@@ -1,0 +1,302 @@
+import { createHash } from 'crypto';
+import {
+  ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver,
+  resolve as cdk8sResolve,
+} from 'cdk8s';
+
+/*
+ * Rendering API objects to Kubernetes JSON with less work per value than cdk8s's ApiObject.toJson.
+ *
+ * cdk8s resolves every value of every object through `resolve(key, value, apiObject)`: for each
+ * value it walks up the construct tree to the App for its resolvers (`App.of`), allocates a
+ * ResolutionContext and a copy of the key path, and asks each resolver in turn. With the App's
+ * built-in resolvers only (Lazy, implicit tokens, number-or-string unions), none of them reads the
+ * key or the object, so the same result is reached by asking the three questions directly. That is
+ * what `resolveBuiltIn` does; everything else (sanitizing, sorting, JSON patches, the top-level key
+ * order, the error wrapping) is cdk8s's own code or a line-for-line mirror of it.
+ *
+ * Generated L1 classes (KubeDeployment, ...) override `toJson()` and call `super.toJson()`, so the
+ * mirror can only take effect by standing in for `ApiObject.prototype.toJson` while a synthesis
+ * runs. `ObjectJson.during` does that, and restores the original in every case.
+ *
+ * The mirror is only used when it is known to be exact: the App has exactly the built-in
+ * resolvers, and the cdk8s functions it mirrors have the source text they had when it was written
+ * (their SHA-256 digests below). Any other cdk8s, or an App with custom resolvers, renders through
+ * cdk8s's own toJson. `test/synth.test.ts` fails when the installed cdk8s no longer matches, so the
+ * mirror is re-checked on an upgrade instead of silently switched off.
+ */
+
+/** SHA-256 of the source text of each cdk8s function the mirror follows (cdk8s 2.70.x). */
+const MIRRORED: Array<[string, () => unknown, string]> = [
+  ['ApiObject.prototype.toJson', () => ApiObject.prototype.toJson, '11689f70a332265cfec6813dbb8936a5ed56de5f53df9424f708c7c7a9d16c99'],
+  ['ApiObjectMetadataDefinition.prototype.toJson', () => ApiObjectMetadataDefinition.prototype.toJson, '657fa74a665382f2ef575a5cabb985153533b837003130d57d1a863e0b3d3190'],
+  ['resolve', () => cdk8sResolve, '320031eb67d2ab3eb5e7291d184033da92a891f66f801288dfbd6e71ee0bf672'],
+  ['LazyResolver.prototype.resolve', () => LazyResolver.prototype.resolve, 'a0d3c19ce494b8442a174c07120fc2f195553a97b38329f15022d4cf1a8bf7d3'],
+  ['ImplicitTokenResolver.prototype.resolve', () => ImplicitTokenResolver.prototype.resolve, 'abf53e1af48ce72ba19398cd7825bf83d68c89c0d70d32468292765fb6aa9aa0'],
+  ['NumberStringUnionResolver.prototype.resolve', () => NumberStringUnionResolver.prototype.resolve, '89c89f9b28283d7e6220bf8862b26bd99b7b8a58269cfba90819268b2ebf3343'],
+];
+
+/** The types NumberStringUnionResolver turns into `{ value }` (its private TYPES). */
+const UNION_TYPES = ['number', 'string'];
+
+type Sanitize = (obj: unknown, options?: { filterEmptyArrays?: boolean; filterEmptyObjects?: boolean; sortKeys?: boolean }) => any;
+
+/** cdk8s's own sanitizeValue (not exported from its index), or a reason why it cannot be used. */
+function loadSanitize(): Sanitize | string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const util = require('cdk8s/lib/_util');
+    return typeof util.sanitizeValue === 'function' ? util.sanitizeValue : 'cdk8s/lib/_util has no sanitizeValue';
+  } catch (e) {
+    return `cdk8s/lib/_util cannot be loaded (${(e as Error).message})`;
+  }
+}
+
+function digest(f: unknown): string {
+  return createHash('sha256').update(String(f)).digest('hex');
+}
+
+/** cdk8s's sanitizer, loaded once. */
+const SANITIZE = loadSanitize();
+/** The sanitizer, where the mirror runs (only when it was found). */
+const SANITIZE_FN = SANITIZE as Sanitize;
+
+let mismatchCache: string[] | undefined;
+
+/**
+ * Renders API objects to JSON, byte for byte as cdk8s does, through the mirror when it is exact.
+ *
+ * @internal
+ */
+export class ObjectJson {
+  /**
+   * Why the mirror cannot be used with the installed cdk8s: the functions whose source changed,
+   * or why cdk8s's sanitizer is unreachable. Empty when it can.
+   */
+  public static cdk8sMismatches(): string[] {
+    if (mismatchCache === undefined) {
+      const found = MIRRORED.filter(([, f, expected]) => digest(f()) !== expected).map(([name]) => `${name} has changed`);
+      if (typeof SANITIZE === 'string') {
+        found.push(SANITIZE);
+      }
+      const types = (NumberStringUnionResolver as unknown as { TYPES?: unknown }).TYPES;
+      if (JSON.stringify(types) !== JSON.stringify(UNION_TYPES)) {
+        found.push(`NumberStringUnionResolver.TYPES is ${JSON.stringify(types)}`);
+      }
+      mismatchCache = found;
+    }
+    return mismatchCache;
+  }
+
+  /** Whether `app` renders through the mirror: the installed cdk8s matches and the App has only the built-in resolvers. */
+  public static appliesTo(app: App): boolean {
+    const r = app.resolvers;
+    return ObjectJson.cdk8sMismatches().length === 0 && r.length === 3
+      && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver && r[2].constructor === NumberStringUnionResolver;
+  }
+
+  /**
+   * Runs `work` with `ApiObject.prototype.toJson` replaced by the mirror when it applies to `app`;
+   * the original is back when `work` returns or throws.
+   */
+  public static during<T>(app: App, work: () => T): T {
+    if (!ObjectJson.appliesTo(app)) {
+      return work();
+    }
+    const original = ApiObject.prototype.toJson;
+    if (original === mirroredToJson) {
+      // Already inside a synthesis (a Lazy that synthesizes another app): nothing to swap.
+      return work();
+    }
+    ApiObject.prototype.toJson = mirroredToJson;
+    try {
+      return work();
+    } finally {
+      ApiObject.prototype.toJson = original;
+    }
+  }
+
+  private constructor() {}
+}
+
+/** How the sanitizer is asked to treat empties and key order. */
+interface SanitizeOptions {
+  readonly filterEmptyArrays?: boolean;
+  readonly filterEmptyObjects?: boolean;
+  readonly sortKeys?: boolean;
+}
+
+/** Options of the sanitizer as ApiObjectMetadataDefinition.toJson passes them. */
+const METADATA_SANITIZE: SanitizeOptions = { filterEmptyArrays: true, filterEmptyObjects: true };
+
+/**
+ * cdk8s's ApiObject.toJson, with `sanitizeValue(resolve(...))` replaced by `resolveAndSanitize`:
+ * the same data, patches, top-level key order and error.
+ */
+function mirroredToJson(this: ApiObject): any {
+  const self = this as unknown as { props: object; patches: JsonPatch[] };
+  try {
+    const metadata = this.metadata;
+    const data: any = {
+      ...self.props,
+      metadata: metadata.toJson === ApiObjectMetadataDefinition.prototype.toJson ? metadataJson(metadata) : metadata.toJson(),
+    };
+    const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
+    const json = settle(resolveAndSanitize(data, { sortKeys }));
+    // JsonPatch.apply with no operations returns the document itself.
+    const patched = self.patches.length > 0 ? JsonPatch.apply(json, ...self.patches) : json;
+    const result: any = {};
+    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
+      if (k in patched) {
+        result[k] = patched[k];
+      }
+    }
+    return result;
+  } catch (e) {
+    throw new Error(`Failed serializing construct at path '${this.node.path}' with name '${this.name}': ${e}`);
+  }
+}
+
+/** cdk8s's ApiObjectMetadataDefinition.toJson, with `sanitizeValue(resolve(...))` replaced by `resolveAndSanitize`. */
+function metadataJson(metadata: ApiObjectMetadataDefinition): any {
+  // Its fields are private in cdk8s's typings; toJson reads them, so the mirror does too.
+  const m = metadata as unknown as {
+    _additionalAttributes: object; name?: string; namespace?: string; annotations: object; finalizers: string[]; ownerReferences: object[]; labels: object;
+  };
+  return settle(resolveAndSanitize({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, METADATA_SANITIZE));
+}
+
+/** The error cdk8s's sanitizer throws on a value, held until every value is resolved. */
+class SanitizeFailure {
+  constructor(public readonly error: unknown) {}
+}
+
+/** The value, or the sanitizer's error thrown. */
+function settle(value: unknown): any {
+  if (value instanceof SanitizeFailure) {
+    throw value.error;
+  }
+  return value;
+}
+
+/**
+ * `sanitizeValue(resolve(value), options)` of cdk8s, in one pass, for an App whose resolvers are
+ * the built-in ones, in their order.
+ *
+ * Resolving: a Lazy is produced, a value with a `resolve()` method is resolved, a non-plain object
+ * whose `value` is a number or a string becomes `{ value }`; a replaced value is resolved again;
+ * arrays and plain objects are resolved element by element in their own order, all of them, as
+ * cdk8s does before it sanitizes (producers run in cdk8s's order).
+ *
+ * Sanitizing: `null` and `undefined` become `undefined` and are left out of objects; object keys
+ * are sorted unless told not to; empties are dropped when asked. A value cdk8s's sanitizer rejects
+ * (a class instance nothing resolved) is handed to that sanitizer, and its error is returned as a
+ * SanitizeFailure so that the first error in the sanitizer's own order (sorted keys) wins, after
+ * every value is resolved, as in cdk8s.
+ */
+function resolveAndSanitize(value: any, options: SanitizeOptions): any {
+  for (;;) {
+    if (value == null) {
+      return undefined;
+    }
+    if (value instanceof Lazy) {
+      value = value.produce();
+    } else if (typeof value.resolve === 'function') {
+      value = value.resolve();
+    } else if (value.constructor !== Object && UNION_TYPES.includes(typeof value.value)) {
+      value = { value: value.value };
+    } else {
+      break;
+    }
+  }
+  if (typeof value !== 'object') {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((x) => resolveAndSanitize(x, options));
+    if (options.filterEmptyArrays && value.length === 0) {
+      return undefined;
+    }
+    const failure = items.find((x) => x instanceof SanitizeFailure);
+    return failure ?? items;
+  }
+  // eslint-disable-next-line eqeqeq
+  if (value.constructor == Object && !Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    const keys = Object.keys(value);
+    const values = keys.map((k) => resolveAndSanitize(value[k], options));
+    const order = keys.map((_, i) => i);
+    if (options.sortKeys ?? true) {
+      order.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
+    }
+    const result: any = {};
+    let kept = 0;
+    for (const i of order) {
+      const v = values[i];
+      if (v instanceof SanitizeFailure) {
+        return v;
+      }
+      if (v != null) {
+        result[keys[i]] = v;
+        kept++;
+      }
+    }
+    return options.filterEmptyObjects && kept === 0 ? undefined : result;
+  }
+  // A plain object with an own '__proto__' key, which cdk8s's resolver copies by assignment, is
+  // resolved as cdk8s resolves it; anything else is left as it is. Either way cdk8s's sanitizer judges it.
+  // eslint-disable-next-line eqeqeq
+  const resolved = value.constructor == Object ? resolveBuiltIn(value) : value;
+  try {
+    return SANITIZE_FN(resolved, options);
+  } catch (e) {
+    return new SanitizeFailure(e);
+  }
+}
+
+/**
+ * cdk8s's `resolve` for an App whose resolvers are the built-in ones, in their order: a Lazy is
+ * produced, a value with a `resolve()` method is resolved, a non-plain object whose `value` is a
+ * number or a string becomes `{ value }`; a replaced value is resolved again; arrays and plain
+ * objects are resolved element by element, in their own order.
+ */
+function resolveBuiltIn(value: any): any {
+  for (;;) {
+    if (value == null) {
+      return value;
+    }
+    if (value instanceof Lazy) {
+      value = value.produce();
+    } else if (typeof value.resolve === 'function') {
+      value = value.resolve();
+    } else if (value.constructor !== Object && UNION_TYPES.includes(typeof value.value)) {
+      value = { value: value.value };
+    } else {
+      break;
+    }
+  }
+  if (Array.isArray(value)) {
+    return value.map(resolveValue);
+  }
+  // eslint-disable-next-line eqeqeq
+  if (value.constructor == Object) {
+    const result: any = {};
+    for (const k of Object.keys(value)) {
+      result[k] = resolveBuiltIn(value[k]);
+    }
+    return result;
+  }
+  return value;
+}
+
+/** `resolveBuiltIn` for Array.map (one argument, as cdk8s's map callback uses). */
+function resolveValue(x: unknown): unknown {
+  return resolveBuiltIn(x);
+}
