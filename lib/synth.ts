@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULT_SCALAR_STYLE_RULES, dump as dumpJsYaml, SCALAR_STYLE, ScalarLayout } from 'js-yaml';
+import { Cdk8sYaml } from './internal/cdk8s-yaml';
 import { constructOrder } from './internal/construct-order';
 import { PropErrors } from './internal/errors';
 import { ObjectJson } from './internal/object-json';
@@ -13,8 +14,12 @@ import { assertPropTypes } from './internal/prop-types';
  */
 export class YamlEmitter {
   /**
-   * The `yaml` package, called exactly as cdk8s's `Yaml.stringify` calls it: the files are
-   * byte-identical to `app.synth()`'s.
+   * The `yaml` package (cdk8s's own copy), with the options cdk8s's `Yaml.stringify` passes: the files
+   * are byte-identical to `app.synth()`'s.
+   *
+   * It also tells the package to skip its search for `%TAG` directives, a walk over every document
+   * that with these options never finds one; that only happens when the installed cdk8s is checked
+   * to render the same bytes without the walk, otherwise `Yaml.stringify` itself is called.
    */
   public static readonly CDK8S = new YamlEmitter('cdk8s');
 
@@ -47,13 +52,7 @@ export class YamlEmitter {
       // The same document separator and empty-document rendering as cdk8s's Yaml.stringify.
       return docs.map((d) => (d === undefined ? '\n' : dumpJsYaml(d, JS_YAML_OPTIONS))).join('---\n');
     }
-    // cdk8s's Yaml.stringify takes the documents as arguments; a huge chart would overflow the
-    // call stack, so it is called on slices and the slices joined with its own separator.
-    const parts: string[] = [];
-    for (let i = 0; i < docs.length; i += SLICE) {
-      parts.push(Yaml.stringify(...docs.slice(i, i + SLICE)));
-    }
-    return parts.join('---\n');
+    return Cdk8sYaml.stringify(docs);
   }
 }
 
@@ -75,9 +74,6 @@ const JS_YAML_OPTIONS = {
   quoteStyle: 'double',
   scalarStyleRules: [...Object.values(DEFAULT_SCALAR_STYLE_RULES), singleQuoteLikeYaml],
 } as const;
-
-/** Documents per Yaml.stringify call: far below any engine's argument limit. */
-const SLICE = 4096;
 
 /**
  * Options of `Synth.app` and `Synth.appYaml`.

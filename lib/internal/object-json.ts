@@ -91,7 +91,7 @@ export class ObjectJson {
   /** Whether `app` renders through the mirror: the installed cdk8s matches and the App has only the built-in resolvers. */
   public static appliesTo(app: App): boolean {
     const r = app.resolvers;
-    return ObjectJson.cdk8sMismatches().length === 0 && r.length === 3
+    return ObjectJson.cdk8sMismatches().length === 0 && primitivesArePlain() && r.length === 3
       && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver && r[2].constructor === NumberStringUnionResolver;
   }
 
@@ -119,6 +119,15 @@ export class ObjectJson {
   private constructor() {}
 }
 
+/**
+ * Whether no resolver can apply to a primitive: cdk8s asks every value for a `resolve` method and a
+ * `value`, and a primitive finds them only if someone added them to its prototype (or Object's).
+ */
+function primitivesArePlain(): boolean {
+  const prototypes = [String.prototype, Number.prototype, Boolean.prototype, BigInt.prototype, Symbol.prototype];
+  return prototypes.every((p) => !('resolve' in p) && !('value' in p));
+}
+
 /** How the sanitizer is asked to treat empties and key order. */
 interface SanitizeOptions {
   readonly filterEmptyArrays?: boolean;
@@ -137,12 +146,19 @@ function mirroredToJson(this: ApiObject): any {
   const self = this as unknown as { props: object; patches: JsonPatch[] };
   try {
     const metadata = this.metadata;
-    const data: any = {
-      ...self.props,
-      metadata: metadata.toJson === ApiObjectMetadataDefinition.prototype.toJson ? metadataJson(metadata) : metadata.toJson(),
-    };
+    const mirrored = metadata.toJson === ApiObjectMetadataDefinition.prototype.toJson;
+    const functionsBefore = functionsSeen;
+    const data: any = { ...self.props, metadata: mirrored ? metadataJson(metadata) : metadata.toJson() };
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
-    const json = settle(resolveAndSanitize(data, { sortKeys }));
+    // cdk8s resolves and sanitizes the rendered metadata a second time with the rest. Rendered
+    // metadata holds only primitives, arrays and plain objects, sorted and without nulls, on which
+    // that second pass is the identity; unless it holds a function, which a resolver may still
+    // replace, it is taken as it is.
+    const settledKey = mirrored && functionsSeen === functionsBefore ? 'metadata' : undefined;
+    // The data itself is a plain object; only a `resolve` function among the props makes a resolver take it.
+    const json = settle(typeof data.resolve === 'function'
+      ? resolveAndSanitize(data, { sortKeys })
+      : sanitizeObject(data, Object.keys(data), { sortKeys }, settledKey));
     // JsonPatch.apply with no operations returns the document itself.
     const patched = self.patches.length > 0 ? JsonPatch.apply(json, ...self.patches) : json;
     const result: any = {};
@@ -173,6 +189,9 @@ function metadataJson(metadata: ApiObjectMetadataDefinition): any {
     labels: m.labels,
   }, METADATA_SANITIZE));
 }
+
+/** Functions met by resolveAndSanitize so far (they survive sanitizing); only differences are read. */
+let functionsSeen = 0;
 
 /** The error cdk8s's sanitizer throws on a value, held until every value is resolved. */
 class SanitizeFailure {
@@ -207,17 +226,24 @@ function resolveAndSanitize(value: any, options: SanitizeOptions): any {
     if (value == null) {
       return undefined;
     }
+    const type = typeof value;
+    if (type !== 'object' && type !== 'function') {
+      // No resolver replaces a primitive: their prototypes have no `resolve` nor `value` (appliesTo checks).
+      return value;
+    }
     if (value instanceof Lazy) {
       value = value.produce();
     } else if (typeof value.resolve === 'function') {
       value = value.resolve();
-    } else if (value.constructor !== Object && UNION_TYPES.includes(typeof value.value)) {
+    } else if (value.constructor !== Object && isNumberOrString(value.value)) {
       value = { value: value.value };
     } else {
       break;
     }
   }
   if (typeof value !== 'object') {
+    // A function: the resolvers had no answer for it, and the sanitizer keeps it.
+    functionsSeen++;
     return value;
   }
   if (Array.isArray(value)) {
@@ -225,37 +251,72 @@ function resolveAndSanitize(value: any, options: SanitizeOptions): any {
     if (options.filterEmptyArrays && value.length === 0) {
       return undefined;
     }
-    const failure = items.find((x) => x instanceof SanitizeFailure);
-    return failure ?? items;
-  }
-  // eslint-disable-next-line eqeqeq
-  if (value.constructor == Object && !Object.prototype.hasOwnProperty.call(value, '__proto__')) {
-    const keys = Object.keys(value);
-    const values = keys.map((k) => resolveAndSanitize(value[k], options));
-    const order = keys.map((_, i) => i);
-    if (options.sortKeys ?? true) {
-      order.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
-    }
-    const result: any = {};
-    let kept = 0;
-    for (const i of order) {
-      const v = values[i];
-      if (v instanceof SanitizeFailure) {
-        return v;
-      }
-      if (v != null) {
-        result[keys[i]] = v;
-        kept++;
+    for (const item of items) {
+      if (item instanceof SanitizeFailure) {
+        return item;
       }
     }
-    return options.filterEmptyObjects && kept === 0 ? undefined : result;
+    return items;
   }
-  // A plain object with an own '__proto__' key, which cdk8s's resolver copies by assignment, is
-  // resolved as cdk8s resolves it; anything else is left as it is. Either way cdk8s's sanitizer judges it.
   // eslint-disable-next-line eqeqeq
-  const resolved = value.constructor == Object ? resolveBuiltIn(value) : value;
+  if (value.constructor != Object) {
+    // Left as it is by the resolvers; cdk8s's sanitizer judges it.
+    return sanitizeLeaf(value, options);
+  }
+  return sanitizeObject(value, Object.keys(value), options);
+}
+
+/**
+ * A plain object, resolved and sanitized key by key (resolved in its own key order, written in sorted
+ * order unless told not to). The value under `settledKey`, if given, is already final.
+ */
+function sanitizeObject(value: any, keys: string[], options: SanitizeOptions, settledKey?: string): any {
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    if (keys[i] === '__proto__') {
+      // cdk8s's resolver copies keys by assignment, which sets the copy's prototype for this one:
+      // resolve as cdk8s does, and let its sanitizer judge the result.
+      return sanitizeLeaf(resolveBuiltIn(value), options);
+    }
+  }
+  const values = new Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i];
+    values[i] = key === settledKey ? value[key] : resolveAndSanitize(value[key], options);
+    if (i > 0 && keys[i - 1] > key) {
+      sorted = false;
+    }
+  }
+  let order: number[] | undefined;
+  if (!sorted && (options.sortKeys ?? true)) {
+    order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
+  }
+  const result: any = {};
+  let kept = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order ? order[k] : k;
+    const v = values[i];
+    if (v instanceof SanitizeFailure) {
+      return v;
+    }
+    if (v != null) {
+      result[keys[i]] = v;
+      kept++;
+    }
+  }
+  return options.filterEmptyObjects && kept === 0 ? undefined : result;
+}
+
+function isNumberOrString(x: unknown): boolean {
+  const t = typeof x;
+  return t === 'number' || t === 'string';
+}
+
+/** cdk8s's sanitizer on a value the mirror does not walk itself: its result, or its error held. */
+function sanitizeLeaf(value: unknown, options: SanitizeOptions): any {
   try {
-    return SANITIZE_FN(resolved, options);
+    return SANITIZE_FN(value, options);
   } catch (e) {
     return new SanitizeFailure(e);
   }

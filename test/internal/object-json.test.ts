@@ -17,6 +17,7 @@ type Recipe =
   | { t: 'union'; v: number | string | boolean }
   | { t: 'instance' }
   | { t: 'nullProto' }
+  | { t: 'fn'; has: 'nothing' | 'resolve' | 'value' | 'lateResolve' }
   | { t: 'array'; items: Recipe[] }
   | { t: 'dict'; entries: Array<[string, Recipe]> };
 
@@ -33,6 +34,18 @@ function build(r: Recipe, log: number[]): unknown {
     case 'union': return new (class Union { constructor(public readonly value: unknown) {} })(r.v);
     case 'instance': return new Unresolvable();
     case 'nullProto': return Object.assign(Object.create(null), { a: 1 });
+    case 'fn': {
+      // A function is kept by the sanitizer, unless a resolver takes it for a token or a union.
+      const f = () => 'called';
+      if (r.has === 'resolve') return Object.assign(f, { resolve: () => ({ resolved: 'fn' }) });
+      if (r.has === 'value') return Object.assign(f, { value: 7 });
+      if (r.has === 'lateResolve') {
+        // No `resolve` when first asked, one afterwards: cdk8s's second pass over the metadata sees it.
+        let asked = 0;
+        return Object.defineProperty(f, 'resolve', { get: () => (asked++ === 0 ? undefined : () => 'late') });
+      }
+      return f;
+    }
     case 'array': return r.items.map((i) => build(i, log));
     case 'dict': {
       const out: Record<string, unknown> = {};
@@ -58,6 +71,7 @@ const recipe: fc.Arbitrary<Recipe> = fc.letrec<{ r: Recipe }>((tie) => ({
     fc.record({ v: fc.oneof(fc.integer(), fc.string({ maxLength: 3 }), fc.boolean()) }).map(({ v }): Recipe => ({ t: 'union', v })),
     fc.constant<Recipe>({ t: 'instance' }),
     fc.constant<Recipe>({ t: 'nullProto' }),
+    fc.constantFrom<Recipe>({ t: 'fn', has: 'nothing' }, { t: 'fn', has: 'resolve' }, { t: 'fn', has: 'value' }, { t: 'fn', has: 'lateResolve' }),
     tie('r').map((of): Recipe => ({ t: 'lazy', id: nextId++, of })),
     tie('r').map((of): Recipe => ({ t: 'token', id: nextId++, of })),
     fc.array(tie('r'), { maxLength: 4 }).map((items): Recipe => ({ t: 'array', items })),
@@ -71,6 +85,8 @@ interface Case {
   readonly extraMetadata: Recipe;
   readonly patch: boolean;
   readonly unsorted: boolean;
+  /** Props with a `resolve` function, which makes cdk8s's resolver replace the whole object. */
+  readonly topResolve: boolean;
 }
 
 /** Renders a case's object with cdk8s's toJson, or with the mirror; returns what came out and the producers' order. */
@@ -83,6 +99,7 @@ function render(c: Case, mirror: boolean): { out: string; log: number[] } {
     kind: 'ConfigMap',
     metadata: { labels: build(c.labels, log) as any, extra: build(c.extraMetadata, log) } as any,
     spec: build(c.spec, log),
+    ...(c.topResolve ? { resolve: () => ({ apiVersion: 'v1', kind: 'ConfigMap', replaced: build(c.spec, log) }) } : {}),
   });
   if (c.patch) {
     obj.addJsonPatch(JsonPatch.add('/patched', { by: 'patch' }));
@@ -110,7 +127,7 @@ describe('the mirror of ApiObject.toJson', () => {
   test('renders every generated value as cdk8s does, fails as it does, and runs producers in its order', () => {
     const seen = { rendered: 0, errors: 0, producers: 0 };
     fc.assert(fc.property(
-      fc.record({ spec: recipe, labels: recipe, extraMetadata: recipe, patch: fc.boolean(), unsorted: fc.boolean() }),
+      fc.record({ spec: recipe, labels: recipe, extraMetadata: recipe, patch: fc.boolean(), unsorted: fc.boolean(), topResolve: fc.boolean() }),
       (c) => {
         const original = render(c, false);
         const mirrored = render(c, true);
@@ -133,6 +150,7 @@ describe('the mirror of ApiObject.toJson', () => {
       extraMetadata: { t: 'leaf', v: undefined },
       patch: false,
       unsorted: false,
+      topResolve: false,
     };
     const original = render(c, false).out;
     // Sorted keys: 'a' (no prototype) is judged before 'b' (a class instance).
@@ -147,6 +165,7 @@ describe('the mirror of ApiObject.toJson', () => {
       extraMetadata: { t: 'leaf', v: undefined },
       patch: false,
       unsorted: false,
+      topResolve: false,
     };
     const rendered = (mirror: boolean) => {
       const app = new App();
