@@ -22,21 +22,29 @@ export function constructOrder(scope: IConstruct, all: IConstruct[] = scope.node
   all.forEach((c, i) => {
     indexOfPath.set(c.node.path, i);
   });
-  // Each vertex's dependencies, in the order they are first added; whether it has a dependant.
-  const outbound: number[][] = all.map(() => []);
-  const hasDependant = new Array<boolean>(all.length).fill(false);
+  // Each vertex's dependencies, in the order they are first added (most constructs have none);
+  // whether it has a dependant.
+  const outbound = new Map<number, number[]>();
+  const hasDependant = new Uint8Array(all.length);
   all.forEach((source, s) => {
     for (const target of source.node.dependencies) {
       const t = indexOfPath.get(target.node.path);
       if (t === undefined) {
         continue;
       }
-      if (!outbound[s].includes(t)) {
-        outbound[s].push(t);
+      const edges = outbound.get(s);
+      if (!edges) {
+        outbound.set(s, [t]);
+      } else if (!edges.includes(t)) {
+        edges.push(t);
       }
-      hasDependant[t] = true;
+      hasDependant[t] = 1;
     }
   });
+  if (outbound.size === 0) {
+    // No edges: every vertex is a root, listed in the path-keyed object's order.
+    return keyOrder(all).map((v) => all[v]);
+  }
 
   const order: IConstruct[] = [];
   // 0: not seen, 1: on the current path (a cycle when met again), 2: listed.
@@ -44,7 +52,7 @@ export function constructOrder(scope: IConstruct, all: IConstruct[] = scope.node
   let cycle = false;
   const visit = (v: number): void => {
     state[v] = 1;
-    for (const d of outbound[v]) {
+    for (const d of outbound.get(v) ?? []) {
       if (state[d] === 1) {
         cycle = true;
         return;
@@ -94,5 +102,7 @@ function keyOrder(all: IConstruct[]): number[] {
 
 /** Whether a property key is an array index (a canonical integer below 2^32 - 1). */
 function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
+  const first = key.charCodeAt(0);
+  // Most paths start with a letter: no regular expression for them.
+  return first >= 48 && first <= 57 && /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
 }

@@ -14,6 +14,17 @@ function propShapes(): typeof import('./_prop-shapes.generated').PROP_SHAPES {
 }
 let loadedShapes: typeof import('./_prop-shapes.generated').PROP_SHAPES | undefined;
 
+/** The fields of a shape as entries, listed once per shape: every construct's props walk them. */
+function entriesOf<T extends object>(fields: T): Array<[string, T[keyof T]]> {
+  let entries = fieldEntries.get(fields);
+  if (!entries) {
+    entries = Object.entries(fields);
+    fieldEntries.set(fields, entries);
+  }
+  return entries as Array<[string, T[keyof T]]>;
+}
+const fieldEntries = new WeakMap<object, Array<[string, unknown]>>();
+
 /**
  * The run-time check of one declared type (see scripts/prop-shapes.ts, which writes them from the declarations).
  *
@@ -52,7 +63,7 @@ export function checkPropTypes(errors: PropErrors, props: unknown, struct: strin
     return false;
   }
   const given = props as Record<string, unknown>;
-  for (const [name, field] of Object.entries(fields)) {
+  for (const [name, field] of entriesOf(fields)) {
     const value = given[name];
     if (value === undefined) {
       // Most props are optional and unset: the message is built only for a missing required one.
