@@ -63,6 +63,23 @@ const SANITIZE_FN = SANITIZE as Sanitize;
 
 let mismatchCache: string[] | undefined;
 
+/** cdk8s's own ApiObject.toJson, as loaded (the function the digest above describes). */
+const CDK8S_TO_JSON = ApiObject.prototype.toJson;
+
+/** Per App, whether the mirror is exact for it; renewed for each synthesis. */
+let exactFor = new WeakMap<object, boolean>();
+
+/** Whether the mirror renders `obj` exactly: its root is an App with only the built-in resolvers. */
+function mirrorApplies(obj: ApiObject): boolean {
+  const root = App.of(obj);
+  let exact = exactFor.get(root);
+  if (exact === undefined) {
+    exact = root instanceof App && ObjectJson.appliesTo(root);
+    exactFor.set(root, exact);
+  }
+  return exact;
+}
+
 /**
  * Renders API objects to JSON, byte for byte as cdk8s does, through the mirror when it is exact.
  *
@@ -100,19 +117,22 @@ export class ObjectJson {
    * the original is back when `work` returns or throws.
    */
   public static during<T>(app: App, work: () => T): T {
-    if (!ObjectJson.appliesTo(app)) {
+    const current = ApiObject.prototype.toJson;
+    if (current === mirroredToJson) {
+      // Already inside a synthesis (a Lazy that synthesizes another app): the mirror is in place and
+      // checks each object's own app.
       return work();
     }
-    const original = ApiObject.prototype.toJson;
-    if (original === mirroredToJson) {
-      // Already inside a synthesis (a Lazy that synthesizes another app): nothing to swap.
+    if (current !== CDK8S_TO_JSON || !ObjectJson.appliesTo(app)) {
+      // Someone else's toJson is installed, or the mirror is not exact for this app: leave it all be.
       return work();
     }
+    exactFor = new WeakMap();
     ApiObject.prototype.toJson = mirroredToJson;
     try {
       return work();
     } finally {
-      ApiObject.prototype.toJson = original;
+      ApiObject.prototype.toJson = current;
     }
   }
 
@@ -143,6 +163,10 @@ const METADATA_SANITIZE: SanitizeOptions = { filterEmptyArrays: true, filterEmpt
  * the same data, patches, top-level key order and error.
  */
 function mirroredToJson(this: ApiObject): any {
+  if (!mirrorApplies(this)) {
+    // An object of another app (rendered from a producer, say) whose resolvers the mirror does not know.
+    return CDK8S_TO_JSON.call(this);
+  }
   const self = this as unknown as { props: object; patches: JsonPatch[] };
   try {
     const metadata = this.metadata;

@@ -231,6 +231,40 @@ describe('ObjectJson.during', () => {
     expect(ApiObject.prototype.toJson).toBe(original);
   });
 
+  test('an app with resolvers of its own synthesized inside a producer renders through cdk8s', () => {
+    class Upper implements IResolver {
+      public resolve(context: ResolutionContext): void {
+        if (context.value === 'shout') context.replaceValue('SHOUT');
+      }
+    }
+    const inner = () => {
+      const app = new App({ resolvers: [new Upper()] });
+      new ApiObject(new Chart(app, 'inner'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap', data: { word: 'shout' } });
+      return app;
+    };
+    const outer = new App();
+    new ApiObject(new Chart(outer, 'outer'), 'Holder', {
+      apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => ({ inner: Synth.appYaml(inner()) }) }),
+    });
+    const yaml = Synth.appYaml(outer);
+    expect(yaml).toContain('word: SHOUT');
+    expect(Synth.appYaml(inner())).toBe(inner().synthYaml());
+  });
+
+  test('leaves a toJson installed by someone else in place', () => {
+    const foreign = function foreign(this: ApiObject) { return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'foreign' } }; };
+    ApiObject.prototype.toJson = foreign;
+    try {
+      const app = new App();
+      new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap' });
+      let seen: unknown;
+      expect(ObjectJson.during(app, () => { seen = ApiObject.prototype.toJson; return Synth.appYaml(app); })).toContain('name: foreign');
+      expect(seen).toBe(foreign);
+    } finally {
+      ApiObject.prototype.toJson = original;
+    }
+  });
+
   test('nests: a synthesis inside a producer leaves the outer one in place', () => {
     const inner = new App();
     new kplus.ConfigMap(new Chart(inner, 'inner'), 'Config', { data: { a: 'b' } });
