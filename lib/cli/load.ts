@@ -52,7 +52,7 @@ function walk(dir: string): string[] {
 
 /**
  * Reads every document of a YAML file (multi-document files and `kind: List` included), each
- * with its file and the line and column where it starts.
+ * with its file and the line and column where it starts, as YAML 1.1 (cdk8s's and Kubernetes').
  *
  * Never refuses the file for its content: a document that does not parse, or is not a mapping,
  * comes back with a `problem` (reported by the `manifest-input` rule), and every other document
@@ -64,7 +64,9 @@ function walk(dir: string): string[] {
 export function loadYamlFile(file: string, display: string): LocatedObject[] {
   const text = fs.readFileSync(file, 'utf-8');
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { prettyErrors: true, lineCounter });
+  // YAML 1.1, as cdk8s writes manifests and as Kubernetes reads them (sigs.k8s.io/yaml): read as
+  // 1.2, a string cdk8s leaves unquoted such as `0o17` would come back as the number 15.
+  const docs = parseAllDocuments(text, { prettyErrors: true, lineCounter, version: '1.1' });
   const result: LocatedObject[] = [];
   let index = 0;
   for (const doc of Array.isArray(docs) ? docs : [docs]) {

@@ -31,7 +31,9 @@ export function formatFindings(findings: readonly Finding[]): string {
   for (const f of findings) {
     const where = origin(f);
     const key = `${where ? `${where} ` : ''}(${describeObject(f.objectRef)})`;
-    groups.set(key, [...(groups.get(key) ?? []), `  ${f.severity.toUpperCase()} ${f.ruleId}: ${f.message}${f.path ? ` (at ${f.path})` : ''}`]);
+    const lines = groups.get(key) ?? [];
+    lines.push(`  ${f.severity.toUpperCase()} ${f.ruleId}: ${f.message}${f.path ? ` (at ${f.path})` : ''}`);
+    groups.set(key, lines);
   }
   const fixes = new Map<string, string>();
   for (const f of findings) {

@@ -221,7 +221,12 @@ export class ProductionReadinessValidation {
       // a document that cannot be read is a manifest-input finding; the others are still judged
       const loaded = manifests.flatMap((m) => loadYamlFile(m, m));
       // a name two objects share gives the name map's one path to both: better no path than another object's
-      const shared = new Set(loaded.map((l) => String(l.kubeObject?.metadata?.name ?? '')).filter((n, i, all) => all.indexOf(n) !== i));
+      const seen = new Set<string>();
+      const shared = new Set<string>();
+      for (const l of loaded) {
+        const name = String(l.kubeObject?.metadata?.name ?? '');
+        (seen.has(name) ? shared : seen).add(name);
+      }
       const located: LocatedObject[] = loaded.map((l) => {
         const name = String(l.kubeObject?.metadata?.name ?? '');
         return {
@@ -236,7 +241,9 @@ export class ProductionReadinessValidation {
       exemptionLines.push(...report.exemptions.map((x) => `${x.ruleId} on ${x.objectRef.kind} ${x.objectRef.name} (${x.reason})`));
       for (const f of report.findings) {
         const key = `${f.ruleId} (${f.severity})`;
-        byRule.set(key, [...(byRule.get(key) ?? []), { finding: f, manifest: f.file ?? manifests[0] }]);
+        const hits = byRule.get(key) ?? [];
+        hits.push({ finding: f, manifest: f.file ?? manifests[0] });
+        byRule.set(key, hits);
       }
       // the total line names the output folder, since an app may synthesize several
       texts.push(formatReport(report).replace(/[^\n]*$/, (total) => `${path.relative(process.cwd(), dir) || '.'}: ${total}`));

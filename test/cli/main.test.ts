@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { loadYamlFile } from '../../lib/cli/load';
 import { ExitCode, main } from '../../lib/cli/main';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -167,6 +169,20 @@ describe('documents the pack cannot judge are findings with file and position; t
   test('custom resources of unknown groups are accepted', () => {
     const file = write('crd.yaml', 'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web, namespace: shop}\nspec: {}\n');
     expect(run(file).code).toBe(ExitCode.OK);
+  });
+});
+
+describe('manifests are read as YAML 1.1, as cdk8s writes them and Kubernetes reads them', () => {
+  test('a string cdk8s leaves unquoted reads back as the same string, and 1.1 booleans as booleans', () => {
+    // GIVEN what cdk8s writes for these values (YAML 1.1: '0o17' is no number there, so it is not quoted)
+    const written = Yaml.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { mode: '0o17', n: 15 } });
+    expect(written).toContain('mode: 0o17');
+    const file = write('yaml11/config.yaml', `${written}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\nimmutable: yes\n`);
+    // WHEN
+    const [config, other] = loadYamlFile(file, 'config.yaml').map((l) => l.kubeObject as any);
+    // THEN
+    expect(config.data).toEqual({ mode: '0o17', n: 15 });
+    expect(other.immutable).toBe(true);
   });
 });
 
