@@ -240,7 +240,7 @@ async function startProfiler(): Promise<{ stop: () => Promise<CpuProfile> }> {
  */
 const AREAS: Array<[string, (url: string, fn: string) => boolean]> = [
   ['garbage collection', (_u, fn) => fn === '(garbage collector)'],
-  ['YAML rendering (yaml package, via cdk8s Yaml.stringify)', (u) => u.includes('/node_modules/yaml/')],
+  ['YAML rendering (the yaml package, cdk8s\'s copy as the default emitter calls it)', (u) => u.includes('/node_modules/yaml/')],
   ['JSON patches (cdk8s JsonPatch, fast-json-patch)', (u) => u.includes('fast-json-patch') || u.endsWith('/cdk8s/lib/json-patch.js')],
   ['names (cdk8s Names.toDnsLabel, hashing)', (u) => u.endsWith('/cdk8s/lib/names.js') || u.startsWith('node:crypto') || u.startsWith('node:internal/crypto')],
   ['token resolution (cdk8s resolve, Lazy)', (u) => u.endsWith('/cdk8s/lib/resolve.js') || u.endsWith('/cdk8s/lib/lazy.js')],
@@ -249,8 +249,10 @@ const AREAS: Array<[string, (url: string, fn: string) => boolean]> = [
   ['k8s toJson_* conversions (cdk8s-plus imports)', (u) => u.includes('/cdk8s-plus-28/lib/imports/')],
   ['cdk8s-plus constructs (_toKube, containers, selectors)', (u) => u.includes('/cdk8s-plus-28/lib/')],
   ['other cdk8s (ApiObject, Chart, App, metadata)', (u) => u.includes('/node_modules/cdk8s/')],
+  ['object rendering (the library\'s mirror of ApiObject.toJson: resolve, sanitize, sort)', (u) => u.endsWith('/build/lib/internal/object-json.js')],
   ['this library (build/lib)', (u) => u.includes('/build/lib/')],
   ['the benchmark itself', (u) => u.includes('/build/scripts/')],
+  ['the profiler (stopping it)', (_u, fn) => fn === 'dispatch'],
 ];
 
 function summarizeProfile(profile: CpuProfile): string {
