@@ -9,21 +9,24 @@ import {
  *
  * cdk8s resolves every value of every object through `resolve(key, value, apiObject)`: for each
  * value it walks up the construct tree to the App for its resolvers (`App.of`), allocates a
- * ResolutionContext and a copy of the key path, and asks each resolver in turn. With the App's
- * built-in resolvers only (Lazy, implicit tokens, number-or-string unions), none of them reads the
- * key or the object, so the same result is reached by asking the three questions directly. That is
- * what `resolveBuiltIn` does; everything else (sanitizing, sorting, JSON patches, the top-level key
- * order, the error wrapping) is cdk8s's own code or a line-for-line mirror of it.
+ * ResolutionContext and a copy of the key path, and asks each resolver in turn; then it sanitizes
+ * the result in a second pass (nulls dropped, keys sorted). With the App's built-in resolvers only
+ * (Lazy, implicit tokens, number-or-string unions), none of them reads the key or the object, so
+ * the same result is reached by asking the three questions directly, and sanitizing in the same
+ * pass: `resolveAndSanitize`. Producers still run in cdk8s's order, the first error is cdk8s's, and
+ * what the mirror does not walk itself is handed to cdk8s's own sanitizer. JSON patches, the
+ * top-level key order and the error wrapping follow ApiObject.toJson line by line.
  *
  * Generated L1 classes (KubeDeployment, ...) override `toJson()` and call `super.toJson()`, so the
  * mirror can only take effect by standing in for `ApiObject.prototype.toJson` while a synthesis
  * runs. `ObjectJson.during` does that, and restores the original in every case.
  *
- * The mirror is only used when it is known to be exact: the App has exactly the built-in
- * resolvers, and the cdk8s functions it mirrors have the source text they had when it was written
- * (their SHA-256 digests below). Any other cdk8s, or an App with custom resolvers, renders through
- * cdk8s's own toJson. `test/synth.test.ts` fails when the installed cdk8s no longer matches, so the
- * mirror is re-checked on an upgrade instead of silently switched off.
+ * The mirror is only used when it is known to be exact: the cdk8s functions it mirrors have the
+ * source text they had when it was written (their SHA-256 digests below), and the object's App has
+ * exactly the built-in resolvers (checked per object: a producer may render another app's objects).
+ * Otherwise objects render through cdk8s's own toJson. `test/internal/object-json.test.ts` fails
+ * when the installed cdk8s no longer matches, so the mirror is re-checked on an upgrade instead of
+ * silently switched off, and compares both renderings on generated values.
  */
 
 /** SHA-256 of the source text of each cdk8s function the mirror follows (cdk8s 2.70.x). */
