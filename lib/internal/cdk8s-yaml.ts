@@ -36,8 +36,9 @@ type Stringify = (value: unknown, options: object) => string;
 let cached: { stringify?: Stringify; mismatch: string } | undefined;
 
 function load(): { stringify?: Stringify; mismatch: string } {
-  if (createHash('sha256').update(String(Yaml.stringify)).digest('hex') !== YAML_STRINGIFY_DIGEST) {
-    return { mismatch: 'Yaml.stringify has changed' };
+  const digest = createHash('sha256').update(String(Yaml.stringify)).digest('hex');
+  if (digest !== YAML_STRINGIFY_DIGEST) {
+    return { mismatch: `Yaml.stringify has changed (its source now has SHA-256 ${digest})` };
   }
   let stringify: Stringify;
   try {

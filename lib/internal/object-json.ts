@@ -95,7 +95,8 @@ export class ObjectJson {
    */
   public static cdk8sMismatches(): string[] {
     if (mismatchCache === undefined) {
-      const found = MIRRORED.filter(([, f, expected]) => digest(f()) !== expected).map(([name]) => `${name} has changed`);
+      // The new digest is in the message, to update MIRRORED once the mirror is re-checked against the new source.
+      const found = MIRRORED.filter(([, f, expected]) => digest(f()) !== expected).map(([name, f]) => `${name} has changed (its source now has SHA-256 ${digest(f())})`);
       if (typeof SANITIZE === 'string') {
         found.push(SANITIZE);
       }
