@@ -4,7 +4,7 @@
  * issue 11.
  *
  * Run with `npm run bench` (compiles, then `node build/scripts/bench.js`). It takes
- * about 5-10 minutes on a 2-core machine; `--quick` takes well under a minute.
+ * about 4 minutes on a 2-core machine; `--quick` takes about one.
  *
  * Every measurement runs in a fresh child process (a clean heap, and `maxRSS` is that measurement's
  * peak). A child loads the library, warms the JIT up on throwaway apps of the same variant and
