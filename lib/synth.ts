@@ -173,7 +173,8 @@ function writeCharts(app: App, session: SynthSession, emitter: YamlEmitter, hasD
 
   if (recordsConstructMetadata(app)) {
     const resources: Record<string, { path: string }> = {};
-    for (const obj of charts.flatMap((chart) => session.chartObjects(chart))) {
+    // The charts again, as cdk8s lists them again after rendering.
+    for (const obj of session.charts().flatMap((chart) => session.chartObjects(chart))) {
       resources[obj.name] = { path: obj.node.path };
     }
     fs.writeFileSync(path.join(app.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
