@@ -176,7 +176,7 @@ function mirroredToJson(this: ApiObject): any {
     const metadata = this.metadata;
     const mirrored = metadata.toJson === ApiObjectMetadataDefinition.prototype.toJson;
     const functionsBefore = functionsSeen;
-    const data: any = { ...self.props, metadata: mirrored ? metadataJson(metadata) : metadata.toJson() };
+    const data: any = { ...self.props, metadata: mirrored ? metadataJson(this, metadata) : metadata.toJson() };
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
     // cdk8s resolves and sanitizes the rendered metadata a second time with the rest. Rendered
     // metadata holds only primitives, arrays and plain objects, sorted and without nulls, on which
@@ -185,8 +185,8 @@ function mirroredToJson(this: ApiObject): any {
     const settledKey = mirrored && functionsSeen === functionsBefore ? 'metadata' : undefined;
     // The data itself is a plain object; only a `resolve` function among the props makes a resolver take it.
     const json = settle(typeof data.resolve === 'function'
-      ? resolveAndSanitize(data, { sortKeys })
-      : sanitizeObject(data, Object.keys(data), { sortKeys }, settledKey));
+      ? resolveAndSanitize(this, data, { sortKeys })
+      : sanitizeObject(this, data, Object.keys(data), { sortKeys }, settledKey));
     // JsonPatch.apply with no operations returns the document itself.
     const patched = self.patches.length > 0 ? JsonPatch.apply(json, ...self.patches) : json;
     const result: any = {};
@@ -202,12 +202,12 @@ function mirroredToJson(this: ApiObject): any {
 }
 
 /** cdk8s's ApiObjectMetadataDefinition.toJson, with `sanitizeValue(resolve(...))` replaced by `resolveAndSanitize`. */
-function metadataJson(metadata: ApiObjectMetadataDefinition): any {
+function metadataJson(obj: ApiObject, metadata: ApiObjectMetadataDefinition): any {
   // Its fields are private in cdk8s's typings; toJson reads them, so the mirror does too.
   const m = metadata as unknown as {
     _additionalAttributes: object; name?: string; namespace?: string; annotations: object; finalizers: string[]; ownerReferences: object[]; labels: object;
   };
-  return settle(resolveAndSanitize({
+  return settle(resolveAndSanitize(obj, {
     ...m._additionalAttributes,
     name: m.name,
     namespace: m.namespace,
@@ -249,7 +249,7 @@ function settle(value: unknown): any {
  * SanitizeFailure so that the first error in the sanitizer's own order (sorted keys) wins, after
  * every value is resolved, as in cdk8s.
  */
-function resolveAndSanitize(value: any, options: SanitizeOptions): any {
+function resolveAndSanitize(obj: ApiObject, value: any, options: SanitizeOptions): any {
   for (;;) {
     if (value == null) {
       return undefined;
@@ -275,7 +275,7 @@ function resolveAndSanitize(value: any, options: SanitizeOptions): any {
     return value;
   }
   if (Array.isArray(value)) {
-    const items = value.map((x) => resolveAndSanitize(x, options));
+    const items = value.map((x) => resolveAndSanitize(obj, x, options));
     if (options.filterEmptyArrays && value.length === 0) {
       return undefined;
     }
@@ -291,27 +291,27 @@ function resolveAndSanitize(value: any, options: SanitizeOptions): any {
     // Left as it is by the resolvers; cdk8s's sanitizer judges it.
     return sanitizeLeaf(value, options);
   }
-  return sanitizeObject(value, Object.keys(value), options);
+  return sanitizeObject(obj, value, Object.keys(value), options);
 }
 
 /**
  * A plain object, resolved and sanitized key by key (resolved in its own key order, written in sorted
  * order unless told not to). The value under `settledKey`, if given, is already final.
  */
-function sanitizeObject(value: any, keys: string[], options: SanitizeOptions, settledKey?: string): any {
+function sanitizeObject(obj: ApiObject, value: any, keys: string[], options: SanitizeOptions, settledKey?: string): any {
   const n = keys.length;
   for (let i = 0; i < n; i++) {
     if (keys[i] === '__proto__') {
       // cdk8s's resolver copies keys by assignment, which sets the copy's prototype for this one:
-      // resolve as cdk8s does, and let its sanitizer judge the result.
-      return sanitizeLeaf(resolveBuiltIn(value), options);
+      // let cdk8s's own resolve and sanitizer handle the object.
+      return sanitizeLeaf(cdk8sResolve([], value, obj), options);
     }
   }
   const values = new Array(n);
   let sorted = true;
   for (let i = 0; i < n; i++) {
     const key = keys[i];
-    values[i] = key === settledKey ? value[key] : resolveAndSanitize(value[key], options);
+    values[i] = key === settledKey ? value[key] : resolveAndSanitize(obj, value[key], options);
     if (i > 0 && keys[i - 1] > key) {
       sorted = false;
     }
@@ -348,44 +348,4 @@ function sanitizeLeaf(value: unknown, options: SanitizeOptions): any {
   } catch (e) {
     return new SanitizeFailure(e);
   }
-}
-
-/**
- * cdk8s's `resolve` for an App whose resolvers are the built-in ones, in their order: a Lazy is
- * produced, a value with a `resolve()` method is resolved, a non-plain object whose `value` is a
- * number or a string becomes `{ value }`; a replaced value is resolved again; arrays and plain
- * objects are resolved element by element, in their own order.
- */
-function resolveBuiltIn(value: any): any {
-  for (;;) {
-    if (value == null) {
-      return value;
-    }
-    if (value instanceof Lazy) {
-      value = value.produce();
-    } else if (typeof value.resolve === 'function') {
-      value = value.resolve();
-    } else if (value.constructor !== Object && UNION_TYPES.includes(typeof value.value)) {
-      value = { value: value.value };
-    } else {
-      break;
-    }
-  }
-  if (Array.isArray(value)) {
-    return value.map(resolveValue);
-  }
-  // eslint-disable-next-line eqeqeq
-  if (value.constructor == Object) {
-    const result: any = {};
-    for (const k of Object.keys(value)) {
-      result[k] = resolveBuiltIn(value[k]);
-    }
-    return result;
-  }
-  return value;
-}
-
-/** `resolveBuiltIn` for Array.map (one argument, as cdk8s's map callback uses). */
-function resolveValue(x: unknown): unknown {
-  return resolveBuiltIn(x);
 }

@@ -1,7 +1,11 @@
 // What ProductionHttpRoute and ProductionGrpcRoute resolve alike: the listener, the port, the backends and the
 // namespace check (not public API).
-import { Chart } from 'cdk8s';
+import { ApiObjectMetadata, Chart, Names } from 'cdk8s';
+import { Construct } from 'constructs';
 import { PropErrors } from '../internal/errors';
+import { isDns1123Subdomain } from '../internal/names';
+import { Profile } from '../profile';
+import { objectMetadata } from '../workload/_metadata';
 import { HardenedWorkload, IHardenedWorkload } from '../workload/hardened-workload';
 import type { AttachedRouteRef, RouteBackendRef } from '../workload/_routes';
 import { chartOf, isGatewayHostname, isGrpcPort, listenerServes } from './_gateway';
@@ -136,4 +140,50 @@ export function attachRoute(app: IHardenedWorkload, route: AttachedRouteRef): vo
 /** The recommended labels of a workload, for the objects made for it. @internal */
 export function workloadLabels(app: IHardenedWorkload): { [key: string]: string } {
   return app instanceof HardenedWorkload ? { ...app.labels } : {};
+}
+
+/**
+ * A route's name: the one given, or one derived from the construct path; records a name the API server refuses.
+ *
+ * @internal
+ */
+export function routeName(errors: PropErrors, route: Construct, name: string | undefined): string {
+  const resolved = name ?? Names.toDnsLabel(route);
+  errors.checkName(name, resolved, isDns1123Subdomain(resolved), 'a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
+  return resolved;
+}
+
+/** What both route kinds write alike into their object. @internal */
+export interface RouteObjectParts {
+  readonly metadata: ApiObjectMetadata;
+  readonly parentRefs: Array<{ name: string; namespace: string; sectionName: string }>;
+  readonly hostnames: string[];
+  readonly backendRefs: Array<{ name: string; port: number; weight?: number }>;
+}
+
+/**
+ * The metadata, the listener the route attaches to, the hostname and the backends of a route object, from its
+ * resolved target.
+ *
+ * @internal
+ */
+export function routeObjectParts(profile: Profile, name: string, props: RouteTargetProps, target: RouteTarget): RouteObjectParts {
+  const { gateway, app, hostname } = props;
+  return {
+    metadata: objectMetadata(profile, name, target.namespace, workloadLabels(app)),
+    parentRefs: [{ name: gateway.name, namespace: gateway.namespaceName, sectionName: target.listener.name }],
+    hostnames: [hostname],
+    backendRefs: target.backends.map((b) => ({ name: b.name, port: b.port, weight: b.weight })),
+  };
+}
+
+/**
+ * Once the route object exists: tells the workload that the route references its backends, and admits the
+ * gateway's data plane into the workload on the routed port.
+ *
+ * @internal
+ */
+export function connectRoute(props: RouteTargetProps, target: RouteTarget, route: AttachedRouteRef): void {
+  attachRoute(props.app, route);
+  props.app.addIngressRule(props.gateway.dataPlane, { ports: [target.port] });
 }

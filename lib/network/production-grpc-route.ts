@@ -1,16 +1,14 @@
-import { ApiObject, Names } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrpcRoute, GrpcRouteSpecRulesMatchesMethodType } from '../../imports/grpcroute-gateway.networking.k8s.io';
 import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
-import { isDns1123Subdomain } from '../internal/names';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
-import { objectMetadata } from '../workload/_metadata';
 import type { IHardenedWorkload } from '../workload/hardened-workload';
 import { isGrpcService } from './_gateway';
-import { attachRoute, resolveRouteTarget, workloadLabels } from './_route-target';
+import { connectRoute, resolveRouteTarget, routeName, routeObjectParts } from './_route-target';
 import type { IGateway } from './production-gateway';
 
 /**
@@ -91,8 +89,7 @@ export class ProductionGrpcRoute extends Construct {
     const errors = new PropErrors(this, 'ProductionGrpcRoute', this.profile);
     assertPropTypes(errors, props, 'ProductionGrpcRouteProps');
 
-    this.name = props.name ?? Names.toDnsLabel(this);
-    errors.checkName(props.name, this.name, isDns1123Subdomain(this.name), 'a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
+    this.name = routeName(errors, this, props.name);
     this.hostname = props.hostname;
     const target = resolveRouteTarget(errors, props, true);
     this.services = [...(props.services ?? [])];
@@ -106,25 +103,23 @@ export class ProductionGrpcRoute extends Construct {
     errors.throwIfAny();
 
     // ================= objects =================
-    const { listener, port, backends, namespace } = target!;
-    const gateway = props.gateway;
-    this.port = port;
-    this.sectionName = listener.name;
-    this.namespaceName = namespace;
+    this.port = target!.port;
+    this.sectionName = target!.listener.name;
+    this.namespaceName = target!.namespace;
+    const { metadata, parentRefs, hostnames, backendRefs } = routeObjectParts(this.profile, this.name, props, target!);
     this.route = new GrpcRoute(this, 'Resource', {
-      metadata: objectMetadata(this.profile, this.name, namespace, workloadLabels(props.app)),
+      metadata,
       spec: {
-        parentRefs: [{ name: gateway.name, namespace: gateway.namespaceName, sectionName: listener.name }],
-        hostnames: [this.hostname],
+        parentRefs,
+        hostnames,
         rules: [{
           matches: this.services.length > 0
             ? this.services.map((service) => ({ method: { type: GrpcRouteSpecRulesMatchesMethodType.EXACT, service } }))
             : undefined,
-          backendRefs: backends.map((b) => ({ name: b.name, port: b.port, weight: b.weight })),
+          backendRefs,
         }],
       },
     });
-    attachRoute(props.app, { kind: 'GRPCRoute', name: this.name, namespace });
-    props.app.addIngressRule(gateway.dataPlane, { ports: [port] });
+    connectRoute(props, target!, { kind: 'GRPCRoute', name: this.name, namespace: this.namespaceName });
   }
 }

@@ -1,18 +1,16 @@
-import { ApiObject, Duration, Names } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   HttpRoute, HttpRouteSpecRulesFilters, HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType,
 } from '../../imports/httproute-gateway.networking.k8s.io';
 import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
-import { isDns1123Subdomain } from '../internal/names';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
-import { objectMetadata } from '../workload/_metadata';
 import type { IHardenedWorkload } from '../workload/hardened-workload';
 import { gatewayDuration, httpPathProblem, isHeaderName } from './_gateway';
-import { attachRoute, resolveRouteTarget, workloadLabels } from './_route-target';
+import { connectRoute, resolveRouteTarget, routeName, routeObjectParts } from './_route-target';
 import { GATEWAY } from './defaults';
 import type { IGateway } from './production-gateway';
 
@@ -179,8 +177,7 @@ export class ProductionHttpRoute extends Construct {
     const errors = new PropErrors(this, 'ProductionHttpRoute', this.profile);
     assertPropTypes(errors, props, 'ProductionHttpRouteProps');
 
-    this.name = props.name ?? Names.toDnsLabel(this);
-    errors.checkName(props.name, this.name, isDns1123Subdomain(this.name), 'a DNS-1123 subdomain', 'use lowercase letters, digits, \'-\' and \'.\'');
+    this.name = routeName(errors, this, props.name);
     this.hostname = props.hostname;
     const target = resolveRouteTarget(errors, props, false);
 
@@ -217,30 +214,28 @@ export class ProductionHttpRoute extends Construct {
     errors.throwIfAny();
 
     // ================= objects =================
-    const { listener, port, backends, namespace } = target!;
-    const gateway = props.gateway;
-    this.port = port;
-    this.sectionName = listener.name;
-    this.namespaceName = namespace;
+    this.port = target!.port;
+    this.sectionName = target!.listener.name;
+    this.namespaceName = target!.namespace;
+    const { metadata, parentRefs, hostnames, backendRefs } = routeObjectParts(this.profile, this.name, props, target!);
     const filters: HttpRouteSpecRulesFilters[] = [];
     if (requestFilter) filters.push({ type: HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: requestFilter });
     if (responseFilter) filters.push({ type: HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: responseFilter });
     this.route = new HttpRoute(this, 'Resource', {
-      metadata: objectMetadata(this.profile, this.name, namespace, workloadLabels(props.app)),
+      metadata,
       spec: {
-        parentRefs: [{ name: gateway.name, namespace: gateway.namespaceName, sectionName: listener.name }],
-        hostnames: [this.hostname],
+        parentRefs,
+        hostnames,
         // One rule: a delivery controller that splits traffic rewrites the weights of its backends.
         rules: [{
           matches: this.paths.map((value) => ({ path: { type: this.pathMatch as string as HttpRouteSpecRulesMatchesPathType, value } })),
           filters: filters.length > 0 ? filters : undefined,
-          backendRefs: backends.map((b) => ({ name: b.name, port: b.port, weight: b.weight })),
+          backendRefs,
           timeouts: { request, backendRequest: backend },
         }],
       },
     });
-    attachRoute(props.app, { kind: 'HTTPRoute', name: this.name, namespace });
-    props.app.addIngressRule(gateway.dataPlane, { ports: [port] });
+    connectRoute(props, target!, { kind: 'HTTPRoute', name: this.name, namespace: this.namespaceName });
   }
 }
 
