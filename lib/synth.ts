@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULT_SCALAR_STYLE_RULES, dump as dumpJsYaml, SCALAR_STYLE, ScalarLayout } from 'js-yaml';
+import { _deferConstructPaths } from './internal/app-checks';
 import { Cdk8sYaml } from './internal/cdk8s-yaml';
 import { constructOrder } from './internal/construct-order';
 import { PropErrors } from './internal/errors';
@@ -123,7 +124,10 @@ function synthApp(app: App, options: SynthOptions = {}): void {
   const session = new SynthSession(app);
   session.validate();
   const hasDependantCharts = session.resolveDependencies();
-  ObjectJson.during(app, () => writeCharts(app, session, emitter, hasDependantCharts));
+  ObjectJson.during(app, () => {
+    writeCharts(app, session, emitter, hasDependantCharts);
+    session.writeConstructPaths();
+  });
 }
 
 /** Writes the charts' files as `app.synth()` does, after validation and dependency resolution. */
@@ -162,7 +166,7 @@ function writeCharts(app: App, session: SynthSession, emitter: YamlEmitter, hasD
         const folder = path.join(app.outdir, name(chart));
         fs.mkdirSync(folder, { recursive: true });
         for (const obj of session.chartObjects(chart)) {
-          write(path.join(folder, resourceFileName(obj.kind, String(obj.metadata.name)) + ext), [obj.toJson()]);
+          write(path.join(folder, resourceFileName(obj.kind, String(obj.metadata.name)) + ext), [session.objectJson(obj)]);
         }
       }
       break;
@@ -207,7 +211,11 @@ function synthAppManifests(app: App): ChartManifests[] {
   const session = new SynthSession(app);
   session.resolveDependencies();
   session.validate();
-  return ObjectJson.during(app, () => session.charts().map((chart) => ({ chart, objects: session.chartJson(chart) })));
+  return ObjectJson.during(app, () => {
+    const manifests = session.charts().map((chart) => ({ chart, objects: session.chartJson(chart) }));
+    session.writeConstructPaths();
+    return manifests;
+  });
 }
 
 /**
@@ -291,21 +299,46 @@ function checkApp(fn: string, app: unknown): void {
  */
 class SynthSession {
   private readonly all = new Map<IConstruct, IConstruct[]>();
+  private readonly rendered = new Map<ApiObject, unknown>();
   private prepared = false;
+  private constructPaths?: (render: (o: ApiObject) => unknown) => void;
 
   constructor(private readonly app: App) {}
 
-  /** Runs every construct's validations once; throws cdk8s's message when any fails. */
+  /**
+   * Runs every construct's validations once; throws cdk8s's message when any fails. The library's
+   * `production-construct-paths.json` is written later, by `writeConstructPaths`.
+   */
   public validate(): void {
-    const errors: string[] = [];
-    for (const c of this.descendants(this.app)) {
-      for (const error of c.node.validate()) {
-        errors.push(`[${c.node.path}] ${error}`);
+    this.constructPaths = _deferConstructPaths(this.app, () => {
+      const errors: string[] = [];
+      for (const c of this.descendants(this.app)) {
+        for (const error of c.node.validate()) {
+          errors.push(`[${c.node.path}] ${error}`);
+        }
       }
+      if (errors.length > 0) {
+        throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+      }
+    });
+  }
+
+  /**
+   * Writes `production-construct-paths.json` when the validation would have, from the JSON already
+   * rendered (an object not rendered yet is rendered now), so that no object is rendered twice.
+   */
+  public writeConstructPaths(): void {
+    this.constructPaths?.((o) => this.objectJson(o));
+  }
+
+  /** An object as JSON, rendered once per synthesis. */
+  public objectJson(obj: ApiObject): unknown {
+    if (this.rendered.has(obj)) {
+      return this.rendered.get(obj);
     }
-    if (errors.length > 0) {
-      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    }
+    const json = obj.toJson();
+    this.rendered.set(obj, json);
+    return json;
   }
 
   /**
@@ -358,7 +391,7 @@ class SynthSession {
     if (chart.toJson !== Chart.prototype.toJson) {
       return Object.values(chart.toJson());
     }
-    return this.chartObjects(chart).map((obj) => obj.toJson());
+    return this.chartObjects(chart).map((obj) => this.objectJson(obj));
   }
 
   /** The app's charts, in `app.charts`' order. */

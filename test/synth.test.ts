@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Lazy, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
@@ -186,6 +186,68 @@ test('construct metadata is written as app.synth() writes it', () => {
   Synth.app(build(linear));
   expect(readTree(reference)['construct-metadata.json']).toContain('one/Web/Resource');
   expect(readTree(linear)).toEqual(readTree(reference));
+});
+
+describe('production-construct-paths.json (written when the app records construct metadata, as under cdk8s synth with plugins)', () => {
+  /** A ProductionApp and a raw ConfigMap of the same name, whose data counts how often the ConfigMap is rendered. */
+  function recordingApp(outdir: string, type: YamlOutputType = YamlOutputType.FILE_PER_CHART): { app: App; renders: () => number } {
+    let renders = 0;
+    const app = new App({ outdir, recordConstructMetadata: true, yamlOutputType: type });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    Profile.use(chart, Profile.PROD);
+    new ProductionApp(chart, 'Web', { name: 'web', image: 'registry.example.com/web:1.0.0', port: 8080, healthPath: '/healthz' });
+    new ApiObject(chart, 'Settings', {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' },
+      data: { rendered: Lazy.any({ produce: () => { renders++; return 'yes'; } }) },
+    });
+    return { app, renders: () => renders };
+  }
+
+  test.each([
+    ['FILE_PER_CHART', YamlOutputType.FILE_PER_CHART],
+    ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+    ['NONE', YamlOutputType.NONE],
+  ])('Synth.app writes the same file as app.synth(), rendering each object once (%s)', (_name, type) => {
+    const reference = tempDir('paths-reference');
+    const linear = tempDir('paths-linear');
+    const ref = recordingApp(reference, type);
+    ref.app.synth();
+    const lin = recordingApp(linear, type);
+    Synth.app(lin.app);
+    const file = readTree(linear)['production-construct-paths.json'];
+    expect(JSON.parse(file).resources).toMatchObject({
+      'apps/v1/Deployment/shop/web': { path: 'shop/Web/Deployment/Resource' },
+      'v1/ConfigMap/shop/web': { path: 'shop/Settings' },
+    });
+    expect(readTree(linear)).toEqual(readTree(reference));
+    // cdk8s renders the ConfigMap for the file at every validation and again for the YAML; Synth.app once
+    // (NONE writes no YAML, so the file's rendering is the only one)
+    expect(ref.renders()).toBeGreaterThan(1);
+    expect(lin.renders()).toBe(1);
+  });
+
+  test('Synth.appManifests writes it too, as app.synthYaml()\'s validation does, from the manifests it returns', () => {
+    const reference = tempDir('paths-reference');
+    const linear = tempDir('paths-linear');
+    recordingApp(reference).app.synthYaml();
+    const lin = recordingApp(linear);
+    const manifests = Synth.appManifests(lin.app);
+    expect(manifests[0].objects.map((o) => o.kind)).toContain('ConfigMap');
+    expect(lin.renders()).toBe(1);
+    expect(readTree(linear)['production-construct-paths.json']).toEqual(readTree(reference)['production-construct-paths.json']);
+  });
+
+  test('a failing validation writes nothing, and the next synthesis of another app is not deferred', () => {
+    const failing = tempDir('paths-failing');
+    const bad = recordingApp(failing);
+    new Construct(bad.app.node.findChild('shop'), 'Broken').node.addValidation({ validate: () => ['broken on purpose'] });
+    expect(() => Synth.app(bad.app)).toThrow(/broken on purpose/);
+    expect(fs.existsSync(path.join(failing, 'production-construct-paths.json'))).toBe(false);
+    // app.synth() of an app is unaffected by an earlier Synth call: its validation writes the file
+    const plain = tempDir('paths-plain');
+    recordingApp(plain).app.synth();
+    expect(fs.existsSync(path.join(plain, 'production-construct-paths.json'))).toBe(true);
+  });
 });
 
 describe('validation', () => {

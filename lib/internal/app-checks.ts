@@ -91,20 +91,69 @@ function duplicateObjects(root: IConstruct): string[] {
  * by `constructPathKey`, with the path cdk8s records for it.
  */
 function recordConstructPaths(root: IConstruct): void {
-  // cdk8s keeps the flag private; it is the one that decides whether construct-metadata.json is written
-  const app = App.of(root) as unknown as { readonly recordConstructMetadata?: unknown; readonly outdir?: unknown };
-  if (app.recordConstructMetadata !== true || typeof app.outdir !== 'string') {
+  const outdir = recordingOutdir(root);
+  if (outdir === undefined) {
     return;
   }
-  const resources: { [key: string]: { path: string } } = {};
-  for (const c of root.node.findAll()) {
-    if (ApiObject.isApiObject(c)) {
-      // the rendered object, so that the key is the one a reader of the manifest computes
-      resources[constructPathKey(c.toJson())] = { path: c.node.path };
-    }
+  const objects = root.node.findAll().filter(ApiObject.isApiObject);
+  const deferral = DEFERRED.get(root);
+  if (deferral !== undefined) {
+    deferral.objects = objects;
+    return;
   }
-  fs.mkdirSync(app.outdir, { recursive: true });
-  fs.writeFileSync(path.join(app.outdir, CONSTRUCT_PATHS_FILE), `${JSON.stringify({ version: '1.0.0', resources }, undefined, 2)}\n`);
+  writeConstructPaths(outdir, objects, (o) => o.toJson());
+}
+
+/** The app's output folder when it records construct metadata, else undefined. */
+function recordingOutdir(root: IConstruct): string | undefined {
+  // cdk8s keeps the flag private; it is the one that decides whether construct-metadata.json is written
+  const app = App.of(root) as unknown as { readonly recordConstructMetadata?: unknown; readonly outdir?: unknown };
+  return app.recordConstructMetadata === true && typeof app.outdir === 'string' ? app.outdir : undefined;
+}
+
+/** Writes `production-construct-paths.json`: every object by its rendered key (the one a reader of the manifest computes). */
+function writeConstructPaths(outdir: string, objects: ApiObject[], render: (o: ApiObject) => unknown): void {
+  const resources: { [key: string]: { path: string } } = {};
+  for (const o of objects) {
+    resources[constructPathKey(render(o) as Parameters<typeof constructPathKey>[0])] = { path: o.node.path };
+  }
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.writeFileSync(path.join(outdir, CONSTRUCT_PATHS_FILE), `${JSON.stringify({ version: '1.0.0', resources }, undefined, 2)}\n`);
+}
+
+/** The objects a validation saw, for a synthesis that writes the construct paths once it has rendered them. */
+interface Deferral {
+  objects?: ApiObject[];
+}
+
+/** The apps being synthesized by `Synth`, whose construct paths are written from the objects it renders. */
+const DEFERRED = new WeakMap<IConstruct, Deferral>();
+
+/**
+ * Runs `validate` (the app's validations) so that `production-construct-paths.json` is not written while the app
+ * validates, which would render every object once more, but by `write`, from the objects the validation saw and
+ * the JSON the synthesis rendered for them. The file is the same: the same objects, in the same order, with the
+ * same rendered keys.
+ *
+ * @returns `write(render)`: writes the file when the app records construct metadata and a library construct
+ *   registered the app's checks (as the validation would have); `render` gives an object's rendered JSON.
+ * @internal
+ */
+export function _deferConstructPaths(app: App, validate: () => void): (render: (o: ApiObject) => unknown) => void {
+  const root = app.node.root;
+  const deferral: Deferral = {};
+  DEFERRED.set(root, deferral);
+  try {
+    validate();
+  } finally {
+    DEFERRED.delete(root);
+  }
+  return (render) => {
+    const outdir = recordingOutdir(root);
+    if (deferral.objects !== undefined && outdir !== undefined) {
+      writeConstructPaths(outdir, deferral.objects, render);
+    }
+  };
 }
 
 /** The path of the construct that owns an ApiObject: the cdk8s-plus object for its inner `Resource`. */
