@@ -206,7 +206,6 @@ describe('production-construct-paths.json (written when the app records construc
   test.each([
     ['FILE_PER_CHART', YamlOutputType.FILE_PER_CHART],
     ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
-    ['NONE', YamlOutputType.NONE],
   ])('Synth.app writes the same file as app.synth(), rendering each object once (%s)', (_name, type) => {
     const reference = tempDir('paths-reference');
     const linear = tempDir('paths-linear');
@@ -221,7 +220,6 @@ describe('production-construct-paths.json (written when the app records construc
     });
     expect(readTree(linear)).toEqual(readTree(reference));
     // cdk8s renders the ConfigMap for the file at every validation and again for the YAML; Synth.app once
-    // (NONE writes no YAML, so the file's rendering is the only one)
     expect(ref.renders()).toBeGreaterThan(1);
     expect(lin.renders()).toBe(1);
   });
