@@ -394,6 +394,8 @@ describe('bad input: every combination Argo Rollouts rejects, and our floors, is
       "'strategy(DeliveryStrategy.canary()).steps[1]' (\"0.5s\") is not a whole number of seconds, which is what Kubernetes stores. Fix: use Duration.seconds(n) with a whole n, e.g. Duration.seconds(1)"],
     ['a pause of no time', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(10), CanaryStep.pause(Duration.seconds(0)), CanaryStep.pause(Duration.minutes(5))] }) },
       "'strategy(DeliveryStrategy.canary()).steps[1]' (\"0s\") is not positive: a pause of no time lets the next step start at once. Fix: set it to at least Duration.seconds(1)"],
+    ['a pause that is not a Duration (plain JavaScript)', { strategy: canary({ analysis: ANALYSED, steps: [CanaryStep.trafficWeight(10), CanaryStep.pause('5m' as unknown as Duration)] }) },
+      "'strategy(DeliveryStrategy.canary()).steps[1]' (\"5m\") is not a Duration. Fix: use e.g. Duration.minutes(5)"],
     ['an analysis interval of no time', { strategy: canary({ analysis: { ...ANALYSED, interval: Duration.seconds(0) } }) },
       "'strategy(DeliveryStrategy.canary()).analysis.interval' (\"0s\") is not positive: the controller must wait between two measurements. Fix: set it to at least Duration.seconds(1)"],
     ['no steps', { strategy: canary({ analysis: ANALYSED, steps: [] }) }, 'has no step, so the new version would get all the traffic at once'],
