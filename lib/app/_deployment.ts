@@ -20,9 +20,10 @@ import type { ResolvedExemption, ResolvedPod } from '../workload/_resolve';
 import type { HardenedPodProps } from '../workload/hardened-pod';
 
 // What the Deployment-backed workload kinds (ProductionApp, ProductionWorker) share beyond the hardened pod: how
-// their replicas, rolling update and disruption budget are resolved, and how the Deployment, PodDisruptionBudget and
-// HorizontalPodAutoscaler are created. Each object is created by its own function, so that a kind can put its own
-// objects (a Service) between them: creation order decides the order of the output.
+// their replicas, rolling update and disruption budget are resolved, and how the Deployment or Rollout,
+// PodDisruptionBudget and HorizontalPodAutoscaler are created. Both kinds create them in two steps,
+// `createReplicatedPods` then `createReplicatedObjects`, so that a kind can put its own objects (a ProductionApp's
+// Services) between them: creation order decides the order of the output.
 
 /**
  * The props a Deployment-backed workload kind adds to the hardened pod, by their public names.
@@ -246,4 +247,97 @@ export interface DeliveryWiring {
   readonly serviceName?: string;
   /** The routes attached to the workload, read at synthesis. */
   readonly routes: AttachedRouteRef[];
+}
+
+/**
+ * A rolling update's pods: the hardened Deployment runs them.
+ *
+ * @internal
+ */
+export interface RollingPods extends HardenedDeployment {
+  readonly delivery?: undefined;
+}
+
+/**
+ * A canary's or blue/green's pods: the Rollout runs them (`createReplicatedObjects` creates it); the Deployment is
+ * there only while the Rollout migrates from it.
+ *
+ * @internal
+ */
+export interface DeliveredPods {
+  readonly delivery: ResolvedDelivery;
+  /** The Deployment the Rollout migrates from (`migrateFromDeployment`). */
+  readonly deployment?: kplus.Deployment;
+  /** The Deployment's main container, while migrating. */
+  readonly container?: kplus.Container;
+  /** The stable app labels (`stableAppSelector`): they select the Rollout's pods and the migrating Deployment's. */
+  readonly selector: PodSelector;
+}
+
+/**
+ * What `createReplicatedPods` created, for `createReplicatedObjects`.
+ *
+ * @internal
+ */
+export type ReplicatedPods = RollingPods | DeliveredPods;
+
+/**
+ * The first step of a Deployment-backed kind's objects: with a rolling update (`delivery` undefined) the hardened
+ * Deployment (construct ID `Deployment`); with a canary or blue/green, the Deployment it migrates from when it
+ * migrates (`createMigratingDeployment`), and the stable selector of the pods either way.
+ *
+ * @internal
+ */
+export function createReplicatedPods(scope: Construct, pod: ResolvedPod, settings: ResolvedDeployment, delivery: ResolvedDelivery | undefined,
+  serviceAccount: kplus.IServiceAccount, metadata: ObjectMetadata, labels: Record<string, string>): ReplicatedPods {
+  if (delivery === undefined) {
+    return createHardenedDeployment(scope, pod, settings, serviceAccount, metadata);
+  }
+  // The Rollout's pods (and, while migrating, the Deployment's) are selected by the app's stable labels only; the
+  // controller adds the changing pod-template hash itself.
+  const selector = stableAppSelector(labels);
+  if (!delivery.migrate) {
+    return { delivery, selector };
+  }
+  const { deployment, container } = createMigratingDeployment(scope, pod, settings, serviceAccount, metadata);
+  return { delivery, deployment, container, selector };
+}
+
+/**
+ * The objects `createReplicatedObjects` created.
+ *
+ * @internal
+ */
+export interface ReplicatedObjects {
+  /** The Argo Rollouts Rollout, for a canary or blue/green. */
+  readonly rollout?: ApiObject;
+  /** The AnalysisTemplate the Rollout's analysis runs, when there is an analysis. */
+  readonly analysisTemplate?: ApiObject;
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
+  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+}
+
+/**
+ * The second step, after `createReplicatedPods` and the kind's own objects: with a canary or blue/green the Argo
+ * Rollouts objects (`createDeliveryObjects`), then the PodDisruptionBudget of the pods and the autoscaler of the
+ * Deployment or Rollout. The kind creates its NetworkPolicy next, with `pods.selector`.
+ *
+ * @internal
+ */
+export function createReplicatedObjects(scope: Construct, pod: ResolvedPod, settings: ResolvedDeployment, pods: ReplicatedPods,
+  serviceAccount: kplus.ServiceAccount, metadata: ObjectMetadata, wiring: Omit<DeliveryWiring, 'deploymentName'>): ReplicatedObjects {
+  if (pods.delivery === undefined) {
+    return {
+      disruptionBudget: createDisruptionBudget(scope, settings.disruptionBudget, metadata, pods.selector),
+      autoscaler: createAutoscaler(scope, settings.scaling, metadata, pods.deployment),
+    };
+  }
+  const { rollout, analysisTemplate, scaleTarget } = createDeliveryObjects(scope, pod, settings.scaling, pods.delivery, serviceAccount,
+    metadata, pods.selector, { deploymentName: pods.deployment?.name, serviceName: wiring.serviceName, routes: wiring.routes });
+  return {
+    rollout,
+    analysisTemplate,
+    disruptionBudget: createDisruptionBudget(scope, settings.disruptionBudget, metadata, pods.selector),
+    autoscaler: createAutoscaler(scope, settings.scaling, metadata, scaleTarget),
+  };
 }

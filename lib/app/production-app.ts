@@ -2,9 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  createAutoscaler, createDeliveryObjects, createDisruptionBudget, createHardenedDeployment, createMigratingDeployment, stableAppSelector,
-} from './_deployment';
+import { createReplicatedObjects, createReplicatedPods } from './_deployment';
 import { ResolvedApp, resolveProductionApp } from './_resolve';
 import { deliveryServiceNames, ResolvedDelivery, routeProblems } from '../delivery/_rollout';
 import { SERVICE_ROLE_LABEL } from '../delivery/defaults';
@@ -151,52 +149,37 @@ export class ProductionApp extends HardenedWorkload {
 
     // Construct IDs and creation order decide the names and the order of the output: keep both.
     this.serviceAccount = createServiceAccount(this, pod, metadata);
-    if (delivery === undefined) {
-      // A rolling update: today's objects, unchanged.
-      const { deployment, container, selector } = createHardenedDeployment(this, pod, settings, this.serviceAccount, metadata);
-      this.deployment = deployment;
-      this.container = container;
-      this.selector = selector;
-      this.service = this.createService(settings, metadata);
-      this.disruptionBudget = createDisruptionBudget(this, settings.disruptionBudget, metadata, selector);
-      this.autoscaler = createAutoscaler(this, settings.scaling, metadata, this.deployment);
-      this.networkPolicy = this._createNetworkPolicy(metadata, selector, pod.access);
-      return;
-    }
-
-    // A canary or blue/green: the Rollout's pods (and, while migrating, the Deployment's) are selected by the app's
-    // stable labels only; the controller adds the changing pod-template hash itself.
-    this.selector = stableAppSelector(this.labels);
-    if (delivery.migrate) {
-      const created = createMigratingDeployment(this, pod, settings, this.serviceAccount, metadata);
-      this.deployment = created.deployment;
-      this.container = created.container;
-    }
+    const pods = createReplicatedPods(this, pod, settings, delivery, this.serviceAccount, metadata, this.labels);
+    this.deployment = pods.deployment;
+    this.container = pods.container;
+    this.selector = pods.selector;
     this.service = this.createService(settings, metadata);
-    const names = deliveryServiceNames(this.name);
-    const ports = this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP }));
-    const serviceMetadata = withExtra(metadata, settings.serviceMetadata.labels, settings.serviceMetadata.annotations);
-    const extraService = (id: string, name: string, role: string) => this.selectApp(new kplus.Service(this, id, {
-      metadata: { ...serviceMetadata, name, labels: { ...serviceMetadata.labels, [SERVICE_ROLE_LABEL]: role } },
-      type: kplus.ServiceType.CLUSTER_IP,
-      ports,
-    }));
-    if (delivery.canary?.router) {
-      this.stableService = extraService('StableService', names.stable, 'stable');
-      this.canaryService = extraService('CanaryService', names.canary, 'canary');
+    if (delivery !== undefined) {
+      const names = deliveryServiceNames(this.name);
+      const ports = this.ports.map((p) => ({ name: p.name, port: p.port, protocol: kplus.Protocol.TCP }));
+      const serviceMetadata = withExtra(metadata, settings.serviceMetadata.labels, settings.serviceMetadata.annotations);
+      const extraService = (id: string, name: string, role: string) => this.selectApp(new kplus.Service(this, id, {
+        metadata: { ...serviceMetadata, name, labels: { ...serviceMetadata.labels, [SERVICE_ROLE_LABEL]: role } },
+        type: kplus.ServiceType.CLUSTER_IP,
+        ports,
+      }));
+      if (delivery.canary?.router) {
+        this.stableService = extraService('StableService', names.stable, 'stable');
+        this.canaryService = extraService('CanaryService', names.canary, 'canary');
+      }
+      if (delivery.blueGreen !== undefined) {
+        this.previewService = extraService('PreviewService', names.preview, 'preview');
+      }
     }
-    if (delivery.blueGreen !== undefined) {
-      this.previewService = extraService('PreviewService', names.preview, 'preview');
-    }
-    const objects = createDeliveryObjects(this, pod, settings.scaling, delivery, this.serviceAccount, metadata, this.selector, {
-      deploymentName: this.deployment?.name, serviceName: this.service.name, routes: this._attachedRoutes,
+    const objects = createReplicatedObjects(this, pod, settings, pods, this.serviceAccount, metadata, {
+      serviceName: this.service.name, routes: this._attachedRoutes,
     });
     this.rollout = objects.rollout;
     this.analysisTemplate = objects.analysisTemplate;
-    this.disruptionBudget = createDisruptionBudget(this, settings.disruptionBudget, metadata, this.selector);
-    this.autoscaler = createAutoscaler(this, settings.scaling, metadata, objects.scaleTarget);
+    this.disruptionBudget = objects.disruptionBudget;
+    this.autoscaler = objects.autoscaler;
     this.networkPolicy = this._createNetworkPolicy(metadata, this.selector, pod.access);
-    if (delivery.canary?.router) {
+    if (delivery?.canary?.router) {
       this.node.addValidation({ validate: () => routeProblems('ProductionApp', this.node.path, this._attachedRoutes, this.namespaceName) });
     }
   }

@@ -2,10 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import {
-  ResolvedDeployment, createAutoscaler, createDeliveryObjects, createDisruptionBudget, createHardenedDeployment, createMigratingDeployment,
-  resolveDeployment, stableAppSelector,
-} from './_deployment';
+import { ResolvedDeployment, createReplicatedObjects, createReplicatedPods, resolveDeployment } from './_deployment';
 import { ResolvedDelivery, resolveDelivery } from '../delivery/_rollout';
 import { DeliveryStrategy } from '../delivery/delivery-strategy';
 import type { HardenedDeploymentProps } from './hardened-deployment';
@@ -108,32 +105,18 @@ export class ProductionWorker extends HardenedWorkload {
 
     const metadata = objectMetadata(this.profile, this.name, this.namespaceName, this.labels);
 
-    // Construct IDs and creation order decide the names and the order of the output: keep both.
+    // Construct IDs and creation order decide the names and the order of the output: keep both. A canary has no
+    // traffic routing here: the share of pods is the share of work the new version takes.
     this.serviceAccount = createServiceAccount(this, pod, metadata);
-    if (delivery === undefined) {
-      const created = createHardenedDeployment(this, pod, deployment, this.serviceAccount, metadata);
-      this.deployment = created.deployment;
-      this.container = created.container;
-      this.selector = created.selector;
-      this.disruptionBudget = createDisruptionBudget(this, deployment.disruptionBudget, metadata, created.selector);
-      this.autoscaler = createAutoscaler(this, deployment.scaling, metadata, this.deployment);
-      this.networkPolicy = this._createNetworkPolicy(metadata, created.selector, pod.access);
-      return;
-    }
-    // A canary without traffic routing: the share of pods is the share of work the new version takes.
-    this.selector = stableAppSelector(this.labels);
-    if (delivery.migrate) {
-      const created = createMigratingDeployment(this, pod, deployment, this.serviceAccount, metadata);
-      this.deployment = created.deployment;
-      this.container = created.container;
-    }
-    const objects = createDeliveryObjects(this, pod, deployment.scaling, delivery, this.serviceAccount, metadata, this.selector, {
-      deploymentName: this.deployment?.name, routes: this._attachedRoutes,
-    });
+    const pods = createReplicatedPods(this, pod, deployment, delivery, this.serviceAccount, metadata, this.labels);
+    this.deployment = pods.deployment;
+    this.container = pods.container;
+    this.selector = pods.selector;
+    const objects = createReplicatedObjects(this, pod, deployment, pods, this.serviceAccount, metadata, { routes: this._attachedRoutes });
     this.rollout = objects.rollout;
     this.analysisTemplate = objects.analysisTemplate;
-    this.disruptionBudget = createDisruptionBudget(this, deployment.disruptionBudget, metadata, this.selector);
-    this.autoscaler = createAutoscaler(this, deployment.scaling, metadata, objects.scaleTarget);
+    this.disruptionBudget = objects.disruptionBudget;
+    this.autoscaler = objects.autoscaler;
     this.networkPolicy = this._createNetworkPolicy(metadata, this.selector, pod.access);
   }
 

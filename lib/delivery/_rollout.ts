@@ -9,6 +9,7 @@ import { BlueGreenOptions, CanaryOptions, CanaryStep, CanaryTrafficRouting, Deli
 import { PropErrors } from '../internal/errors';
 import { checkPropTypes } from '../internal/prop-types';
 import { isDns1035Label, isInt32 } from '../internal/names';
+import { checkDuration, checkMinDuration } from '../internal/quantity';
 import { promqlProblem } from '../observability/_rules';
 import { Profile } from '../profile';
 import type { ObjectMetadata } from '../workload/_metadata';
@@ -119,6 +120,8 @@ export function resolveDelivery(errors: PropErrors, profile: Profile, strategy: 
   if (!checkPropTypes(errors, options, kind === DeliveryStrategyKind.CANARY ? 'CanaryOptions' : 'BlueGreenOptions', `${at}.`)) {
     return undefined;
   }
+  // From here on every Duration of the options is a Duration of whole seconds (and no Duration is negative): only
+  // minimums are left to check (`checkMinDuration`).
   errors.check(ctx.maxSurge !== undefined, 'maxSurge', ctx.maxSurge, `is a rolling-update setting, but the strategy is ${strategy}`,
     kind === DeliveryStrategyKind.CANARY ? `remove it; a replica-ratio canary takes '${at}.maxSurge'` : 'remove it; a blue/green runs the whole new version beside the old one');
   if (!ctx.servesTraffic) {
@@ -177,9 +180,6 @@ function resolveCanary(errors: PropErrors, profile: Profile, options: CanaryOpti
   errors.check(router && options.dynamicStableScale === true && options.scaleDownDelay !== undefined, `${at}.dynamicStableScale`, true,
     'is set together with \'scaleDownDelay\', which Argo Rollouts refuses (the stable pods are scaled down step by step, not after a delay)',
     'remove one of the two');
-  for (const prop of ['scaleDownDelay', 'abortScaleDownDelay'] as const) {
-    checkDuration(errors, `${at}.${prop}`, options[prop], 0);
-  }
 
   const dynamic = options.dynamicStableScale === true;
   // The coverage of the analysis is read from the steps only when they are usable; its own props are checked anyway.
@@ -244,7 +244,7 @@ function checkSteps(errors: PropErrors, steps: CanaryStep[], prop: string, repli
       return;
     }
     if (step.duration !== undefined) {
-      checkDuration(errors, p, step.duration, 1);
+      checkDuration(errors, p, step.duration, 1, 'a pause of no time lets the next step start at once');
       return;
     }
     if (step.weight === undefined) {
@@ -311,14 +311,11 @@ function resolveBlueGreen(errors: PropErrors, options: BlueGreenOptions, ctx: De
     'remove autoPromotionDelay; the analysis decides when to promote');
   errors.check(options.autoPromotionDelay !== undefined && !autoPromotion, `${at}.autoPromotionDelay`, options.autoPromotionDelay?.toHumanString(),
     'is set with autoPromotion false, so Argo Rollouts ignores it', 'remove one of the two');
-  checkDuration(errors, `${at}.autoPromotionDelay`, options.autoPromotionDelay, 1);
+  checkMinDuration(errors, `${at}.autoPromotionDelay`, options.autoPromotionDelay, 1, 'a delay of no time is no delay; leave it unset for that');
   errors.check(options.previewReplicas !== undefined && !isInt32(options.previewReplicas, 1), `${at}.previewReplicas`, options.previewReplicas,
     'is not a positive pod count', 'use a whole number of at least 1, or leave it unset to preview at full size');
   errors.check(options.previewReplicas !== undefined && options.previewReplicas > ctx.minReplicas, `${at}.previewReplicas`, options.previewReplicas,
     `is more than the app's replicas (${ctx.minReplicas})`, `use at most ${ctx.minReplicas}`);
-  for (const prop of ['scaleDownDelay', 'abortScaleDownDelay'] as const) {
-    checkDuration(errors, `${at}.${prop}`, options[prop], 0);
-  }
   const analysis = options.analysis === undefined ? undefined : resolveAnalysis(errors, options.analysis, `${at}.analysis`, ctx.name);
   const analysisSeconds = analysis === undefined ? 0 : analysis.initialDelaySeconds + analysis.count * analysis.intervalSeconds;
   errors.check(analysis !== undefined && options.scaleDownDelay !== undefined && options.scaleDownDelay.toSeconds() < analysisSeconds,
@@ -351,8 +348,7 @@ function resolveAnalysis(errors: PropErrors, a: DeliveryAnalysisOptions, at: str
   errors.check(queryProblem !== undefined, `${at}.query`, a.query, `${queryProblem}`, 'write a PromQL expression whose first sample is the success rate');
   const successRate = a.successRate ?? ANALYSIS.successRate;
   errors.check(!(successRate > 0 && successRate <= 1), `${at}.successRate`, successRate, 'is not a share in (0, 1]', 'write it as a share, e.g. 0.99 for 99%');
-  checkDuration(errors, `${at}.interval`, a.interval, 1);
-  checkDuration(errors, `${at}.initialDelay`, a.initialDelay, 0);
+  checkMinDuration(errors, `${at}.interval`, a.interval, 1, 'the controller must wait between two measurements');
   const intervalSeconds = (a.interval ?? ANALYSIS.interval).toSeconds();
   const initialDelaySeconds = (a.initialDelay ?? ANALYSIS.initialDelay).toSeconds();
   const failureLimit = a.failureLimit ?? ANALYSIS.failureLimit;
@@ -384,19 +380,6 @@ function defaultQuery(name: string, metric: string, errorCodes: string): string 
   const sel = `namespace="{{args.namespace}}", pod=~"${name}-{{args.canary-hash}}-.*"`;
   const w = ANALYSIS.rangeWindow;
   return `sum(rate(${metric}{${sel}, code!~"${errorCodes}"}[${w}])) / sum(rate(${metric}{${sel}}[${w}]))`;
-}
-
-function checkDuration(errors: PropErrors, prop: string, value: Duration | undefined, minSeconds: number): void {
-  if (value === undefined) {
-    return;
-  }
-  if (!(value instanceof Duration)) {
-    errors.add(prop, value, 'is not a Duration', 'use e.g. Duration.minutes(5)');
-    return;
-  }
-  const millis = value.toMilliseconds({ integral: false });
-  errors.check(!Number.isInteger(millis / 1000) || millis < minSeconds * 1000, prop, value.toHumanString(),
-    minSeconds > 0 ? `is not whole seconds of at least ${minSeconds}s` : 'is not whole seconds', `use Duration.seconds(n) with a whole n${minSeconds > 0 ? ` >= ${minSeconds}` : ''}`);
 }
 
 function renderOption(value: unknown): unknown {

@@ -42,7 +42,9 @@ export class CanaryStep {
     if (this.weight !== undefined) {
       return `trafficWeight(${this.weight})`;
     }
-    return this.untilPromoted ? 'pauseUntilPromoted()' : `pause(${this.duration?.toHumanString()})`;
+    // A plain-JavaScript user may have passed something else than a Duration: the message names it, it must not throw.
+    const duration = this.duration instanceof Duration ? this.duration.toHumanString() : JSON.stringify(this.duration);
+    return this.untilPromoted ? 'pauseUntilPromoted()' : `pause(${duration})`;
   }
 }
 

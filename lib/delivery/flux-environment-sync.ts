@@ -9,6 +9,7 @@ import {
 } from './flux-defaults';
 import { GitRepository } from '../../imports/gitrepository-source.toolkit.fluxcd.io';
 import { Kustomization, KustomizationProps, KustomizationSpecSourceRefKind } from '../../imports/kustomization-kustomize.toolkit.fluxcd.io';
+import { goDurationInLargestUnit } from '../internal/durations';
 import { propsError, PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
@@ -163,7 +164,7 @@ export class FluxEnvironmentSync extends Construct {
       metadata: objectMetadata(profile, this.name, namespaceName, labels),
       spec: {
         url: props.repoUrl,
-        interval: goDuration(sourceInterval),
+        interval: goDurationInLargestUnit(sourceInterval),
         ref: { branch },
         secretRef: props.secretRefName === undefined ? undefined : { name: props.secretRefName },
         ignore: `/*\n!/${deployRoot}/${env.environmentName}/${env.appName}/\n`,
@@ -175,9 +176,9 @@ export class FluxEnvironmentSync extends Construct {
       spec: {
         path: this.path,
         prune: true,
-        interval: goDuration(interval),
-        retryInterval: goDuration(retryInterval),
-        timeout: goDuration(HEALTH_TIMEOUT),
+        interval: goDurationInLargestUnit(interval),
+        retryInterval: goDurationInLargestUnit(retryInterval),
+        timeout: goDurationInLargestUnit(HEALTH_TIMEOUT),
         wait: false,
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: this.name },
         dependsOn: [{ name: props.platformKustomizationName, namespace: props.platformKustomizationNamespace }],
@@ -229,14 +230,6 @@ function seconds(value: unknown): number {
   return Number(m[1]) * ({ s: 1, m: 60, h: 3600 } as { [u: string]: number })[m[2] ?? 's'];
 }
 
-/** A Duration as Go writes it (`1m0s` is also accepted; `60m` is what the docs write). */
-function goDuration(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
-}
-
 /** A Kustomization whose health checks and timeout are derived from the environment when it is synthesized. */
 class DerivedKustomization extends Kustomization {
   public constructor(scope: Construct, id: string, props: KustomizationProps, private readonly derive: () => DerivedHealth) {
@@ -249,7 +242,7 @@ class DerivedKustomization extends Kustomization {
     if (problems.length > 0) {
       throw propsError(`FluxEnvironmentSync '${this.node.scope!.node.path}' cannot be synthesized:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
-    json.spec.timeout = goDuration(timeout);
+    json.spec.timeout = goDurationInLargestUnit(timeout);
     if (healthChecks.length > 0) {
       json.spec.healthChecks = healthChecks;
     }

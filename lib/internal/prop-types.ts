@@ -1,6 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type { PropErrors } from './errors';
 import { editDistance } from './names';
+import { checkWholeSeconds } from './quantity';
 
 /**
  * The generated shapes, loaded on first use: they refer to the library's own classes, whose modules import this
@@ -135,16 +136,6 @@ function checkValue(errors: PropErrors, value: unknown, shape: PropShape, prop: 
       }
       return;
   }
-}
-
-/**
- * Every duration of the Kubernetes API is a whole number of seconds (`...Seconds` fields): a fraction would fail
- * deep inside cdk8s without naming the prop, or be rounded.
- */
-function checkWholeSeconds(errors: PropErrors, value: Duration, prop: string): void {
-  const millis = value.toMilliseconds({ integral: false });
-  errors.check(millis % 1000 !== 0, prop, `${millis / 1000}s`, 'is not a whole number of seconds, which is what Kubernetes stores',
-    `use Duration.seconds(n) with a whole n, e.g. Duration.seconds(${Math.max(1, Math.round(millis / 1000))})`);
 }
 
 /** Every size the library writes is a whole number of MiB: a fraction would be rounded or fail at synthesis. */

@@ -1,6 +1,6 @@
 // Gateway API syntax facts and the checks ProductionGateway and its routes share (not public API).
 import { isIP } from 'net';
-import { Chart, Duration } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { AppPort } from '../workload/hardened-pod';
 import { GRPC_PORT_NAME } from './defaults';
@@ -68,29 +68,6 @@ export function httpPathProblem(path: unknown): string | undefined {
     return `ends with '${suffix}'`;
   }
   return PATH_CHARACTERS.test(path) ? undefined : 'holds a character outside A-Z a-z 0-9 and -/._~!$&\'()*+,;=:@ (other bytes must be %-encoded)';
-}
-
-/**
- * A Duration as the Gateway API writes one (`1h2m3s4ms`: up to four parts, each at most five digits), or undefined
- * when it cannot be written so (not a whole number of milliseconds, negative, or too long).
- *
- * @internal
- */
-export function gatewayDuration(duration: Duration): string | undefined {
-  const ms = duration.toMilliseconds();
-  if (!Number.isInteger(ms) || ms < 0) {
-    return undefined;
-  }
-  if (ms === 0) {
-    return '0s';
-  }
-  const parts: Array<[number, string]> = [
-    [Math.floor(ms / 3_600_000), 'h'], [Math.floor(ms / 60_000) % 60, 'm'], [Math.floor(ms / 1000) % 60, 's'], [ms % 1000, 'ms'],
-  ];
-  if (parts[0][0] > 99999) {
-    return undefined;
-  }
-  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
 }
 
 /** Whether a workload port serves gRPC, by its name (`grpc`, `grpc-*`). @internal */

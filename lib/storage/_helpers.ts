@@ -7,19 +7,6 @@ import { checkMinDuration } from '../internal/quantity';
 // Small helpers shared by the storage constructs.
 
 /**
- * A duration as Go's `time.Duration` prints it, which is what Velero shows for `ttl` (`720h0m0s`).
- *
- * @internal
- */
-export function goDuration(d: Duration): string {
-  const total = Math.round(d.toSeconds());
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return `${h}h${m}m${s}s`;
-}
-
-/**
  * A stable number in [0, range) from a text: the same app always gets the same cron offset.
  *
  * @internal

@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import {
   BACKUP_KIND_LABEL, BACKUP_POLICY_LABEL, BACKUP_TTL, BACKUP_WINDOW_UTC, SNAPSHOT_MOVE_DATA, VELERO_NAMESPACE,
 } from './defaults';
-import { VeleroBackupScope, boundedName, goDuration, stableOffset, validateTtl } from './_helpers';
+import { VeleroBackupScope, boundedName, stableOffset, validateTtl } from './_helpers';
 import { Schedule } from '../../imports/schedule-velero.io';
+import { goDurationHoursMinutesSeconds } from '../internal/durations';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
 import { _uniqueId } from '../internal/scope';
@@ -174,7 +175,7 @@ export class BackupPolicy extends Construct {
         schedule: this.schedule,
         useOwnerReferencesInBackup: false,
         paused: false,
-        template: { ...this.scope, ttl: goDuration(this.ttl), metadata: { labels } },
+        template: { ...this.scope, ttl: goDurationHoursMinutesSeconds(this.ttl), metadata: { labels } },
       },
     });
   }

@@ -2,11 +2,12 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupPolicy } from './backup-policy';
-import { boundedName, goDuration, shortHash, validateTtl } from './_helpers';
+import { boundedName, shortHash, validateTtl } from './_helpers';
 import { ARGOCD_HOOK, FLUX_NAMESPACE, HELM_HOOK, PRE_UPGRADE_BACKUP_TTL, PRE_UPGRADE_WAIT } from './defaults';
 import { Backup } from '../../imports/backup-velero.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomization-kustomize.toolkit.fluxcd.io';
 import { ProductionJob } from '../app/production-job';
+import { goDurationHoursMinutesSeconds } from '../internal/durations';
 import { PropErrors } from '../internal/errors';
 import { checkMinDuration } from '../internal/quantity';
 import { assertPropTypes } from '../internal/prop-types';
@@ -176,7 +177,7 @@ export class PreUpgradeBackup extends Construct {
       'is not set, so the FLUX mode would back up the first version only', 'pass the version being deployed, e.g. the image tag');
     errors.throwIfAny();
 
-    const spec = { ...props.policy._scope(), ttl: goDuration(this.ttl) };
+    const spec = { ...props.policy._scope(), ttl: goDurationHoursMinutesSeconds(this.ttl) };
     const labels = props.policy._backupLabels('pre-upgrade');
     const ns = props.policy.veleroNamespace;
     if (this.mode === PreUpgradeBackupMode.HELM_JOB) {
@@ -217,8 +218,8 @@ export class PreUpgradeBackup extends Construct {
     return new Kustomization(scope, id, {
       metadata: objectMetadata(profile, boundedName([this.policy.name, 'pre-upgrade']), options.namespaceName ?? FLUX_NAMESPACE, this.policy._backupLabels('pre-upgrade')),
       spec: {
-        interval: goDuration(this.timeout),
-        timeout: goDuration(this.timeout),
+        interval: goDurationHoursMinutesSeconds(this.timeout),
+        timeout: goDurationHoursMinutesSeconds(this.timeout),
         // Removing a Backup object from Git must not delete it: it holds the restore point.
         prune: false,
         wait: true,
