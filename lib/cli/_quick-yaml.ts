@@ -43,7 +43,10 @@ function readsAsString(text: string): boolean {
   return !NOT_STRING.some((re) => re.test(text));
 }
 
-/** Plain scalars that are not strings, as the `yaml` package reads them (primitives only: a Date is not shared). */
+/**
+ * Plain scalars that are not strings, as the `yaml` package reads them (primitives only: a Date is not shared), for
+ * the text being read: manifests repeat the same few (`8080`, `true`, `3`). Emptied after each text.
+ */
 const plainValues = new Map<string, unknown>();
 
 function plainValue(text: string): unknown {
@@ -90,6 +93,8 @@ export function readQuickly(text: string): QuickDocument[] | undefined {
     values = constructFromEvents(events, { source: text, schema: SCHEMA });
   } catch {
     return undefined;
+  } finally {
+    plainValues.clear();
   }
   if (values.length !== offsets.length || values.some((v) => v === null || typeof v !== 'object' || Array.isArray(v))) {
     return undefined;
