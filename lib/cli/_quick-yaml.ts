@@ -29,9 +29,13 @@ export interface QuickDocument {
 }
 
 /** The tests of the `yaml` package's YAML 1.1 schema for plain scalars that are not strings (and the merge key). */
-const NOT_STRING = new YamlSchema({ schema: 'yaml-1.1' }).tags
+const NOT_STRING_TESTS = new YamlSchema({ schema: 'yaml-1.1' }).tags
   .filter((t) => t.default !== false && t.test !== undefined && t.tag !== 'tag:yaml.org,2002:str')
   .map((t) => t.test!);
+
+/** The same tests as one expression (a text matches it when it matches one of them), when they have no flags. */
+const NOT_STRING = NOT_STRING_TESTS.every((re) => re.flags === '')
+  ? new RegExp(NOT_STRING_TESTS.map((re) => `(?:${re.source})`).join('|')) : undefined;
 
 /** Characters after which the two parsers could disagree: the file is left to the `yaml` package. */
 const UNSAFE_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]/;
@@ -40,7 +44,7 @@ const UNSAFE_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f\u0085\u2028\u2029\u
 const SPACES_ONLY_LINE = /(?:^|\n) +(?:\n|$)/;
 
 function readsAsString(text: string): boolean {
-  return !NOT_STRING.some((re) => re.test(text));
+  return NOT_STRING !== undefined ? !NOT_STRING.test(text) : !NOT_STRING_TESTS.some((re) => re.test(text));
 }
 
 /**
