@@ -11,6 +11,7 @@ import { ObservabilityStack, _toCrdRule } from './observability-stack';
 import { _registerAppChecks } from '../internal/app-checks';
 import { PropErrors } from '../internal/errors';
 import { assertPropTypes } from '../internal/prop-types';
+import { checkMinDuration } from '../internal/quantity';
 import { _uniqueId } from '../internal/scope';
 import { Profile } from '../profile';
 import { objectMetadata } from '../workload/_metadata';
@@ -250,9 +251,7 @@ export class WorkloadMonitoring extends Construct {
         have ? 'use one of its ports, or add the port with \'additionalPorts\'' : 'give the workload a port, or do not scrape it');
       errors.check(metrics.path !== undefined && !/^\/[^\s?#]*$/.test(metrics.path), 'metrics.path', metrics.path, 'is not an absolute URL path',
         'write it as e.g. \'/metrics\'');
-      const seconds = metrics.interval?.toSeconds();
-      errors.check(seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 5), 'metrics.interval', metrics.interval?.toHumanString(),
-        'is not whole seconds of at least 5s', 'use e.g. Duration.seconds(30)');
+      checkMinDuration(errors, 'metrics.interval', metrics.interval, 5, 'scraping more often loads Prometheus and the workload for no better alerts');
     }
     const onService = port !== undefined && workload.service !== undefined;
     const scrapeJob = port === undefined ? undefined : onService ? workload.service!.name : `${this.namespaceName}/${this.name}`;
@@ -295,9 +294,6 @@ export class WorkloadMonitoring extends Construct {
       const problem = promqlProblem(a.expr ?? '');
       errors.check(problem !== undefined, `${at}.expr`, a.expr, `${problem}`, 'write a PromQL expression, e.g. \'rate(errors_total[5m]) > 1\'');
       errors.check((a.summary ?? '').trim() === '', `${at}.summary`, a.summary, 'is empty', 'say what is wrong, for the notification');
-      const seconds = a.forDuration?.toSeconds();
-      errors.check(seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 0), `${at}.for`, a.forDuration?.toHumanString(), 'is not whole seconds',
-        'use e.g. Duration.minutes(5)');
       errors.check(a.runbookUrl !== undefined && !/^https?:\/\/\S+$/.test(a.runbookUrl), `${at}.runbookUrl`, a.runbookUrl, 'is not an http(s) URL',
         'link the runbook page');
     });

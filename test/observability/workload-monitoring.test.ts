@@ -347,7 +347,13 @@ describe('WorkloadMonitoring bad input', () => {
   test('throws for a bad metrics path and interval', () => {
     const message = monitorError({ metrics: { port: 9102, path: 'metrics', interval: Duration.seconds(1) } });
     expect(message).toContain("'metrics.path' (\"metrics\") is not an absolute URL path");
-    expect(message).toContain("'metrics.interval' (\"1 second\") is not whole seconds of at least 5s");
+    expect(message).toContain("'metrics.interval' (\"1s\") is shorter than 5s: scraping more often loads Prometheus");
+  });
+
+  test('refuses an alert duration or scrape interval that is not whole seconds, with the prop types\' message', () => {
+    const message = monitorError({ metrics: { port: 9102, interval: Duration.millis(7500) }, alerts: [{ name: 'Slow', expr: 'up == 0', summary: 's', forDuration: Duration.millis(1500) }] });
+    expect(message).toContain("'metrics.interval' (\"7.5s\") is not a whole number of seconds");
+    expect(message).toContain("'alerts[0].forDuration' (\"1.5s\") is not a whole number of seconds");
   });
 
   test('throws for bad metric names in the SLO', () => {
