@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DEFAULT_SCALAR_STYLE_RULES, dump as dumpJsYaml, SCALAR_STYLE, ScalarLayout } from 'js-yaml';
-import { _deferConstructPaths } from './internal/app-checks';
+import { _deferConstructPaths, constructPathKey } from './internal/app-checks';
 import { Cdk8sYaml } from './internal/cdk8s-yaml';
 import { constructOrder } from './internal/construct-order';
 import { PropErrors } from './internal/errors';
@@ -299,9 +299,10 @@ function checkApp(fn: string, app: unknown): void {
  */
 class SynthSession {
   private readonly all = new Map<IConstruct, IConstruct[]>();
-  private readonly rendered = new Map<ApiObject, unknown>();
+  /** The key in `production-construct-paths.json` of every object rendered so far. */
+  private readonly pathKeys = new Map<ApiObject, string>();
   private prepared = false;
-  private constructPaths?: (render: (o: ApiObject) => unknown) => void;
+  private constructPaths?: (keyOf: (o: ApiObject) => string) => void;
 
   constructor(private readonly app: App) {}
 
@@ -324,20 +325,18 @@ class SynthSession {
   }
 
   /**
-   * Writes `production-construct-paths.json` when the validation would have, from the JSON already
-   * rendered (an object not rendered yet is rendered now), so that no object is rendered twice.
+   * Writes `production-construct-paths.json` when the validation would have, with the keys of the
+   * objects as they were rendered (an object not rendered yet is rendered now), so that no object is
+   * rendered twice.
    */
   public writeConstructPaths(): void {
-    this.constructPaths?.((o) => this.objectJson(o));
+    this.constructPaths?.((o) => this.pathKeys.get(o) ?? constructPathKey(o.toJson()));
   }
 
-  /** An object as JSON, rendered once per synthesis. */
-  public objectJson(obj: ApiObject): unknown {
-    if (this.rendered.has(obj)) {
-      return this.rendered.get(obj);
-    }
+  /** An object as JSON, noting its key for `production-construct-paths.json` (the JSON itself is not kept). */
+  public objectJson(obj: ApiObject): any {
     const json = obj.toJson();
-    this.rendered.set(obj, json);
+    this.pathKeys.set(obj, constructPathKey(json));
     return json;
   }
 

@@ -101,7 +101,7 @@ function recordConstructPaths(root: IConstruct): void {
     deferral.objects = objects;
     return;
   }
-  writeConstructPaths(outdir, objects, (o) => o.toJson());
+  writeConstructPaths(outdir, objects, (o) => constructPathKey(o.toJson()));
 }
 
 /** The app's output folder when it records construct metadata, else undefined. */
@@ -111,11 +111,14 @@ function recordingOutdir(root: IConstruct): string | undefined {
   return app.recordConstructMetadata === true && typeof app.outdir === 'string' ? app.outdir : undefined;
 }
 
-/** Writes `production-construct-paths.json`: every object by its rendered key (the one a reader of the manifest computes). */
-function writeConstructPaths(outdir: string, objects: ApiObject[], render: (o: ApiObject) => unknown): void {
+/**
+ * Writes `production-construct-paths.json`: every object by the key of its rendered JSON (`constructPathKey`, the
+ * one a reader of the manifest computes).
+ */
+function writeConstructPaths(outdir: string, objects: ApiObject[], keyOf: (o: ApiObject) => string): void {
   const resources: { [key: string]: { path: string } } = {};
   for (const o of objects) {
-    resources[constructPathKey(render(o) as Parameters<typeof constructPathKey>[0])] = { path: o.node.path };
+    resources[keyOf(o)] = { path: o.node.path };
   }
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, CONSTRUCT_PATHS_FILE), `${JSON.stringify({ version: '1.0.0', resources }, undefined, 2)}\n`);
@@ -135,11 +138,12 @@ const DEFERRED = new WeakMap<IConstruct, Deferral>();
  * the JSON the synthesis rendered for them. The file is the same: the same objects, in the same order, with the
  * same rendered keys.
  *
- * @returns `write(render)`: writes the file when the app records construct metadata and a library construct
- *   registered the app's checks (as the validation would have); `render` gives an object's rendered JSON.
+ * @returns `write(keyOf)`: writes the file when the app records construct metadata and a library construct
+ *   registered the app's checks (as the validation would have); `keyOf` gives the `constructPathKey` of an
+ *   object's rendered JSON.
  * @internal
  */
-export function _deferConstructPaths(app: App, validate: () => void): (render: (o: ApiObject) => unknown) => void {
+export function _deferConstructPaths(app: App, validate: () => void): (keyOf: (o: ApiObject) => string) => void {
   const root = app.node.root;
   const deferral: Deferral = {};
   DEFERRED.set(root, deferral);
@@ -148,10 +152,10 @@ export function _deferConstructPaths(app: App, validate: () => void): (render: (
   } finally {
     DEFERRED.delete(root);
   }
-  return (render) => {
+  return (keyOf) => {
     const outdir = recordingOutdir(root);
     if (deferral.objects !== undefined && outdir !== undefined) {
-      writeConstructPaths(outdir, deferral.objects, render);
+      writeConstructPaths(outdir, deferral.objects, keyOf);
     }
   };
 }
