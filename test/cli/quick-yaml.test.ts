@@ -87,6 +87,16 @@ describe('readYaml reads as the yaml package reads YAML 1.1', () => {
     expectSameAsExact(text);
   });
 
+  test('a __proto__ key is an own key, as the yaml package reads it, and sets no prototype', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  __proto__: {polluted: true}\n';
+    expect(readQuickly(text)).toBeDefined();
+    expectSameAsExact(text);
+    const metadata = readYaml(text, 'f.yaml')[0].kubeObject.metadata as Record<string, unknown>;
+    expect(Object.getOwnPropertyNames(metadata)).toEqual(['name', '__proto__']);
+    expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   test('a merge key without a mapping is a problem of its document, not a crash', () => {
     // cdk8s writes a `<<` key unquoted; read as YAML 1.1 it is a merge key, and Kubernetes refuses it as such too.
     const text = Yaml.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { '<<': 'text' } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' } });
