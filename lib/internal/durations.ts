@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 
-// Durations written in Go's `time.ParseDuration` syntax (`1h`, `90s`, `720h0m0s`, `1h2m3s4ms`), for the custom
-// resources whose controllers are written in Go. Three writers, on purpose: each keeps the form its readers see
-// elsewhere (the upstream docs, the controller's own output), and changing one changes the synthesized output.
-// Every form here parses back to the same duration with `time.ParseDuration`.
+// Durations as the controllers of custom resources read them: Go's `time.ParseDuration` syntax (`1h`, `90s`,
+// `720h0m0s`, `1h2m3s4ms`), and Prometheus's, which adds days (`15d`). Several writers, on purpose: each keeps the
+// form its readers see elsewhere (the upstream docs, the controller's own output), and changing one changes the
+// synthesized output. Every Go form here parses back to the same duration with `time.ParseDuration`.
 
 /**
  * A Duration of whole seconds in one unit, the largest that is exact: `1h`, `90m`, `45s`.
@@ -15,10 +15,31 @@ import { Duration } from 'cdk8s';
  * @internal
  */
 export function goDurationInLargestUnit(duration: Duration): string {
-  const s = duration.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
+  return inLargestUnit(duration.toSeconds(), GO_UNITS);
+}
+
+/**
+ * A Duration of whole seconds as a Prometheus duration in one unit, the largest that is exact: `15d`, `6h`, `90s`.
+ * Prometheus's syntax has a day unit, which Go's has not.
+ *
+ * Used by ObservabilityStack for the Prometheus `retention`, which the Prometheus docs write in days (`15d`).
+ *
+ * @throws when the Duration is not a whole number of seconds (cdk8s's `toSeconds()`)
+ * @internal
+ */
+export function prometheusDuration(duration: Duration): string {
+  return inLargestUnit(duration.toSeconds(), PROMETHEUS_UNITS);
+}
+
+/** Units of one-unit durations, largest first, in seconds; seconds (`s`) is the last resort of both. */
+const GO_UNITS: ReadonlyArray<readonly [string, number]> = [['h', 3600], ['m', 60]];
+const PROMETHEUS_UNITS: ReadonlyArray<readonly [string, number]> = [['d', 86400], ...GO_UNITS];
+
+function inLargestUnit(seconds: number, units: ReadonlyArray<readonly [string, number]>): string {
+  for (const [unit, size] of units) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
 }
 
 /**

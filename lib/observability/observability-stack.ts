@@ -25,6 +25,7 @@ import {
 } from './defaults';
 import type { RuleSpec } from './_rules';
 import { PDB_UNHEALTHY_POD_EVICTION_POLICY, PRIORITY_CLASS_NAME, SPREAD_WHEN_UNSATISFIABLE } from '../defaults';
+import { prometheusDuration } from '../internal/durations';
 import { PropErrors } from '../internal/errors';
 import { isDns1123Subdomain } from '../internal/names';
 import { assertPropTypes } from '../internal/prop-types';
@@ -345,7 +346,7 @@ export class ObservabilityStack extends Construct {
         automountServiceAccountToken: true,
         serviceDiscoveryRole: PrometheusSpecServiceDiscoveryRole.ENDPOINT_SLICE,
         externalLabels: props.clusterName === undefined ? undefined : { cluster: props.clusterName },
-        retention: prometheusDuration(retentionSeconds),
+        retention: prometheusDuration(this.retention),
         retentionSize: `${Math.max(1, Math.floor(gib * RETENTION_SIZE_SHARE))}GiB`,
         storage: {
           volumeClaimTemplate: {
@@ -511,14 +512,6 @@ export class ObservabilityStack extends Construct {
       },
     });
   }
-}
-
-/** Prints whole seconds as a Prometheus duration in the largest exact unit. */
-function prometheusDuration(seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
-import { gatewayDuration, goDurationHoursMinutesSeconds, goDurationInLargestUnit } from '../../lib/internal/durations';
+import { gatewayDuration, goDurationHoursMinutesSeconds, goDurationInLargestUnit, prometheusDuration } from '../../lib/internal/durations';
 
-// The three duration writers keep different forms on purpose (see lib/internal/durations.ts); each must be read back
-// by Go's time.ParseDuration as the same duration.
+// The duration writers keep different forms on purpose (see lib/internal/durations.ts); each must be read back
+// as the same duration (by Go's time.ParseDuration, for the Go forms).
 
 /** Nanoseconds per unit, as Go's time.ParseDuration knows them. */
 const UNIT_NANOS: { [unit: string]: bigint } = {
@@ -94,6 +94,23 @@ describe('goDurationHoursMinutesSeconds (Velero ttl and waits)', () => {
       expect(minutes).toBeLessThan(60);
       expect(secs).toBeLessThan(60);
     });
+  });
+});
+
+describe('prometheusDuration (Prometheus retention)', () => {
+  test.each([
+    [15 * 86_400, '15d'], [86_400, '1d'], [90_000, '25h'], [3600, '1h'], [5400, '90m'], [90, '90s'],
+  ])('%ds is written %s', (seconds, text) => {
+    expect(prometheusDuration(Duration.seconds(seconds))).toBe(text);
+  });
+
+  test('writes one number and the largest exact unit of d, h, m, s, which reads back as the same seconds', () => {
+    const unitSeconds: { [unit: string]: number } = { d: 86_400, h: 3600, m: 60, s: 1 };
+    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000_000 }), (seconds) => {
+      const [, count, unit] = /^(\d+)(d|h|m|s)$/.exec(prometheusDuration(Duration.seconds(seconds)))!;
+      expect(Number(count) * unitSeconds[unit]).toBe(seconds);
+      expect(unit).toBe(seconds % 86_400 === 0 ? 'd' : seconds % 3600 === 0 ? 'h' : seconds % 60 === 0 ? 'm' : 's');
+    }));
   });
 });
 
