@@ -6,6 +6,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { ProductionApp, Profile, SynthOptions, YamlEmitter, Synth } from '../lib';
+import { readQuickly } from '../lib/cli/_quick-yaml';
+import { readExactly, readYaml } from '../lib/cli/load';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
 const examples = fs.readdirSync(EXAMPLES_DIR).filter((n) => fs.existsSync(path.join(EXAMPLES_DIR, n, 'main.ts'))).sort();
@@ -109,6 +111,16 @@ describe.each(examples)('example %s', (name) => {
   test('synthApp writes byte-identical files to app.synth()', () => {
     expect(Object.keys(expected).length).toBeGreaterThan(0);
     expect(runExample(name, {})).toEqual(expected);
+  });
+
+  test('the checker reads its manifests quickly, and as the yaml package reads them', () => {
+    const manifests = Object.keys(expected).filter((f) => /\.ya?ml$/.test(f));
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const file of manifests) {
+      // the quick reader takes cdk8s's output, and gives what the yaml package gives (objects, lines, columns)
+      expect(readQuickly(expected[file])).toBeDefined();
+      expect(readYaml(expected[file], file)).toEqual(readExactly(expected[file], file));
+    }
   });
 
   test('YamlEmitter.JS_YAML output reads back to the same objects, and differs only in the documented scalars', () => {

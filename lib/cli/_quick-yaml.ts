@@ -16,7 +16,8 @@ import { LineCounter, parse, Schema as YamlSchema } from 'yaml';
 //     differently (carriage return, NEL, line and paragraph separators, a byte-order mark) or a tab or other
 //     control character, a block scalar with a line of spaces only, or anything js-yaml refuses (syntax errors,
 //     duplicate keys, depth).
-// test/cli/quick-yaml.test.ts compares both readers on every example's output and on generated documents.
+// test/cli/quick-yaml.test.ts compares both readers on generated and damaged documents, test/synth.test.ts on every
+// example's output.
 
 /**
  * A document read by the quick reader: its value and the offset of its first content.

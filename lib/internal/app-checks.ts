@@ -98,7 +98,7 @@ function recordConstructPaths(root: IConstruct): void {
   const objects = root.node.findAll().filter(ApiObject.isApiObject);
   const deferral = DEFERRED.get(root);
   if (deferral !== undefined) {
-    deferral.objects = objects;
+    deferral.pending = { outdir, objects };
     return;
   }
   writeConstructPaths(outdir, objects, (o) => constructPathKey(o.toJson()));
@@ -124,9 +124,9 @@ function writeConstructPaths(outdir: string, objects: ApiObject[], keyOf: (o: Ap
   fs.writeFileSync(path.join(outdir, CONSTRUCT_PATHS_FILE), `${JSON.stringify({ version: '1.0.0', resources }, undefined, 2)}\n`);
 }
 
-/** The objects a validation saw, for a synthesis that writes the construct paths once it has rendered them. */
+/** What a validation would have written, for a synthesis that writes the construct paths once it has rendered them. */
 interface Deferral {
-  objects?: ApiObject[];
+  pending?: { readonly outdir: string; readonly objects: ApiObject[] };
 }
 
 /** The apps being synthesized by `Synth`, whose construct paths are written from the objects it renders. */
@@ -135,7 +135,7 @@ const DEFERRED = new WeakMap<IConstruct, Deferral>();
 /**
  * Runs `validate` (the app's validations) so that `production-construct-paths.json` is not written while the app
  * validates, which would render every object once more, but by `write`, from the objects the validation saw and
- * the JSON the synthesis rendered for them. The file is the same: the same objects, in the same order, with the
+ * the keys of the JSON the synthesis rendered for them. The file is the same: the same objects, in the same order, with the
  * same rendered keys.
  *
  * @returns `write(keyOf)`: writes the file when the app records construct metadata and a library construct
@@ -153,9 +153,8 @@ export function _deferConstructPaths(app: App, validate: () => void): (keyOf: (o
     DEFERRED.delete(root);
   }
   return (keyOf) => {
-    const outdir = recordingOutdir(root);
-    if (deferral.objects !== undefined && outdir !== undefined) {
-      writeConstructPaths(outdir, deferral.objects, keyOf);
+    if (deferral.pending !== undefined) {
+      writeConstructPaths(deferral.pending.outdir, deferral.pending.objects, keyOf);
     }
   };
 }
