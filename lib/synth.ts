@@ -302,7 +302,7 @@ class SynthSession {
   /** The key in `production-construct-paths.json` of every object rendered so far. */
   private readonly pathKeys = new Map<ApiObject, string>();
   private prepared = false;
-  private constructPaths?: (keyOf: (o: ApiObject) => string) => void;
+  private constructPaths?: (rendered: ReadonlyMap<ApiObject, string>) => void;
 
   constructor(private readonly app: App) {}
 
@@ -330,7 +330,7 @@ class SynthSession {
    * rendered twice.
    */
   public writeConstructPaths(): void {
-    this.constructPaths?.((o) => this.pathKeys.get(o) ?? constructPathKey(o.toJson()));
+    this.constructPaths?.(this.pathKeys);
   }
 
   /** An object as JSON, noting its key for `production-construct-paths.json` (the JSON itself is not kept). */

@@ -101,7 +101,7 @@ function recordConstructPaths(root: IConstruct): void {
     deferral.pending = { outdir, objects };
     return;
   }
-  writeConstructPaths(outdir, objects, (o) => constructPathKey(o.toJson()));
+  writeConstructPaths(outdir, objects, new Map());
 }
 
 /** The app's output folder when it records construct metadata, else undefined. */
@@ -113,12 +113,12 @@ function recordingOutdir(root: IConstruct): string | undefined {
 
 /**
  * Writes `production-construct-paths.json`: every object by the key of its rendered JSON (`constructPathKey`, the
- * one a reader of the manifest computes).
+ * one a reader of the manifest computes), taken from `rendered` or, for an object not in it, rendered now.
  */
-function writeConstructPaths(outdir: string, objects: ApiObject[], keyOf: (o: ApiObject) => string): void {
+function writeConstructPaths(outdir: string, objects: ApiObject[], rendered: ReadonlyMap<ApiObject, string>): void {
   const resources: { [key: string]: { path: string } } = {};
   for (const o of objects) {
-    resources[keyOf(o)] = { path: o.node.path };
+    resources[rendered.get(o) ?? constructPathKey(o.toJson())] = { path: o.node.path };
   }
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, CONSTRUCT_PATHS_FILE), `${JSON.stringify({ version: '1.0.0', resources }, undefined, 2)}\n`);
@@ -138,12 +138,12 @@ const DEFERRED = new WeakMap<IConstruct, Deferral>();
  * the keys of the JSON the synthesis rendered for them. The file is the same: the same objects, in the same order, with the
  * same rendered keys.
  *
- * @returns `write(keyOf)`: writes the file when the app records construct metadata and a library construct
- *   registered the app's checks (as the validation would have); `keyOf` gives the `constructPathKey` of an
- *   object's rendered JSON.
+ * @returns `write(rendered)`: writes the file when the app records construct metadata and a library construct
+ *   registered the app's checks (as the validation would have); `rendered` holds the `constructPathKey` of each
+ *   object the synthesis rendered (any other object is rendered for its key).
  * @internal
  */
-export function _deferConstructPaths(app: App, validate: () => void): (keyOf: (o: ApiObject) => string) => void {
+export function _deferConstructPaths(app: App, validate: () => void): (rendered: ReadonlyMap<ApiObject, string>) => void {
   const root = app.node.root;
   const deferral: Deferral = {};
   DEFERRED.set(root, deferral);
@@ -152,9 +152,9 @@ export function _deferConstructPaths(app: App, validate: () => void): (keyOf: (o
   } finally {
     DEFERRED.delete(root);
   }
-  return (keyOf) => {
+  return (rendered) => {
     if (deferral.pending !== undefined) {
-      writeConstructPaths(deferral.pending.outdir, deferral.pending.objects, keyOf);
+      writeConstructPaths(deferral.pending.outdir, deferral.pending.objects, rendered);
     }
   };
 }
